@@ -1,0 +1,52 @@
+"""The `annotator` command line: thin Typer commands over the core."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from annotator.errors import UserError
+
+app = typer.Typer(
+    name="annotator",
+    help="Correct machine-made annotations of news articles in the terminal.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Each module adds its commands; keeping them apart lets each grow on its own.
+from annotator.cli import (  # noqa: E402
+    annotate_cmd,
+    export_cmd,
+    extract_cmd,
+    import_cmd,
+    schema_cmd,
+    stats_cmd,
+)
+
+for _module in (import_cmd, export_cmd, stats_cmd, schema_cmd, extract_cmd, annotate_cmd):
+    _module.register(app)
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and their exit status, no traceback."""
+    try:
+        app(standalone_mode=False)
+    except UserError as exc:
+        print(f"annotator: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click's usage errors
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(130)
+        raise

@@ -1,0 +1,40 @@
+"""`annotator export --db DB -o FILE`."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from annotator.export import check_target, iter_gold, write_docbin, write_jsonl
+from annotator.schema import default_schema_path, load_schema
+from annotator.store import Store
+
+
+class Format(str, Enum):
+    jsonl = "jsonl"
+    spacy = "spacy"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("export")
+    def export(
+        db: Path = typer.Option(..., "--db", help="The database."),
+        output: Path = typer.Option(..., "-o", "--output", help="The file to write (e.g. exports/gold.jsonl)."),
+        annotator: str = typer.Option(None, "--annotator", help="Only this annotator's work."),
+        format: Format = typer.Option(Format.jsonl, "--format", help="jsonl (Prodigy) or spacy (DocBin)."),
+        include_unfinished: bool = typer.Option(False, "--include-unfinished", help="Also articles not marked done."),
+        force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+        schema: Path = typer.Option(None, "--schema", help="Label schema YAML (for --format spacy)."),
+    ) -> None:
+        """Export accepted spans of finished articles: one line per article and annotator."""
+        check_target(output, force)
+        with Store(db, create=False) as store:
+            golds = iter_gold(store, annotator, include_unfinished)
+            if format is Format.spacy:
+                kinds = {label.name: label.kind for label in load_schema(schema or default_schema_path()).labels}
+                count, spans = write_docbin(golds, output, kinds)
+            else:
+                count, spans = write_jsonl(golds, output)
+        print(f"exported {count} articles ({spans} spans) to {output}")

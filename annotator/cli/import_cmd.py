@@ -1,0 +1,50 @@
+"""`annotator import PATH... --db DB`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from annotator.errors import InputError
+from annotator.ingest import import_paths
+from annotator.ingest.readers import list_files
+from annotator.schema import default_schema_path, load_schema
+from annotator.store import Store
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("import")
+    def import_(
+        paths: list[Path] = typer.Argument(..., help=".txt or .jsonl files, or folders (read recursively)."),
+        db: Path = typer.Option(Path("annotations.db"), "--db", help="The database (created if missing)."),
+        schema: Path = typer.Option(None, "--schema", help="Label schema YAML (default: schemas/news.yaml)."),
+        no_extract: bool = typer.Option(False, "--no-extract", help="Do not pre-extract entities and quotes."),
+        model: str = typer.Option(None, "--model", help="spaCy model for pre-extraction."),
+        strict: bool = typer.Option(False, "--strict", help="Any bad file or line aborts the whole import."),
+        n_process: int = typer.Option(1, "--n-process", min=1, help="Processes for extraction."),
+        batch_size: int = typer.Option(64, "--batch-size", min=1, help="Texts per spaCy batch."),
+    ) -> None:
+        """Import articles. Importing the same article twice adds nothing."""
+        label_schema = load_schema(schema or default_schema_path())
+        err = Console(stderr=True)
+        total = sum(p.stat().st_size for p in list_files(paths) if isinstance(p, Path))
+        with Store(db) as store, Progress(
+            TextColumn("importing"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+            console=err, transient=True, disable=total < 2_000_000,
+        ) as bar:
+            task = bar.add_task("import", total=total)
+            summary = import_paths(
+                store, paths, label_schema, extract=not no_extract, model=model, strict=strict,
+                n_process=n_process, batch_size=batch_size,
+                advance=lambda n: bar.advance(task, n),
+                on_problem=lambda problem: err.print(f"skipped {problem}", markup=False, highlight=False),
+            )
+        if summary.warning:
+            err.print(f"warning: {summary.warning}", markup=False, highlight=False)
+        print(f"imported {summary.imported} articles ({summary.spans} spans), "
+              f"{summary.duplicates} duplicates, {summary.skipped} skipped")
+        if summary.imported == 0 and summary.duplicates == 0 and summary.skipped:
+            raise InputError("nothing could be imported")

@@ -1,0 +1,106 @@
+"""Writers for exported gold data: JSONL (Prodigy) and spaCy DocBin. Both stream."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import EXIT_EXISTS, UserError
+from annotator.export.gold import GoldArticle
+from annotator.export.prodigy import build_task
+
+ANSWERS = {"done": "accept", "rejected": "reject", "ignored": "ignore", "skipped": "ignore"}
+
+
+def check_target(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise UserError(f"{path}: exists; pass --force to overwrite it", EXIT_EXISTS)
+    if path.parent and not path.parent.exists():
+        raise UserError(f"{path.parent}: no such folder for the export")
+
+
+def task_of(gold: GoldArticle) -> dict[str, Any]:
+    article = gold.article
+    meta = dict(article.meta)
+    for key in ("title", "source", "date", "dateline"):
+        value = getattr(article, key)
+        if value and key not in meta:
+            meta[key] = value
+    meta["article_id"] = article.id
+    spans = [(s.start, s.end, s.label) for s in gold.spans]
+    return build_task(article.text, meta, article.tokens, spans, gold.relations(), {
+        "answer": ANSWERS.get(gold.status, "accept"),
+        "_timestamp": gold.timestamp,
+        "_annotator_id": gold.annotator,
+        "_session_id": gold.annotator,
+    })
+
+
+def _atomic_target(path: Path) -> Path:
+    return path.with_name(f".{path.name}.partial")
+
+
+def write_jsonl(golds: Iterable[GoldArticle], path: Path) -> tuple[int, int]:
+    """Write lines to a temporary file, then rename: a half-written export never looks finished."""
+    tmp = _atomic_target(path)
+    lines = spans = 0
+    try:
+        with tmp.open("w", encoding="utf-8") as out:
+            for gold in golds:
+                out.write(json.dumps(task_of(gold), ensure_ascii=False, separators=(",", ":")))
+                out.write("\n")
+                lines += 1
+                spans += len(gold.spans)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return lines, spans
+
+
+def write_docbin(golds: Iterable[GoldArticle], path: Path, schema_kinds: dict[str, str]) -> tuple[int, int]:
+    """A .spacy DocBin: entities as doc.ents, quotes in doc.spans["quotes"], speakers in user_data."""
+    import spacy
+    from spacy.tokens import Doc, DocBin
+    from spacy.util import filter_spans
+
+    nlp = spacy.blank("en")
+    docbin = DocBin(store_user_data=True)
+    docs = spans_total = 0
+    for gold in golds:
+        article = gold.article
+        text = article.text
+        words = [text[s:e] for s, e in article.tokens]
+        spaces = [text[e:e + 1] == " " for _, e in article.tokens]
+        doc = Doc(nlp.vocab, words=words, spaces=spaces) if article.tokens else nlp.make_doc(text)
+        if doc.text != text:  # stored tokens that do not cover the text: tokenize afresh
+            doc = nlp.make_doc(text)
+        entities, quotes, by_id = [], [], {}
+        for span in gold.spans:
+            found = doc.char_span(span.start, span.end, label=span.label, alignment_mode="expand")
+            if found is None:
+                continue
+            by_id[span.id] = found
+            kind = schema_kinds.get(span.label, span.kind)
+            (quotes if kind == "quote" else entities if kind == "entity" else []).append(found)
+        # Unfinished articles leave unmarked tokens missing, not O: nobody said they are not entities.
+        doc.set_ents(filter_spans(entities), default="outside" if gold.status == "done" else "missing")
+        doc.spans["quotes"] = quotes
+        doc.user_data["speakers"] = [
+            [by_id[g.id].start_char, by_id[g.id].end_char, by_id[s.id].start_char, by_id[s.id].end_char]
+            for h, c, label in gold.relations() if label == "SPEAKER"
+            for g, s in [(gold.spans[h], gold.spans[c])] if g.id in by_id and s.id in by_id
+        ]
+        doc.user_data["meta"] = {"article_id": article.id, "annotator": gold.annotator}
+        docbin.add(doc)
+        docs += 1
+        spans_total += len(gold.spans)
+    tmp = _atomic_target(path)
+    try:
+        docbin.to_disk(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return docs, spans_total

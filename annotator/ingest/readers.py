@@ -1,0 +1,305 @@
+"""Readers for article files: `.txt` (optional seed header), `.jsonl` (text/meta/spans), folders.
+
+Readers yield ArticleDraft for what they could read and Problem for what they could not;
+they never raise for bad input, so one bad file or line spoils nothing else.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from annotator.model import ArticleDraft, SpanDraft
+from annotator.schema import Schema
+
+ARTICLE_SUFFIXES = (".txt", ".jsonl")
+_HEADER = re.compile(r"^date\s+(\d{4}-\d{2}-\d{2})(?:\s+(.*?))?\s*$")
+_TITLE_MAX = 150
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Input that could not be read: `where` is FILE or FILE:LINE."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+Item = ArticleDraft | Problem
+Advance = Callable[[int], None]
+
+
+def _noop(_: int) -> None:
+    pass
+
+
+def list_files(paths: Iterable[str | Path]) -> Iterator[Path | Problem]:
+    """The article files under `paths`, folders walked recursively in name order, each file once.
+
+    Symlinked folders are followed, but a folder already seen (a loop) is not entered again.
+    """
+    seen_dirs: set[tuple[int, int]] = set()
+    seen_files: set[tuple[int, int]] = set()
+
+    def walk(folder: Path) -> Iterator[Path | Problem]:
+        try:
+            stat = folder.stat()
+        except OSError as exc:
+            yield Problem(str(folder), f"cannot read the folder ({exc.strerror})")
+            return
+        if (stat.st_dev, stat.st_ino) in seen_dirs:
+            return
+        seen_dirs.add((stat.st_dev, stat.st_ino))
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            yield Problem(str(folder), f"cannot read the folder ({exc.strerror})")
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                continue
+            if is_dir:
+                yield from walk(path)
+            elif path.suffix.lower() in ARTICLE_SUFFIXES:
+                yield from once(path)
+
+    def once(path: Path) -> Iterator[Path | Problem]:
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            yield Problem(str(path), f"cannot read the file ({exc.strerror})")
+            return
+        key = (stat.st_dev, stat.st_ino)
+        if key not in seen_files:
+            seen_files.add(key)
+            yield path
+
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from walk(path)
+        elif not path.exists():
+            yield Problem(str(path), "no such file or folder")
+        elif path.suffix.lower() not in ARTICLE_SUFFIXES:
+            yield Problem(str(path), "not an article file; give .txt or .jsonl files, or a folder")
+        else:
+            yield from once(path)
+
+
+def decode(raw: bytes, where: str) -> str | Problem:
+    """Bytes to text: UTF-8 (BOM or not) or UTF-16 with a BOM; CRLF and CR become LF."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            return Problem(where, "starts like UTF-16 but is not valid UTF-16; save it as UTF-8")
+    else:
+        if b"\x00" in raw[:8192]:
+            return Problem(where, "a binary file (it holds NUL bytes), not article text; skipped")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            return Problem(f"{where}:{line}", f"not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
+    if "\x00" in text:
+        return Problem(where, "holds NUL characters, not article text; skipped")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _title_of(body: str) -> str | None:
+    """A short first paragraph that is not a sentence is the headline (as in Wikinews files)."""
+    first = body.split("\n\n", 1)[0].strip()
+    if "\n" in first or len(first) > _TITLE_MAX or not first or first[-1] in ".!?\"”'’:":
+        return None
+    return first
+
+
+def parse_txt(text: str, where: str) -> ArticleDraft | Problem:
+    """A .txt article: optional `date YYYY-MM-DD SOURCE[, DATELINE]` line, then paragraphs."""
+    meta: dict[str, Any] = {"file": Path(where).name}
+    date = source = dateline = None
+    first, _, rest = text.partition("\n")
+    header = _HEADER.match(first.strip())
+    if header:
+        date = header.group(1)
+        place = header.group(2) or ""
+        source, _, dateline = (part.strip() for part in place.partition(","))
+        source, dateline = source or None, dateline or None
+        text = rest
+    body = text.strip()
+    if not body:
+        return Problem(where, "empty: no article text; skipped")
+    for key, value in (("date", date), ("source", source), ("dateline", dateline)):
+        if value:
+            meta[key] = value
+    return ArticleDraft(body, _title_of(body), source, date, dateline, meta, origin=where)
+
+
+def read_txt(path: Path, advance: Advance = _noop) -> Iterator[Item]:
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        yield Problem(where, f"cannot read the file ({exc.strerror})")
+        return
+    advance(len(raw))
+    text = decode(raw, where)
+    yield text if isinstance(text, Problem) else parse_txt(text, where)
+
+
+def _int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def parse_spans(obj: dict[str, Any], text: str, schema: Schema | None) -> tuple[SpanDraft, ...] | str:
+    """A JSONL line's `spans` (and SPEAKER relations) as drafts, or why they are wrong."""
+    raw_spans = obj.get("spans") or []
+    if not isinstance(raw_spans, list):
+        return "'spans' must be a list"
+    drafts: list[SpanDraft] = []
+    index: dict[tuple[int, int, str], int] = {}
+    by_token_end: dict[int, int] = {}
+    for n, span in enumerate(raw_spans, 1):
+        if not isinstance(span, dict):
+            return f"span {n} is not an object"
+        start, end, label = span.get("start"), span.get("end"), span.get("label")
+        if not _int(start) or not _int(end):
+            return f"span {n} needs whole-number 'start' and 'end' (got {start!r}, {end!r})"
+        if not 0 <= start < end <= len(text):
+            return f"span {n} ({start}, {end}) is not inside the text of {len(text)} characters with start < end"
+        if not isinstance(label, str) or not label:
+            return f"span {n} has no label"
+        kind = "entity"
+        if schema is not None:
+            resolved = schema.resolve_label(label)
+            if resolved is None:
+                return f"span {n} has label {label!r}, which the schema neither has nor maps"
+            label, kind = resolved, schema.kind_of(resolved)
+        index[(start, end, label)] = len(drafts)
+        if _int(span.get("token_end")):
+            by_token_end[span["token_end"]] = len(drafts)
+        drafts.append(SpanDraft(start, end, label, kind))  # type: ignore[arg-type]
+
+    relations = obj.get("relations") or []
+    if not isinstance(relations, list):
+        return "'relations' must be a list"
+    speakers: dict[int, dict[str, int]] = {}
+    for n, rel in enumerate(relations, 1):
+        if not isinstance(rel, dict) or rel.get("label") not in ("SPEAKER", "SPEAKER_ENTITY"):
+            continue
+        ends = []
+        for side in ("head", "child"):
+            ref = rel.get(f"{side}_span")
+            found = None
+            if isinstance(ref, dict):
+                label = ref.get("label")
+                if schema is not None and isinstance(label, str):
+                    label = schema.resolve_label(label) or label
+                found = index.get((ref.get("start"), ref.get("end"), label))  # type: ignore[arg-type]
+            if found is None and _int(rel.get(side)):
+                found = by_token_end.get(rel[side])
+            if found is None:
+                return f"relation {n} ({rel['label']}) points at a span that is not in 'spans'"
+            ends.append(found)
+        speakers.setdefault(ends[0], {})["speaker" if rel["label"] == "SPEAKER" else "speaker_entity"] = ends[1]
+    for head, links in speakers.items():
+        d = drafts[head]
+        drafts[head] = SpanDraft(d.start, d.end, d.label, d.kind, links.get("speaker"), links.get("speaker_entity"), d.cue)
+    return tuple(drafts)
+
+
+def parse_tokens(obj: dict[str, Any], text: str) -> tuple[tuple[int, int], ...] | None | str:
+    raw = obj.get("tokens")
+    if raw is None:
+        return None
+    if not isinstance(raw, list):
+        return "'tokens' must be a list"
+    out = []
+    for n, tok in enumerate(raw, 1):
+        if not isinstance(tok, dict) or not _int(tok.get("start")) or not _int(tok.get("end")):
+            return f"token {n} needs whole-number 'start' and 'end'"
+        if not 0 <= tok["start"] <= tok["end"] <= len(text):
+            return f"token {n} is not inside the text"
+        out.append((tok["start"], tok["end"]))
+    return tuple(out)
+
+
+def parse_jsonl_line(line: str, where: str, schema: Schema | None) -> ArticleDraft | Problem:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Problem(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
+    if not isinstance(obj, dict):
+        return Problem(where, "each line must be a JSON object with a 'text'")
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return Problem(where, "no 'text' (or it is empty); each line needs the article text")
+    meta = obj.get("meta") or {}
+    if not isinstance(meta, dict):
+        return Problem(where, "'meta' must be an object")
+    spans = parse_spans(obj, text, schema)
+    if isinstance(spans, str):
+        return Problem(where, spans)
+    tokens = parse_tokens(obj, text)
+    if isinstance(tokens, str):
+        return Problem(where, tokens)
+
+    def field(name: str) -> str | None:
+        value = meta.get(name)
+        return str(value) if value is not None else None
+
+    return ArticleDraft(text, field("title"), field("source"), field("date"), field("dateline"),
+                        meta, spans, tokens, origin=where)
+
+
+def read_jsonl(path: Path, schema: Schema | None, advance: Advance = _noop) -> Iterator[Item]:
+    """One article a line; a bad line is a Problem naming FILE:LINE and the rest go on."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield Problem(str(path), f"cannot read the file ({exc.strerror})")
+        return
+    with handle:
+        empty = True
+        for number, raw in enumerate(handle, 1):
+            advance(len(raw))
+            where = f"{path}:{number}"
+            if not raw.strip():
+                continue
+            empty = False
+            if number == 1 and raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                yield Problem(where, "UTF-16 JSONL; save the file as UTF-8")
+                return
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                yield Problem(where, f"not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); skipped")
+                continue
+            yield parse_jsonl_line(line, where, schema)
+        if empty:
+            yield Problem(str(path), "empty: no lines; skipped")
+
+
+def read_paths(paths: Iterable[str | Path], schema: Schema | None = None, advance: Advance = _noop) -> Iterator[Item]:
+    """Every article (or problem) under `paths`, in a stable order."""
+    for found in list_files(paths):
+        if isinstance(found, Problem):
+            yield found
+        elif found.suffix.lower() == ".jsonl":
+            yield from read_jsonl(found, schema, advance)
+        else:
+            yield from read_txt(found, advance)

@@ -1,0 +1,123 @@
+"""Plain data the layers pass to each other. No I/O, no textual, no spaCy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["entity", "quote", "speaker"]
+Origin = Literal["model", "manual", "import"]
+Action = Literal["accept", "reject", "relabel", "adjust", "speaker", "undo"]
+Status = Literal["undecided", "accepted", "rejected"]
+ArticleStatus = Literal["todo", "doing", "done", "skipped", "rejected", "ignored"]
+
+ACTIONS: tuple[str, ...] = ("accept", "reject", "relabel", "adjust", "speaker", "undo")
+
+
+@dataclass(frozen=True, slots=True)
+class SpanDraft:
+    """A span before it has a database id: what readers and extractors produce.
+
+    `speaker` and `speaker_entity` are indexes into the same list of drafts:
+    `speaker` is the mention written beside the cue ("he", "UN mediator Staffan
+    de Mistura"), `speaker_entity` the named entity that mention resolves to.
+    """
+
+    start: int
+    end: int
+    label: str
+    kind: Kind = "entity"
+    speaker: int | None = None
+    speaker_entity: int | None = None
+    cue: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDraft:
+    """An article as read from a file, before import."""
+
+    text: str
+    title: str | None = None
+    source: str | None = None
+    date: str | None = None
+    dateline: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    spans: tuple[SpanDraft, ...] = ()
+    tokens: tuple[tuple[int, int], ...] | None = None
+    origin: str = ""  # "FILE:LINE" for messages
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    id: int
+    hash: str
+    text: str
+    title: str | None
+    source: str | None
+    date: str | None
+    dateline: str | None
+    meta: dict[str, Any]
+    tokens: tuple[tuple[int, int], ...]
+
+    @property
+    def heading(self) -> str:
+        """The title, else the first words of the text."""
+        if self.title:
+            return self.title
+        words = self.text.split()
+        head = " ".join(words[:10])
+        return head + ("…" if len(words) > 10 else "")
+
+
+@dataclass(frozen=True, slots=True)
+class SpanView:
+    """A span as one annotator currently sees it: the suggestion plus their decisions folded in."""
+
+    id: int
+    article_id: int
+    kind: Kind
+    origin: Origin
+    suggested_label: str
+    suggested_start: int
+    suggested_end: int
+    status: Status
+    label: str
+    start: int
+    end: int
+    speaker_span_id: int | None
+    speaker_entity_span_id: int | None
+    cue: tuple[int, int] | None
+    created_by: str | None
+
+    @property
+    def relabelled(self) -> bool:
+        return self.label != self.suggested_label
+
+    @property
+    def adjusted(self) -> bool:
+        return (self.start, self.end) != (self.suggested_start, self.suggested_end)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    id: int
+    span_id: int
+    article_id: int
+    annotator: str
+    action: Action
+    label: str | None
+    start: int | None
+    end: int | None
+    speaker_span_id: int | None
+    undoes: int | None
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Counts for the status line."""
+
+    spans_decided: int
+    spans_total: int
+    articles_done: int
+    articles_total: int

@@ -1,0 +1,318 @@
+"""The YAML label schema: labels, colours, keys, the model-label map.
+
+Loaded with PyYAML's safe loader; we compose the node tree first so every error can name
+FILE:LINE:COL of the node that is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rich.color import Color, ColorParseError
+
+from annotator.errors import SchemaError
+
+KINDS = ("entity", "quote", "speaker")
+
+# Keys the app binds itself; a label key may not shadow them.
+RESERVED_KEYS = frozenset("jkaxlseumdfqnNvwbp?/[]") | {"enter", "escape", "space", "tab"}
+
+_LABEL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
+_TOP_FIELDS = {"name", "model", "overlap", "labels", "map", "drop", "allow_nested"}
+_LABEL_FIELDS = {"name", "kind", "key", "colour", "color", "description", "speakers"}
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:float",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    name: str
+    kind: str
+    colour: str
+    key: str | None = None
+    description: str = ""
+    speakers: tuple[str, ...] = ()  # quotes only: entity labels that may speak
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    name: str
+    labels: tuple[Label, ...]
+    model_map: dict[str, str] = field(default_factory=dict)
+    drop: frozenset[str] = frozenset()
+    model: str | None = None
+    overlap: int | None = None  # None: 'all' annotators
+    allow_nested: bool = False
+    path: str = ""
+
+    def label(self, name: str) -> Label | None:
+        for label in self.labels:
+            if label.name == name:
+                return label
+        return None
+
+    def __contains__(self, name: str) -> bool:
+        return self.label(name) is not None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(label.name for label in self.labels)
+
+    def by_key(self, key: str) -> Label | None:
+        for label in self.labels:
+            if label.key == key:
+                return label
+        return None
+
+    def labels_of(self, kind: str) -> tuple[Label, ...]:
+        return tuple(label for label in self.labels if label.kind == kind)
+
+    @property
+    def quote_label(self) -> str:
+        quotes = self.labels_of("quote")
+        return quotes[0].name if quotes else "QUOTE"
+
+    @property
+    def speaker_label(self) -> str:
+        speakers = self.labels_of("speaker")
+        return speakers[0].name if speakers else "SPEAKER"
+
+    @property
+    def speaker_labels(self) -> frozenset[str]:
+        names: set[str] = set()
+        for quote in self.labels_of("quote"):
+            names.update(quote.speakers)
+        return frozenset(names)
+
+    def map_model_label(self, label: str) -> str | None:
+        """The schema label for a model label, or None when the schema drops it."""
+        if label in self.drop:
+            return None
+        mapped = self.model_map.get(label, label)
+        return mapped if mapped in self else None
+
+    def resolve_label(self, label: str) -> str | None:
+        """A label read from a file: a schema label, or a model label the schema maps."""
+        if label in self:
+            return label
+        mapped = self.model_map.get(label)
+        return mapped if mapped and mapped in self else None
+
+    def kind_of(self, label: str) -> str:
+        found = self.label(label)
+        return found.kind if found else "entity"
+
+
+def _where(path: str, node: yaml.Node) -> str:
+    mark = node.start_mark
+    return f"{path}:{mark.line + 1}:{mark.column + 1}"
+
+
+def _fail(path: str, node: yaml.Node, message: str) -> SchemaError:
+    return SchemaError(f"{_where(path, node)}: {message}")
+
+
+def _check_tags(path: str, node: yaml.Node) -> None:
+    """Refuse YAML tags that would construct objects (!!python/object and friends)."""
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        if current.tag not in _STANDARD_TAGS:
+            raise _fail(path, current, f"YAML tag {current.tag!r} is not allowed; remove it")
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                todo.extend((key, value))
+        elif isinstance(current, yaml.SequenceNode):
+            todo.extend(current.value)
+
+
+def _mapping(path: str, node: yaml.Node, what: str, allowed: set[str]) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    if not isinstance(node, yaml.MappingNode):
+        raise _fail(path, node, f"{what} must be a mapping of field: value")
+    out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            raise _fail(path, key, f"{what} has a key that is not a plain name")
+        name = key.value
+        if name in out:
+            raise _fail(path, key, f"{what} has field {name!r} twice; keep one")
+        if allowed and name not in allowed:
+            known = ", ".join(sorted(allowed - {"color"}))
+            raise _fail(path, key, f"unknown field {name!r} in {what}; known fields: {known}")
+        out[name] = (key, value)
+    return out
+
+
+def _scalar(path: str, node: yaml.Node, what: str) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise _fail(path, node, f"{what} must be a single value, not a list or mapping")
+    return node.value
+
+
+def _string_list(path: str, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node]]:
+    if not isinstance(node, yaml.SequenceNode):
+        raise _fail(path, node, f"{what} must be a list, e.g. [DATE, TIME]")
+    return [(_scalar(path, item, f"an item of {what}"), item) for item in node.value]
+
+
+def _colour(path: str, node: yaml.Node) -> str:
+    value = _scalar(path, node, "colour").strip()
+    try:
+        Color.parse(value)
+    except ColorParseError:
+        raise _fail(path, node, f"colour {value!r} is not a colour; use a name like 'red' or a hex value like '#ff8800'") from None
+    return value
+
+
+def _key(path: str, node: yaml.Node) -> str:
+    value = _scalar(path, node, "key")
+    if value in RESERVED_KEYS:
+        raise _fail(path, node, f"key {value!r} is already an app key; pick another (digits are free)")
+    if len(value) != 1 or not value.isprintable() or value.isspace():
+        raise _fail(path, node, f"key {value!r} must be one printable character, like '1' or 'p'")
+    return value
+
+
+def _label(path: str, node: yaml.Node) -> tuple[Label, yaml.Node]:
+    fields = _mapping(path, node, "a label", _LABEL_FIELDS)
+    if "name" not in fields:
+        raise _fail(path, node, "label has no name; add 'name: LABEL'")
+    name_node = fields["name"][1]
+    name = _scalar(path, name_node, "name")
+    if not _LABEL_NAME.match(name):
+        raise _fail(path, name_node, f"label name {name!r} must start with a letter and hold only letters, digits, _ or -")
+    kind = "entity"
+    if "kind" in fields:
+        kind_node = fields["kind"][1]
+        kind = _scalar(path, kind_node, "kind")
+        if kind not in KINDS:
+            raise _fail(path, kind_node, f"kind {kind!r} of label {name} must be one of: {', '.join(KINDS)}")
+    if "colour" in fields and "color" in fields:
+        raise _fail(path, fields["color"][0], f"label {name} has both colour and color; keep one")
+    colour_entry = fields.get("colour") or fields.get("color")
+    colour = _colour(path, colour_entry[1]) if colour_entry else "white"
+    key = _key(path, fields["key"][1]) if "key" in fields and fields["key"][1].value != "" else None
+    description = _scalar(path, fields["description"][1], "description") if "description" in fields else ""
+    speakers: tuple[str, ...] = ()
+    if "speakers" in fields:
+        if kind != "quote":
+            raise _fail(path, fields["speakers"][0], f"only quote labels take 'speakers'; {name} is kind {kind}")
+        speakers = tuple(value for value, _ in _string_list(path, fields["speakers"][1], "speakers"))
+    return Label(name, kind, colour, key, description, speakers), node
+
+
+def parse_schema(text: str, path: str = "<schema>") -> Schema:
+    """Parse schema YAML text; raise SchemaError naming FILE:LINE:COL on any problem."""
+    if not text.strip():
+        raise SchemaError(f"{path}:1:1: the schema is empty; it needs at least 'labels:'")
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise SchemaError(f"{path}:{line}:{col}: YAML syntax error: {problem}; fix the YAML") from None
+    except yaml.YAMLError as exc:
+        raise SchemaError(f"{path}:1:1: not valid YAML ({exc}); fix the YAML") from None
+    if root is None:
+        raise SchemaError(f"{path}:1:1: the schema is empty; it needs at least 'labels:'")
+    _check_tags(path, root)
+    top = _mapping(path, root, "the schema", _TOP_FIELDS)
+    if "labels" not in top:
+        raise _fail(path, root, "the schema has no 'labels:' list; add one")
+    labels_node = top["labels"][1]
+    if not isinstance(labels_node, yaml.SequenceNode) or not labels_node.value:
+        raise _fail(path, labels_node, "'labels' must be a non-empty list of labels")
+
+    labels: list[Label] = []
+    seen_names: dict[str, Label] = {}
+    seen_keys: dict[str, Label] = {}
+    for item in labels_node.value:
+        label, node = _label(path, item)
+        if label.name in seen_names:
+            raise _fail(path, node, f"label {label.name} is defined twice; keep one")
+        if label.key and label.key in seen_keys:
+            raise _fail(path, node, f"key {label.key!r} of {label.name} is already the key of {seen_keys[label.key].name}; pick another")
+        seen_names[label.name] = label
+        if label.key:
+            seen_keys[label.key] = label
+        labels.append(label)
+
+    for label in labels:
+        for speaker in label.speakers:
+            target = seen_names.get(speaker)
+            if target is None or target.kind == "quote":
+                raise _fail(path, labels_node, f"speakers of {label.name} names {speaker!r}, which is not an entity label of this schema")
+
+    model_map: dict[str, str] = {}
+    if "map" in top:
+        for source, (key_node, value_node) in _mapping(path, top["map"][1], "map", set()).items():
+            target = _scalar(path, value_node, f"map of {source}")
+            if target not in seen_names:
+                raise _fail(path, value_node, f"map sends {source} to {target!r}, which is not a label of this schema; add the label or fix the map")
+            model_map[source] = target
+    drop: set[str] = set()
+    if "drop" in top:
+        drop = {value for value, _ in _string_list(path, top["drop"][1], "drop")}
+
+    name = _scalar(path, top["name"][1], "name") if "name" in top else Path(path).stem
+    model = _scalar(path, top["model"][1], "model") if "model" in top else None
+    overlap: int | None = 1
+    if "overlap" in top:
+        node = top["overlap"][1]
+        raw = _scalar(path, node, "overlap")
+        if raw == "all":
+            overlap = None
+        elif raw.isdigit() and int(raw) >= 1:
+            overlap = int(raw)
+        else:
+            raise _fail(path, node, f"overlap {raw!r} must be a whole number of at least 1, or 'all'")
+    allow_nested = False
+    if "allow_nested" in top:
+        node = top["allow_nested"][1]
+        raw = _scalar(path, node, "allow_nested").lower()
+        if raw not in ("true", "false", "yes", "no"):
+            raise _fail(path, node, "allow_nested must be true or false")
+        allow_nested = raw in ("true", "yes")
+    return Schema(name, tuple(labels), model_map, frozenset(drop), model or None, overlap, allow_nested, path)
+
+
+def load_schema(path: str | Path) -> Schema:
+    """Read and parse a schema file; every problem is a SchemaError of one line."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SchemaError(f"{path}:1:1: no such schema file; give an existing YAML file") from None
+    except IsADirectoryError:
+        raise SchemaError(f"{path}:1:1: is a folder, not a schema file") from None
+    except OSError as exc:
+        raise SchemaError(f"{path}:1:1: cannot read the schema ({exc.strerror})") from None
+    if len(raw) > 1_000_000:
+        raise SchemaError(f"{path}:1:1: the schema is {len(raw):,} bytes; a schema is a few kB, check the file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SchemaError(f"{path}:{line}:1: not UTF-8 text; save the schema as UTF-8") from None
+    if "\x00" in text:
+        raise SchemaError(f"{path}:1:1: holds NUL bytes; a schema is a YAML text file")
+    return parse_schema(text, str(path))
+
+
+def default_schema_path() -> Path:
+    """schemas/news.yaml of the working folder, else the copy shipped with the package."""
+    local = Path("schemas/news.yaml")
+    if local.exists():
+        return local
+    return Path(__file__).resolve().parent / "data" / "news.yaml"

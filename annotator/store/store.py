@@ -1,0 +1,445 @@
+"""All reads and writes of annotation data. The TUI and the CLI both call this; nothing else writes SQL."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from annotator.errors import UserError
+from annotator.model import ACTIONS, Article, ArticleDraft, Decision, Progress, SpanView
+from annotator.store.connection import open_database
+
+FINISHED = ("done", "skipped", "rejected", "ignored")
+
+_SPAN_VIEW_SQL = """
+SELECT s.id, s.article_id, s.kind, s.origin, s.label, s.start, s."end",
+       coalesce(st.status, 'undecided'), coalesce(st.label, s.label),
+       coalesce(st.start, s.start), coalesce(st."end", s."end"),
+       CASE WHEN st.span_id IS NULL THEN s.speaker_span_id ELSE st.speaker_span_id END,
+       CASE WHEN st.span_id IS NULL THEN s.speaker_entity_span_id ELSE st.speaker_entity_span_id END,
+       s.cue_start, s.cue_end, s.created_by
+FROM spans s LEFT JOIN states st ON st.span_id = s.id AND st.annotator = :annotator
+"""
+
+
+def _span_view(row: Sequence[Any]) -> SpanView:
+    cue = (row[13], row[14]) if row[13] is not None else None
+    return SpanView(
+        id=row[0], article_id=row[1], kind=row[2], origin=row[3],
+        suggested_label=row[4], suggested_start=row[5], suggested_end=row[6],
+        status=row[7], label=row[8], start=row[9], end=row[10],
+        speaker_span_id=row[11], speaker_entity_span_id=row[12], cue=cue, created_by=row[15],
+    )
+
+
+def _article(row: Sequence[Any]) -> Article:
+    tokens = tuple(tuple(pair) for pair in json.loads(row[8])) if row[8] else ()
+    return Article(
+        id=row[0], hash=row[1], text=row[2], title=row[3], source=row[4], date=row[5],
+        dateline=row[6], meta=json.loads(row[7] or "{}"), tokens=tokens,  # type: ignore[arg-type]
+    )
+
+
+_ARTICLE_SQL = "SELECT id, hash, text, title, source, date, dateline, meta, tokens FROM articles"
+
+
+class Store:
+    """One database. Safe to share between the UI thread and one worker: calls are serialised."""
+
+    def __init__(self, path: str | Path, create: bool = True) -> None:
+        self.path = Path(path)
+        self.db: sqlite_utils.Database = open_database(self.path, create=create)
+        self.conn: sqlite3.Connection = self.db.conn
+        self.session = uuid.uuid4().hex[:12]
+        self._lock = threading.RLock()
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions -------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT: take the write lock before reading, retry while busy."""
+        with self._lock:
+            for attempt in range(50):
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        raise
+                    time.sleep(min(0.05 * (attempt + 1), 0.5))
+            else:
+                raise UserError(f"{self.path}: the database stayed busy; try again in a moment")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def _query(self, sql: str, params: Any = ()) -> list[Any]:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchall()
+
+    def _one(self, sql: str, params: Any = ()) -> Any:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchone()
+
+    # -- articles -----------------------------------------------------------------------
+
+    def has_hash(self, digest: str) -> bool:
+        return self._one("SELECT 1 FROM articles WHERE hash = ?", (digest,)) is not None
+
+    def insert_article(self, conn: sqlite3.Connection, draft: ArticleDraft, digest: str,
+                       tokens: Sequence[tuple[int, int]], origin: str) -> int | None:
+        """Insert one article and its spans inside an open write(); None when it is already there."""
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO articles (hash, title, source, date, dateline, text, meta, tokens, imported_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (digest, draft.title, draft.source, draft.date, draft.dateline, draft.text,
+             json.dumps(draft.meta, ensure_ascii=False), json.dumps(tokens, separators=(",", ":")), time.time()),
+        )
+        if cur.rowcount == 0:
+            return None
+        article_id = cur.lastrowid
+        self.insert_spans(conn, article_id, draft.spans, origin)
+        return article_id
+
+    def insert_spans(self, conn: sqlite3.Connection, article_id: int, drafts: Sequence[Any], origin: str,
+                     created_by: str | None = None) -> list[int]:
+        """Insert span drafts; their speaker links are indexes into `drafts`, turned into ids here."""
+        now = time.time()
+        ids: list[int] = []
+        for draft in drafts:
+            cue = draft.cue or (None, None)
+            cur = conn.execute(
+                'INSERT INTO spans (article_id, start, "end", label, kind, origin, cue_start, cue_end, created_by, created_at)'
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, draft.start, draft.end, draft.label, draft.kind, origin, cue[0], cue[1], created_by, now),
+            )
+            ids.append(cur.lastrowid)
+        links = [
+            (ids[d.speaker] if d.speaker is not None else None,
+             ids[d.speaker_entity] if d.speaker_entity is not None else None, ids[i])
+            for i, d in enumerate(drafts) if d.speaker is not None or d.speaker_entity is not None
+        ]
+        if links:
+            conn.executemany("UPDATE spans SET speaker_span_id = ?, speaker_entity_span_id = ? WHERE id = ?", links)
+        return ids
+
+    def article(self, article_id: int) -> Article | None:
+        row = self._one(_ARTICLE_SQL + " WHERE id = ?", (article_id,))
+        return _article(row) if row else None
+
+    def iter_articles(self, batch: int = 500) -> Iterator[Article]:
+        """Every article in id order, fetched in batches (never the whole table at once)."""
+        last = 0
+        while True:
+            rows = self._query(_ARTICLE_SQL + " WHERE id > ? ORDER BY id LIMIT ?", (last, batch))
+            if not rows:
+                return
+            for row in rows:
+                yield _article(row)
+            last = rows[-1][0]
+
+    def article_count(self) -> int:
+        return self._one("SELECT count(*) FROM articles")[0]
+
+    def position(self, article_id: int) -> tuple[int, int]:
+        """(n, total): this is article n of total, in id order."""
+        n = self._one("SELECT count(*) FROM articles WHERE id <= ?", (article_id,))[0]
+        return n, self.article_count()
+
+    def neighbour(self, article_id: int, step: int) -> int | None:
+        """The next (step > 0) or previous article id, or None at either end."""
+        if step > 0:
+            row = self._one("SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT 1", (article_id,))
+        else:
+            row = self._one("SELECT id FROM articles WHERE id < ? ORDER BY id DESC LIMIT 1", (article_id,))
+        return row[0] if row else None
+
+    def next_article(self, annotator: str, overlap: int | None = 1) -> int | None:
+        """Where this annotator resumes or starts: their unfinished article, else claim a new one.
+
+        Claiming happens inside BEGIN IMMEDIATE, so two annotators starting in the same second
+        never both take an article that has room for only one of them. overlap=None: everyone.
+        """
+        row = self._one(
+            "SELECT article_id FROM progress WHERE annotator = ? AND status = 'doing' ORDER BY article_id LIMIT 1",
+            (annotator,),
+        )
+        if row:
+            return row[0]
+        with self.write() as conn:
+            if overlap is None:
+                sql = (
+                    "SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM progress p"
+                    " WHERE p.article_id = a.id AND p.annotator = ?) ORDER BY a.id LIMIT 1"
+                )
+                found = conn.execute(sql, (annotator,)).fetchone()
+            else:
+                sql = (
+                    "SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM progress p"
+                    " WHERE p.article_id = a.id AND p.annotator = ?)"
+                    " AND (SELECT count(*) FROM progress q WHERE q.article_id = a.id) < ?"
+                    " ORDER BY a.id LIMIT 1"
+                )
+                found = conn.execute(sql, (annotator, overlap)).fetchone()
+            if not found:
+                return None
+            self._set_status(conn, found[0], annotator, "doing")
+            return found[0]
+
+    # -- spans --------------------------------------------------------------------------
+
+    def spans(self, article_id: int, annotator: str) -> list[SpanView]:
+        """The article's spans as this annotator sees them, in text order.
+
+        Manual spans are private to their maker; one whose making was undone is hidden.
+        """
+        rows = self._query(
+            _SPAN_VIEW_SQL + " WHERE s.article_id = :article AND (s.created_by IS NULL OR st.span_id IS NOT NULL)"
+            ' ORDER BY coalesce(st.start, s.start), coalesce(st."end", s."end") DESC, s.id',
+            {"annotator": annotator, "article": article_id},
+        )
+        return [_span_view(row) for row in rows]
+
+    def span(self, span_id: int, annotator: str) -> SpanView | None:
+        row = self._one(_SPAN_VIEW_SQL + " WHERE s.id = :span", {"annotator": annotator, "span": span_id})
+        return _span_view(row) if row else None
+
+    # -- decisions ----------------------------------------------------------------------
+
+    def decide(self, annotator: str, span_id: int, action: str, *, label: str | None = None,
+               start: int | None = None, end: int | None = None,
+               speaker_span_id: int | None = None) -> SpanView:
+        """Append one decision and return the span's new state. Committed before it returns."""
+        if action not in ACTIONS or action == "undo":
+            raise ValueError(f"unknown action {action!r}")
+        with self.write() as conn:
+            self._append(conn, annotator, span_id, action, label, start, end, speaker_span_id)
+        view = self.span(span_id, annotator)
+        assert view is not None
+        return view
+
+    def decide_many(self, annotator: str, decisions: Iterable[tuple[int, str, str | None]]) -> int:
+        """Several (span_id, action, label) decisions in one transaction (accept all, imports)."""
+        count = 0
+        with self.write() as conn:
+            for span_id, action, label in decisions:
+                self._append(conn, annotator, span_id, action, label, None, None, None)
+                count += 1
+        return count
+
+    def add_span(self, annotator: str, article_id: int, start: int, end: int, label: str, kind: str) -> SpanView:
+        """A span the annotator marked themselves: origin manual, accepted at once."""
+        from annotator.model import SpanDraft
+
+        with self.write() as conn:
+            (span_id,) = self.insert_spans(conn, article_id, [SpanDraft(start, end, label, kind)], "manual", annotator)  # type: ignore[arg-type]
+            self._append(conn, annotator, span_id, "accept", label, None, None, None)
+        view = self.span(span_id, annotator)
+        assert view is not None
+        return view
+
+    def _append(self, conn: sqlite3.Connection, annotator: str, span_id: int, action: str, label: str | None,
+                start: int | None, end: int | None, speaker_span_id: int | None) -> int:
+        span = conn.execute("SELECT article_id FROM spans WHERE id = ?", (span_id,)).fetchone()
+        if span is None:
+            raise UserError(f"no span {span_id}")
+        article_id = span[0]
+        cur = conn.execute(
+            'INSERT INTO decisions (span_id, article_id, annotator, action, label, start, "end", speaker_span_id,'
+            " session, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (span_id, article_id, annotator, action, label, start, end, speaker_span_id, self.session, time.time()),
+        )
+        self._refresh_state(conn, span_id, annotator, article_id)
+        if conn.execute("SELECT 1 FROM progress WHERE article_id = ? AND annotator = ?", (article_id, annotator)).fetchone() is None:
+            self._set_status(conn, article_id, annotator, "doing")
+        return cur.lastrowid
+
+    def _refresh_state(self, conn: sqlite3.Connection, span_id: int, annotator: str, article_id: int) -> None:
+        """Recompute one span's state for one annotator by folding its decisions that stand."""
+        base = conn.execute(
+            'SELECT label, start, "end", speaker_span_id, speaker_entity_span_id FROM spans WHERE id = ?', (span_id,)
+        ).fetchone()
+        rows = conn.execute(
+            'SELECT d.id, d.action, d.label, d.start, d."end", d.speaker_span_id, sp.kind FROM decisions d'
+            " LEFT JOIN spans sp ON sp.id = d.speaker_span_id"
+            " WHERE d.span_id = ? AND d.annotator = ? AND d.action != 'undo'"
+            " AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes = d.id) ORDER BY d.id",
+            (span_id, annotator),
+        ).fetchall()
+        if not rows:
+            conn.execute("DELETE FROM states WHERE span_id = ? AND annotator = ?", (span_id, annotator))
+            return
+        status, (label, start, end, speaker, speaker_entity) = "undecided", base
+        for _, action, d_label, d_start, d_end, d_speaker, d_speaker_kind in rows:
+            if action == "accept":
+                status, label = "accepted", d_label or label
+            elif action == "reject":
+                status = "rejected"
+            elif action == "relabel":
+                status, label = "accepted", d_label or label
+            elif action == "adjust":
+                status, start, end = "accepted", d_start, d_end
+            elif action == "speaker":
+                speaker = d_speaker
+                speaker_entity = d_speaker if d_speaker_kind == "entity" else None
+        conn.execute(
+            'INSERT OR REPLACE INTO states (span_id, annotator, article_id, status, label, start, "end",'
+            " speaker_span_id, speaker_entity_span_id, decision_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (span_id, annotator, article_id, status, label, start, end, speaker, speaker_entity, rows[-1][0]),
+        )
+
+    def undo(self, annotator: str, article_id: int) -> SpanView | None:
+        """Reverse this annotator's latest standing decision in the article (appends an undo).
+
+        Returns the span as it now stands, or None when there is nothing left to undo.
+        """
+        with self.write() as conn:
+            row = conn.execute(
+                "SELECT d.id, d.span_id FROM decisions d WHERE d.annotator = ? AND d.article_id = ?"
+                " AND d.action != 'undo' AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes = d.id)"
+                " ORDER BY d.id DESC LIMIT 1",
+                (annotator, article_id),
+            ).fetchone()
+            if row is None:
+                return None
+            target, span_id = row
+            conn.execute(
+                "INSERT INTO decisions (span_id, article_id, annotator, action, undoes, session, created_at)"
+                " VALUES (?, ?, ?, 'undo', ?, ?, ?)",
+                (span_id, article_id, annotator, target, self.session, time.time()),
+            )
+            self._refresh_state(conn, span_id, annotator, article_id)
+        return self.span(span_id, annotator)
+
+    def decisions(self, annotator: str | None = None, article_id: int | None = None) -> list[Decision]:
+        where, params = [], []
+        if annotator is not None:
+            where.append("annotator = ?")
+            params.append(annotator)
+        if article_id is not None:
+            where.append("article_id = ?")
+            params.append(article_id)
+        sql = ('SELECT id, span_id, article_id, annotator, action, label, start, "end", speaker_span_id, undoes,'
+               " created_at FROM decisions")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [Decision(*row) for row in self._query(sql + " ORDER BY id", params)]
+
+    # -- article status -----------------------------------------------------------------
+
+    def _set_status(self, conn: sqlite3.Connection, article_id: int, annotator: str, status: str) -> None:
+        conn.execute(
+            "INSERT INTO progress (article_id, annotator, status, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (article_id, annotator) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
+            (article_id, annotator, status, time.time()),
+        )
+
+    def set_status(self, article_id: int, annotator: str, status: str) -> None:
+        with self.write() as conn:
+            self._set_status(conn, article_id, annotator, status)
+
+    def status(self, article_id: int, annotator: str) -> str:
+        row = self._one("SELECT status FROM progress WHERE article_id = ? AND annotator = ?", (article_id, annotator))
+        return row[0] if row else "todo"
+
+    def progress(self, annotator: str, article_id: int | None = None) -> Progress:
+        decided = total = 0
+        if article_id is not None:
+            decided, total = self._one(
+                "SELECT count(*) FILTER (WHERE st.status IN ('accepted', 'rejected')), count(*)"
+                " FROM spans s LEFT JOIN states st ON st.span_id = s.id AND st.annotator = ?"
+                " WHERE s.article_id = ? AND (s.created_by IS NULL OR st.span_id IS NOT NULL)",
+                (annotator, article_id),
+            )
+        done = self._one(
+            "SELECT count(*) FROM progress WHERE annotator = ? AND status = 'done'", (annotator,)
+        )[0]
+        return Progress(decided, total, done, self.article_count())
+
+    # -- export -------------------------------------------------------------------------
+
+    def iter_work(self, annotator: str | None = None, include_unfinished: bool = False,
+                  batch: int = 1000) -> Iterator[tuple[int, str, str]]:
+        """(article_id, annotator, status) of finished work in article order, read in batches."""
+        statuses = "" if include_unfinished else " AND status IN ('done', 'rejected', 'ignored')"
+        who = " AND annotator = :annotator" if annotator is not None else ""
+        last_article, last_annotator = 0, ""
+        while True:
+            rows = self._query(
+                "SELECT article_id, annotator, status FROM progress"
+                " WHERE (article_id > :a OR (article_id = :a AND annotator > :n))" + statuses + who +
+                " ORDER BY article_id, annotator LIMIT :batch",
+                {"a": last_article, "n": last_annotator, "annotator": annotator, "batch": batch},
+            )
+            yield from rows
+            if len(rows) < batch:
+                return
+            last_article, last_annotator = rows[-1][0], rows[-1][1]
+
+    def accepted_spans(self, article_id: int, annotator: str) -> tuple[list[tuple], float]:
+        """The spans this annotator accepted (relabelled, adjusted, manual included), with the
+        speaker mentions of accepted quotes unless they rejected those; and their last decision time."""
+        rows = self._query(
+            'SELECT s.id, st.start, st."end", st.label, s.kind, st.speaker_span_id, st.speaker_entity_span_id'
+            " FROM states st JOIN spans s ON s.id = st.span_id"
+            " WHERE st.article_id = ? AND st.annotator = ? AND st.status = 'accepted'",
+            (article_id, annotator),
+        )
+        have = {row[0] for row in rows}
+        wanted = {sid for row in rows if row[4] == "quote" for sid in row[5:7] if sid is not None} - have
+        if wanted:
+            marks = ",".join("?" * len(wanted))
+            rows += self._query(
+                'SELECT s.id, coalesce(st.start, s.start), coalesce(st."end", s."end"), coalesce(st.label, s.label),'
+                " s.kind, NULL, NULL FROM spans s LEFT JOIN states st ON st.span_id = s.id AND st.annotator = ?"
+                f" WHERE s.id IN ({marks}) AND coalesce(st.status, 'undecided') != 'rejected'",
+                (annotator, *wanted),
+            )
+        last = self._one(
+            "SELECT max(created_at) FROM decisions WHERE article_id = ? AND annotator = ?", (article_id, annotator)
+        )[0] or self._one(
+            "SELECT updated_at FROM progress WHERE article_id = ? AND annotator = ?", (article_id, annotator)
+        )[0]
+        return rows, last or 0.0
+
+    # -- counts for `stats` -------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        q = self._query
+        return {
+            "articles": self.article_count(),
+            "spans": self._one("SELECT count(*) FROM spans")[0],
+            "decisions": self._one("SELECT count(*) FROM decisions")[0],
+            "spans_by_label": dict(q("SELECT label, count(*) FROM spans GROUP BY label ORDER BY count(*) DESC")),
+            "spans_by_origin": dict(q("SELECT origin, count(*) FROM spans GROUP BY origin ORDER BY count(*) DESC")),
+            "annotators": {
+                name: {"decisions": n, "articles_done": done}
+                for name, n, done in q(
+                    "SELECT a.annotator, a.n, (SELECT count(*) FROM progress p WHERE p.annotator = a.annotator"
+                    " AND p.status = 'done') FROM (SELECT annotator, count(*) AS n FROM decisions GROUP BY annotator) a"
+                    " ORDER BY a.annotator"
+                )
+            },
+        }
