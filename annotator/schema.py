@@ -256,7 +256,7 @@ def parse_schema(text: str, path: str = "<schema>") -> Schema:
 
     model_map: dict[str, str] = {}
     if "map" in top:
-        for source, (key_node, value_node) in _mapping(path, top["map"][1], "map", set()).items():
+        for source, (_, value_node) in _mapping(path, top["map"][1], "map", set()).items():
             target = _scalar(path, value_node, f"map of {source}")
             if target not in seen_names:
                 raise _fail(path, value_node, f"map sends {source} to {target!r}, which is not a label of this schema; add the label or fix the map")

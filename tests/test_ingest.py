@@ -1,0 +1,133 @@
+"""Import: .txt with the seed header, .jsonl with spans, folders; bad input reported and skipped."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from annotator.errors import InputError
+from annotator.ingest import import_paths, read_paths
+from annotator.ingest.readers import Problem, parse_txt
+
+from .conftest import SEEDS
+
+
+def lines(*objs) -> str:
+    return "".join((o if isinstance(o, str) else json.dumps(o)) + "\n" for o in objs)
+
+
+def test_txt_header_goes_into_meta_and_is_not_text():
+    draft = parse_txt(" date 2017-02-27 Reuters, GENEVA, Switzerland\n\nA UN envoy said so.\n", "x.txt")
+    assert draft.text == "A UN envoy said so."
+    assert (draft.date, draft.source, draft.dateline) == ("2017-02-27", "Reuters", "GENEVA, Switzerland")
+    assert draft.meta["source"] == "Reuters" and draft.meta["file"] == "x.txt"
+    assert draft.title is None  # a sentence is not a headline
+
+
+def test_txt_without_header_and_with_headline():
+    draft = parse_txt("Crane collapse kills 107\n\nSaturday, the crane fell.", "y.txt")
+    assert draft.date is None and draft.title == "Crane collapse kills 107"
+
+
+def test_seeds_import_25_articles_once(store, schema):
+    summary = import_paths(store, [SEEDS], schema, extract=False)
+    assert (summary.imported, summary.duplicates, summary.skipped) == (25, 0, 0)
+    again = import_paths(store, [SEEDS], schema, extract=False)
+    assert (again.imported, again.duplicates) == (0, 25)
+    assert store.article_count() == 25
+    seed = next(a for a in store.iter_articles() if a.source == "Reuters")
+    assert seed.date == "2017-02-27" and seed.text.startswith("A UN peace envoy")
+    assert seed.tokens[0] == (0, 1)  # "A"
+
+
+def test_jsonl_spans_are_checked_and_bad_lines_skipped(tmp_path, store, schema):
+    text = "Staffan de Mistura met officials in Geneva."
+    path = tmp_path / "in.jsonl"
+    path.write_text(lines(
+        {"text": text, "meta": {"source": "Reuters"}, "spans": [{"start": 0, "end": 18, "label": "PERSON"},
+                                                                 {"start": 36, "end": 42, "label": "GPE"}]},
+        "{not json",
+        {"text": "Out of range.", "spans": [{"start": 5, "end": 99, "label": "ORG"}]},
+        {"text": "Reversed.", "spans": [{"start": 5, "end": 2, "label": "ORG"}]},
+        {"text": "Unknown label.", "spans": [{"start": 0, "end": 7, "label": "WIDGET"}]},
+        {"text": "Float offsets.", "spans": [{"start": 0.5, "end": 7, "label": "ORG"}]},
+        {"meta": {}},
+        {"text": "Model label mapped.", "spans": [{"start": 0, "end": 5, "label": "FAC"}]},
+        "",
+    ), encoding="utf-8")
+    summary = import_paths(store, [path], schema, extract=False)
+    assert summary.imported == 2
+    wheres = [p.where for p in summary.problems]
+    assert wheres == [f"{path}:{n}" for n in (2, 3, 4, 5, 6, 7)]
+    messages = " | ".join(p.message for p in summary.problems)
+    for words in ("not valid JSON", "not inside the text", "neither has nor maps", "whole-number", "no 'text'"):
+        assert words in messages
+    first = next(store.iter_articles())
+    assert first.source == "Reuters"
+    views = store.spans(first.id, "alice")
+    assert [(v.start, v.end, v.label, v.origin) for v in views] == [(0, 18, "PERSON", "import"), (36, 42, "GPE", "import")]
+    mapped = list(store.iter_articles())[1]
+    assert store.spans(mapped.id, "alice")[0].label == "LOC"
+
+
+def test_strict_aborts_and_leaves_database_unchanged(tmp_path, store, schema):
+    good = tmp_path / "good.txt"
+    good.write_text("An article.")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(lines({"text": "fine"}, "[1, 2"))
+    import_paths(store, [good], schema, extract=False)
+    before = store.stats()
+    with pytest.raises(InputError, match=r"bad\.jsonl:2: not valid JSON.*--strict: nothing imported"):
+        import_paths(store, [tmp_path], schema, extract=False, strict=True)
+    assert store.stats() == before
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (b"", "empty"),
+    (b"   \n\n  ", "empty"),
+    (b"caf\xe9 au lait\n", "not UTF-8"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+])
+def test_unreadable_txt_files_are_reported(tmp_path, content, words):
+    path = tmp_path / "f.txt"
+    path.write_bytes(content)
+    items = list(read_paths([path]))
+    assert len(items) == 1 and isinstance(items[0], Problem)
+    assert words in items[0].message and str(path) in str(items[0])
+
+
+def test_utf16_bom_and_crlf_are_read(tmp_path):
+    path = tmp_path / "w.txt"
+    path.write_bytes("First line.\r\n\r\nSecond “quoted”.".encode("utf-16"))
+    (draft,) = read_paths([path])
+    assert draft.text == "First line.\n\nSecond “quoted”."
+
+
+def test_folders_recurse_and_symlink_loops_end(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "one.txt").write_text("One.")
+    (tmp_path / "a" / "two.txt").write_text("Two.")
+    (tmp_path / "a" / "notes.md").write_text("ignored")
+    (tmp_path / "a" / "b" / "loop").symlink_to(tmp_path / "a")
+    texts = [item.text for item in read_paths([tmp_path])]
+    assert sorted(texts) == ["One.", "Two."]
+
+
+def test_missing_path_and_wrong_suffix(tmp_path):
+    other = tmp_path / "x.csv"
+    other.write_text("a,b")
+    problems = list(read_paths([tmp_path / "nope", other]))
+    assert [p.message.split(";")[0] for p in problems] == ["no such file or folder", "not an article file"]
+
+
+def test_import_cli_reports_and_counts(cli, tmp_path):
+    db = tmp_path / "a.db"
+    code, out, err = cli("import", SEEDS, "--db", db, "--no-extract")
+    assert code == 0 and "imported 25 articles" in out
+    code, out, err = cli("stats", "--db", db, "--json")
+    assert json.loads(out)["articles"] == 25
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{oops\n")
+    code, out, err = cli("import", bad, "--db", db, "--no-extract", "--strict")
+    assert code == 1 and f"{bad}:1: not valid JSON" in err and "Traceback" not in err

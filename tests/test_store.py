@@ -1,0 +1,172 @@
+"""The store: decisions append, state folds, undo reverses, status and progress, open/migrate errors."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from annotator.errors import DatabaseError
+from annotator.model import ArticleDraft, SpanDraft
+from annotator.store import Store, migrations
+
+TEXT = "UN envoy Staffan de Mistura said: “Spoilers will not prevail.” He left."
+
+
+def add_article(store: Store, text: str = TEXT, digest: str = "h1") -> int:
+    spans = (
+        SpanDraft(0, 2, "ORG"),
+        SpanDraft(9, 27, "ORG"),
+        SpanDraft(34, 62, "QUOTE", "quote", speaker=1, speaker_entity=1),
+    )
+    with store.write() as conn:
+        return store.insert_article(conn, ArticleDraft(text, spans=spans), digest, [(0, 2)], "model")
+
+
+def test_spans_start_undecided_in_text_order(store):
+    article = add_article(store)
+    views = store.spans(article, "alice")
+    assert [(v.start, v.label, v.status) for v in views] == [(0, "ORG", "undecided"), (9, "ORG", "undecided"),
+                                                              (34, "QUOTE", "undecided")]
+    assert views[2].speaker_span_id == views[1].id
+
+
+def test_decisions_fold_into_state_and_log_is_append_only(store):
+    article = add_article(store)
+    un, envoy, quote = store.spans(article, "alice")
+    assert store.decide("alice", envoy.id, "relabel", label="PERSON").label == "PERSON"
+    assert store.decide("alice", un.id, "reject").status == "rejected"
+    adjusted = store.decide("alice", quote.id, "adjust", start=35, end=61)
+    assert (adjusted.start, adjusted.end, adjusted.status) == (35, 61, "accepted")
+    assert adjusted.adjusted and not adjusted.relabelled
+    # another annotator sees none of it
+    assert {v.status for v in store.spans(article, "bob")} == {"undecided"}
+    assert [d.action for d in store.decisions("alice")] == ["relabel", "reject", "adjust"]
+    assert store.progress("alice", article).spans_decided == 3
+
+
+def test_undo_walks_back_every_decision_and_appends(store):
+    article = add_article(store)
+    un, envoy, _ = store.spans(article, "alice")
+    store.decide("alice", un.id, "accept")
+    store.decide("alice", envoy.id, "relabel", label="PERSON")
+    store.decide("alice", envoy.id, "reject")
+    assert store.undo("alice", article).status == "accepted"  # back to the relabel
+    assert store.span(envoy.id, "alice").label == "PERSON"
+    assert store.undo("alice", article).label == "ORG"
+    assert store.undo("alice", article).id == un.id
+    assert store.undo("alice", article) is None
+    assert {v.status for v in store.spans(article, "alice")} == {"undecided"}
+    actions = [d.action for d in store.decisions("alice")]
+    assert actions == ["accept", "relabel", "reject", "undo", "undo", "undo"]
+
+
+def test_undo_is_per_annotator(store):
+    article = add_article(store)
+    un = store.spans(article, "alice")[0]
+    store.decide("alice", un.id, "accept")
+    assert store.undo("bob", article) is None
+    assert store.span(un.id, "alice").status == "accepted"
+
+
+def test_speaker_decision_and_manual_spans_are_private(store):
+    article = add_article(store)
+    un, envoy, quote = store.spans(article, "alice")
+    he = store.add_span("alice", article, 63, 65, "SPEAKER", "speaker")
+    assert he.origin == "manual" and he.status == "accepted"
+    assert len(store.spans(article, "alice")) == 4 and len(store.spans(article, "bob")) == 3
+    changed = store.decide("alice", quote.id, "speaker", speaker_span_id=he.id)
+    assert changed.speaker_span_id == he.id and changed.speaker_entity_span_id is None
+    assert store.decide("alice", quote.id, "speaker", speaker_span_id=None).speaker_span_id is None
+    store.undo("alice", article)
+    store.undo("alice", article)
+    store.undo("alice", article)  # the manual span's own acceptance: it disappears
+    assert len(store.spans(article, "alice")) == 3
+
+
+def test_next_article_resumes_then_claims_with_overlap(store):
+    first = add_article(store, "one", "a")
+    second = add_article(store, "two", "b")
+    assert store.next_article("alice") == first
+    assert store.next_article("alice") == first  # resumes the article in progress
+    assert store.next_article("bob", overlap=1) == second  # first is taken
+    assert store.next_article("carol", overlap=1) is None
+    assert store.next_article("carol", overlap=2) == first
+    store.set_status(first, "alice", "done")
+    assert store.status(first, "alice") == "done"
+    assert store.next_article("alice", overlap=None) == second
+    assert store.progress("alice").articles_done == 1
+
+
+def test_position_and_neighbours(store):
+    ids = [add_article(store, f"text {i}", str(i)) for i in range(3)]
+    assert store.position(ids[1]) == (2, 3)
+    assert store.neighbour(ids[1], 1) == ids[2]
+    assert store.neighbour(ids[0], -1) is None
+
+
+def test_reopen_keeps_everything(tmp_path):
+    path = tmp_path / "x.db"
+    with Store(path) as store:
+        article = add_article(store)
+        store.decide("alice", store.spans(article, "alice")[0].id, "accept")
+    with Store(path) as store:
+        assert store.spans(article, "alice")[0].status == "accepted"
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_older_database_is_backed_up_then_migrated(tmp_path, monkeypatch):
+    path = tmp_path / "old.db"
+    with Store(path) as store:
+        add_article(store)
+    added = []
+
+    def v2(db):
+        db["notes"].create({"id": int, "text": str}, pk="id")
+        added.append(True)
+
+    newer = [*migrations.MIGRATIONS, v2]
+    monkeypatch.setattr("annotator.store.connection.MIGRATIONS", newer)
+    monkeypatch.setattr("annotator.store.connection.LATEST", len(newer))
+    with Store(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert "notes" in store.db.table_names()
+        assert store.article_count() == 1
+    backups = list(tmp_path.glob("old.db.v1-*.bak"))
+    assert len(backups) == 1 and added == [True]
+    with sqlite3.connect(backups[0]) as old:
+        assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_newer_database_is_refused(tmp_path):
+    path = tmp_path / "new.db"
+    Store(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    with pytest.raises(DatabaseError, match="newer annotator"):
+        Store(path)
+
+
+def test_not_a_database_and_foreign_database(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(DatabaseError, match="not an annotator database"):
+        Store(junk)
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    with pytest.raises(DatabaseError, match="not an annotator database"):
+        Store(other)
+    with pytest.raises(DatabaseError, match="no such database"):
+        Store(tmp_path / "missing.db", create=False)
+
+
+def test_stats_counts(store):
+    article = add_article(store)
+    store.decide("alice", store.spans(article, "alice")[0].id, "accept")
+    store.set_status(article, "alice", "done")
+    figures = store.stats()
+    assert (figures["articles"], figures["spans"], figures["decisions"]) == (1, 3, 1)
+    assert figures["spans_by_label"] == {"ORG": 2, "QUOTE": 1}
+    assert figures["annotators"] == {"alice": {"decisions": 1, "articles_done": 1}}
