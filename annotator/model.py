@@ -45,6 +45,10 @@ class ArticleDraft:
     spans: tuple[SpanDraft, ...] = ()
     tokens: tuple[tuple[int, int], ...] | None = None
     origin: str = ""  # "FILE:LINE" for messages
+    # Lines that carry answers (Prodigy db-out, our own export): whose work, what answer, when.
+    answer: str | None = None  # accept | reject | ignore
+    annotator: str | None = None
+    timestamp: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

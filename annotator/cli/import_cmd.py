@@ -26,6 +26,7 @@ def register(app: typer.Typer) -> None:
         strict: bool = typer.Option(False, "--strict", help="Any bad file or line aborts the whole import."),
         n_process: int = typer.Option(1, "--n-process", min=1, help="Processes for extraction."),
         batch_size: int = typer.Option(64, "--batch-size", min=1, help="Texts per spaCy batch."),
+        annotator: str = typer.Option(None, "--annotator", help="Whose work answered lines are (default: their _annotator_id)."),
     ) -> None:
         """Import articles. Importing the same article twice adds nothing."""
         label_schema = load_schema(schema or default_schema_path())
@@ -38,13 +39,14 @@ def register(app: typer.Typer) -> None:
             task = bar.add_task("import", total=total)
             summary = import_paths(
                 store, paths, label_schema, extract=not no_extract, model=model, strict=strict,
-                n_process=n_process, batch_size=batch_size,
+                n_process=n_process, batch_size=batch_size, annotator=annotator,
                 advance=lambda n: bar.advance(task, n),
                 on_problem=lambda problem: err.print(f"skipped {problem}", markup=False, highlight=False),
             )
         if summary.warning:
             err.print(f"warning: {summary.warning}", markup=False, highlight=False)
-        print(f"imported {summary.imported} articles ({summary.spans} spans), "
+        annotated = f", {summary.annotated} annotated lines" if summary.annotated else ""
+        print(f"imported {summary.imported} articles ({summary.spans} spans){annotated}, "
               f"{summary.duplicates} duplicates, {summary.skipped} skipped")
         if summary.imported == 0 and summary.duplicates == 0 and summary.skipped:
             raise InputError("nothing could be imported")

@@ -29,7 +29,8 @@ def task_of(gold: GoldArticle) -> dict[str, Any]:
         value = getattr(article, key)
         if value and key not in meta:
             meta[key] = value
-    meta["article_id"] = article.id
+    # Kept when the article came from another database's export, so export → import → export is exact.
+    meta.setdefault("article_id", article.id)
     spans = [(s.start, s.end, s.label) for s in gold.spans]
     return build_task(article.text, meta, article.tokens, spans, gold.relations(), {
         "answer": ANSWERS.get(gold.status, "accept"),

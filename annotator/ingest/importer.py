@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,6 +28,7 @@ class ImportSummary:
     duplicates: int = 0
     skipped: int = 0
     spans: int = 0
+    annotated: int = 0  # answered lines recorded as an annotator's work
     problems: list[Problem] = field(default_factory=list)
     warning: str | None = None  # e.g. "no spaCy model installed; entities are off"
 
@@ -41,10 +43,15 @@ def import_paths(
     strict: bool = False,
     n_process: int = 1,
     batch_size: int = 64,
+    annotator: str | None = None,
     advance: Callable[[int], None] | None = None,
     on_problem: Callable[[Problem], None] | None = None,
 ) -> ImportSummary:
-    """Import every article under `paths`. With strict, any problem aborts before anything is written."""
+    """Import every article under `paths`. With strict, any problem aborts before anything is written.
+
+    Lines that carry an `answer` are recorded as work of `annotator` (else their `_annotator_id`,
+    else `_session_id`); other articles are imported as suggestions to correct.
+    """
     paths = list(paths)
     summary = ImportSummary()
     if strict:
@@ -68,12 +75,20 @@ def import_paths(
         _write_batch(store, batch, extractor, summary, n_process, batch_size)
         batch.clear()
 
-    for item in read_paths(paths, schema, advance or (lambda _: None)):
+    def problem(item: Problem) -> None:
+        summary.problems.append(item)
+        summary.skipped += 1
+        if on_problem:
+            on_problem(item)
+
+    for item in _with_annotator(read_paths(paths, schema, advance or (lambda _: None)), annotator):
         if isinstance(item, Problem):
-            summary.problems.append(item)
-            summary.skipped += 1
-            if on_problem:
-                on_problem(item)
+            problem(item)
+            continue
+        if item.answer is not None:  # someone's work: the article may well be there already
+            batch.append(item)
+            if len(batch) >= BATCH:
+                flush()
             continue
         digest = text_hash(item.text)
         if digest in seen or store.has_hash(digest):
@@ -88,6 +103,19 @@ def import_paths(
     return summary
 
 
+def _with_annotator(items: Iterable[ArticleDraft | Problem], annotator: str | None):
+    """Name the annotator of answered lines; an answered line nobody owns is a problem."""
+    for item in items:
+        if isinstance(item, ArticleDraft) and item.answer is not None:
+            who = annotator or item.annotator
+            if not who:
+                yield Problem(item.origin, "an answered line needs --annotator NAME, '_annotator_id' or '_session_id'")
+                continue
+            if who != item.annotator:
+                item = replace(item, annotator=who)
+        yield item
+
+
 def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summary: ImportSummary,
                  n_process: int, batch_size: int) -> None:
     """Tokenize and extract outside the write lock; then one short transaction for the batch."""
@@ -96,8 +124,8 @@ def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summar
     tokens = [d.tokens if d.tokens is not None else next(computed) for d in drafts]
     origins = ["import"] * len(drafts)
     if extractor is not None:
-        # Articles that arrive with spans keep them as they are; the others are pre-extracted.
-        todo = [i for i, d in enumerate(drafts) if not d.spans]
+        # Articles that arrive with spans, or with an answer, are kept as they are; the others are pre-extracted.
+        todo = [i for i, d in enumerate(drafts) if not d.spans and d.answer is None]
         found = extractor.pipe([drafts[i].text for i in todo], n_process=n_process, batch_size=batch_size)
         drafts = list(drafts)
         for i, spans in zip(todo, found, strict=True):
@@ -105,9 +133,27 @@ def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summar
             origins[i] = "model"
     with store.write() as conn:
         for draft, toks, origin in zip(drafts, tokens, origins, strict=True):
+            if draft.answer is not None:
+                _write_answer(store, conn, draft, toks, summary)
+                continue
             article_id = store.insert_article(conn, draft, text_hash(draft.text), toks, origin)
             if article_id is None:
                 summary.duplicates += 1
             else:
                 summary.imported += 1
                 summary.spans += len(draft.spans)
+
+
+def _write_answer(store: Store, conn, draft: ArticleDraft, tokens, summary: ImportSummary) -> None:
+    digest = text_hash(draft.text)
+    article_id = store.article_id_of(conn, digest)
+    if article_id is None:
+        article_id = store.insert_article(conn, replace(draft, spans=()), digest, tokens, "import")
+        summary.imported += 1
+    stamp = draft.timestamp if draft.timestamp is not None else time.time()
+    recorded = store.record_answer(conn, article_id, draft.annotator, draft.spans, draft.answer, stamp)
+    if recorded is None:
+        summary.duplicates += 1
+    else:
+        summary.annotated += 1
+        summary.spans += recorded

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import srsly
+
 from annotator.model import ArticleDraft, SpanDraft
 from annotator.schema import Schema
 
@@ -216,6 +218,22 @@ def parse_spans(obj: dict[str, Any], text: str, schema: Schema | None) -> tuple[
                 return f"relation {n} ({rel['label']}) points at a span that is not in 'spans'"
             ends.append(found)
         speakers.setdefault(ends[0], {})["speaker" if rel["label"] == "SPEAKER" else "speaker_entity"] = ends[1]
+    # A span's own `speaker` ({start, end[, label]}) counts as a SPEAKER relation too.
+    by_offsets = {(d.start, d.end): i for i, d in enumerate(drafts)}
+    for n, span in enumerate(raw_spans):
+        ref = span.get("speaker")
+        if not isinstance(ref, dict) or "speaker" in speakers.get(n, {}):
+            continue
+        start, end = ref.get("start"), ref.get("end")
+        if not _int(start) or not _int(end) or not 0 <= start < end <= len(text):
+            return f"span {n + 1} has a 'speaker' without whole-number 'start' and 'end' inside the text"
+        if (start, end) not in by_offsets:
+            by_offsets[(start, end)] = len(drafts)
+            label = ref.get("label") if isinstance(ref.get("label"), str) else "SPEAKER"
+            if schema is not None:
+                label = schema.resolve_label(label) or schema.speaker_label
+            drafts.append(SpanDraft(start, end, label, schema.kind_of(label) if schema else "speaker"))  # type: ignore[arg-type]
+        speakers.setdefault(n, {})["speaker"] = by_offsets[(start, end)]
     for head, links in speakers.items():
         d = drafts[head]
         drafts[head] = SpanDraft(d.start, d.end, d.label, d.kind, links.get("speaker"), links.get("speaker_entity"), d.cue)
@@ -238,11 +256,40 @@ def parse_tokens(obj: dict[str, Any], text: str) -> tuple[tuple[int, int], ...] 
     return tuple(out)
 
 
+ANSWERS = ("accept", "reject", "ignore")
+
+
+def _answer_fields(obj: dict[str, Any]) -> tuple[str | None, str | None, float | None] | str:
+    """(answer, annotator, timestamp) of a line that carries an answer, or why they are wrong."""
+    answer = obj.get("answer")
+    if answer is None:
+        return None, None, None
+    if answer not in ANSWERS:
+        return f"'answer' must be accept, reject or ignore (got {answer!r})"
+    annotator = obj.get("_annotator_id") or obj.get("_session_id")
+    if annotator is not None and not isinstance(annotator, str):
+        return "'_annotator_id' must be a string"
+    stamp = obj.get("_timestamp")
+    if stamp is not None and (not isinstance(stamp, int | float) or isinstance(stamp, bool)):
+        return "'_timestamp' must be a number"
+    return answer, annotator, stamp
+
+
+def _loads(line: str) -> Any:
+    # srsly's ujson is several times faster than json on long lines with every token in them.
+    try:
+        return srsly.json_loads(line)
+    except ValueError:
+        return json.loads(line)  # for json's precise message (raises JSONDecodeError)
+
+
 def parse_jsonl_line(line: str, where: str, schema: Schema | None) -> ArticleDraft | Problem:
     try:
-        obj = json.loads(line)
+        obj = _loads(line)
     except json.JSONDecodeError as exc:
         return Problem(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
+    except ValueError as exc:
+        return Problem(where, f"not valid JSON ({exc})")
     if not isinstance(obj, dict):
         return Problem(where, "each line must be a JSON object with a 'text'")
     text = obj.get("text")
@@ -257,13 +304,17 @@ def parse_jsonl_line(line: str, where: str, schema: Schema | None) -> ArticleDra
     tokens = parse_tokens(obj, text)
     if isinstance(tokens, str):
         return Problem(where, tokens)
+    answered = _answer_fields(obj)
+    if isinstance(answered, str):
+        return Problem(where, answered)
 
     def field(name: str) -> str | None:
         value = meta.get(name)
         return str(value) if value is not None else None
 
     return ArticleDraft(text, field("title"), field("source"), field("date"), field("dateline"),
-                        meta, spans, tokens, origin=where)
+                        meta, spans, tokens, origin=where, answer=answered[0], annotator=answered[1],
+                        timestamp=answered[2])
 
 
 def read_jsonl(path: Path, schema: Schema | None, advance: Advance = _noop) -> Iterator[Item]:

@@ -145,6 +145,67 @@ class Store:
             conn.executemany("UPDATE spans SET speaker_span_id = ?, speaker_entity_span_id = ? WHERE id = ?", links)
         return ids
 
+    def article_id_of(self, conn: sqlite3.Connection, digest: str) -> int | None:
+        row = conn.execute("SELECT id FROM articles WHERE hash = ?", (digest,)).fetchone()
+        return row[0] if row else None
+
+    def record_answer(self, conn: sqlite3.Connection, article_id: int, annotator: str, drafts: Sequence[Any],
+                      answer: str, timestamp: float) -> int | None:
+        """An annotated line (Prodigy db-out or our export) as this annotator's work, inside write().
+
+        accept: every span accepted with its label and speaker, the article done; reject/ignore:
+        kept as the article's status. Spans that match a shared suggestion exactly are decided on;
+        the others become this annotator's own spans. None when they already worked on the article.
+        """
+        if conn.execute("SELECT 1 FROM progress WHERE article_id = ? AND annotator = ? AND status != 'todo'",
+                        (article_id, annotator)).fetchone():
+            return None
+        status = {"accept": "done", "reject": "rejected", "ignore": "ignored"}[answer]
+        self._set_status(conn, article_id, annotator, status)
+        if answer != "accept" or not drafts:
+            return 0
+        shared = {
+            (start, end, label): (sid, speaker, entity)
+            for sid, start, end, label, speaker, entity in conn.execute(
+                'SELECT id, start, "end", label, speaker_span_id, speaker_entity_span_id FROM spans'
+                " WHERE article_id = ? AND created_by IS NULL", (article_id,))
+        }
+        # Explicit ids let every insert below be one executemany; we hold the write lock.
+        next_id = (conn.execute("SELECT max(id) FROM spans").fetchone()[0] or 0) + 1
+        ids: list[int] = []
+        new_spans = []
+        for d in drafts:
+            found = shared.get((d.start, d.end, d.label))
+            if found:
+                ids.append(found[0])
+            else:
+                ids.append(next_id)
+                new_spans.append((next_id, article_id, d.start, d.end, d.label, d.kind, "import", annotator, timestamp))
+                next_id += 1
+        conn.executemany(
+            'INSERT INTO spans (id, article_id, start, "end", label, kind, origin, created_by, created_at)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", new_spans)
+        decisions, states, links = [], [], []
+        for d, sid in zip(drafts, ids, strict=True):
+            speaker = ids[d.speaker] if d.speaker is not None else None
+            entity = ids[d.speaker_entity] if d.speaker_entity is not None else None
+            suggested = shared.get((d.start, d.end, d.label))
+            if suggested is None and (speaker or entity):
+                links.append((speaker, entity, sid))
+            decisions.append((sid, article_id, annotator, "accept", d.label, None, None, None, self.session, timestamp))
+            if suggested is not None and d.kind == "quote" and suggested[1:] != (speaker, entity):
+                decisions.append((sid, article_id, annotator, "speaker", None, None, None, speaker, self.session, timestamp))
+            states.append((sid, annotator, article_id, "accepted", d.label, d.start, d.end, speaker, entity))
+        conn.executemany("UPDATE spans SET speaker_span_id = ?, speaker_entity_span_id = ? WHERE id = ?", links)
+        conn.executemany(
+            'INSERT INTO decisions (span_id, article_id, annotator, action, label, start, "end", speaker_span_id,'
+            " session, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", decisions)
+        last = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+        conn.executemany(
+            'INSERT OR REPLACE INTO states (span_id, annotator, article_id, status, label, start, "end",'
+            f" speaker_span_id, speaker_entity_span_id, decision_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, {last})", states)
+        return len(drafts)
+
     def article(self, article_id: int) -> Article | None:
         row = self._one(_ARTICLE_SQL + " WHERE id = ?", (article_id,))
         return _article(row) if row else None

@@ -1,0 +1,124 @@
+"""Annotated JSONL in (Prodigy db-out and our own export): answers become an annotator's work."""
+
+from __future__ import annotations
+
+import json
+
+from annotator.export import iter_gold, write_jsonl
+from annotator.ingest import import_paths
+from annotator.store import Store
+
+TEXT = "Envoy Staffan de Mistura said: “Spoilers will not prevail.” Douma was hit."
+
+
+def span(fragment: str, label: str) -> dict:
+    start = TEXT.index(fragment)
+    return {"start": start, "end": start + len(fragment), "label": label}
+
+
+def prodigy_line(answer="accept", **extra) -> dict:
+    quote, person = span("“Spoilers will not prevail.”", "QUOTE"), span("Staffan de Mistura", "PERSON")
+    line = {
+        "text": TEXT, "meta": {"source": "wire"}, "_input_hash": 123, "_task_hash": 456,
+        "spans": [person, {**quote, "color": "#fff", "type": "span"}, span("Douma", "GPE")],
+        # Prodigy writes relations with head/child token indexes; ours carry head_span/child_span too
+        "relations": [{"head": 9, "child": 3, "label": "SPEAKER", "head_span": quote, "child_span": person}],
+        "answer": answer, "_view_id": "spans_manual", "_timestamp": 1700000000,
+    }
+    line.update(extra)
+    return line
+
+
+def write(path, *lines):
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    return path
+
+
+def exported(store, tmp_path, name="out.jsonl"):
+    out = tmp_path / name
+    write_jsonl(iter_gold(store), out)
+    return out.read_text(encoding="utf-8").splitlines()
+
+
+def test_accepted_line_becomes_annotators_decisions(tmp_path, store, schema):
+    path = write(tmp_path / "db-out.jsonl", prodigy_line(_annotator_id="news-alice", _session_id="news-alice"))
+    summary = import_paths(store, [path], schema, extract=False)
+    assert (summary.imported, summary.annotated, summary.spans) == (1, 1, 3)
+    article = next(store.iter_articles())
+    assert store.status(article.id, "news-alice") == "done"
+    views = {TEXT[v.start:v.end]: v for v in store.spans(article.id, "news-alice")}
+    assert {v.status for v in views.values()} == {"accepted"}
+    assert views["“Spoilers will not prevail.”"].speaker_span_id == views["Staffan de Mistura"].id
+    assert store.spans(article.id, "bob") == []  # someone's answers are not suggestions to others
+    (line,) = map(json.loads, exported(store, tmp_path))
+    assert [s["label"] for s in line["spans"]] == ["PERSON", "QUOTE", "GPE"]
+    assert line["relations"][0]["label"] == "SPEAKER" and line["_annotator_id"] == "news-alice"
+    assert line["_timestamp"] == 1700000000
+
+
+def test_reject_and_ignore_are_kept_as_status(tmp_path, store, schema):
+    path = write(tmp_path / "x.jsonl", prodigy_line("reject", _annotator_id="a"), prodigy_line("ignore", _session_id="b"))
+    import_paths(store, [path], schema, extract=False)
+    article = next(store.iter_articles())
+    assert (store.status(article.id, "a"), store.status(article.id, "b")) == ("rejected", "ignored")
+    answers = [json.loads(x)["answer"] for x in exported(store, tmp_path)]
+    assert answers == ["reject", "ignore"]
+
+
+def test_annotator_option_wins_and_session_id_is_the_fallback(tmp_path, store, schema):
+    path = write(tmp_path / "x.jsonl", prodigy_line(_session_id="ds-carol"))
+    import_paths(store, [path], schema, extract=False)
+    import_paths(store, [write(tmp_path / "y.jsonl", prodigy_line(_annotator_id="zed"))], schema, extract=False,
+                 annotator="dave")
+    article = next(store.iter_articles())
+    assert store.status(article.id, "ds-carol") == "done" and store.status(article.id, "dave") == "done"
+    assert store.status(article.id, "zed") == "todo"
+
+
+def test_speaker_key_on_a_span_counts_as_relation(tmp_path, store, schema):
+    quote = span("“Spoilers will not prevail.”", "QUOTE")
+    he = span("Staffan de Mistura", "PERSON")
+    line = {"text": TEXT, "spans": [{**quote, "speaker": {"start": he["start"], "end": he["end"]}}], "answer": "accept",
+            "_annotator_id": "a"}
+    import_paths(store, [write(tmp_path / "x.jsonl", line)], schema, extract=False)
+    (out,) = map(json.loads, exported(store, tmp_path))
+    assert [(s["text"], s["label"]) for s in out["spans"]] == [("Staffan de Mistura", "SPEAKER"),
+                                                               ("“Spoilers will not prevail.”", "QUOTE")]
+    assert out["relations"][0]["child_span"]["start"] == he["start"]
+
+
+def test_malformed_answer_line_is_reported_with_file_and_line(tmp_path, store, schema):
+    path = write(tmp_path / "x.jsonl", prodigy_line(_annotator_id="a"), prodigy_line("maybe", _annotator_id="a"),
+                 prodigy_line())
+    summary = import_paths(store, [path], schema, extract=False)
+    assert [str(p) for p in summary.problems] == [
+        f"{path}:2: 'answer' must be accept, reject or ignore (got 'maybe')",
+        f"{path}:3: an answered line needs --annotator NAME, '_annotator_id' or '_session_id'",
+    ]
+    assert summary.annotated == 1
+
+
+def test_round_trip_export_import_export_is_exact(tmp_path, store, schema):
+    from .conftest import SEEDS
+
+    import_paths(store, [SEEDS], schema, extract=False)
+    path = write(tmp_path / "in.jsonl", prodigy_line(_annotator_id="alice"), prodigy_line(_annotator_id="bob"),
+                 prodigy_line("reject", _annotator_id="carol"))
+    import_paths(store, [path], schema, extract=False)
+    # and work done in the app: a relabel, a manual span, a speaker change, one article done
+    seed = next(store.iter_articles())
+    views = store.spans(seed.id, "alice")
+    store.add_span("alice", seed.id, 2, 4, "ORG", "entity")
+    store.add_span("alice", seed.id, 5, 10, "SPEAKER", "speaker")
+    store.set_status(seed.id, "alice", "done")
+    assert views == []  # imported without extraction: no suggestions
+
+    first = exported(store, tmp_path, "first.jsonl")
+    assert len(first) == 4
+    with Store(tmp_path / "fresh.db") as fresh:
+        import_paths(fresh, [tmp_path / "first.jsonl"], schema, extract=False)
+        again = exported(fresh, tmp_path, "second.jsonl")
+    assert again == first
+    # importing the same answers twice adds nothing
+    summary = import_paths(store, [tmp_path / "first.jsonl"], schema, extract=False)
+    assert summary.annotated == 0 and summary.duplicates == 4
