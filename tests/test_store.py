@@ -130,13 +130,13 @@ def test_older_database_is_backed_up_then_migrated(tmp_path, monkeypatch):
     monkeypatch.setattr("annotator.store.connection.MIGRATIONS", newer)
     monkeypatch.setattr("annotator.store.connection.LATEST", len(newer))
     with Store(path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(newer)
         assert "notes" in store.db.table_names()
         assert store.article_count() == 1
-    backups = list(tmp_path.glob("old.db.v1-*.bak"))
+    backups = list(tmp_path.glob(f"old.db.v{migrations.LATEST}-*.bak"))
     assert len(backups) == 1 and added == [True]
     with sqlite3.connect(backups[0]) as old:
-        assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert old.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
 
 
 def test_newer_database_is_refused(tmp_path):

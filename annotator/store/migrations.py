@@ -23,7 +23,8 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
             "dateline": str,
             "text": str,
             "meta": str,  # JSON object
-            "tokens": str,  # JSON [[start, end], ...] from spaCy's tokenizer, computed once at import
+            "tokens": bytes,  # export's token JSON, compressed (see store/codec.py); computed once at import
+            "token_bounds": bytes,  # token starts then ends, packed int32
             "imported_at": float,
         },
         pk="id",
@@ -117,5 +118,41 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     db["progress"].create_index(["annotator", "status", "article_id"])
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
+def _v2_reviews(db: sqlite_utils.Database) -> None:
+    """Adjudication (issue 6): who reviews which article, and the reviewer's choices as a log.
+
+    Reviews live apart from `progress` and `decisions`, so a reviewer never fills an annotator's
+    slot in routing and never shows up as an annotator in agreement figures.
+    """
+    db.execute(
+        """
+        CREATE TABLE reviews (
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            reviewer TEXT NOT NULL,
+            status TEXT NOT NULL,  -- doing | gold
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (article_id, reviewer)
+        ) WITHOUT ROWID
+        """
+    )
+    db["reviews"].create_index(["status", "article_id"])
+    # Append-only like `decisions`: an item's resolution is its latest row; item '*' holds the
+    # article's whole gold as it stood when the reviewer finished it.
+    db.execute(
+        """
+        CREATE TABLE review_decisions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            reviewer TEXT NOT NULL,
+            item TEXT NOT NULL,   -- the disagreement's key (JSON), or '*'
+            spans TEXT NOT NULL,  -- JSON list of the chosen spans
+            session TEXT,
+            created_at REAL NOT NULL
+        )
+        """
+    )
+    db["review_decisions"].create_index(["article_id", "reviewer", "item", "id"])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_reviews]
 LATEST = len(MIGRATIONS)
