@@ -15,7 +15,10 @@ from annotator.extract.lexicon import (
     CORE_FORMS,
     DETERMINERS,
     PRONOUNS,
+    PRONOUNS_PERSON,
     RELATIVE,
+    ROLE_NOUNS,
+    SPEECH_NOUNS,
     SPEECH_FORMS,
     TITLES,
 )
@@ -140,10 +143,7 @@ def _climb_subject(view: DocView, verb: int) -> int | None:
     for _ in range(4):
         subjects = [c for c in tok.children if c.dep_ in _SUBJECT_DEPS and view.in_quote[c.i] == -1]
         if subjects:
-            subj = subjects[0]
-            if subj.lower_ in RELATIVE and tok.dep_ == "relcl":
-                return tok.head.i
-            return subj.i
+            return subjects[0].i
         if tok.dep_ == "relcl" and view.in_quote[tok.head.i] == -1:
             return tok.head.i
         if tok.dep_ == "acl" and view.in_quote[tok.head.i] == -1 and tok.head.pos_ in ("NOUN", "PROPN"):
@@ -184,9 +184,18 @@ def _mention_extent(view: DocView, head: int, q: QuoteCandidate, lo_bound: int, 
     return lo, max(lo, hi)
 
 
+_CALENDAR = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december today yesterday tomorrow""".split()
+)
+_PATTERN_DETERMINERS = frozenset("the a an his her their its our one another".split())
+
+
 def _is_name_token(tok) -> bool:
     text = tok.text
-    return bool(text) and (text[0].isupper() or text.lower() in TITLES) and not tok.is_punct
+    if not text or tok.is_punct or text.lower() in _CALENDAR:
+        return False
+    return text[0].isupper() or text.lower() in TITLES
 
 
 def _pattern_after(view: DocView, verb: int, hi_bound: int) -> tuple[int, int] | None:
@@ -196,7 +205,7 @@ def _pattern_after(view: DocView, verb: int, hi_bound: int) -> tuple[int, int] |
     if i > hi_bound:
         return None
     tok = doc[i]
-    if tok.lower_ in PRONOUNS and tok.lower_ not in ("it",) or tok.lower_ == "it":
+    if tok.lower_ in PRONOUNS:
         return i, i
     if _is_name_token(tok):
         j = i
@@ -206,10 +215,10 @@ def _pattern_after(view: DocView, verb: int, hi_bound: int) -> tuple[int, int] |
         ):
             j += 1
         return i, j
-    if tok.lower_ in DETERMINERS:
+    if tok.lower_ in _PATTERN_DETERMINERS:
         j = i
-        while j + 1 <= hi_bound and j - i < 5 and not doc[j + 1].is_punct and doc[j + 1].lower_ not in SPEECH_FORMS:
-            if doc[j + 1].lower_ in ("in", "on", "at", "to", "that", "who", "after", "before", "during", "when"):
+        while j + 1 <= hi_bound and j - i < 4 and doc[j + 1].is_alpha and doc[j + 1].lower_ not in SPEECH_FORMS:
+            if doc[j + 1].lower_ in _STOPWORDS:
                 break
             j += 1
         if j > i:
@@ -217,32 +226,39 @@ def _pattern_after(view: DocView, verb: int, hi_bound: int) -> tuple[int, int] |
     return None
 
 
+_STOPWORDS = frozenset(
+    "in on at to that who which after before during when while for with from by of as and but or".split()
+)
+
+
 def _pattern_before(view: DocView, verb: int, lo_bound: int) -> tuple[int, int] | None:
     """`Jane Doe said` / `he told` / `the official said`: the mention right before the verb."""
     doc = view.doc
     j = verb - 1
-    while (
-        j >= lo_bound and (doc[j].lower_ in _SKIPPABLE or doc[j].lower_.endswith("ly")) and not _is_name_token(doc[j])
-    ):
+    while j >= lo_bound and (doc[j].lower_ in _SKIPPABLE or doc[j].lower_.endswith("ly")) and not _is_name_token(doc[j]):
         j -= 1
     if j < lo_bound:
         return None
     tok = doc[j]
-    if tok.lower_ in PRONOUNS or tok.lower_ in RELATIVE:
+    if tok.lower_ in PRONOUNS or tok.lower_ in ("who", "which"):
         return j, j
-    if _is_name_token(tok) or tok.is_alpha:
+    if _is_name_token(tok):
         i = j
         while i - 1 >= lo_bound and (
             _is_name_token(doc[i - 1])
             or (doc[i - 1].lower_ in _NAME_JOINERS and i - 2 >= lo_bound and _is_name_token(doc[i - 2]))
         ):
             i -= 1
-        if i - 1 >= lo_bound and doc[i - 1].lower_ in DETERMINERS:
+        if i - 1 >= lo_bound and doc[i - 1].lower_ in _PATTERN_DETERMINERS:
             i -= 1
-        if _is_name_token(doc[i]) or doc[i].lower_ in DETERMINERS:
-            return i, j
-        if tok.is_alpha and i == j and j - 1 >= lo_bound and doc[j - 1].lower_ in DETERMINERS:
-            return j - 1, j
+        return i, j
+    if tok.is_alpha and tok.lower_ not in _STOPWORDS:
+        # "the official said", "a spokeswoman for the company said" is left to the parse.
+        i = j
+        while i - 1 >= lo_bound and i > j - 3 and doc[i - 1].is_alpha and doc[i - 1].lower_ not in _STOPWORDS:
+            if doc[i - 1].lower_ in _PATTERN_DETERMINERS:
+                return i - 1, j
+            i -= 1
     return None
 
 
@@ -372,6 +388,97 @@ def _starts_paragraph(text: str, start: int) -> bool:
     return not text[line_start:start].strip()
 
 
+def _chain(view: DocView, q: QuoteCandidate, lo: int, hi: int) -> list[int]:
+    """The tokens the quote hangs from in the parse, nearest first, within [lo, hi]."""
+    if not view.parsed:
+        return []
+    doc = view.doc
+    qi = view.in_quote[view.token_at(q.start)]
+    first, last = view.token_at(q.parts[0][0]), view.token_at(q.parts[0][1] - 1)
+    # The quote's own root: a token of the first part whose head lies outside the quote.
+    roots = [
+        i
+        for i in range(first, last + 1)
+        if (view.in_quote[doc[i].head.i] != qi or doc[i].head.i == i) and not doc[i].is_punct
+    ]
+    if not roots:
+        return []
+    tok = doc[roots[0]]
+    out = []
+    seen = set()
+    while tok.head.i != tok.i and tok.head.i not in seen:
+        tok = tok.head
+        seen.add(tok.i)
+        if view.in_quote[tok.i] != -1:
+            continue
+        if not lo <= tok.i <= hi:
+            break
+        out.append(tok.i)
+    return out
+
+
+_NOT_SPEAKERS = frozenset({"DATE", "TIME", "CARDINAL", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"})
+
+
+def _person_like(view: DocView, i: int, speech: bool) -> bool:
+    tok = view.doc[i]
+    low = tok.lower_
+    if tok.ent_type_ in _NOT_SPEAKERS or tok.like_num or low in _CALENDAR:
+        return False
+    if not view.tagged:
+        return True
+    if low in PRONOUNS_PERSON or low in ("they", "them"):
+        return True
+    if low in ("who", "which") and speech:
+        return True
+    if low in RELATIVE or low in ("what", "this", "there", "here"):
+        return False
+    if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return True
+    if speech:
+        return tok.pos_ in ("PROPN", "NOUN", "PRON")
+    return tok.pos_ == "PROPN" or tok.lemma_.lower() in ROLE_NOUNS
+
+
+def _from_verb(view: DocView, verb: int, q: QuoteCandidate, lo: int, hi: int, speech: bool = True):
+    """(mention range, head) of the cue verb's subject when it is inside [lo, hi]."""
+    got = _speaker_for_verb(view, verb, q, lo, hi)
+    if got and _person_like(view, got[1], speech):
+        return got
+    return None
+
+
+def _previous_sentence(view: DocView, q: QuoteCandidate, q_lo: int, before: list[int]):
+    """`…, Schiff said. “…”`: a quote opening a sentence takes the speaker of the sentence before,
+    in the same paragraph, when that one is an attribution."""
+    if any(not view.doc[i].is_punct and not view.doc[i].is_space for i in before):
+        return None
+    doc = view.doc
+    i = q_lo - 1
+    while i >= 0 and (doc[i].is_space and "\n" not in doc[i].text) or i >= 0 and doc[i].text in _STOP:
+        i -= 1
+    if i < 0 or view.is_break(i) or view.in_quote[i] != -1:
+        return None
+    sent_lo = doc[i].sent.start if view.parsed or doc.has_annotation("SENT_START") else max(0, i - _CONTEXT)
+    tokens = []
+    j = i
+    while j >= sent_lo and not view.is_break(j) and view.in_quote[j] == -1 and len(tokens) < _CONTEXT:
+        tokens.append(j)
+        j -= 1
+    if not tokens:
+        return None
+    cues = [t for t in tokens if _is_cue(view, t) and doc[t].lower_ in CORE_FORMS]
+    if not cues:
+        return None
+    if view.parsed:
+        cues.sort(key=lambda t: (doc[t].dep_ != "ROOT", -t))
+    verb = cues[0]
+    got = _from_verb(view, verb, q, min(tokens), max(tokens))
+    if got:
+        return got, verb
+    return None
+
+
 def _attribute_one(view: DocView, qi: int, q: QuoteCandidate) -> Attribution | None:
     doc = view.doc
     before = _before_tokens(view, qi, q)
@@ -387,68 +494,92 @@ def _attribute_one(view: DocView, qi: int, q: QuoteCandidate) -> Attribution | N
         c = _char_span(doc, cue_rng[0], cue_rng[1])
         return Attribution((s, e), head, c)
 
-    # 1. An attribution between the parts: “A,” she said. “B.”
+    # 1. A reader's comment signed `― Name`.
+    t = _trailer(view, q)
+    if t:
+        return Attribution(t[3], t[1], _char_span(doc, t[2][0], t[2][1]))
+    # 2. An attribution between the parts: “A,” she said. “B.”
     if gap:
         verb = _first_cue(view, gap)
         if verb is not None:
-            got = _speaker_for_verb(view, verb, q, min(gap), max(gap))
+            got = _from_verb(view, verb, q, min(gap), max(gap))
             if got:
                 return found(got[0], got[1], (verb, verb))
-
-    last_inside = view.text[q.start : q.end].rstrip("”\"'»` \xa0").rstrip()[-1:]
+    last_inside = view.text[q.start : q.end].rstrip("”\"'»`’‘ \xa0").rstrip()[-1:]
     trailing = last_inside in (",", "?", "!", "—", "–", "-", "…")
-    near_after = after[:12]
-    candidates = []
-    # 2. After the quote: “…,” she said / said X / ― Name / according to X.
-    t = _trailer(view, q)
-    if t:
-        c = _char_span(doc, t[2][0], t[2][1])
-        return Attribution(t[3], t[1], c)
-    verb_after = _first_cue(view, near_after)
-    if verb_after is not None:
-        # Only when nothing but the speaker stands between the quote and the verb.
-        between = [i for i in near_after if i < verb_after]
-        if not any(view.is_verb(i) and doc[i].pos_ == "VERB" for i in between) or not view.tagged:
-            candidates.append(("after", verb_after))
-    verb_before = None
-    for i in before:
-        if _is_cue(view, i):
-            verb_before = i
-            break
-    if verb_before is not None and view.parsed and not _governs_quote(view, verb_before, q):
-        # Look further back for a cue that does govern the quote; else keep the nearest.
-        for i in before:
-            if i != verb_before and _is_cue(view, i) and _governs_quote(view, i, q):
-                verb_before = i
-                break
-    if verb_before is not None:
-        candidates.append(("before", verb_before))
+    in_context = before + after + gap
+    lo_all = min([q_lo] + in_context)
+    hi_all = max([q_hi] + in_context)
+
+    def after_cue():
+        for i in after[:30]:
+            if _is_cue(view, i) and not (doc[i].tag_ == "VBG" or doc[i].lower_.endswith("ing")):
+                between = [j for j in after if j < i]
+                finite = any(doc[j].tag_ in ("VBD", "VBZ", "VBP", "MD") for j in between) if view.tagged else False
+                if _governs_quote(view, i, q) or not finite:
+                    return i
+                return None
+        return None
+
+    # 3. “…,” she said / said X (a quote that ends in a comma is followed by its attribution).
     if trailing:
-        candidates.sort(key=lambda c: c[0] != "after")
-    else:
-        candidates.sort(key=lambda c: c[0] != "before")
-    for side, verb in candidates:
-        if side == "after":
-            got = _speaker_for_verb(view, verb, q, q_hi + 1, hi_bound)
-        else:
-            got = _speaker_for_verb(view, verb, q, lo_bound, q_lo - 1)
+        verb = after_cue()
+        if verb is not None:
+            got = _from_verb(view, verb, q, lo_all, hi_bound)
+            if got:
+                return found(got[0], got[1], (verb, verb))
+    # 4. The parse: the outermost reporting verb the quote hangs from ("X said Y called it “…”").
+    chain = _chain(view, q, lo_all, hi_all)
+    speech_chain = [i for i in chain if _is_cue(view, i)]
+    for verb in reversed(speech_chain):
+        got = _from_verb(view, verb, q, lo_all, hi_all)
         if got:
             return found(got[0], got[1], (verb, verb))
+    # 5. The nearest reporting verb before the quote in its sentence (X said: “…” / X told Y that “…”).
+    for i in before:
+        if _is_cue(view, i):
+            got = _from_verb(view, i, q, lo_bound, q_lo - 1)
+            if got:
+                return found(got[0], got[1], (i, i))
+            break
+    # 6. according to X / per X / in X's words.
     acc = _according(view, after + before, lo_bound, hi_bound)
     if acc:
         return found(*acc)
-    # 3. A paragraph that opens with the quote after a line ending in a cue and a colon
-    #    ("X continued:"), or a colon right before the quote ("the statement read:").
-    if before and doc[before[0]].text == ":" and len(before) > 1:
-        for i in before[1:]:
-            if _is_cue(view, i):
-                got = _speaker_for_verb(view, i, q, lo_bound, q_lo - 1)
-                if got:
-                    return found(got[0], got[1], (i, i))
+    # 7. X's claim that “…” / his words.
+    for i in chain:
+        if doc[i].lemma_.lower() in SPEECH_NOUNS:
+            owners = [c for c in doc[i].children if c.dep_ == "poss" and view.in_quote[c.i] == -1]
+            if owners:
+                o = owners[0]
+                lo, hi = o.left_edge.i, o.right_edge.i
+                if doc[hi].text in ("'s", "’s", "'", "’") and hi > lo:
+                    hi -= 1
+                return found((lo, hi), o.i, (i, i))
+    # 8. Any verb the quote hangs from whose subject is a person or organisation
+    #    ("Trump likened the refugees to a “vicious snake”").
+    for verb in chain:
+        if doc[verb].pos_ not in ("VERB", "AUX"):
+            continue
+        got = _from_verb(view, verb, q, lo_all, hi_all, speech=False)
+        if got:
+            return found(got[0], got[1], (verb, verb))
+    # 9. A reporting verb after the quote, whatever the quote's last mark.
+    verb = after_cue()
+    if verb is not None:
+        got = _from_verb(view, verb, q, lo_all, hi_bound)
+        if got:
+            return found(got[0], got[1], (verb, verb))
+    # 10. A paragraph that opens with the quote after a line ending in a colon ("X continued:"),
+    #     or a quote that opens a sentence after an attribution (", Schiff said. “…”").
     if _starts_paragraph(view.text, q.start):
         prev = _previous_line_cue(view, q)
         if prev:
             return prev
+    got = _previous_sentence(view, q, q_lo, before)
+    if got:
+        (rng, head), verb = got
+        return found(rng, head, (verb, verb))
     return None
 
 

@@ -102,3 +102,29 @@ ABBREVIATIONS = frozenset(
     """mr mrs ms dr sen rep gov gen lt col sgt capt adm prof rev st jr sr inc corp co ltd
     no vs u.s u.k u.n d.c e.g i.e jan feb mar apr jun jul aug sep sept oct nov dec""".split()
 )
+
+# Nouns that name a statement: "Trump's claim that “…”", "in his words".
+SPEECH_NOUNS = frozenset(
+    """claim statement words remark remarks comment comments message promise pledge warning assertion
+    argument tweet tweets letter missive speech testimony response reply answer description view
+    position allegation accusation charge insistence prediction question suggestion""".split()
+)
+
+# Nouns for people and bodies that speak, for subjects that are not names: "the official".
+ROLE_NOUNS = frozenset(
+    """official officials spokesman spokeswoman spokesperson president senator governor mayor candidate
+    nominee campaign committee report statement study letter ad article critic critics expert experts
+    analyst analysts lawmaker lawmakers leader leaders minister aide aides adviser advisers advisor
+    source sources group company police chief director secretary judge court lawyer attorney attorneys
+    doctor professor economist voter voters supporter supporters protester protesters author authors
+    administration government agency department ministry prosecutor prosecutors investigator
+    investigators officer officers member members executive executives founder chairman chairwoman
+    researcher researchers scientist scientists activist activists organizer organizers woman man women
+    men people resident residents worker workers employee employees student students parent parents
+    host anchor reporter reporters journalist journalists editor editors writer columnist narrator
+    piece document memo filing complaint lawsuit ruling poll survey release website post blog network
+    newspaper paper magazine channel show party council board panel commission union team family
+    mother father wife husband son daughter brother sister friend ambassador envoy diplomat general
+    commander negotiator mediator representative delegate manager strategist pollster consultant
+    surrogate operative operatives rival opponent opponents challenger incumbent""".split()
+)
