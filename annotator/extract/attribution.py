@@ -33,7 +33,7 @@ _SKIPPABLE = frozenset(
     "told reporters just simply only even".split()
 )
 _NAME_JOINERS = frozenset("of de del da di van von der al bin ibn la le du dos das y and".split())
-_CONTEXT = 40  # tokens looked at on either side of a quote
+_CONTEXT = 60  # tokens looked at on either side of a quote
 
 
 @dataclass(slots=True)
@@ -239,6 +239,16 @@ def _pattern_before(view: DocView, verb: int, lo_bound: int) -> tuple[int, int] 
         j -= 1
     if j < lo_bound:
         return None
+    if doc[j].text == "," and j - 1 >= lo_bound:
+        # NAME, an apposition, said
+        k = j - 1
+        while k >= lo_bound and k > j - 20 and doc[k].text != "," and view.in_quote[k] == -1:
+            k -= 1
+        if k >= lo_bound and doc[k].text == "," and k - 1 >= lo_bound and _is_name_token(doc[k - 1]):
+            name = _pattern_before(view, k, lo_bound)
+            if name is not None:
+                return name[0], j - 1
+        return None
     tok = doc[j]
     if tok.lower_ in PRONOUNS or tok.lower_ in ("who", "which"):
         return j, j
@@ -272,11 +282,20 @@ def _speaker_for_verb(view: DocView, verb: int, q: QuoteCandidate, lo: int, hi: 
             if view.in_quote[subj] == -1:
                 return rng, subj
     rng = _pattern_before(view, verb, lo) if verb > lo else None
-    if rng is None:
+    if rng is None and _right_after_quote(view, verb, q):
+        # Inverted order only right after the quote: “…,” said Jane Doe.
         rng = _pattern_after(view, verb, hi)
     if rng is None:
         return None
     return rng, rng[1]
+
+
+def _right_after_quote(view: DocView, verb: int, q: QuoteCandidate) -> bool:
+    ends = [view.token_at(e - 1) for _, e in q.parts]
+    i = verb - 1
+    while i >= 0 and (view.doc[i].is_punct or view.doc[i].is_space) and i not in ends:
+        i -= 1
+    return i in ends
 
 
 def _according(view: DocView, tokens: list[int], lo: int, hi: int):
@@ -423,7 +442,9 @@ _NOT_SPEAKERS = frozenset({"DATE", "TIME", "CARDINAL", "PERCENT", "MONEY", "QUAN
 def _person_like(view: DocView, i: int, speech: bool) -> bool:
     tok = view.doc[i]
     low = tok.lower_
-    if tok.ent_type_ in _NOT_SPEAKERS or tok.like_num or low in _CALENDAR:
+    if low in _CALENDAR or tok.ent_type_ in ("DATE", "TIME"):
+        return False
+    if not speech and (tok.ent_type_ in _NOT_SPEAKERS or tok.like_num):
         return False
     if not view.tagged:
         return True
