@@ -27,11 +27,18 @@ def register(app: typer.Typer) -> None:
         include_unfinished: bool = typer.Option(False, "--include-unfinished", help="Also articles not marked done."),
         force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
         schema: Path = typer.Option(None, "--schema", help="Label schema YAML (for --format spacy)."),
+        gold: bool = typer.Option(False, "--gold", help="Adjudicated gold: one line per article, the reviewer's "
+                                  "version, else the spans all its annotators agree on."),
     ) -> None:
         """Export accepted spans of finished articles: one line per article and annotator."""
         check_target(output, force)
         with Store(db, create=False) as store:
-            golds = iter_gold(store, annotator, include_unfinished)
+            if gold:
+                from annotator.export.adjudicated import iter_adjudicated
+
+                golds = iter_adjudicated(store)
+            else:
+                golds = iter_gold(store, annotator, include_unfinished)
             if format is Format.spacy:
                 kinds = {label.name: label.kind for label in load_schema(schema or default_schema_path()).labels}
                 count, spans = write_docbin(golds, output, kinds)

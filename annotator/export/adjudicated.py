@@ -1,0 +1,56 @@
+"""Gold export (`annotator export --gold`): one line per article, adjudicated where a reviewer did.
+
+- An article a reviewer finished: the reviewer's frozen gold, `_annotator_id` = the reviewer.
+- Otherwise an article one or more annotators marked done: the spans all of them agree on
+  (exact offsets, label and speaker), `_annotator_id` = "gold". With one annotator that is their work.
+The lines have the normal export's shape (GoldArticle → writers.task_of), so JSONL and DocBin both work;
+`meta.gold` says "reviewed" or "agreed" and `meta.annotators` whose work it came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+
+from annotator.agreement import Mark, agreed
+from annotator.export.gold import GoldArticle, GoldSpan
+from annotator.store import Store
+from annotator.store.review import gold_record, iter_gold_ids, works_of
+
+GOLD = "gold"
+
+
+def gold_spans(marks: Iterable[Mark]) -> tuple[GoldSpan, ...]:
+    """Marks as GoldSpans with ids of their own; a quote's speaker links point at the span there at
+    those offsets (an entity or speaker mention, not a quote), and are dropped when none is."""
+    ordered = sorted(set(marks), key=Mark.sort_key)
+    at: dict[tuple[int, int], int] = {}
+    for i, mark in enumerate(ordered, 1):
+        if mark.kind != "quote":
+            at.setdefault((mark.start, mark.end), i)
+    out = []
+    for i, mark in enumerate(ordered, 1):
+        speaker = at.get(mark.speaker) if mark.speaker else None
+        entity = at.get(mark.entity) if mark.entity else None
+        out.append(GoldSpan(i, mark.start, mark.end, mark.label, mark.kind, speaker, entity or speaker))
+    return tuple(out)
+
+
+def iter_adjudicated(store: Store) -> Iterator[GoldArticle]:
+    """The gold of each article in id order, streamed."""
+    for article_id in iter_gold_ids(store):
+        article = store.article(article_id)
+        if article is None:
+            continue
+        record = gold_record(store, article_id)
+        works = works_of(store, article_id)
+        names = [w.annotator for w in works]
+        if record is not None:
+            who, marks, when = record
+            how = "reviewed"
+        elif works:
+            who, marks, when, how = GOLD, list(agreed(works)), max(w.timestamp for w in works), "agreed"
+        else:
+            continue
+        meta = {**article.meta, "gold": how, "annotators": names}
+        yield GoldArticle(dataclasses.replace(article, meta=meta), who, "done", gold_spans(marks), int(when))

@@ -1,0 +1,298 @@
+"""The SQL of teams work (issue 6): whose finished work to compare, and adjudication by a reviewer.
+
+How a review is stored (migration v2):
+- `reviews` (article_id, reviewer, status doing|gold, updated_at): a reviewer claims an article
+  (inside BEGIN IMMEDIATE, so two reviewers never take the same one) and finishes it ('gold').
+- `review_decisions`: an append-only log like `decisions`. Each row is the reviewer's choice for
+  one disagreement (item = the disagreement's key, spans = the chosen marks as JSON); the latest row
+  for an item stands. When the reviewer finishes the article, one more row with item '*' holds the
+  article's whole gold (agreed marks plus every choice), frozen: later edits by annotators do not
+  change an adjudicated article.
+Reviews never touch `progress`, `decisions` or `states`: a reviewer takes no annotator's slot in
+routing, never appears as an annotator in agreement, and may review an article they annotated.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from annotator.agreement import Disagreement, Mark, Work, agreed, disagreements
+from annotator.errors import UserError
+from annotator.model import Article
+from annotator.store.store import Store
+
+WHOLE = "*"  # review_decisions.item of the article's frozen gold
+
+
+# -- what annotators finished ----------------------------------------------------------------
+
+
+def finished_annotators(store: Store, article_id: int) -> list[str]:
+    """Annotators who marked the article done, by name."""
+    return [row[0] for row in store._query(
+        "SELECT annotator FROM progress WHERE article_id = ? AND status = 'done' ORDER BY annotator", (article_id,))]
+
+
+def marks_of(rows: Iterable[Sequence]) -> frozenset[Mark]:
+    """Rows of Store.accepted_spans as Marks: quotes carry their speaker's offsets when exported too."""
+    rows = list(rows)
+    where = {row[0]: (row[1], row[2]) for row in rows}
+    out = set()
+    for _span_id, start, end, label, kind, speaker, entity in rows:
+        if kind == "quote":
+            speaker_at = where.get(speaker) if speaker is not None else None
+            entity_at = where.get(entity) if entity is not None and entity != speaker else None
+            out.add(Mark(kind, start, end, label, speaker_at, entity_at))
+        else:
+            out.add(Mark(kind, start, end, label))
+    return frozenset(out)
+
+
+def suggested_ids(store: Store, article_id: int) -> list[int]:
+    """The article's shared suggestions (model or imported), not anyone's own spans."""
+    return [row[0] for row in store._query(
+        "SELECT id FROM spans WHERE article_id = ? AND created_by IS NULL ORDER BY id", (article_id,))]
+
+
+def work_of(store: Store, article_id: int, annotator: str, suggested: Sequence[int] | None = None) -> Work:
+    rows, last = store.accepted_spans(article_id, annotator)
+    kept = {row[0] for row in rows}
+    ids = suggested if suggested is not None else suggested_ids(store, article_id)
+    return Work(annotator, marks_of(rows), {sid: sid in kept for sid in ids}, last)
+
+
+def works_of(store: Store, article_id: int) -> list[Work]:
+    suggested = suggested_ids(store, article_id)
+    return [work_of(store, article_id, name, suggested) for name in finished_annotators(store, article_id)]
+
+
+def iter_article_ids(store: Store, min_annotators: int = 2, batch: int = 500) -> Iterator[int]:
+    """Articles that at least `min_annotators` marked done, in id order, read in batches."""
+    last = 0
+    while True:
+        rows = store._query(
+            "SELECT article_id FROM progress WHERE status = 'done' AND article_id > ?"
+            " GROUP BY article_id HAVING count(*) >= ? ORDER BY article_id LIMIT ?",
+            (last, min_annotators, batch),
+        )
+        for (article_id,) in rows:
+            yield article_id
+        if len(rows) < batch:
+            return
+        last = rows[-1][0]
+
+
+def iter_compared(store: Store, min_annotators: int = 2) -> Iterator[tuple[int, str, list[Work]]]:
+    """(article id, heading, works) of every article finished by several annotators: agreement's input."""
+    for article_id in iter_article_ids(store, min_annotators):
+        article = store.article(article_id)
+        if article is not None:
+            yield article_id, article.heading, works_of(store, article_id)
+
+
+# -- adjudication ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    disagreement: Disagreement
+    choice: tuple[Mark, ...] | None  # None: not resolved yet
+
+    @property
+    def chosen_version(self) -> int | None:
+        return None if self.choice is None else self.disagreement.version_of(self.choice)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewArticle:
+    """One article as the reviewer sees it: what everyone agreed on and what is left to decide."""
+
+    article: Article
+    reviewer: str
+    status: str  # todo | doing | gold
+    works: tuple[Work, ...]
+    agreed: frozenset[Mark]
+    items: tuple[ReviewItem, ...]
+
+    @property
+    def annotators(self) -> list[str]:
+        return [w.annotator for w in self.works]
+
+    @property
+    def unresolved(self) -> int:
+        return sum(1 for item in self.items if item.choice is None)
+
+    def gold(self) -> list[Mark]:
+        chosen = {m for item in self.items for m in (item.choice or ())}
+        return sorted(self.agreed | chosen, key=Mark.sort_key)
+
+
+def _choices(store: Store, article_id: int, reviewer: str) -> dict[str, tuple[Mark, ...]]:
+    rows = store._query(
+        "SELECT item, spans FROM review_decisions WHERE article_id = ? AND reviewer = ? AND item != ?"
+        " ORDER BY id", (article_id, reviewer, WHOLE))
+    return {item: tuple(Mark.from_json(m) for m in json.loads(spans)) for item, spans in rows}
+
+
+def review_status(store: Store, article_id: int, reviewer: str) -> str:
+    row = store._one("SELECT status FROM reviews WHERE article_id = ? AND reviewer = ?", (article_id, reviewer))
+    return row[0] if row else "todo"
+
+
+def load_review(store: Store, article_id: int, reviewer: str) -> ReviewArticle:
+    article = store.article(article_id)
+    if article is None:
+        raise UserError(f"no article {article_id}")
+    works = works_of(store, article_id)
+    chosen = _choices(store, article_id, reviewer)
+    items = tuple(ReviewItem(d, chosen.get(d.key)) for d in disagreements(works))
+    return ReviewArticle(article, reviewer, review_status(store, article_id, reviewer), tuple(works),
+                         agreed(works), items)
+
+
+def _set_review(conn, article_id: int, reviewer: str, status: str) -> None:
+    conn.execute(
+        "INSERT INTO reviews (article_id, reviewer, status, updated_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (article_id, reviewer) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
+        (article_id, reviewer, status, time.time()),
+    )
+
+
+def _log(conn, store: Store, article_id: int, reviewer: str, item: str, marks: Iterable[Mark]) -> None:
+    spans = json.dumps([m.to_json() for m in sorted(marks, key=Mark.sort_key)], separators=(",", ":"))
+    conn.execute(
+        "INSERT INTO review_decisions (article_id, reviewer, item, spans, session, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)", (article_id, reviewer, item, spans, store.session, time.time()))
+
+
+def choose(store: Store, review: ReviewArticle, index: int, marks: Iterable[Mark]) -> ReviewArticle:
+    """Resolve disagreement `index` with these marks (a version's, or none to reject them all).
+
+    Committed before it returns. On an article already finished, the frozen gold is renewed.
+    """
+    item = review.items[index]
+    marks = tuple(sorted(set(marks), key=Mark.sort_key))
+    with store.write() as conn:
+        _log(conn, store, review.article.id, review.reviewer, item.disagreement.key, marks)
+        if review.status != "gold":
+            _set_review(conn, review.article.id, review.reviewer, "doing")
+    updated = load_review(store, review.article.id, review.reviewer)
+    if updated.status == "gold" and updated.unresolved == 0:
+        return finish(store, updated)
+    return updated
+
+
+def pick(store: Store, review: ReviewArticle, index: int, version: int) -> ReviewArticle:
+    """Take one annotator's version of disagreement `index`."""
+    versions = review.items[index].disagreement.versions
+    if not 0 <= version < len(versions):
+        raise UserError(f"no version {version + 1} of this disagreement")
+    return choose(store, review, index, versions[version].marks)
+
+
+def finish(store: Store, review: ReviewArticle, force: bool = False) -> ReviewArticle:
+    """Freeze the article's gold (agreed marks plus every choice) under the reviewer; status gold.
+
+    Unresolved disagreements refuse unless force (then their marks are left out of the gold).
+    """
+    if review.unresolved and not force:
+        raise UserError(f"{review.unresolved} disagreements left in article {review.article.id}")
+    with store.write() as conn:
+        _log(conn, store, review.article.id, review.reviewer, WHOLE, review.gold())
+        _set_review(conn, review.article.id, review.reviewer, "gold")
+    return load_review(store, review.article.id, review.reviewer)
+
+
+def _candidates(store: Store, reviewer: str, after: int, descending: bool, batch: int = 200) -> Iterator[int]:
+    """Articles several annotators finished that no other reviewer holds, from `after` on."""
+    last = after
+    while True:
+        rows = store._query(
+            "SELECT p.article_id FROM progress p WHERE p.status = 'done'"
+            f" AND p.article_id {'<' if descending else '>'} ?"
+            " AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.article_id = p.article_id AND r.reviewer != ?)"
+            f" GROUP BY p.article_id HAVING count(*) >= 2 ORDER BY p.article_id {'DESC' if descending else ''}"
+            " LIMIT ?", (last, reviewer, batch))
+        for (article_id,) in rows:
+            yield article_id
+        if len(rows) < batch:
+            return
+        last = rows[-1][0]
+
+
+def _claim(store: Store, article_id: int, reviewer: str) -> bool:
+    """Take the article for this reviewer unless another reviewer got there first."""
+    with store.write() as conn:
+        taken = conn.execute("SELECT reviewer FROM reviews WHERE article_id = ? AND reviewer != ?",
+                             (article_id, reviewer)).fetchone()
+        if taken:
+            return False
+        if conn.execute("SELECT 1 FROM reviews WHERE article_id = ? AND reviewer = ?",
+                        (article_id, reviewer)).fetchone() is None:
+            _set_review(conn, article_id, reviewer, "doing")
+        return True
+
+
+def next_review(store: Store, reviewer: str, after: int | None = None, step: int = 1,
+                include_gold: bool = False) -> int | None:
+    """The next article for this reviewer (claimed for them), or None when nothing is left.
+
+    after=None: where they left off, else the first article with disagreements nobody finished.
+    With `after`, the next (step 1) or previous (step -1) one, and then articles they finished
+    count too when include_gold (so they can go back to one).
+    """
+    if after is None:
+        row = store._one("SELECT article_id FROM reviews WHERE reviewer = ? AND status = 'doing'"
+                         " ORDER BY article_id LIMIT 1", (reviewer,))
+        if row:
+            return row[0]
+        after, step = 0, 1
+    descending = step < 0
+    for article_id in _candidates(store, reviewer, after, descending):
+        status = review_status(store, article_id, reviewer)
+        if status == "gold" and not include_gold:
+            continue
+        if status == "todo" and not disagreements(works_of(store, article_id)):
+            continue
+        if _claim(store, article_id, reviewer):
+            return article_id
+    return None
+
+
+def gold_record(store: Store, article_id: int) -> tuple[str, list[Mark], float] | None:
+    """The latest finished review of the article: (reviewer, marks, when), or None."""
+    row = store._one(
+        "SELECT d.reviewer, d.spans, d.created_at FROM review_decisions d JOIN reviews r"
+        " ON r.article_id = d.article_id AND r.reviewer = d.reviewer AND r.status = 'gold'"
+        " WHERE d.article_id = ? AND d.item = ? ORDER BY d.id DESC LIMIT 1", (article_id, WHOLE))
+    if row is None:
+        return None
+    return row[0], [Mark.from_json(m) for m in json.loads(row[1])], row[2]
+
+
+def iter_gold_ids(store: Store, batch: int = 500) -> Iterator[int]:
+    """Articles with any gold to export: someone finished them, or a reviewer did."""
+    last = 0
+    while True:
+        rows = store._query(
+            "SELECT article_id FROM (SELECT article_id FROM progress WHERE status = 'done' AND article_id > :a"
+            " UNION SELECT article_id FROM reviews WHERE status = 'gold' AND article_id > :a)"
+            " ORDER BY article_id LIMIT :n", {"a": last, "n": batch})
+        for (article_id,) in rows:
+            yield article_id
+        if len(rows) < batch:
+            return
+        last = rows[-1][0]
+
+
+def review_summary(store: Store) -> dict[str, int]:
+    """Counts for `stats`: articles finished by several annotators, and reviewed ones."""
+    multi = store._one(
+        "SELECT count(*) FROM (SELECT article_id FROM progress WHERE status = 'done'"
+        " GROUP BY article_id HAVING count(*) >= 2)")[0]
+    gold = store._one("SELECT count(DISTINCT article_id) FROM reviews WHERE status = 'gold'")[0]
+    doing = store._one("SELECT count(DISTINCT article_id) FROM reviews WHERE status = 'doing'")[0]
+    return {"multi_annotated": multi, "reviewed": gold, "in_review": doing}
