@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from annotator.errors import UserError
+
 if TYPE_CHECKING:
     from annotator.model import SpanDraft
 
@@ -40,8 +42,8 @@ __all__ = [
 ]
 
 
-class ModelNotFound(Exception):
-    """The model named with --model (or in the schema) is not installed."""
+class ModelNotFound(UserError):
+    """The model named with --model is not installed (a UserError: one line, no traceback)."""
 
     def __init__(self, name: str) -> None:
         super().__init__(
@@ -89,6 +91,14 @@ class Extractor:
         """One list of drafts per text, in order. One pass of the model per text."""
         for doc in self.nlp.pipe(texts, n_process=n_process, batch_size=batch_size):
             yield extract_doc(doc, self.policy)
+
+    def pipe_with_tokens(
+        self, texts: Iterable[str], n_process: int = 1, batch_size: int = 64
+    ) -> Iterator[tuple[list[SpanDraft], tuple[tuple[int, int], ...]]]:
+        """Like `pipe`, with each text's token offsets (start, end) from the same Doc."""
+        for doc in self.nlp.pipe(texts, n_process=n_process, batch_size=batch_size):
+            tokens = tuple((tok.idx, tok.idx + len(tok)) for tok in doc)
+            yield extract_doc(doc, self.policy), tokens
 
     def __call__(self, text: str) -> list[SpanDraft]:
         return extract_doc(self.nlp(text), self.policy)

@@ -165,6 +165,16 @@ def _mention_extent(view: DocView, head: int, q: QuoteCandidate, lo_bound: int, 
     cut = [c for c in tok.rights if c.dep_ in ("relcl", "acl") and c.i > head]
     if cut:
         hi = min(c.left_edge.i for c in cut) - 1
+    # A name the parser split into several subjects is still one mention: extend to the entity.
+    doc = view.doc
+    if tok.ent_iob_ in ("B", "I"):
+        ent_lo = head
+        while ent_lo > 0 and doc[ent_lo].ent_iob_ == "I":
+            ent_lo -= 1
+        ent_hi = head
+        while ent_hi + 1 < len(doc) and doc[ent_hi + 1].ent_iob_ == "I":
+            ent_hi += 1
+        lo, hi = min(lo, ent_lo), max(hi, ent_hi)
     lo = max(lo, lo_bound)
     hi = min(hi, hi_bound)
     # Never cross a quote or a line break.

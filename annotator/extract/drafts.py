@@ -72,7 +72,9 @@ def _resolve(text, mention, entities, ent_starts, by_span, policy) -> int | None
     words = text[start:end].lower().split()
     if not words:
         return None
-    if words[0] in PRONOUNS_OTHER or words[-1] in ("statement", "report", "release", "letter", "group", "campaign"):
+    if words[0] in ("who",):
+        wanted = _PERSONISH
+    elif words[0] in PRONOUNS_OTHER or words[0] == "which" or words[-1] in ("statement", "report", "release", "letter", "group", "campaign"):
         wanted = _ORGISH
     else:
         wanted = _PERSONISH
@@ -91,6 +93,8 @@ def _resolve(text, mention, entities, ent_starts, by_span, policy) -> int | None
         for e in reversed(entities[: bisect_left(ent_starts, start)]):
             if text[e[0] : e[1]].lower().split()[-1:] == [last]:
                 return by_span.get((e[0], e[1]))
+        if words[0][:1].isalpha() and text[start].isupper():
+            return None  # a name of its own that no entity matches: nothing to resolve it to
     for e in reversed(entities[: bisect_left(ent_starts, start)]):
         if e[3] in wanted or e[2] in wanted:
             return by_span.get((e[0], e[1]))
