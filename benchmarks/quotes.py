@@ -185,7 +185,7 @@ def _write_errors(path: Path, rows: list[dict], pairs) -> None:
             m = _match(preds, golds, lenient)
             matched_p = set(m.values())
 
-            def show(span):
+            def show(span, text=text):
                 return text[span[0] : span[1]] if span else None
 
             for gi, g in enumerate(golds):

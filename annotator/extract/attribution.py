@@ -18,8 +18,8 @@ from annotator.extract.lexicon import (
     PRONOUNS_PERSON,
     RELATIVE,
     ROLE_NOUNS,
-    SPEECH_NOUNS,
     SPEECH_FORMS,
+    SPEECH_NOUNS,
     TITLES,
 )
 from annotator.extract.quotes import QuoteCandidate
