@@ -49,6 +49,7 @@ class ArticleDraft:
     answer: str | None = None  # accept | reject | ignore
     annotator: str | None = None
     timestamp: float | None = None
+    token_dicts: list[dict[str, Any]] | None = None  # tokens as the line gave them: stored as they are
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,7 +56,7 @@ class Schema:
     path: str = ""
 
     def label(self, name: str) -> Label | None:
-        for label in self.labels:
+        for label in self.labels:  # a handful of labels: a scan beats building a dict
             if label.name == name:
                 return label
         return None

@@ -14,8 +14,9 @@ from collections.abc import Iterable, Iterator
 
 from annotator.agreement import Mark, agreed
 from annotator.export.gold import GoldArticle, GoldSpan
+from annotator.model import Article
 from annotator.store import Store
-from annotator.store.review import gold_record, iter_gold_ids, works_of
+from annotator.store.review import article_tokens, gold_record, iter_gold_ids, works_of
 
 GOLD = "gold"
 
@@ -53,4 +54,16 @@ def iter_adjudicated(store: Store) -> Iterator[GoldArticle]:
         else:
             continue
         meta = {**article.meta, "gold": how, "annotators": names}
-        yield GoldArticle(dataclasses.replace(article, meta=meta), who, "done", gold_spans(marks), int(when))
+        yield _gold_article(store, dataclasses.replace(article, meta=meta), who, gold_spans(marks), int(when))
+
+
+def _gold_article(store: Store, article: Article, who: str, spans: tuple[GoldSpan, ...], when: int) -> GoldArticle:
+    """A GoldArticle, with the stored token JSON and bounds when GoldArticle carries them."""
+    fields = [f.name for f in dataclasses.fields(GoldArticle)]
+    if "token_json" not in fields:
+        return GoldArticle(article, who, "done", spans, when)
+    from annotator.store.codec import decode_bounds, token_json
+
+    tokens, bounds = article_tokens(store, article.id)
+    starts, ends = decode_bounds(bounds)
+    return GoldArticle(article, who, "done", spans, when, token_json(tokens), starts, ends)  # type: ignore[call-arg]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from murmurhash import hash as murmur  # ships with spaCy; no spaCy import needed
 
 from annotator.model import ArticleDraft, SpanDraft
+from annotator.store.codec import token_dicts
 
 # (start, end, label) of a span, and (head index, child index, relation label) into that list.
 SpanTuple = tuple[int, int, str]
@@ -26,17 +27,20 @@ def input_hash(text: str) -> int:
 
 
 def task_hash(in_hash: int, spans: Sequence[dict[str, Any]], relations: Sequence[dict[str, Any]]) -> int:
-    key = json.dumps([in_hash, [(s["start"], s["end"], s["label"]) for s in spans],
-                      [(r["head"], r["child"], r["label"]) for r in relations]], separators=(",", ":"))
+    key = orjson.dumps([in_hash, [(s["start"], s["end"], s["label"]) for s in spans],
+                        [(r["head"], r["child"], r["label"]) for r in relations]])
     return _nonzero(murmur(key))
 
 
 class TokenIndex:
     """Maps character offsets to token indexes with two sorted lists (no spaCy needed)."""
 
-    def __init__(self, tokens: Sequence[Sequence[int]]) -> None:
-        self.starts = [t[0] for t in tokens]
-        self.ends = [t[1] for t in tokens]
+    def __init__(self, starts: Sequence[int], ends: Sequence[int]) -> None:
+        self.starts, self.ends = starts, ends
+
+    @classmethod
+    def of(cls, tokens: Sequence[Sequence[int]]) -> TokenIndex:
+        return cls([t[0] for t in tokens], [t[1] for t in tokens])
 
     def token_start(self, char: int) -> int:
         """The token that holds `char` (or the first one after it)."""
@@ -47,11 +51,39 @@ class TokenIndex:
         return min(len(self.ends) - 1, bisect_left(self.ends, char)) if self.ends else 0
 
 
-def token_dicts(text: str, tokens: Sequence[Sequence[int]]) -> list[dict[str, Any]]:
-    return [
-        {"text": text[s:e], "start": s, "end": e, "id": i, "ws": text[e:e + 1] == " "}
-        for i, (s, e) in enumerate(tokens)
-    ]
+def _task(text: str, meta: dict[str, Any], index: TokenIndex, tokens: Any, spans: Sequence[SpanTuple],
+          relations: Sequence[RelationTuple], extra: dict[str, Any] | None) -> dict[str, Any]:
+    # The hot loop of export: bisect inlined, spans sorted once.
+    order = sorted(range(len(spans)), key=lambda i: (spans[i][0], -spans[i][1], spans[i][2]))
+    starts, ends = index.starts, index.ends
+    last = len(ends) - 1
+    span_dicts = []
+    for i in order:
+        start, end, label = spans[i]
+        span_dicts.append({
+            "start": start, "end": end, "text": text[start:end],
+            "token_start": max(0, bisect_right(starts, start) - 1), "token_end": min(last, bisect_left(ends, end)),
+            "label": label,
+        })
+    relation_dicts = []
+    if relations:
+        position = {old: new for new, old in enumerate(order)}
+        for head, child, label in sorted(relations, key=lambda r: (position[r[0]], r[2], position[r[1]])):
+            h, c = span_dicts[position[head]], span_dicts[position[child]]
+            relation_dicts.append({
+                "head": h["token_end"], "child": c["token_end"],
+                "head_span": {k: h[k] for k in ("start", "end", "token_start", "token_end", "label")},
+                "child_span": {k: c[k] for k in ("start", "end", "token_start", "token_end", "label")},
+                "label": label,
+            })
+    task: dict[str, Any] = {"text": text, "meta": meta, "tokens": tokens, "spans": span_dicts,
+                            "relations": relation_dicts}
+    task.update(extra or {})
+    task.setdefault("_view_id", "spans_manual")
+    in_hash = input_hash(text)
+    task["_input_hash"] = in_hash
+    task["_task_hash"] = task_hash(in_hash, span_dicts, relation_dicts)
+    return task
 
 
 def build_task(
@@ -62,40 +94,15 @@ def build_task(
     relations: Sequence[RelationTuple],
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One JSONL line. `spans` are (start, end, label); `relations` index into `spans`."""
-    index = TokenIndex(tokens)
-    order = sorted(range(len(spans)), key=lambda i: (spans[i][0], -spans[i][1], spans[i][2]))
-    position = {old: new for new, old in enumerate(order)}
-    span_dicts = []
-    for i in order:
-        start, end, label = spans[i]
-        span_dicts.append({
-            "start": start, "end": end, "text": text[start:end],
-            "token_start": index.token_start(start), "token_end": index.token_end(end), "label": label,
-        })
-    relation_dicts = []
-    for head, child, label in sorted(relations, key=lambda r: (position[r[0]], r[2], position[r[1]])):
-        h, c = span_dicts[position[head]], span_dicts[position[child]]
-        relation_dicts.append({
-            "head": h["token_end"], "child": c["token_end"],
-            "head_span": {k: h[k] for k in ("start", "end", "token_start", "token_end", "label")},
-            "child_span": {k: c[k] for k in ("start", "end", "token_start", "token_end", "label")},
-            "label": label,
-        })
-    in_hash = input_hash(text)
-    task: dict[str, Any] = {
-        "text": text,
-        "meta": meta,
-        "_input_hash": in_hash,
-        "_task_hash": task_hash(in_hash, span_dicts, relation_dicts),
-        "tokens": token_dicts(text, tokens),
-        "spans": span_dicts,
-        "relations": relation_dicts,
-        "_view_id": "spans_manual",
-    }
-    if extra:
-        task.update(extra)
-    return task
+    """One JSONL line as a dict. `spans` are (start, end, label); `relations` index into `spans`."""
+    return _task(text, meta, TokenIndex.of(tokens), token_dicts(text, tokens), spans, relations, extra)
+
+
+def task_line(text: str, meta: dict[str, Any], token_json: bytes, starts: Sequence[int], ends: Sequence[int],
+              spans: Sequence[SpanTuple], relations: Sequence[RelationTuple], extra: dict[str, Any]) -> bytes:
+    """One JSONL line as bytes, splicing in the token JSON stored at import (no re-serialising)."""
+    task = _task(text, meta, TokenIndex(starts, ends), orjson.Fragment(token_json), spans, relations, extra)
+    return orjson.dumps(task)
 
 
 def relations_of(drafts: Sequence[SpanDraft]) -> list[RelationTuple]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Any
 
 from annotator.errors import EXIT_EXISTS, UserError
 from annotator.export.gold import GoldArticle
-from annotator.export.prodigy import build_task
+from annotator.export.prodigy import task_line
 
 ANSWERS = {"done": "accept", "rejected": "reject", "ignored": "ignore", "skipped": "ignore"}
 
@@ -22,7 +21,7 @@ def check_target(path: Path, force: bool) -> None:
         raise UserError(f"{path.parent}: no such folder for the export")
 
 
-def task_of(gold: GoldArticle) -> dict[str, Any]:
+def task_of(gold: GoldArticle) -> bytes:
     article = gold.article
     meta = dict(article.meta)
     for key in ("title", "source", "date", "dateline"):
@@ -32,12 +31,14 @@ def task_of(gold: GoldArticle) -> dict[str, Any]:
     # Kept when the article came from another database's export, so export → import → export is exact.
     meta.setdefault("article_id", article.id)
     spans = [(s.start, s.end, s.label) for s in gold.spans]
-    return build_task(article.text, meta, article.tokens, spans, gold.relations(), {
-        "answer": ANSWERS.get(gold.status, "accept"),
-        "_timestamp": gold.timestamp,
-        "_annotator_id": gold.annotator,
-        "_session_id": gold.annotator,
-    })
+    return task_line(article.text, meta, gold.token_json, gold.token_starts, gold.token_ends, spans,
+                     gold.relations(), {
+                         "answer": ANSWERS.get(gold.status, "accept"),
+                         "_view_id": "spans_manual",
+                         "_timestamp": gold.timestamp,
+                         "_annotator_id": gold.annotator,
+                         "_session_id": gold.annotator,
+                     })
 
 
 def _atomic_target(path: Path) -> Path:
@@ -49,10 +50,10 @@ def write_jsonl(golds: Iterable[GoldArticle], path: Path) -> tuple[int, int]:
     tmp = _atomic_target(path)
     lines = spans = 0
     try:
-        with tmp.open("w", encoding="utf-8") as out:
+        with tmp.open("wb") as out:
             for gold in golds:
-                out.write(json.dumps(task_of(gold), ensure_ascii=False, separators=(",", ":")))
-                out.write("\n")
+                out.write(task_of(gold))
+                out.write(b"\n")
                 lines += 1
                 spans += len(gold.spans)
         os.replace(tmp, path)
@@ -73,9 +74,10 @@ def write_docbin(golds: Iterable[GoldArticle], path: Path, schema_kinds: dict[st
     for gold in golds:
         article = gold.article
         text = article.text
-        words = [text[s:e] for s, e in article.tokens]
-        spaces = [text[e:e + 1] == " " for _, e in article.tokens]
-        doc = Doc(nlp.vocab, words=words, spaces=spaces) if article.tokens else nlp.make_doc(text)
+        bounds = list(zip(gold.token_starts, gold.token_ends, strict=True))
+        words = [text[s:e] for s, e in bounds]
+        spaces = [text[e:e + 1] == " " for _, e in bounds]
+        doc = Doc(nlp.vocab, words=words, spaces=spaces) if bounds else nlp.make_doc(text)
         if doc.text != text:  # stored tokens that do not cover the text: tokenize afresh
             doc = nlp.make_doc(text)
         entities, quotes, by_id = [], [], {}

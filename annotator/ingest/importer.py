@@ -147,11 +147,12 @@ def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summar
 def _write_answer(store: Store, conn, draft: ArticleDraft, tokens, summary: ImportSummary) -> None:
     digest = text_hash(draft.text)
     article_id = store.article_id_of(conn, digest)
-    if article_id is None:
+    new_article = article_id is None
+    if new_article:
         article_id = store.insert_article(conn, replace(draft, spans=()), digest, tokens, "import")
         summary.imported += 1
     stamp = draft.timestamp if draft.timestamp is not None else time.time()
-    recorded = store.record_answer(conn, article_id, draft.annotator, draft.spans, draft.answer, stamp)
+    recorded = store.record_answer(conn, article_id, draft.annotator, draft.spans, draft.answer, stamp, new_article)
     if recorded is None:
         summary.duplicates += 1
     else:

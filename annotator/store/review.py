@@ -18,6 +18,7 @@ import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from annotator.agreement import Disagreement, Mark, Work, agreed, disagreements
 from annotator.errors import UserError
@@ -57,8 +58,39 @@ def suggested_ids(store: Store, article_id: int) -> list[int]:
         "SELECT id FROM spans WHERE article_id = ? AND created_by IS NULL ORDER BY id", (article_id,))]
 
 
+def exported_rows(store: Store, article_id: int, annotator: str) -> list[tuple]:
+    """What export writes of this annotator's article: (span id, start, end, label, kind, speaker id,
+    speaker entity id) of the spans they accepted, plus the speaker mentions of their accepted quotes
+    that they did not reject (the same rule as Store's export)."""
+    rows = store._query(
+        'SELECT s.id, st.start, st."end", st.label, s.kind, st.speaker_span_id, st.speaker_entity_span_id'
+        " FROM states st JOIN spans s ON s.id = st.span_id"
+        " WHERE st.article_id = ? AND st.annotator = ? AND st.status = 'accepted'", (article_id, annotator))
+    have = {row[0] for row in rows}
+    wanted = {sid for row in rows if row[4] == "quote" for sid in row[5:7] if sid is not None} - have
+    if wanted:
+        marks = ",".join("?" * len(wanted))
+        rows += store._query(
+            'SELECT s.id, coalesce(st.start, s.start), coalesce(st."end", s."end"), coalesce(st.label, s.label),'
+            " s.kind, NULL, NULL FROM spans s LEFT JOIN states st ON st.span_id = s.id AND st.annotator = ?"
+            f" WHERE s.id IN ({marks}) AND coalesce(st.status, 'undecided') != 'rejected'", (annotator, *wanted))
+    return [tuple(row) for row in rows]
+
+
+def finished_at(store: Store, article_id: int, annotator: str) -> float:
+    row = store._one("SELECT updated_at FROM progress WHERE article_id = ? AND annotator = ?", (article_id, annotator))
+    return row[0] if row else 0.0
+
+
+def article_tokens(store: Store, article_id: int) -> tuple[Any, ...]:
+    """The article row's stored token columns (whatever the current schema keeps), for export."""
+    columns = [row[1] for row in store._query("PRAGMA table_info(articles)")]
+    wanted = [c for c in ("tokens", "token_bounds") if c in columns]
+    return tuple(store._one(f"SELECT {', '.join(wanted)} FROM articles WHERE id = ?", (article_id,)))
+
+
 def work_of(store: Store, article_id: int, annotator: str, suggested: Sequence[int] | None = None) -> Work:
-    rows, last = store.accepted_spans(article_id, annotator)
+    rows, last = exported_rows(store, article_id, annotator), finished_at(store, article_id, annotator)
     kept = {row[0] for row in rows}
     ids = suggested if suggested is not None else suggested_ids(store, article_id)
     return Work(annotator, marks_of(rows), {sid: sid in kept for sid in ids}, last)

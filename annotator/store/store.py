@@ -16,6 +16,7 @@ import sqlite_utils
 
 from annotator.errors import UserError
 from annotator.model import ACTIONS, Article, ArticleDraft, Decision, Progress, SpanView
+from annotator.store.codec import decode_bounds, decode_pairs, encode_tokens, token_json
 from annotator.store.connection import open_database
 
 FINISHED = ("done", "skipped", "rejected", "ignored")
@@ -42,14 +43,14 @@ def _span_view(row: Sequence[Any]) -> SpanView:
 
 
 def _article(row: Sequence[Any]) -> Article:
-    tokens = tuple(tuple(pair) for pair in json.loads(row[8])) if row[8] else ()
+    tokens = decode_pairs(row[8])
     return Article(
         id=row[0], hash=row[1], text=row[2], title=row[3], source=row[4], date=row[5],
         dateline=row[6], meta=json.loads(row[7] or "{}"), tokens=tokens,  # type: ignore[arg-type]
     )
 
 
-_ARTICLE_SQL = "SELECT id, hash, text, title, source, date, dateline, meta, tokens FROM articles"
+_ARTICLE_SQL = "SELECT id, hash, text, title, source, date, dateline, meta, token_bounds FROM articles"
 
 
 class Store:
@@ -112,10 +113,10 @@ class Store:
                        tokens: Sequence[tuple[int, int]], origin: str) -> int | None:
         """Insert one article and its spans inside an open write(); None when it is already there."""
         cur = conn.execute(
-            "INSERT OR IGNORE INTO articles (hash, title, source, date, dateline, text, meta, tokens, imported_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO articles (hash, title, source, date, dateline, text, meta, tokens, token_bounds,"
+            " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (digest, draft.title, draft.source, draft.date, draft.dateline, draft.text,
-             json.dumps(draft.meta, ensure_ascii=False), json.dumps(tokens, separators=(",", ":")), time.time()),
+             json.dumps(draft.meta, ensure_ascii=False), *encode_tokens(draft.text, tokens, draft.token_dicts), time.time()),
         )
         if cur.rowcount == 0:
             return None
@@ -150,21 +151,22 @@ class Store:
         return row[0] if row else None
 
     def record_answer(self, conn: sqlite3.Connection, article_id: int, annotator: str, drafts: Sequence[Any],
-                      answer: str, timestamp: float) -> int | None:
+                      answer: str, timestamp: float, new_article: bool = False) -> int | None:
         """An annotated line (Prodigy db-out or our export) as this annotator's work, inside write().
 
         accept: every span accepted with its label and speaker, the article done; reject/ignore:
         kept as the article's status. Spans that match a shared suggestion exactly are decided on;
         the others become this annotator's own spans. None when they already worked on the article.
         """
-        if conn.execute("SELECT 1 FROM progress WHERE article_id = ? AND annotator = ? AND status != 'todo'",
-                        (article_id, annotator)).fetchone():
+        if not new_article and conn.execute(
+                "SELECT 1 FROM progress WHERE article_id = ? AND annotator = ? AND status != 'todo'",
+                (article_id, annotator)).fetchone():
             return None
         status = {"accept": "done", "reject": "rejected", "ignore": "ignored"}[answer]
-        self._set_status(conn, article_id, annotator, status)
+        self._set_status(conn, article_id, annotator, status, timestamp)
         if answer != "accept" or not drafts:
             return 0
-        shared = {
+        shared = {} if new_article else {
             (start, end, label): (sid, speaker, entity)
             for sid, start, end, label, speaker, entity in conn.execute(
                 'SELECT id, start, "end", label, speaker_span_id, speaker_entity_span_id FROM spans'
@@ -410,11 +412,13 @@ class Store:
 
     # -- article status -----------------------------------------------------------------
 
-    def _set_status(self, conn: sqlite3.Connection, article_id: int, annotator: str, status: str) -> None:
+    def _set_status(self, conn: sqlite3.Connection, article_id: int, annotator: str, status: str,
+                    when: float | None = None) -> None:
+        # updated_at of a finished article is its answer's time: export's _timestamp.
         conn.execute(
             "INSERT INTO progress (article_id, annotator, status, updated_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (article_id, annotator) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
-            (article_id, annotator, status, time.time()),
+            (article_id, annotator, status, time.time() if when is None else when),
         )
 
     def set_status(self, article_id: int, annotator: str, status: str) -> None:
@@ -442,48 +446,62 @@ class Store:
     # -- export -------------------------------------------------------------------------
 
     def iter_work(self, annotator: str | None = None, include_unfinished: bool = False,
-                  batch: int = 1000) -> Iterator[tuple[int, str, str]]:
-        """(article_id, annotator, status) of finished work in article order, read in batches."""
+                  batch: int = 500) -> Iterator[list[tuple[int, str, str, float]]]:
+        """Batches of (article_id, annotator, status, updated_at) of finished work, in article order."""
         statuses = "" if include_unfinished else " AND status IN ('done', 'rejected', 'ignored')"
         who = " AND annotator = :annotator" if annotator is not None else ""
         last_article, last_annotator = 0, ""
         while True:
             rows = self._query(
-                "SELECT article_id, annotator, status FROM progress"
+                "SELECT article_id, annotator, status, updated_at FROM progress"
                 " WHERE (article_id > :a OR (article_id = :a AND annotator > :n))" + statuses + who +
                 " ORDER BY article_id, annotator LIMIT :batch",
                 {"a": last_article, "n": last_annotator, "annotator": annotator, "batch": batch},
             )
-            yield from rows
+            if rows:
+                yield rows
             if len(rows) < batch:
                 return
             last_article, last_annotator = rows[-1][0], rows[-1][1]
 
-    def accepted_spans(self, article_id: int, annotator: str) -> tuple[list[tuple], float]:
-        """The spans this annotator accepted (relabelled, adjusted, manual included), with the
-        speaker mentions of accepted quotes unless they rejected those; and their last decision time."""
-        rows = self._query(
-            'SELECT s.id, st.start, st."end", st.label, s.kind, st.speaker_span_id, st.speaker_entity_span_id'
-            " FROM states st JOIN spans s ON s.id = st.span_id"
-            " WHERE st.article_id = ? AND st.annotator = ? AND st.status = 'accepted'",
-            (article_id, annotator),
+    def iter_export(self, annotator: str | None = None, include_unfinished: bool = False) -> Iterator[tuple]:
+        """For each piece of finished work, in article order: (article, token JSON, token starts, token ends,
+        annotator, status, updated_at, accepted span rows). Three queries per batch of 500, whatever the size."""
+        for work in self.iter_work(annotator, include_unfinished):
+            ids = sorted({row[0] for row in work})
+            marks = ",".join("?" * len(ids))
+            articles = {
+                row[0]: row for row in self._query(
+                    "SELECT id, hash, text, title, source, date, dateline, meta, NULL, tokens, token_bounds"
+                    f" FROM articles WHERE id IN ({marks})", ids)
+            }
+            spans: dict[tuple[int, str], list[tuple]] = {}
+            for row in self._query(
+                'SELECT st.article_id, st.annotator, s.id, st.start, st."end", st.label, s.kind, st.speaker_span_id,'
+                " st.speaker_entity_span_id FROM states st JOIN spans s ON s.id = st.span_id"
+                f" WHERE st.article_id IN ({marks}) AND st.status = 'accepted'", ids,
+            ):
+                spans.setdefault((row[0], row[1]), []).append(row[2:])
+            for article_id, who, status, updated_at in work:
+                row = articles[article_id]
+                accepted = spans.get((article_id, who), [])
+                accepted += self._speaker_mentions(article_id, who, accepted)
+                starts, ends = decode_bounds(row[10])
+                yield _article(row[:9]), token_json(row[9]), starts, ends, who, status, updated_at, accepted
+
+    def _speaker_mentions(self, article_id: int, annotator: str, accepted: list[tuple]) -> list[tuple]:
+        """Speaker mentions of accepted quotes that the annotator did not decide on (nor reject)."""
+        have = {row[0] for row in accepted}
+        wanted = {sid for row in accepted if row[4] == "quote" for sid in row[5:7] if sid is not None} - have
+        if not wanted:
+            return []
+        marks = ",".join("?" * len(wanted))
+        return self._query(
+            'SELECT s.id, coalesce(st.start, s.start), coalesce(st."end", s."end"), coalesce(st.label, s.label),'
+            " s.kind, NULL, NULL FROM spans s LEFT JOIN states st ON st.span_id = s.id AND st.annotator = ?"
+            f" WHERE s.id IN ({marks}) AND coalesce(st.status, 'undecided') != 'rejected'",
+            (annotator, *wanted),
         )
-        have = {row[0] for row in rows}
-        wanted = {sid for row in rows if row[4] == "quote" for sid in row[5:7] if sid is not None} - have
-        if wanted:
-            marks = ",".join("?" * len(wanted))
-            rows += self._query(
-                'SELECT s.id, coalesce(st.start, s.start), coalesce(st."end", s."end"), coalesce(st.label, s.label),'
-                " s.kind, NULL, NULL FROM spans s LEFT JOIN states st ON st.span_id = s.id AND st.annotator = ?"
-                f" WHERE s.id IN ({marks}) AND coalesce(st.status, 'undecided') != 'rejected'",
-                (annotator, *wanted),
-            )
-        last = self._one(
-            "SELECT max(created_at) FROM decisions WHERE article_id = ? AND annotator = ?", (article_id, annotator)
-        )[0] or self._one(
-            "SELECT updated_at FROM progress WHERE article_id = ? AND annotator = ?", (article_id, annotator)
-        )[0]
-        return rows, last or 0.0
 
     # -- counts for `stats` -------------------------------------------------------------
 
