@@ -71,17 +71,26 @@ def run_extract(
                 continue
             yield item
 
-    out = open(output, "wb") if output is not None else sys.stdout.buffer  # noqa: SIM115
+    if output is not None:
+        out = open(output, "wb")  # noqa: SIM115
+
+        def emit(line: bytes) -> None:
+            out.write(line)
+    else:
+        out = None
+
+        def emit(line: bytes) -> None:
+            sys.stdout.write(line.decode("utf-8"))
+
     try:
         for article, drafts, tokens in _extracted(extractor, articles(), n_process, batch_size):
-            task = task_from_drafts(article, drafts, tokens)
-            out.write(orjson.dumps(task) + b"\n")
+            emit(orjson.dumps(task_from_drafts(article, drafts, tokens)) + b"\n")
             written += 1
     finally:
-        if output is not None:
+        if out is not None:
             out.close()
         else:
-            out.flush()
+            sys.stdout.flush()
     if written == 0:
         if output is not None:
             output.unlink(missing_ok=True)

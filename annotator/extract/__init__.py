@@ -16,6 +16,7 @@ simple patterns; `Extractor.warning` then says how to install a model.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from annotator.errors import UserError
@@ -116,26 +117,39 @@ def _model_candidates(schema: Any, model: str | None) -> tuple[list[str], bool]:
     return names, False
 
 
+@lru_cache(maxsize=4)
+def _load_model(name: str) -> Any:
+    """spacy.load, once per process and name (loading takes seconds; pipelines are reused)."""
+    import spacy
+
+    return spacy.load(name)
+
+
+@lru_cache(maxsize=1)
+def _blank() -> Any:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
 def load_extractor(schema: Any = None, model: str | None = None) -> Extractor:
     """The extractor for `schema` (or the defaults): see the module docstring for the model choice.
 
     Raises ModelNotFound when `model` names a model that is not installed.
     """
-    import spacy
-
     policy = LabelPolicy(schema)
     names, explicit = _model_candidates(schema, model)
     for name in names:
         try:
-            nlp = spacy.load(name)
+            nlp = _load_model(name)
         except OSError:
             if explicit:
                 raise ModelNotFound(name) from None
             continue
         return Extractor(nlp, name, policy)
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return Extractor(nlp, None, policy, warning=NO_MODEL_WARNING)
+    return Extractor(_blank(), None, policy, warning=NO_MODEL_WARNING)
 
 
 def extract_doc(doc: Any, policy: LabelPolicy | None = None) -> list[SpanDraft]:

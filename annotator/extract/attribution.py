@@ -245,7 +245,9 @@ def _pattern_before(view: DocView, verb: int, lo_bound: int) -> tuple[int, int] 
     """`Jane Doe said` / `he told` / `the official said`: the mention right before the verb."""
     doc = view.doc
     j = verb - 1
-    while j >= lo_bound and (doc[j].lower_ in _SKIPPABLE or doc[j].lower_.endswith("ly")) and not _is_name_token(doc[j]):
+    while (
+        j >= lo_bound and (doc[j].lower_ in _SKIPPABLE or doc[j].lower_.endswith("ly")) and not _is_name_token(doc[j])
+    ):
         j -= 1
     if j < lo_bound:
         return None

@@ -74,7 +74,11 @@ def _resolve(text, mention, entities, ent_starts, by_span, policy) -> int | None
         return None
     if words[0] in ("who",):
         wanted = _PERSONISH
-    elif words[0] in PRONOUNS_OTHER or words[0] == "which" or words[-1] in ("statement", "report", "release", "letter", "group", "campaign"):
+    elif (
+        words[0] in PRONOUNS_OTHER
+        or words[0] == "which"
+        or words[-1] in ("statement", "report", "release", "letter", "group", "campaign")
+    ):
         wanted = _ORGISH
     else:
         wanted = _PERSONISH

@@ -15,12 +15,12 @@ post read quote recount shout yell scream whisper mutter exclaim cry wonder conc
 emphasize emphasise stress elaborate reveal tout pledge counter retort rebut lament muse query
 inform assure remind proclaim charge contend maintain allege caution advise plead scoff sneer
 snap thunder fume gush marvel laugh sigh groan grumble murmur chime interject interrupt begin
-tease taunt mock deride hail praise slam criticize criticise condemn denounce accuse attack
+tease taunt mock chat sob nag deride hail praise slam criticize criticise condemn denounce accuse attack
 blame defend dismiss reject lash rail fire hit push pledge preach proclaim recommend
 repeat reiterate echo point acknowledge disclose estimate forecast calculate recommend
 summarize summarise sum put text email message telegraph signal imply hint indicate
 underline underscore highlight describe call dub label rate term brand nickname deem
-characterize characterise find rule determine judge conclude cite explain announce
+characterize characterise find rule determine conclude cite explain announce
 """.split()
 
 # Cues that frame a quoted phrase rather than report speech: "called it “rigged”".
@@ -51,6 +51,11 @@ _IRREGULAR = {
     "rail": ["railed", "rails", "railing", "rail"],
     "sum": ["summed", "sums", "summing"],
     "refer": ["referred", "refers", "referring", "refer"],
+    "dub": ["dubbed", "dubs", "dubbing", "dub"],
+    "admit": ["admitted", "admits", "admitting", "admit"],
+    "chat": ["chatted", "chats", "chatting", "chat"],
+    "sob": ["sobbed", "sobs", "sobbing", "sob"],
+    "nag": ["nagged", "nags", "nagging", "nag"],
     "underline": ["underlined", "underlines", "underlining", "underline"],
 }
 

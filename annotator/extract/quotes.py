@@ -21,13 +21,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from annotator.extract.lexicon import PARTICIPLES, SPEECH_FORMS
+from annotator.extract.lexicon import ABBREVIATIONS, CORE_FORMS, PARTICIPLES, SPEECH_FORMS
 
 _MARK = re.compile(r"``|''|[“”\"«»„]")
 _OPEN_BEFORE = set("([{—–-/:;,‘'`“\"«„") | {"\u2015"}
 _CLOSE_AFTER = set(".,;:!?)]}—–-…’'”\"»") | {"\u2015"}
 _LINE = re.compile(r"[^\n]*")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+_INNER_STOP = re.compile(r"[.!?](?=\s+[A-Z])")
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘'`A-Z0-9])")
 
 
@@ -168,6 +169,13 @@ def _is_attribution_gap(gap: str) -> bool:
         return False
     # The clause must end right before the next part: “A,” she said. “B.” / she said: “B.”
     if stripped[-1] not in ".,:;—–-\u2015":
+        return False
+    # One clause only: no sentence ends inside it ("said X. Later she added: “B.”").
+    for m in _INNER_STOP.finditer(stripped[:-1]):
+        word = stripped[: m.start()].rsplit(None, 1)[-1].lower() if stripped[: m.start()].strip() else ""
+        if word.rstrip(".") not in ABBREVIATIONS and not (len(word) <= 2 or "." in word):
+            return False
+    if sum(1 for w in words if w in CORE_FORMS) > 1:
         return False
     # A second clause ("she said, adding that …", "… said after the vote failed") starts a new quote.
     if any(w in PARTICIPLES or w in _SUBORDINATORS for w in words[speech[0] + 1 :]):
