@@ -189,7 +189,7 @@ def disagreements(works: Sequence[Work]) -> list[Disagreement]:
             by_choice.setdefault(choice, []).append(work.annotator)
         versions = sorted(
             (Version(choice, tuple(names)) for choice, names in by_choice.items()),
-            key=lambda v: (-len(v.annotators), not v.marks, [m.sort_key() for m in v.marks]),
+            key=lambda v: (-len(v.annotators), v.annotators),  # most support first, then by name
         )
         ordered = tuple(sorted(group, key=Mark.sort_key))
         out.append(Disagreement(group[0].kind, min(m.start for m in group), max(m.end for m in group),

@@ -18,15 +18,18 @@ app = typer.Typer(
 
 # Each module adds its commands; keeping them apart lets each grow on its own.
 from annotator.cli import (  # noqa: E402
+    agreement_cmd,
     annotate_cmd,
     export_cmd,
     extract_cmd,
     import_cmd,
+    review_cmd,
     schema_cmd,
+    serve_cmd,
     stats_cmd,
 )
 
-for _module in (import_cmd, export_cmd, stats_cmd, schema_cmd, extract_cmd, annotate_cmd):
+for _module in (import_cmd, export_cmd, stats_cmd, schema_cmd, extract_cmd, annotate_cmd, agreement_cmd, review_cmd, serve_cmd):
     _module.register(app)
 
 

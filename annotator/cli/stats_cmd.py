@@ -21,6 +21,11 @@ def register(app: typer.Typer) -> None:
         """Articles, spans by label and origin, decisions and articles done per annotator."""
         with Store(db, create=False) as store:
             figures = store.stats()
+            from annotator.cli.agreement_cmd import agreement_figures
+            from annotator.store.review import review_summary
+
+            figures["agreement"] = agreement_figures(store, top=5)
+            figures["review"] = review_summary(store)
         if as_json:
             print(json.dumps(figures, ensure_ascii=False))
             return
@@ -39,3 +44,10 @@ def register(app: typer.Typer) -> None:
         for name, row in figures["annotators"].items():
             table.add_row(name, str(row["decisions"]), str(row["articles_done"]))
         console.print(table)
+        if figures["agreement"]["pairs"]:
+            from annotator.cli.agreement_cmd import print_agreement
+
+            print_agreement(console, figures["agreement"])
+            review = figures["review"]
+            console.print(f"review: {review['reviewed']} of {review['multi_annotated']} multi-annotated articles"
+                          f" adjudicated, {review['in_review']} in review")

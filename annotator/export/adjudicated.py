@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from annotator.agreement import Mark, agreed
 from annotator.export.gold import GoldArticle, GoldSpan
@@ -67,3 +68,10 @@ def _gold_article(store: Store, article: Article, who: str, spans: tuple[GoldSpa
     tokens, bounds = article_tokens(store, article.id)
     starts, ends = decode_bounds(bounds)
     return GoldArticle(article, who, "done", spans, when, token_json(tokens), starts, ends)  # type: ignore[call-arg]
+
+
+def write_gold_jsonl(store: Store, path: Path) -> tuple[int, int]:
+    """The whole gold as a JSONL file (the app's export key, a download under `annotator serve`)."""
+    from annotator.export.writers import write_jsonl
+
+    return write_jsonl(iter_adjudicated(store), path)

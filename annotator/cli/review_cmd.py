@@ -1,0 +1,36 @@
+"""`annotator review --db DB [--reviewer NAME]`: adjudicate annotators' disagreements."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+import typer
+
+from annotator.errors import UserError
+from annotator.store import Store
+
+
+def check_name(name: str) -> str:
+    name = name.strip()
+    if not name or any(ch.isspace() for ch in name):
+        raise UserError(f"{name!r}: give a reviewer name without spaces (--reviewer NAME)")
+    return name
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("review")
+    def review(
+        db: Path = typer.Option(Path("annotations.db"), "--db", help="The database."),
+        reviewer: str = typer.Option(None, "--reviewer", help="Whose gold this is (default: your login name)."),
+        exports: Path = typer.Option(Path("exports"), "--exports", help="Where the e key writes the gold export."),
+    ) -> None:
+        """Adjudicate: pick the right version of every span annotators disagree on.
+
+        For each article finished by several annotators; the result is stored under the reviewer and leaves
+        with `export --gold`."""
+        name = check_name(reviewer or getpass.getuser())
+        from annotator.tui.review import ReviewApp
+
+        with Store(db, create=False) as store:
+            ReviewApp(store, name, exports).run()

@@ -1,0 +1,5 @@
+"""The adjudication app (`annotator review`): a reviewer resolves annotators' disagreements."""
+
+from annotator.tui.review.app import ReviewApp
+
+__all__ = ["ReviewApp"]
