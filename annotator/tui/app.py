@@ -1,0 +1,65 @@
+"""The Textual app: owns the store, the schema and the one thread that talks to the store."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from annotator.schema import Schema
+from annotator.store import Store
+from annotator.tui.palette import Palette
+from annotator.tui.screens.main import MainScreen
+
+
+class AnnotatorApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "annotator"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, store: Store, schema: Schema, annotator: str, overlap: int | None = 1) -> None:
+        super().__init__()
+        self.store = store
+        self.schema = schema
+        self.annotator = annotator
+        self.overlap = overlap
+        self.palette = Palette(schema)
+        # One thread, so store calls run off the UI loop and still in the order they were made.
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+
+    async def store_call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, partial(fn, *args, **kwargs))
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen())
+
+    async def on_unmount(self) -> None:
+        self._executor.shutdown(wait=True)
+
+    @property
+    def main(self) -> MainScreen:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        raise LookupError("the main screen is not open")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # Offer every key of the main screen in the command palette (ctrl+p) by its description.
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, MainScreen):
+            return
+        seen = set()
+        for bindings in screen._bindings.key_to_bindings.values():
+            for binding in bindings:
+                if not binding.description or binding.action in seen:
+                    continue
+                if screen.check_action(binding.action.split("(")[0], ()) is not True:
+                    continue
+                seen.add(binding.action)
+                key = binding.key_display or binding.key
+                yield SystemCommand(binding.description, f"key: {key}", partial(screen.run_action, binding.action))

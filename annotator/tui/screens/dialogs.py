@@ -1,0 +1,80 @@
+"""Small modal screens: the done dialog and a one-line prompt."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label
+
+
+class DoneDialog(ModalScreen[bool]):
+    """Some spans are still undecided: accept them all and finish (True), or go back (False)."""
+
+    DEFAULT_CSS = """
+    DoneDialog { align: center middle; }
+    DoneDialog > Vertical { width: 56; max-width: 95%; height: auto; border: round $warning;
+        background: $surface; padding: 1 2; }
+    DoneDialog Label { width: 100%; }
+    DoneDialog Horizontal { height: auto; margin-top: 1; }
+    DoneDialog Button { margin-right: 2; }
+    """
+    BINDINGS = [
+        Binding("a", "answer(True)", "Accept all", id="done.accept_all"),
+        Binding("escape,b", "answer(False)", "Go back", id="done.back"),
+    ]
+
+    def __init__(self, undecided: int) -> None:
+        super().__init__()
+        self.undecided = undecided
+
+    def compose(self) -> ComposeResult:
+        spans = "span is" if self.undecided == 1 else "spans are"
+        with Vertical():
+            yield Label(Text(f"{self.undecided} {spans} still undecided.", style="bold"))
+            yield Label("Accept them all and mark the article done, or go back to them?")
+            with Horizontal():
+                yield Button("Accept all (a)", id="accept", variant="warning")
+                yield Button("Go back (esc)", id="back")
+
+    def on_mount(self) -> None:
+        self.query_one("#back", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "accept")
+
+    def action_answer(self, accept: bool) -> None:
+        self.dismiss(accept)
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """One line of input at the bottom (search); enter returns it, escape returns None."""
+
+    DEFAULT_CSS = """
+    PromptScreen { align: left bottom; background: transparent; }
+    PromptScreen > Horizontal { height: 1; width: 100%; background: $panel; dock: bottom; margin-bottom: 1; }
+    PromptScreen Label { width: auto; padding: 0 1; text-style: bold; }
+    PromptScreen #prompt, PromptScreen #prompt:focus { border: none; height: 1; padding: 0; width: 1fr; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+
+    def __init__(self, prompt: str, value: str = "") -> None:
+        super().__init__()
+        self.prompt = prompt
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Label(Text(self.prompt))
+            yield Input(value=self.value, id="prompt")
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,97 @@
+"""A modal picker: a filter box over a list of choices; returns the chosen value, None on escape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: Any
+    prompt: Text  # built from plain strings: never parsed as markup
+    search: str  # what the filter matches against (lower case)
+
+
+class PickerScreen(ModalScreen[Any]):
+    """Type to filter, ↑/↓ to move, enter to choose, escape for nothing."""
+
+    DEFAULT_CSS = """
+    PickerScreen { align: center middle; }
+    PickerScreen > Vertical { width: 60; max-width: 95%; height: auto; max-height: 90%;
+        border: round $accent; background: $surface; padding: 0 1; }
+    PickerScreen Label { width: 100%; text-style: bold; }
+    PickerScreen #filter, PickerScreen #filter:focus { border: none; height: 1; padding: 0 1; margin: 1 0 0 0;
+        background: $boost; }
+    PickerScreen OptionList { height: auto; max-height: 16; border: none; padding: 0; margin-top: 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
+        Binding("down", "move(1)", "Down", show=False, id="picker.down"),
+        Binding("up", "move(-1)", "Up", show=False, id="picker.up"),
+    ]
+
+    def __init__(self, title: str, choices: list[Choice], selected: Any = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+        self.selected = selected
+        self.shown: list[Choice] = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self.title_text))
+            yield Input(placeholder="type to filter", id="filter")
+            yield OptionList(*self._options(self.choices), id="choices")
+
+    @staticmethod
+    def _options(choices: list[Choice]) -> list[Option]:
+        return [Option(choice.prompt) for choice in choices]
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        for row, choice in enumerate(self.choices):
+            if choice.value == self.selected:
+                options.highlighted = row
+                break
+        else:
+            options.highlighted = 0 if self.choices else None
+
+    @on(Input.Changed, "#filter")
+    def _filter(self, event: Input.Changed) -> None:
+        words = event.value.lower().split()
+        self.shown = [c for c in self.choices if all(w in c.search for w in words)]
+        # Exact name first: typing "org" then enter picks ORG, not a description mentioning it.
+        self.shown.sort(key=lambda c: not c.search.startswith(event.value.lower().strip()))
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options(self._options(self.shown))
+        options.highlighted = 0 if self.shown else None
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if self.shown:
+            current = options.highlighted or 0
+            options.highlighted = max(0, min(len(self.shown) - 1, current + step))
+
+    @on(Input.Submitted, "#filter")
+    def _submit(self) -> None:
+        highlighted = self.query_one(OptionList).highlighted
+        if highlighted is not None and highlighted < len(self.shown):
+            self.dismiss(self.shown[highlighted].value)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.shown[event.option_index].value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

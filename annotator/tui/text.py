@@ -1,0 +1,113 @@
+"""Article text for the screen: characters made safe to print, and wrapped into lines.
+
+Everything here keeps character offsets: one character of the article is always one
+character on screen, so span offsets index the displayed text as they index the stored one.
+No textual import: this is plain string work, unit-testable on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from rich.cells import cell_len, get_character_cell_size
+
+
+def _safe_table() -> dict[int, int]:
+    # C0 controls (ESC, CR, TAB, ...) as their Unicode "control pictures" (␛, ␍, ␉): one cell each,
+    # so a text holding escape sequences is shown, never obeyed.
+    table = {code: 0x2400 + code for code in range(0x20)}
+    table[0x7F] = 0x2421  # ␡
+    for code in range(0x80, 0xA0):  # C1 controls (CSI as one byte, ...)
+        table[code] = 0xFFFD
+    # Bidi overrides, zero-width and line/paragraph separators can reorder or hide what is shown.
+    for code in (*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029, 0xFEFF):
+        table[code] = 0xFFFD
+    return table
+
+
+_SAFE = _safe_table()
+_SAFE_ONE_LINE = {**_SAFE, 0x0A: 0x23CE}  # ⏎ in one-line excerpts
+
+
+def safe(text: str) -> str:
+    """The text with every control character replaced by one visible character (same length)."""
+    return text.translate(_SAFE)
+
+
+def safe_line(text: str) -> str:
+    """Like safe(), and newlines shown as ⏎: for one-line excerpts."""
+    return text.translate(_SAFE_ONE_LINE)
+
+
+_WORD = re.compile(r"\s*\S+\s*|\s+")
+
+
+def _hard_split(text: str, start: int, end: int, width: int, lines: list[tuple[int, int]]) -> tuple[int, int]:
+    """Cut text[start:end] (one long word) into lines of at most `width` cells.
+
+    Appends the full lines and returns (start, cells) of the unfinished last piece.
+    """
+    piece_start, cells = start, 0
+    for index in range(start, end):
+        size = get_character_cell_size(text[index])
+        if cells + size > width and cells:
+            lines.append((piece_start, index))
+            piece_start, cells = index, 0
+        cells += size
+    return piece_start, cells
+
+
+def wrap(text: str, width: int) -> list[tuple[int, int]]:
+    """Greedy word wrap of `text` into (start, end) offsets, one pair per screen line.
+
+    A newline ends a line (and is in no line); trailing spaces stay on their line and are cut
+    by the renderer. Widths are terminal cells (wide characters take two).
+    """
+    width = max(1, width)
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for para in text.split("\n"):
+        size = len(para)
+        if size == 0:
+            lines.append((pos, pos))
+        elif size <= width and (para.isascii() or cell_len(para) <= width):
+            lines.append((pos, pos + size))
+        else:
+            measure = len if para.isascii() else cell_len
+            line_start, cells = pos, 0
+            for match in _WORD.finditer(para):
+                word = match.group()
+                w_start = pos + match.start()
+                visible = measure(word.rstrip())
+                if cells and cells + visible > width:
+                    lines.append((line_start, w_start))
+                    line_start, cells = w_start, 0
+                if visible > width:
+                    line_start, cells = _hard_split(text, w_start, pos + match.end(), width, lines)
+                    continue
+                cells += measure(word)
+            lines.append((line_start, pos + size))
+        pos += size + 1
+    return lines
+
+
+class Lines:
+    """Wrapped lines and the map from character offsets to line numbers."""
+
+    __slots__ = ("spans", "starts")
+
+    def __init__(self, text: str, width: int) -> None:
+        self.spans = wrap(text, width)
+        self.starts = [start for start, _ in self.spans]
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def line_of(self, offset: int) -> int:
+        return max(0, bisect_right(self.starts, offset) - 1)
+
+    def lines_of(self, start: int, end: int) -> range:
+        """The lines a character range [start, end) touches (at least one)."""
+        first = self.line_of(start)
+        return range(first, max(first, self.line_of(max(start, end - 1))) + 1)

@@ -1,0 +1,223 @@
+"""The article text with its spans highlighted: a line-API widget.
+
+The text is wrapped once per width into (start, end) offsets; each screen line is built on
+demand from plain strings into Segments and cached. A key press rebuilds only the lines whose
+look changed (the old and new selection), so a 50,000-word article costs what a short one does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.cells import get_character_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from annotator.model import SpanView
+from annotator.tui.palette import Palette
+from annotator.tui.text import Lines, safe
+
+Mark = tuple[int, int, Style]
+
+
+class ArticleView(ScrollView, can_focus=False):
+    DEFAULT_CSS = """
+    ArticleView { overflow-y: scroll; overflow-x: hidden; padding: 0 1; }
+    """
+
+    class Clicked(Message):
+        """A click on the text: the character offset and the innermost span there."""
+
+        def __init__(self, offset: int, span_id: int | None) -> None:
+            super().__init__()
+            self.offset = offset
+            self.span_id = span_id
+
+    def __init__(self, palette: Palette, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.palette = palette
+        self.text = ""
+        self._safe = ""
+        self._spans: Sequence[SpanView] = ()
+        self.lines = Lines("", 1)
+        self._line_spans: list[list[int]] = []
+        self._width = 0
+        self._cache: dict[int, Strip] = {}
+        self._marks: dict[str, list[Mark]] = {}
+        self._follow: tuple[int, int] | None = None
+
+    # -- content -----------------------------------------------------------------------------
+
+    def set_article(self, text: str, spans: Sequence[SpanView]) -> None:
+        self.text, self._safe, self._spans = text, safe(text), spans
+        self._marks.clear()
+        self._width = 0  # force a rewrap
+        self._rewrap()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
+
+    def spans_reordered(self, spans: Sequence[SpanView]) -> None:
+        """The span list changed shape (a span added, removed or moved): re-index the lines."""
+        self._spans = spans
+        self._index_spans()
+        self._cache.clear()
+        self.refresh()
+
+    def span_changed(self, *views: SpanView | None) -> None:
+        """Spans changed state or label in place: rebuild their lines."""
+        for view in views:
+            if view is not None:
+                self._invalidate(view.start, view.end)
+
+    def set_mark(self, name: str, marks: Iterable[Mark]) -> None:
+        """Overlay styles (selection, speaker, cursor, search match) drawn above the spans."""
+        new = [mark for mark in marks if mark[1] >= mark[0]]
+        old = self._marks.get(name, [])
+        if old == new:
+            return
+        for start, end, _ in old + new:
+            self._invalidate(start, max(end, start + 1))
+        if new:
+            self._marks[name] = new
+        else:
+            self._marks.pop(name, None)
+
+    # -- wrapping ----------------------------------------------------------------------------
+
+    def _content_width(self) -> int:
+        return max(1, self.scrollable_content_region.width)
+
+    def _rewrap(self) -> None:
+        width = self._content_width()
+        if width == self._width and self.lines.spans:
+            return
+        self._width = width
+        self.lines = Lines(self.text, width)
+        self._index_spans()
+        self._cache.clear()
+        self.virtual_size = Size(width, len(self.lines))
+
+    def _index_spans(self) -> None:
+        index: list[list[int]] = [[] for _ in range(len(self.lines))]
+        for position, span in enumerate(self._spans):
+            for line in self.lines.lines_of(span.start, span.end):
+                index[line].append(position)
+        self._line_spans = index
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._content_width() != self._width:
+            self._rewrap()
+            if self._follow:
+                self.scroll_to_range(*self._follow)
+            self.refresh()
+
+    def _invalidate(self, start: int, end: int) -> None:
+        if not self.lines.spans:
+            return
+        lines = self.lines.lines_of(start, end)
+        for line in lines:
+            self._cache.pop(line, None)
+        self.refresh_lines(lines.start, len(lines))
+
+    # -- scrolling ---------------------------------------------------------------------------
+
+    def scroll_to_range(self, start: int, end: int) -> None:
+        """Bring [start, end) into view, with some context above when it has to scroll."""
+        self._follow = (start, end)
+        lines = self.lines.lines_of(start, end)
+        top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
+        if height <= 0:
+            return
+        if lines.start >= top and lines.stop <= top + height:
+            return
+        target = lines.start - height // 3 if len(lines) < height * 2 // 3 else lines.start
+        self.scroll_to(y=max(0, target), animate=False, immediate=True)
+
+    # -- rendering ---------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        line = int(self.scroll_offset.y) + y
+        width = self._content_width()
+        if width != self._width:
+            self._rewrap()
+        if line >= len(self.lines):
+            return Strip.blank(width, self.rich_style)
+        strip = self._cache.get(line)
+        if strip is None:
+            strip = self._cache[line] = self._build(line, width)
+        return strip
+
+    def _build(self, line: int, width: int) -> Strip:
+        start, end = self.lines.spans[line]
+        base = self.rich_style
+        layers: list[Mark] = [
+            (span.start, span.end, self.palette.text(span))
+            for span in (self._spans[i] for i in self._line_spans[line])
+        ]
+        layers.sort(key=lambda layer: layer[0] - layer[1])  # outer (longer) spans first
+        for marks in self._marks.values():
+            layers.extend(mark for mark in marks if mark[0] < end and mark[1] > start or mark[0] == mark[1] == start)
+        cuts = {start, end}
+        for mark_start, mark_end, _ in layers:
+            if start < mark_start < end:
+                cuts.add(mark_start)
+            if start < mark_end < end:
+                cuts.add(mark_end)
+        points = sorted(cuts)
+        segments = []
+        for a, b in zip(points, points[1:], strict=False):
+            style = base
+            for mark_start, mark_end, mark_style in layers:
+                if mark_start <= a and mark_end >= b:
+                    style = style + mark_style
+            segments.append(Segment(self._safe[a:b], style))
+        # A zero-width mark (the cursor at the end of a line) shows as one space.
+        for mark_start, mark_end, mark_style in layers:
+            if mark_start == mark_end == end:
+                segments.append(Segment(" ", base + mark_style))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    # -- mouse and cursor geometry ---------------------------------------------------------
+
+    def offset_at(self, line: int, column: int) -> int:
+        """The character offset at a screen column (cells) of a wrapped line."""
+        line = max(0, min(line, len(self.lines) - 1))
+        start, end = self.lines.spans[line]
+        cells = 0
+        for offset in range(start, end):
+            cells += get_character_cell_size(self._safe[offset])
+            if cells > column:
+                return offset
+        return end
+
+    def column_of(self, offset: int) -> int:
+        line = self.lines.line_of(offset)
+        start, _ = self.lines.spans[line]
+        return sum(get_character_cell_size(char) for char in self._safe[start:offset])
+
+    def span_at(self, offset: int) -> SpanView | None:
+        """The innermost span holding the offset."""
+        if not self.lines.spans:
+            return None
+        found = None
+        for position in self._line_spans[self.lines.line_of(offset)]:
+            span = self._spans[position]
+            if span.start <= offset < span.end and (found is None or span.end - span.start < found.end - found.start):
+                found = span
+        return found
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or not self.lines.spans:
+            return
+        line = int(self.scroll_offset.y) + offset.y
+        if line >= len(self.lines):
+            return
+        char = self.offset_at(line, offset.x)
+        span = self.span_at(char)
+        self.post_message(self.Clicked(char, span.id if span else None))

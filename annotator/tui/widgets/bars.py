@@ -1,0 +1,43 @@
+"""The one-line header and status bar. Fixed height: updated with layout=False (no relayout per key)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from annotator.model import Article, Progress
+from annotator.tui.text import safe_line
+
+
+class ArticleHeader(Static):
+    DEFAULT_CSS = "ArticleHeader { height: 1; background: $primary-background; color: $text; text-wrap: nowrap; text-overflow: ellipsis; }"
+
+    def show(self, article: Article | None, position: tuple[int, int] | None, status: str = "") -> None:
+        if article is None:
+            self.update(Text(" No article to annotate", style="bold"), layout=False)
+            return
+        # Text() from plain strings: a title holding [bold] or escapes is shown as it is.
+        text = Text(" ")
+        text.append(safe_line(article.heading), style="bold")
+        details = [safe_line(part) for part in (article.source, article.date) if part]
+        if details:
+            text.append("  " + " · ".join(details), style="italic")
+        if position:
+            text.append(f"  article {position[0]} of {position[1]}")
+        if status and status != "todo":
+            text.append(f"  [{status}]", style="bold")
+        self.update(text, layout=False)
+
+
+class StatusLine(Static):
+    DEFAULT_CSS = "StatusLine { height: 1; background: $panel; color: $text; text-wrap: nowrap; text-overflow: ellipsis; }"
+
+    def show(self, annotator: str, decided: int, total: int, progress: Progress | None, mode: str = "") -> None:
+        text = Text(" ")
+        text.append(safe_line(annotator), style="bold")
+        text.append(f"  spans {decided}/{total} decided")
+        if progress is not None:
+            text.append(f"  articles {progress.articles_done}/{progress.articles_total} done")
+        if mode:
+            text.append("  " + mode, style="bold reverse")
+        self.update(text, layout=False)

@@ -1,0 +1,146 @@
+"""The span list: one row per span, a line-API widget like the text (not a ListView).
+
+Rows are built only when shown and cached; moving the selection rebuilds two rows.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from annotator.model import SpanView
+from annotator.tui.palette import ICON_STYLES, ICONS, SELECTED, Palette
+from annotator.tui.state import ArticleState
+from annotator.tui.text import safe_line
+
+DIM = Style(dim=True)
+ARROW = Style(color="grey62")
+
+
+class SpanList(ScrollView, can_focus=False):
+    DEFAULT_CSS = """
+    SpanList { overflow-y: scroll; overflow-x: hidden; }
+    """
+
+    class Clicked(Message):
+        def __init__(self, row: int) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, palette: Palette, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.palette = palette
+        self.state: ArticleState | None = None
+        self._cache: dict[int, Strip] = {}
+        self._width = 0
+        self._selected_row: int | None = None
+
+    def set_state(self, state: ArticleState | None) -> None:
+        """A new article, or the rows changed (filter, new span): rebuild everything."""
+        self.state = state
+        self._cache.clear()
+        rows = len(state.visible) if state else 0
+        self.virtual_size = Size(self._content_width(), rows)
+        self._selected_row = state.row_of(state.selected) if state else None
+        self.refresh()
+
+    def refresh_span(self, index: int | None) -> None:
+        """One span's row changed look."""
+        if self.state is None or index is None:
+            return
+        row = self.state.row_of(index)
+        if row is not None:
+            self._cache.pop(row, None)
+            self.refresh_lines(row)
+
+    def show_selection(self) -> None:
+        """Move the highlight to the state's selection and scroll it into view."""
+        if self.state is None:
+            return
+        old, new = self._selected_row, self.state.row_of(self.state.selected)
+        self._selected_row = new
+        for row in (old, new):
+            if row is not None:
+                self._cache.pop(row, None)
+                self.refresh_lines(row)
+        if new is not None:
+            top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
+            if height > 0 and not top <= new < top + height:
+                target = new - height // 3 if new >= top + height else new - 1
+                self.scroll_to(y=max(0, target), animate=False, immediate=True)
+
+    def _content_width(self) -> int:
+        return max(1, self.scrollable_content_region.width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._content_width() != self._width:
+            self._width = self._content_width()
+            self._cache.clear()
+            if self.state:
+                self.virtual_size = Size(self._width, len(self.state.visible))
+            self.show_selection()
+
+    def render_line(self, y: int) -> Strip:
+        row = int(self.scroll_offset.y) + y
+        width = self._content_width()
+        state = self.state
+        if state is None or row >= len(state.visible):
+            return Strip.blank(width, self.rich_style)
+        strip = self._cache.get(row)
+        if strip is None or strip.cell_length != width:
+            strip = self._cache[row] = self._build(state, state.visible[row], width, row == self._selected_row)
+        return strip
+
+    def _excerpt(self, state: ArticleState, span: SpanView | None, width: int) -> str:
+        if span is None:
+            return ""
+        return safe_line(state.article.text[span.start : min(span.end, span.start + width)])
+
+    def _build(self, state: ArticleState, index: int, width: int, selected: bool) -> Strip:
+        span = state.spans[index]
+        base = self.rich_style
+        rejected = span.status == "rejected"
+        text_style = base + DIM if rejected else base
+        segments = [
+            Segment(" ", base),
+            Segment(ICONS[span.status], base + ICON_STYLES[span.status]),
+            Segment(" ", base),
+        ]
+        if span.relabelled:
+            segments += [
+                Segment(span.suggested_label, text_style + self.palette.label(span.suggested_label) + Style(strike=True)),
+                Segment("→", text_style + ARROW),
+            ]
+        segments.append(Segment(span.label, text_style + self.palette.label(span.label)))
+        flags = ("+" if span.origin == "manual" else "") + ("↔" if span.adjusted else "")
+        if flags:
+            segments.append(Segment(flags, text_style + ARROW))
+        segments.append(Segment(" ", base))
+        segments.append(Segment(self._excerpt(state, span, width), text_style))
+        if span.kind == "quote":
+            speaker = state.by_id(span.speaker_span_id)
+            entity = state.by_id(span.speaker_entity_span_id)
+            who = entity or speaker
+            name = self._excerpt(state, who, 30) if who else "no speaker"
+            # Put the speaker right after a short excerpt, so it stays visible in a narrow pane.
+            used = sum(segment.cell_length for segment in segments[:-1])
+            room = max(8, width - used - len(name) - 3)
+            segments[-1] = Segment(segments[-1].text[:room], text_style)
+            segments.append(Segment(" ← ", text_style + ARROW))
+            segments.append(Segment(name, text_style + (self.palette.label(who.label) if who else DIM)))
+        strip = Strip(segments).adjust_cell_length(width, base)
+        if selected:
+            strip = strip.apply_style(SELECTED)
+        return strip
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and self.state is not None:
+            row = int(self.scroll_offset.y) + offset.y
+            if row < len(self.state.visible):
+                self.post_message(self.Clicked(row))
