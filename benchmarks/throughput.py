@@ -1,0 +1,102 @@
+"""Words per second of extraction against bare `nlp.pipe` of the same model on the same texts.
+
+    python benchmarks/throughput.py [--data FILE.jsonl|FOLDER] [--model NAME] [--repeat 3]
+
+Both runs use the same pipeline object, batch size and process count, alternating, and the best
+of `--repeat` rounds is kept for each (the machine is shared; the best round is the least
+disturbed). The overhead is what quote finding, attribution and draft building add on top of the
+model's single pass. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "polnear-dev.jsonl"
+
+
+def load_texts(path: Path) -> list[str]:
+    if path.is_dir():
+        return [p.read_text(encoding="utf-8") for p in sorted(path.rglob("*.txt"))]
+    texts = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                texts.append(json.loads(line)["text"])
+    return texts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--n-process", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N texts")
+    args = parser.parse_args(argv)
+
+    from annotator.extract import extract_doc, load_extractor
+
+    texts = load_texts(args.data)
+    if args.limit:
+        texts = texts[: args.limit]
+    words = sum(len(t.split()) for t in texts)
+    extractor = load_extractor(model=args.model)
+    nlp = extractor.nlp
+    # Warm up (first batches allocate).
+    for _ in nlp.pipe(texts[:8]):
+        pass
+
+    def bare() -> float:
+        start = time.perf_counter()
+        for _ in nlp.pipe(texts, n_process=args.n_process, batch_size=args.batch_size):
+            pass
+        return time.perf_counter() - start
+
+    def full() -> float:
+        start = time.perf_counter()
+        for _ in extractor.pipe(texts, n_process=args.n_process, batch_size=args.batch_size):
+            pass
+        return time.perf_counter() - start
+
+    bare_times, full_times = [], []
+    for _ in range(args.repeat):
+        bare_times.append(bare())
+        full_times.append(full())
+    # The extraction step alone, on parsed docs (what the overhead is made of).
+    docs = list(nlp.pipe(texts, batch_size=args.batch_size))
+    start = time.perf_counter()
+    quotes = 0
+    for doc in docs:
+        quotes += sum(1 for d in extract_doc(doc, extractor.policy) if d.kind == "quote")
+    extract_only = time.perf_counter() - start
+
+    b, f = min(bare_times), min(full_times)
+    result = {
+        "model": extractor.model_name,
+        "texts": len(texts),
+        "words": words,
+        "quotes": quotes,
+        "bare_words_per_s": round(words / b),
+        "extract_words_per_s": round(words / f),
+        "ratio": round(f / b, 3),
+        "overhead": round(f / b - 1, 3),
+        "extraction_step_s": round(extract_only, 3),
+        "extraction_step_share": round(extract_only / b, 3),
+        "bare_s": [round(x, 2) for x in bare_times],
+        "extract_s": [round(x, 2) for x in full_times],
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
