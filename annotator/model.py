@@ -50,6 +50,7 @@ class ArticleDraft:
     annotator: str | None = None
     timestamp: float | None = None
     token_dicts: list[dict[str, Any]] | None = None  # tokens as the line gave them: stored as they are
+    encoded_tokens: tuple[bytes, bytes] | None = None  # the same, already encoded for the store
 
 
 @dataclass(frozen=True, slots=True)

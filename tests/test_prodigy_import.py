@@ -122,3 +122,19 @@ def test_round_trip_export_import_export_is_exact(tmp_path, store, schema):
     # importing the same answers twice adds nothing
     summary = import_paths(store, [tmp_path / "first.jsonl"], schema, extract=False)
     assert summary.annotated == 0 and summary.duplicates == 4
+
+
+def test_parallel_parsing_imports_the_same(tmp_path, schema):
+    """Big inputs are parsed in worker processes; the database must come out the same."""
+    lines = [prodigy_line(_annotator_id=f"a{n}", meta={"n": n}) for n in range(5)]
+    lines.insert(2, "{broken")
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join((x if isinstance(x, str) else json.dumps(x)) + "\n" for x in lines))
+    outputs = []
+    for workers in (0, 2):
+        with Store(tmp_path / f"w{workers}.db") as store:
+            summary = import_paths(store, [path], schema, extract=False, parse_workers=workers)
+            assert [str(p) for p in summary.problems] == [f"{path}:3: not valid JSON (Expecting property name "
+                                                          "enclosed in double quotes at column 2)"]
+            outputs.append(exported(store, tmp_path, f"w{workers}.jsonl"))
+    assert outputs[0] == outputs[1] and len(outputs[0]) == 5

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from annotator.errors import InputError
+from annotator.ingest.parallel import read_paths_parallel, worth_it
 from annotator.ingest.readers import Problem, read_paths
 from annotator.ingest.tokens import token_offsets
 from annotator.model import ArticleDraft
@@ -44,13 +45,15 @@ def import_paths(
     n_process: int = 1,
     batch_size: int = 64,
     annotator: str | None = None,
+    parse_workers: int | None = None,
     advance: Callable[[int], None] | None = None,
     on_problem: Callable[[Problem], None] | None = None,
 ) -> ImportSummary:
     """Import every article under `paths`. With strict, any problem aborts before anything is written.
 
     Lines that carry an `answer` are recorded as work of `annotator` (else their `_annotator_id`,
-    else `_session_id`); other articles are imported as suggestions to correct.
+    else `_session_id`); other articles are imported as suggestions to correct. Big JSONL inputs are
+    parsed by `parse_workers` processes (default: 2 when there is enough input to gain from it).
     """
     paths = list(paths)
     summary = ImportSummary()
@@ -81,7 +84,12 @@ def import_paths(
         if on_problem:
             on_problem(item)
 
-    for item in _with_annotator(read_paths(paths, schema, advance or (lambda _: None)), annotator):
+    advance = advance or (lambda _: None)
+    if parse_workers is None:
+        parse_workers = 2 if worth_it(paths) else 0
+    items = read_paths_parallel(paths, schema, advance, parse_workers) if parse_workers else read_paths(
+        paths, schema, advance)
+    for item in _with_annotator(items, annotator):
         if isinstance(item, Problem):
             problem(item)
             continue

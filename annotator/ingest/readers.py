@@ -339,8 +339,8 @@ def parse_jsonl_line(line: str, where: str, schema: Schema | None) -> ArticleDra
                         timestamp=answered[2], token_dicts=obj["tokens"] if tokens else None)
 
 
-def read_jsonl(path: Path, schema: Schema | None, advance: Advance = _noop) -> Iterator[Item]:
-    """One article a line; a bad line is a Problem naming FILE:LINE and the rest go on."""
+def jsonl_lines(path: Path, advance: Advance = _noop) -> Iterator[tuple[int, bytes] | Problem]:
+    """(line number, raw line) of each non-blank line; problems for unreadable or empty files."""
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -350,21 +350,30 @@ def read_jsonl(path: Path, schema: Schema | None, advance: Advance = _noop) -> I
         empty = True
         for number, raw in enumerate(handle, 1):
             advance(len(raw))
-            where = f"{path}:{number}"
             if not raw.strip():
                 continue
-            empty = False
             if number == 1 and raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                yield Problem(where, "UTF-16 JSONL; save the file as UTF-8")
+                yield Problem(f"{path}:1", "UTF-16 JSONL; save the file as UTF-8")
                 return
-            try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                yield Problem(where, f"not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); skipped")
-                continue
-            yield parse_jsonl_line(line, where, schema)
+            empty = False
+            yield number, raw
         if empty:
             yield Problem(str(path), "empty: no lines; skipped")
+
+
+def parse_raw_line(path: Path | str, number: int, raw: bytes, schema: Schema | None) -> Item:
+    where = f"{path}:{number}"
+    try:
+        line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError as exc:
+        return Problem(where, f"not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); skipped")
+    return parse_jsonl_line(line, where, schema)
+
+
+def read_jsonl(path: Path, schema: Schema | None, advance: Advance = _noop) -> Iterator[Item]:
+    """One article a line; a bad line is a Problem naming FILE:LINE and the rest go on."""
+    for item in jsonl_lines(path, advance):
+        yield item if isinstance(item, Problem) else parse_raw_line(path, item[0], item[1], schema)
 
 
 def read_paths(paths: Iterable[str | Path], schema: Schema | None = None, advance: Advance = _noop) -> Iterator[Item]:

@@ -81,7 +81,8 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
         ],
     )
     db["decisions"].create_index(["annotator", "article_id", "id"])
-    db["decisions"].create_index(["span_id", "annotator", "id"])
+    # No (span_id, ...) index: a span's decisions are found through (annotator, article_id), a few
+    # hundred rows at most, and every imported span would pay for the extra index.
     # Partial: only undo rows are in it, so the million plain decisions cost it nothing.
     db.execute("CREATE INDEX idx_decisions_undoes ON decisions (undoes) WHERE undoes IS NOT NULL")
     # Derived from the log in the same transaction as each decision: each annotator's current

@@ -116,7 +116,7 @@ class Store:
             "INSERT OR IGNORE INTO articles (hash, title, source, date, dateline, text, meta, tokens, token_bounds,"
             " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (digest, draft.title, draft.source, draft.date, draft.dateline, draft.text,
-             json.dumps(draft.meta, ensure_ascii=False), *encode_tokens(draft.text, tokens, draft.token_dicts), time.time()),
+             json.dumps(draft.meta, ensure_ascii=False), *(draft.encoded_tokens or encode_tokens(draft.text, tokens, draft.token_dicts)), time.time()),
         )
         if cur.rowcount == 0:
             return None
@@ -347,9 +347,9 @@ class Store:
         rows = conn.execute(
             'SELECT d.id, d.action, d.label, d.start, d."end", d.speaker_span_id, sp.kind FROM decisions d'
             " LEFT JOIN spans sp ON sp.id = d.speaker_span_id"
-            " WHERE d.span_id = ? AND d.annotator = ? AND d.action != 'undo'"
+            " WHERE d.annotator = ? AND d.article_id = ? AND d.span_id = ? AND d.action != 'undo'"
             " AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes = d.id) ORDER BY d.id",
-            (span_id, annotator),
+            (annotator, article_id, span_id),
         ).fetchall()
         if not rows:
             conn.execute("DELETE FROM states WHERE span_id = ? AND annotator = ?", (span_id, annotator))
