@@ -7,8 +7,8 @@ as its spans take to write, so on two cores parsing in a worker roughly doubles 
 from __future__ import annotations
 
 import multiprocessing
-from collections import deque
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from itertools import islice
