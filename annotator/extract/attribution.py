@@ -151,6 +151,9 @@ def _climb_subject(view: DocView, verb: int) -> int | None:
         if tok.dep_ in _CLIMB_DEPS and tok.head.i != tok.i:
             tok = tok.head
             continue
+        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.i != tok.head.i:
+            tok = tok.head.head  # "X, despite admitting …, said": the clause the phrase hangs from
+            continue
         return None
     return None
 
@@ -294,12 +297,20 @@ def _speaker_for_verb(view: DocView, verb: int, q: QuoteCandidate, lo: int, hi: 
             if view.in_quote[subj] == -1:
                 return rng, subj
     rng = _pattern_before(view, verb, lo) if verb > lo else None
-    if rng is None and _right_after_quote(view, verb, q):
+    if rng is None and (_right_after_quote(view, verb, q) or _opens_sentence(view, verb)):
         # Inverted order only right after the quote: “…,” said Jane Doe.
         rng = _pattern_after(view, verb, hi)
     if rng is None:
         return None
     return rng, rng[1]
+
+
+def _opens_sentence(view: DocView, verb: int) -> bool:
+    """`Said Ellis: “…”`: the verb is the first word of its sentence."""
+    i = verb - 1
+    while i >= 0 and view.doc[i].is_space and "\n" not in view.doc[i].text:
+        i -= 1
+    return i < 0 or view.is_break(i) or view.doc[i].text in _STOP or view.doc[i].is_space
 
 
 def _right_after_quote(view: DocView, verb: int, q: QuoteCandidate) -> bool:
@@ -438,6 +449,8 @@ def _chain(view: DocView, q: QuoteCandidate, lo: int, hi: int) -> list[int]:
     out = []
     seen = set()
     while tok.head.i != tok.i and tok.head.i not in seen:
+        if out and tok.dep_ == "conj" and any(c.dep_ in _SUBJECT_DEPS for c in tok.children):
+            break  # a conjoined clause with a subject of its own: its head is another statement
         tok = tok.head
         seen.add(tok.i)
         if view.in_quote[tok.i] != -1:
@@ -554,15 +567,17 @@ def _attribute_one(view: DocView, qi: int, q: QuoteCandidate) -> Attribution | N
                 return None
         return None
 
-    # 3. “…,” she said / said X (a quote that ends in a comma is followed by its attribution).
-    if trailing:
+    chain = _chain(view, q, lo_all, hi_all)
+    governed_before = any(i < q_lo and _is_cue(view, i) for i in chain)
+    # 3. “…,” she said / said X (a quote that ends in a comma is followed by its attribution),
+    #    unless a reporting verb before it already governs it (“X said that “…,” but he …”).
+    if trailing and not governed_before:
         verb = after_cue()
         if verb is not None:
             got = _from_verb(view, verb, q, lo_all, hi_bound)
             if got:
                 return found(got[0], got[1], (verb, verb))
     # 4. The parse: the outermost reporting verb the quote hangs from ("X said Y called it “…”").
-    chain = _chain(view, q, lo_all, hi_all)
     speech_chain = [i for i in chain if _is_cue(view, i)]
     for verb in reversed(speech_chain):
         got = _from_verb(view, verb, q, lo_all, hi_all)

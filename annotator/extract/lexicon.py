@@ -15,7 +15,7 @@ post read quote recount shout yell scream whisper mutter exclaim cry wonder conc
 emphasize emphasise stress elaborate reveal tout pledge counter retort rebut lament muse query
 inform assure remind proclaim charge contend maintain allege caution advise plead scoff sneer
 snap thunder fume gush marvel laugh sigh groan grumble murmur chime interject interrupt begin
-tease taunt mock chat sob nag deride hail praise slam criticize criticise condemn denounce accuse attack
+tease taunt mock chat sob nag reference deride hail praise slam criticize criticise condemn denounce accuse attack
 blame defend dismiss reject lash rail fire hit push pledge preach proclaim recommend
 repeat reiterate echo point acknowledge disclose estimate forecast calculate recommend
 summarize summarise sum put text email message telegraph signal imply hint indicate
