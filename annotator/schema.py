@@ -125,8 +125,12 @@ def _fail(path: str, node: yaml.Node, message: str) -> SchemaError:
 def _check_tags(path: str, node: yaml.Node) -> None:
     """Refuse YAML tags that would construct objects (!!python/object and friends)."""
     todo = [node]
+    seen: set[int] = set()  # aliases share nodes: visit each once, or nested aliases ("billion laughs") never end
     while todo:
         current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
         if current.tag not in _STANDARD_TAGS:
             raise _fail(path, current, f"YAML tag {current.tag!r} is not allowed; remove it")
         if isinstance(current, yaml.MappingNode):
