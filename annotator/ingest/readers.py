@@ -302,7 +302,10 @@ def _loads(line: str | bytes) -> Any:
     try:
         return orjson.loads(line)
     except orjson.JSONDecodeError:
-        return json.loads(line)  # for json's plainer message (raises JSONDecodeError)
+        try:
+            return json.loads(line)  # for json's plainer message (raises JSONDecodeError)
+        except RecursionError:  # json recurses where orjson stops at depth 1024
+            raise ValueError("nested too deeply") from None
 
 
 def parse_jsonl_line(line: str, where: str, schema: Schema | None) -> ArticleDraft | Problem:
