@@ -24,6 +24,14 @@ from annotator.schema import Schema
 ARTICLE_SUFFIXES = (".txt", ".jsonl")
 _HEADER = re.compile(r"^date\s+(\d{4}-\d{2}-\d{2})(?:\s+(.*?))?\s*$")
 _TITLE_MAX = 150
+# spaCy's nlp.max_length: a longer text makes extraction raise; no news article comes near it.
+MAX_CHARS = 1_000_000
+
+
+def _too_long(text: str) -> str | None:
+    if len(text) <= MAX_CHARS:
+        return None
+    return f"the article is {len(text):,} characters, more than the {MAX_CHARS:,} one article may have; split it"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +154,8 @@ def parse_txt(text: str, where: str) -> ArticleDraft | Problem:
     body = text.strip()
     if not body:
         return Problem(where, "empty: no article text; skipped")
+    if too_long := _too_long(body):
+        return Problem(where, too_long)
     for key, value in (("date", date), ("source", source), ("dateline", dateline)):
         if value:
             meta[key] = value
@@ -320,6 +330,8 @@ def parse_jsonl_line(line: str, where: str, schema: Schema | None) -> ArticleDra
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         return Problem(where, "no 'text' (or it is empty); each line needs the article text")
+    if too_long := _too_long(text):
+        return Problem(where, too_long)
     meta = obj.get("meta") or {}
     if not isinstance(meta, dict):
         return Problem(where, "'meta' must be an object")
