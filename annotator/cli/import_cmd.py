@@ -41,10 +41,10 @@ def register(app: typer.Typer) -> None:
                 store, paths, label_schema, extract=not no_extract, model=model, strict=strict,
                 n_process=n_process, batch_size=batch_size, annotator=annotator,
                 advance=lambda n: bar.advance(task, n),
-                on_problem=lambda problem: err.print(f"skipped {problem}", markup=False, highlight=False),
+                on_problem=lambda problem: err.print(f"skipped {problem}", markup=False, highlight=False, soft_wrap=True),
             )
         if summary.warning:
-            err.print(f"warning: {summary.warning}", markup=False, highlight=False)
+            err.print(f"warning: {summary.warning}", markup=False, highlight=False, soft_wrap=True)
         annotated = f", {summary.annotated} annotated lines" if summary.annotated else ""
         print(f"imported {summary.imported} articles ({summary.spans} spans){annotated}, "
               f"{summary.duplicates} duplicates, {summary.skipped} skipped")
