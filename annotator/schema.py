@@ -319,4 +319,7 @@ def default_schema_path() -> Path:
     local = Path("schemas/news.yaml")
     if local.exists():
         return local
-    return Path(__file__).resolve().parent / "data" / "news.yaml"
+    packaged = Path(__file__).resolve().parent / "data" / "news.yaml"
+    if packaged.exists():
+        return packaged
+    return Path(__file__).resolve().parents[1] / "schemas" / "news.yaml"  # an editable install: the repository's
