@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from annotator.extract.lexicon import (
     CORE_FORMS,
     DETERMINERS,
+    DOCUMENT_NOUNS,
     PRONOUNS,
     PRONOUNS_PERSON,
     RELATIVE,
@@ -100,6 +101,8 @@ def _after_tokens(view: DocView, qi: int, q: QuoteCandidate) -> list[int]:
     last = view.token_at(q.end - 1)
     if "\n" in view.doc[last].whitespace_:
         return out
+    if view.text[q.start : q.end].rstrip("”\"'»`’‘ \xa0").endswith("."):
+        return out  # “… Strength.” He told …: the sentence ended inside the quote
     i = last + 1
     n = len(view.doc)
     while i < n and len(out) < _CONTEXT:
@@ -406,12 +409,14 @@ def attribute(doc, quotes: list[QuoteCandidate]) -> list[Attribution | None]:
     """The cue and speaker of each quote (None: no attribution found)."""
     view = DocView(doc, quotes)
     out: list[Attribution | None] = []
+    # Titles (“Morning Edition”) inherit nobody's words.
+    titles = [_is_title(view.text[q.start : q.end]) for q in quotes]
     for qi, q in enumerate(quotes):
         out.append(_attribute_one(view, qi, q))
     # Quotes with no cue of their own inherit the speaker of an attributed quote just before,
     # in the same or the next paragraph ("“…,” she said. / “…”").
     for qi, q in enumerate(quotes):
-        if out[qi] is not None or qi == 0:
+        if out[qi] is not None or qi == 0 or titles[qi]:
             continue
         prev = out[qi - 1]
         if prev is None or prev.speaker is None:
@@ -423,6 +428,18 @@ def attribute(doc, quotes: list[QuoteCandidate]) -> list[Attribution | None]:
             continue
         out[qi] = Attribution(prev.speaker, prev.head, None, inherited=True)
     return out
+
+
+_SMALL_WORDS = frozenset("a an the of and or in on at to for with by from as is vs".split())
+_WORDS = re.compile(r"[^\W_][\w'’.\-]*")
+
+
+def _is_title(quoted: str) -> bool:
+    """“Fox and Friends”, “The Long Road”: two to seven words, each significant one capitalised."""
+    words = _WORDS.findall(quoted)
+    if not 2 <= len(words) <= 7 or not words[0][0].isupper():
+        return False
+    return all(w[0].isupper() or w[0].isdigit() or w.lower() in _SMALL_WORDS for w in words)
 
 
 def _starts_paragraph(text: str, start: int) -> bool:
@@ -618,7 +635,12 @@ def _attribute_one(view: DocView, qi: int, q: QuoteCandidate) -> Attribution | N
         got = _from_verb(view, verb, q, lo_all, hi_bound)
         if got:
             return found(got[0], got[1], (verb, verb))
-    # 10. A paragraph that opens with the quote after a line ending in a colon ("X continued:"),
+    # 10. A colon right before the quote: "Said Ellis:", "this finding:", "made the following comment:".
+    if before and doc[before[0]].text == ":":
+        got = _colon_clause(view, q, before[0])
+        if got:
+            return got
+    # 11. A paragraph that opens with the quote after a line ending in a colon ("X continued:"),
     #     or a quote that opens a sentence after an attribution (", Schiff said. “…”").
     if _starts_paragraph(view.text, q.start):
         prev = _previous_line_cue(view, q)
@@ -632,7 +654,7 @@ def _attribute_one(view: DocView, qi: int, q: QuoteCandidate) -> Attribution | N
 
 
 def _previous_line_cue(view: DocView, q: QuoteCandidate) -> Attribution | None:
-    """`Jane Doe continued:` closing the paragraph before a quote."""
+    """`Jane Doe continued:` / `X made the following comment:` closing the paragraph before a quote."""
     text = view.text
     line_start = text.rfind("\n", 0, q.start)
     if line_start <= 0:
@@ -643,17 +665,42 @@ def _previous_line_cue(view: DocView, q: QuoteCandidate) -> Attribution | None:
     if prev_end <= 0 or text[prev_end - 1] != ":":
         return None
     colon = view.token_at(prev_end - 1)
-    i = colon - 1
-    steps = 0
+    return _colon_clause(view, q, colon)
+
+
+def _colon_clause(view: DocView, q: QuoteCandidate, colon: int) -> Attribution | None:
+    """The clause before a colon that introduces the quote: its reporting verb's subject, or with a
+    parse the subject of its main verb when the clause names a statement ("made this comment:")."""
     doc = view.doc
-    while i >= 0 and steps < 8 and not doc[i].is_space and view.in_quote[i] == -1:
-        if _is_cue(view, i):
-            got = _speaker_for_verb(view, i, q, max(0, i - 20), colon - 1)
+    tokens = []
+    i = colon - 1
+    while i >= 0 and len(tokens) < _CONTEXT and not view.is_break(i) and view.in_quote[i] == -1:
+        if doc[i].text in _STOP:
+            break
+        tokens.append(i)
+        i -= 1
+    if not tokens:
+        return None
+    lo, hi = min(tokens), max(tokens)
+    for t in tokens[:8]:
+        if _is_cue(view, t):
+            got = _from_verb(view, t, q, lo, hi)
             if got:
                 (a, b), head = got
-                s, e = _char_span(doc, a, b)
-                return Attribution((s, e), head, _char_span(doc, i, i))
+                return Attribution(_char_span(doc, a, b), head, _char_span(doc, t, t))
             return None
-        i -= 1
-        steps += 1
+    if not view.parsed:
+        return None
+    last = doc[tokens[0]]
+    if last.lemma_.lower() in SPEECH_NOUNS | DOCUMENT_NOUNS and last.pos_ == "NOUN":
+        if last.dep_ in ("dobj", "attr", "pobj") and any(doc[t].lemma_.lower() in SPEECH_NOUNS for t in tokens[:4]):
+            verb = last.head if last.dep_ != "pobj" else last.head.head
+            got = _from_verb(view, verb.i, q, lo, hi, speech=False)
+            if got:
+                (a, b), head = got
+                return Attribution(_char_span(doc, a, b), head, _char_span(doc, verb.i, verb.i))
+        if last.dep_ in ("nsubj", "pobj", "appos", "ROOT") or last.lemma_.lower() in DOCUMENT_NOUNS:
+            # "this finding:", "The statement read:" — the document itself speaks.
+            a = last.left_edge.i if last.left_edge.i >= lo else last.i
+            return Attribution(_char_span(doc, a, last.i), last.i, _char_span(doc, colon, colon))
     return None

@@ -133,3 +133,10 @@ ROLE_NOUNS = frozenset(
     commander negotiator mediator representative delegate manager strategist pollster consultant
     surrogate operative operatives rival opponent opponents challenger incumbent""".split()
 )
+
+# Documents that speak for their authors: "the statement read:", "this finding:".
+DOCUMENT_NOUNS = frozenset(
+    """statement report study finding findings letter memo document release filing complaint ruling
+    decision opinion brief survey poll analysis review audit article editorial column post tweet
+    message note email headline caption ad advertisement platform manifesto transcript""".split()
+)

@@ -28,6 +28,7 @@ _OPEN_BEFORE = set("([{—–-/:;,‘'`“\"«„") | {"\u2015"}
 _CLOSE_AFTER = set(".,;:!?)]}—–-…’'”\"»") | {"\u2015"}
 _LINE = re.compile(r"[^\n]*")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+_ATTRIBUTE = re.compile(r"""[\w\-]+\s*=\s*(?:"[^"\n]*"|'[^'\n]*')""")
 _INNER_STOP = re.compile(r"[.!?](?=\s+[A-Z])")
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘'`A-Z0-9])")
 
@@ -97,6 +98,10 @@ def _pair_marks(text: str) -> list[tuple[int, int]]:
     skip_leading_mark = False
     for index, (lstart, lend) in enumerate(lines):
         marks = [(m.start(), m.end(), m.group()) for m in _MARK.finditer(text, lstart, lend)]
+        if "=" in text[lstart:lend]:
+            # Markup attributes (author="…") are not quotations.
+            masked = [m.span() for m in _ATTRIBUTE.finditer(text, lstart, lend)]
+            marks = [m for m in marks if not any(a <= m[0] < b for a, b in masked)]
         if not text[lstart:lend].strip():
             continue
         if skip_leading_mark and marks:
