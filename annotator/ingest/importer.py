@@ -58,7 +58,7 @@ def import_paths(
     paths = list(paths)
     summary = ImportSummary()
     if strict:
-        problems = [item for item in read_paths(paths, schema) if isinstance(item, Problem)]
+        problems = [item for item in _with_annotator(read_paths(paths, schema), annotator) if isinstance(item, Problem)]
         if problems:
             summary.problems = problems
             summary.skipped = len(problems)
