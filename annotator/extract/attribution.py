@@ -146,7 +146,8 @@ def _climb_subject(view: DocView, verb: int) -> int | None:
     for _ in range(4):
         subjects = [c for c in tok.children if c.dep_ in _SUBJECT_DEPS and view.in_quote[c.i] == -1]
         if subjects:
-            return subjects[0].i
+            # Several subjects (a parse that took a time stamp for one): the nearest to the verb.
+            return min(subjects, key=lambda c: abs(c.i - tok.i)).i
         if tok.dep_ == "relcl" and view.in_quote[tok.head.i] == -1:
             return tok.head.i
         if tok.dep_ == "acl" and view.in_quote[tok.head.i] == -1 and tok.head.pos_ in ("NOUN", "PROPN"):
