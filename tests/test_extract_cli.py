@@ -72,3 +72,19 @@ def test_extract_unknown_model_is_one_clear_line(cli, article):
     code, _, err = cli("extract", article, "--model", "xx_no_such_model_here")
     assert code != 0
     assert "not installed" in err and "Traceback" not in err
+
+
+def test_import_pre_extracts_quotes_with_speakers(store, schema, article):
+    from annotator.ingest import import_paths
+
+    summary = import_paths(store, [article], schema)
+    assert summary.imported == 1
+    (stored,) = list(store.iter_articles())
+    views = {v.id: v for v in store.spans(stored.id, "alice")}
+    quotes = [v for v in views.values() if v.kind == "quote"]
+    assert len(quotes) == 2
+    first = min(quotes, key=lambda v: v.start)
+    speaker = views[first.speaker_span_id]
+    assert stored.text[speaker.start : speaker.end] == "Ingrid Vale, the chief negotiator"
+    assert views[first.speaker_entity_span_id].label == "PERSON"
+    assert first.cue is not None and stored.text[first.cue[0] : first.cue[1]] == "said"
