@@ -42,12 +42,15 @@ def open_database(path: str | Path, create: bool = True) -> sqlite_utils.Databas
         raise DatabaseError(f"{path}: is a folder; give a database file path")
     if not path.exists() and not create:
         raise DatabaseError(f"{path}: no such database; import articles first (annotator import PATH --db {path})")
+    conn = None
     try:
         conn = _connect(path)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
     except sqlite3.Error as exc:
+        if conn is not None:
+            conn.close()  # else a -wal and -shm stay beside a file that is not ours
         raise _describe(path, exc) from None
     if tables and app_id != APPLICATION_ID:
         conn.close()
