@@ -47,9 +47,13 @@ def main() -> None:
     except Exception as exc:  # click's usage errors
         import click
 
-        if isinstance(exc, click.exceptions.ClickException):
+        try:  # Typer 0.2x raises the exceptions of its own copy of click
+            from typer import _click as typer_click
+        except ImportError:
+            typer_click = click
+        if isinstance(exc, click.exceptions.ClickException | typer_click.exceptions.ClickException):
             exc.show()
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, click.exceptions.Abort | typer_click.exceptions.Abort):
             sys.exit(130)
         raise
