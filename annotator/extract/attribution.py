@@ -15,6 +15,7 @@ from annotator.extract.lexicon import (
     CORE_FORMS,
     DETERMINERS,
     DOCUMENT_NOUNS,
+    NAMING_FORMS,
     PRONOUNS,
     PRONOUNS_PERSON,
     RELATIVE,
@@ -43,6 +44,7 @@ class Attribution:
     head: int | None  # token index of the mention's head (for resolving it to an entity)
     cue: tuple[int, int] | None
     inherited: bool = False
+    how: str = ""  # which rule found it (for debugging and the figures in docs/extraction.md)
 
 
 class DocView:
@@ -306,7 +308,13 @@ def _speaker_for_verb(view: DocView, verb: int, q: QuoteCandidate, lo: int, hi: 
         rng = _pattern_after(view, verb, hi)
     if rng is None:
         return None
-    return rng, rng[1]
+    # The head: the last word before an apposition ("President Obama, dedicating …").
+    head = rng[1]
+    for i in range(rng[0], rng[1] + 1):
+        if doc[i].text == ",":
+            head = max(rng[0], i - 1)
+            break
+    return rng, head
 
 
 def _opens_sentence(view: DocView, verb: int) -> bool:
@@ -427,7 +435,7 @@ def attribute(doc, quotes: list[QuoteCandidate]) -> list[Attribution | None]:
             continue
         if "\n" in between and not _starts_paragraph(view.text, q.start):
             continue
-        out[qi] = Attribution(prev.speaker, prev.head, None, inherited=True)
+        out[qi] = Attribution(prev.speaker, prev.head, None, inherited=True, how="inherited")
     return out
 
 
@@ -441,6 +449,24 @@ def _is_title(quoted: str) -> bool:
     if not 2 <= len(words) <= 7 or not words[0][0].isupper():
         return False
     return all(w[0].isupper() or w[0].isdigit() or w.lower() in _SMALL_WORDS for w in words)
+
+
+def _in_relative_clause(view: DocView, verb: int) -> bool:
+    """`what he called “…”`, `in which she called it “…”`: a naming verb inside a relative clause."""
+    tok = view.doc[verb]
+    if tok.lower_ not in NAMING_FORMS:
+        return False
+    for c in tok.children:
+        if c.dep_ in ("dobj", "nsubj", "oprd") and c.lower_ == "what":
+            return True
+        if c.dep_ == "prep" and any(g.lower_ == "which" for g in c.children):
+            return True
+    return False
+
+
+def _how(how: str, att: Attribution) -> Attribution:
+    att.how = how
+    return att
 
 
 def _starts_paragraph(text: str, start: int) -> bool:
@@ -561,14 +587,14 @@ def _attribute_one(view: DocView, qi: int, q: QuoteCandidate) -> Attribution | N
     # 1. A reader's comment signed `― Name`.
     t = _trailer(view, q)
     if t:
-        return Attribution(t[3], t[1], _char_span(doc, t[2][0], t[2][1]))
+        return _how("trailer", Attribution(t[3], t[1], _char_span(doc, t[2][0], t[2][1])))
     # 2. An attribution between the parts: “A,” she said. “B.”
     if gap:
         verb = _first_cue(view, gap)
         if verb is not None:
             got = _from_verb(view, verb, q, min(gap), max(gap))
             if got:
-                return found(got[0], got[1], (verb, verb))
+                return _how("gap", found(got[0], got[1], (verb, verb)))
     last_inside = view.text[q.start : q.end].rstrip("”\"'»`’‘ \xa0").rstrip()[-1:]
     trailing = last_inside in (",", "?", "!", "—", "–", "-", "…")
     in_context = before + after + gap
@@ -594,24 +620,32 @@ def _attribute_one(view: DocView, qi: int, q: QuoteCandidate) -> Attribution | N
         if verb is not None:
             got = _from_verb(view, verb, q, lo_all, hi_bound)
             if got:
-                return found(got[0], got[1], (verb, verb))
+                return _how("after-comma", found(got[0], got[1], (verb, verb)))
     # 4. The parse: the outermost reporting verb the quote hangs from ("X said Y called it “…”").
     speech_chain = [i for i in chain if _is_cue(view, i)]
     for verb in reversed(speech_chain):
         got = _from_verb(view, verb, q, lo_all, hi_all)
         if got:
-            return found(got[0], got[1], (verb, verb))
+            if _in_relative_clause(view, verb):
+                # "He attacked what he called “…”": the source is the clause around the relative one.
+                for outer in chain[chain.index(verb) + 1 :]:
+                    if doc[outer].pos_ in ("VERB", "AUX"):
+                        around = _from_verb(view, outer, q, lo_all, hi_all, speech=False)
+                        if around:
+                            return _how("chain", found(around[0], around[1], (verb, verb)))
+                        break
+            return _how("chain", found(got[0], got[1], (verb, verb)))
     # 5. The nearest reporting verb before the quote in its sentence (X said: “…” / X told Y that “…”).
     for i in before:
         if _is_cue(view, i):
             got = _from_verb(view, i, q, lo_bound, q_lo - 1)
             if got:
-                return found(got[0], got[1], (i, i))
+                return _how("before", found(got[0], got[1], (i, i)))
             break
     # 6. according to X / per X / in X's words.
     acc = _according(view, after + before, lo_bound, hi_bound)
     if acc:
-        return found(*acc)
+        return _how("according", found(*acc))
     # 7. X's claim that “…” / his words.
     for i in chain:
         if doc[i].lemma_.lower() in SPEECH_NOUNS:
@@ -621,7 +655,7 @@ def _attribute_one(view: DocView, qi: int, q: QuoteCandidate) -> Attribution | N
                 lo, hi = o.left_edge.i, o.right_edge.i
                 if doc[hi].text in ("'s", "’s", "'", "’") and hi > lo:
                     hi -= 1
-                return found((lo, hi), o.i, (i, i))
+                return _how("speech-noun", found((lo, hi), o.i, (i, i)))
     # 8. Any verb the quote hangs from whose subject is a person or organisation
     #    ("Trump likened the refugees to a “vicious snake”").
     for verb in chain:
@@ -629,28 +663,28 @@ def _attribute_one(view: DocView, qi: int, q: QuoteCandidate) -> Attribution | N
             continue
         got = _from_verb(view, verb, q, lo_all, hi_all, speech=False)
         if got:
-            return found(got[0], got[1], (verb, verb))
+            return _how("chain-verb", found(got[0], got[1], (verb, verb)))
     # 9. A reporting verb after the quote, whatever the quote's last mark.
     verb = after_cue()
     if verb is not None:
         got = _from_verb(view, verb, q, lo_all, hi_bound)
         if got:
-            return found(got[0], got[1], (verb, verb))
+            return _how("after", found(got[0], got[1], (verb, verb)))
     # 10. A colon right before the quote: "Said Ellis:", "this finding:", "made the following comment:".
     if before and doc[before[0]].text == ":":
         got = _colon_clause(view, q, before[0])
         if got:
-            return got
+            return _how("colon", got)
     # 11. A paragraph that opens with the quote after a line ending in a colon ("X continued:"),
     #     or a quote that opens a sentence after an attribution (", Schiff said. “…”").
     if _starts_paragraph(view.text, q.start):
         prev = _previous_line_cue(view, q)
         if prev:
-            return prev
+            return _how("previous", prev)
     got = _previous_sentence(view, q, q_lo, before)
     if got:
         (rng, head), verb = got
-        return found(rng, head, (verb, verb))
+        return _how("previous", found(rng, head, (verb, verb)))
     return None
 
 
