@@ -195,3 +195,30 @@ def test_seed_like_article(extractor):
     assert found[0][1] == "UN mediator Jan Novak"
     assert found[2][1] == "Karim al-Rashid"
     assert found[3][1] == "He"
+
+
+def test_inverted_verb_opening_the_sentence(extractor):
+    text = "The plan has critics. Said Nadia Sorel: “It will not survive the winter.”"
+    ((_, speaker, _, cue),) = quotes(extractor, text)
+    assert speaker == "Nadia Sorel"
+    assert cue == "Said"
+
+
+def test_name_apposition_then_verb_after_the_quote(extractor):
+    text = "“The levees held,” Marco Ilic, the city engineer, said on Sunday."
+    ((_, speaker, entity, _),) = quotes(extractor, text)
+    assert speaker == "Marco Ilic, the city engineer"
+    assert entity == "Marco Ilic"
+
+
+def test_relative_pronoun_speaker_resolves_to_its_antecedent(extractor):
+    text = "The award went to Lucia Brandt, who said “this is for the whole village.”"
+    ((_, speaker, entity, _),) = quotes(extractor, text)
+    assert speaker == "who"
+    assert entity == "Lucia Brandt"
+
+
+def test_following_comment_colon_in_the_previous_paragraph(extractor):
+    text = "In March, Senator Paul Okafor made the following comment:\n\n“Taxes are not the problem.”"
+    ((_, speaker, _, _),) = quotes(extractor, text)
+    assert speaker == "Senator Paul Okafor"
