@@ -4,17 +4,30 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from annotator.model import Article, Progress, SpanView
 from annotator.schema import Schema
 from annotator.store import Store
 from annotator.tui.palette import Palette
 from annotator.tui.screens.main import MainScreen
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """One article as the main screen opens it."""
+
+    article: Article | None
+    spans: list[SpanView]
+    position: tuple[int, int]
+    progress: Progress
+    status: str
 
 
 class AnnotatorApp(App[None]):
@@ -31,6 +44,26 @@ class AnnotatorApp(App[None]):
         self.palette = Palette(schema)
         # One thread, so store calls run off the UI loop and still in the order they were made.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        # Start reading the first article now, while Textual is still starting up.
+        self._first: Future[Loaded] | None = self._executor.submit(self.load, None)
+
+    def load(self, article_id: int | None) -> Loaded:
+        """On the store thread: where to resume (article_id None) and all the screen needs of it."""
+        store = self.store
+        if article_id is None:
+            article_id = store.next_article(self.annotator, self.overlap)
+        if article_id is None:
+            return Loaded(None, [], (0, 0), store.progress(self.annotator), "todo")
+        article = store.article(article_id)
+        spans = store.spans(article_id, self.annotator) if article else []
+        return Loaded(article, spans, store.position(article_id), store.progress(self.annotator, article_id),
+                      store.status(article_id, self.annotator))
+
+    async def load_article(self, article_id: int | None) -> Loaded:
+        first, self._first = self._first, None
+        if article_id is None and first is not None:
+            return await asyncio.wrap_future(first)
+        return await self.store_call(self.load, article_id)
 
     async def store_call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._executor, partial(fn, *args, **kwargs))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 
 from rich.cells import cell_len, get_character_cell_size
 
@@ -43,51 +44,82 @@ def safe_line(text: str) -> str:
 _WORD = re.compile(r"\s*\S+\s*|\s+")
 
 
-def _hard_split(text: str, start: int, end: int, width: int, lines: list[tuple[int, int]]) -> tuple[int, int]:
-    """Cut text[start:end] (one long word) into lines of at most `width` cells.
+def _hard_split(para: str, start: int, end: int, width: int, lines: list[tuple[int, int]],
+                pos: int) -> tuple[int, int]:
+    """Cut para[start:end] (one long word) into lines of at most `width` cells.
 
-    Appends the full lines and returns (start, cells) of the unfinished last piece.
+    Appends the full lines (as text offsets: pos + index) and returns (start, cells) of the
+    unfinished last piece.
     """
     piece_start, cells = start, 0
     for index in range(start, end):
-        size = get_character_cell_size(text[index])
+        size = get_character_cell_size(para[index])
         if cells + size > width and cells:
-            lines.append((piece_start, index))
+            lines.append((pos + piece_start, pos + index))
             piece_start, cells = index, 0
         cells += size
-    return piece_start, cells
+    return pos + piece_start, cells
+
+
+@lru_cache(maxsize=1)
+def _single_cell() -> frozenset[str]:
+    """Characters one cell wide, up to CJK (where wide ones start): Latin, Greek, Cyrillic, punctuation."""
+    return frozenset(chr(code) for code in range(0x20, 0x2E80) if get_character_cell_size(chr(code)) == 1)
+
+
+@lru_cache(maxsize=64)
+def _line_pattern(width: int) -> re.Pattern[str]:
+    # One screen line of one-cell characters: as much as fits ending at a word's end, else `width`
+    # characters of a longer word, else (a line of only spaces) nothing; then the spaces after it.
+    return re.compile(rf"(?:.{{0,{width - 1}}}\S(?=\s|$)|\S{{{width}}}|)\s*")
+
+
+def _wrap_words(para: str, pos: int, width: int, lines: list[tuple[int, int]]) -> None:
+    """Word-by-word wrap measuring cells (wide and zero-width characters)."""
+    line_start, cells = pos, 0
+    for match in _WORD.finditer(para):
+        word = match.group()
+        w_start = pos + match.start()
+        visible = cell_len(word.rstrip())
+        if cells and cells + visible > width:
+            lines.append((line_start, w_start))
+            line_start, cells = w_start, 0
+        if visible > width:
+            line_start, cells = _hard_split(para, match.start(), match.end(), width, lines, pos)
+            continue
+        cells += cell_len(word)
+    lines.append((line_start, pos + len(para)))
 
 
 def wrap(text: str, width: int) -> list[tuple[int, int]]:
     """Greedy word wrap of `text` into (start, end) offsets, one pair per screen line.
 
     A newline ends a line (and is in no line); trailing spaces stay on their line and are cut
-    by the renderer. Widths are terminal cells (wide characters take two).
+    by the renderer. Widths are terminal cells (wide characters take two). Give it the text as
+    displayed (safe()), so control characters count as the one cell they are shown as.
     """
     width = max(1, width)
     lines: list[tuple[int, int]] = []
+    single = _single_cell().issuperset
+    pattern = _line_pattern(width) if width > 1 else None
     pos = 0
     for para in text.split("\n"):
         size = len(para)
         if size == 0:
             lines.append((pos, pos))
-        elif size <= width and (para.isascii() or cell_len(para) <= width):
-            lines.append((pos, pos + size))
+        elif pattern is not None and (para.isascii() or single(para)):
+            if size <= width:
+                lines.append((pos, pos + size))
+            else:  # one regex match per screen line instead of a Python step per word
+                at = 0
+                while at < size:
+                    end = pattern.match(para, at).end()  # type: ignore[union-attr]
+                    if end == at:
+                        end = at + 1
+                    lines.append((pos + at, pos + end))
+                    at = end
         else:
-            measure = len if para.isascii() else cell_len
-            line_start, cells = pos, 0
-            for match in _WORD.finditer(para):
-                word = match.group()
-                w_start = pos + match.start()
-                visible = measure(word.rstrip())
-                if cells and cells + visible > width:
-                    lines.append((line_start, w_start))
-                    line_start, cells = w_start, 0
-                if visible > width:
-                    line_start, cells = _hard_split(text, w_start, pos + match.end(), width, lines)
-                    continue
-                cells += measure(word)
-            lines.append((line_start, pos + size))
+            _wrap_words(para, pos, width, lines)
         pos += size + 1
     return lines
 

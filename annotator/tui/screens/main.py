@@ -20,7 +20,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from annotator.model import Article, Progress, SpanView
+from annotator.model import Progress, SpanView
 from annotator.tui.palette import CURSOR, EDITING, MATCH, SELECTED, SELECTION, Palette
 from annotator.tui.screens.dialogs import DoneDialog, PromptScreen
 from annotator.tui.screens.help import HelpScreen
@@ -90,7 +90,7 @@ class MainScreen(Screen[None]):
         self.article_status = "todo"
         self.mode = "normal"  # normal | mark | edit
         self.message = ""
-        self.tokens: Tokens | None = None
+        self._tokens: Tokens | None = None
         self.cursor = 0  # mark mode: token index
         self.anchor: int | None = None  # mark mode: where v started the selection
         self.mark_for_quote: int | None = None  # mark mode: the quote that gets the new span as speaker
@@ -215,46 +215,39 @@ class MainScreen(Screen[None]):
 
     # -- opening articles --------------------------------------------------------------------
 
-    def _load(self, article_id: int) -> tuple[Article | None, list[SpanView], tuple[int, int], Progress, str]:
-        """Runs on the store thread: everything the screen needs for one article."""
-        app = self.annotator_app
-        store = app.store
-        article = store.article(article_id)
-        spans = store.spans(article_id, app.annotator) if article else []
-        return (article, spans, store.position(article_id), store.progress(app.annotator, article_id),
-                store.status(article_id, app.annotator))
-
     async def _open(self, article_id: int | None) -> None:
-        app = self.annotator_app
-        if article_id is None:
-            article_id = await self.call(app.store.next_article, app.annotator, app.overlap)
+        loaded = await self.annotator_app.load_article(article_id)
         self._leave_modes()
-        if article_id is None:
+        article = loaded.article
+        self.progress = loaded.progress
+        if article is None:
             self.state = None
-            self.progress = await self.call(app.store.progress, app.annotator)
             self.header.show(None, None)
             self.view.set_article("Nothing left to annotate here. Press q to quit.", [])
             self.list.set_state(None)
             self.message = "all articles done" if self.progress.articles_total else "the database has no articles"
             self._show_status()
             return
-        article, spans, position, progress, status = await self.call(self._load, article_id)
-        if article is None:
-            self.say(f"article {article_id} is gone")
-            return
-        state = ArticleState(article, spans, position)
+        state = ArticleState(article, loaded.spans, loaded.position, presorted=True)
         state.selected = state.first_undecided()
         if state.selected is None and state.spans:
             state.selected = 0
-        self.state, self.progress, self.article_status = state, progress, status
-        self.tokens = Tokens(article.text, article.tokens)
+        self.state, self.article_status = state, loaded.status
+        self._tokens = None
         self.matches, self.match_index = [], -1
-        self.header.show(article, position, status)
+        self.header.show(article, loaded.position, loaded.status)
         self.view.set_article(article.text, state.spans)
         self.list.set_state(state)
         self.message = ""
         self._show_status()
         self._show_selection()
+
+    @property
+    def tokens(self) -> Tokens | None:
+        """Token boundaries, built on first use (mark and bounds modes) to keep opening fast."""
+        if self._tokens is None and self.state is not None:
+            self._tokens = Tokens(self.state.article.text, self.state.article.tokens)
+        return self._tokens
 
     # -- mode gating -------------------------------------------------------------------------
 

@@ -97,7 +97,7 @@ class ArticleView(ScrollView, can_focus=False):
         if width == self._width and self.lines.spans:
             return
         self._width = width
-        self.lines = Lines(self.text, width)
+        self.lines = Lines(self._safe, width)
         self._index_spans()
         self._cache.clear()
         self.virtual_size = Size(width, len(self.lines))

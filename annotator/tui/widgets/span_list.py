@@ -129,7 +129,8 @@ class SpanList(ScrollView, can_focus=False):
             name = self._excerpt(state, who, 30) if who else "no speaker"
             # Put the speaker right after a short excerpt, so it stays visible in a narrow pane.
             used = sum(segment.cell_length for segment in segments[:-1])
-            room = max(8, width - used - len(name) - 3)
+            name = name[: max(8, width - used - 7)]
+            room = max(4, width - used - len(name) - 3)
             segments[-1] = Segment(segments[-1].text[:room], text_style)
             segments.append(Segment(" ← ", text_style + ARROW))
             segments.append(Segment(name, text_style + (self.palette.label(who.label) if who else DIM)))

@@ -1,0 +1,205 @@
+"""Pilot tests: press keys as an annotator would, then read the database."""
+
+from __future__ import annotations
+
+from annotator.tui.widgets.article_view import ArticleView
+from annotator.tui.widgets.span_list import SpanList
+from tests.tui.conftest import ANNOTATOR, TEXT_1, TEXT_3, press, settle
+
+SIZE = (100, 30)
+
+
+def standing(store, article_id=1):
+    """{span text: (status, label)} as the store has it for the annotator."""
+    text = store.article(article_id).text
+    return {text[s.start:s.end]: (s.status, s.label) for s in store.spans(article_id, ANNOTATOR)}
+
+
+def actions(store):
+    return [(d.action, d.label) for d in store.decisions(ANNOTATOR)]
+
+
+async def test_opens_first_article_at_first_span(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        state = app.main.state
+        assert state.article.id == 1
+        assert state.current.label == "ORG" and TEXT_1[state.current.start:state.current.end] == "UN"
+        assert "article 1 of 3" in str(app.main.header.render())
+
+
+async def test_accept_moves_to_next_undecided(make_app, store):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "a")
+        assert actions(store) == [("accept", None)]
+        assert standing(store)["UN"] == ("accepted", "ORG")
+        assert TEXT_1[app.main.state.current.start:app.main.state.current.end] == "Staffan de Mistura"
+        await press(pilot, "enter")  # enter accepts too
+        assert standing(store)["Staffan de Mistura"] == ("accepted", "PERSON")
+
+
+async def test_reject_and_navigation(make_app, store):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "j", "j", "k", "x")
+        assert standing(store)["Staffan de Mistura"] == ("rejected", "PERSON")
+        assert standing(store)["UN"] == ("undecided", "ORG")
+        assert app.main.state.current.kind == "quote"  # moved on to the next undecided
+
+
+async def test_relabel_by_picker(make_app, store):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "j", "j", "j", "j")  # Tahrir al-Sham, PERSON
+        assert TEXT_1[app.main.state.current.start:app.main.state.current.end] == "Tahrir al-Sham"
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press("o", "r", "g", "enter")
+        await settle(pilot)
+        assert standing(store)["Tahrir al-Sham"] == ("accepted", "ORG")
+        assert actions(store) == [("relabel", "ORG")]
+
+
+async def test_picker_escape_changes_nothing(make_app, store):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert actions(store) == []
+
+
+async def test_relabel_by_label_key(make_app, store):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "j", "2")  # Staffan de Mistura -> ORG (key 2)
+        assert standing(store)["Staffan de Mistura"] == ("accepted", "ORG")
+        assert app.main.state.current.kind == "quote"
+        await press(pilot, "j", "9")  # Geneva: QUOTE is not an entity label, refused
+        assert "quote label" in app.main.message
+        assert len(actions(store)) == 1
+
+
+async def test_undo_walks_back_every_decision(make_app, store):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "a", "x", "j", "1")
+        assert [a for a, _ in actions(store)] == ["accept", "reject", "relabel"]
+        await press(pilot, "u")
+        assert app.main.state.current.status == "undecided"
+        await press(pilot, "u", "u")
+        assert all(span.status == "undecided" for span in store.spans(1, ANNOTATOR))
+        await press(pilot, "u")
+        assert "nothing left to undo" in app.main.message
+        assert [a for a, _ in actions(store)].count("undo") == 3
+
+
+async def test_article_navigation(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "right_square_bracket")
+        assert app.main.state.article.id == 2
+        assert "article 2 of 3" in str(app.main.header.render())
+        await press(pilot, "left_square_bracket", "left_square_bracket")
+        assert app.main.state.article.id == 1
+        assert "first article" in app.main.message
+
+
+async def test_done_with_undecided_spans(make_app, store):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "x")
+        await pilot.press("d")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "DoneDialog"
+        await pilot.press("escape")  # go back: nothing changes
+        await settle(pilot)
+        assert store.status(1, ANNOTATOR) != "done"
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("a")  # accept them all
+        await settle(pilot)
+        assert store.status(1, ANNOTATOR) == "done"
+        statuses = [span.status for span in store.spans(1, ANNOTATOR)]
+        assert statuses.count("rejected") == 1 and statuses.count("accepted") == 5
+        assert app.main.state.article.id == 2  # on to the next article
+
+
+async def test_done_when_all_decided_needs_no_dialog(make_app, store):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "right_square_bracket", "a", "a", "d")
+        assert store.status(2, ANNOTATOR) == "done"
+
+
+async def test_resume_after_reopening(make_app, store):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "a", "a")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.main.state.article.id == 1
+        assert app.main.state.current.kind == "quote"  # the first undecided span
+        assert app.main.state.decided == 2
+
+
+async def test_escape_sequences_and_markup_shown_as_characters(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "right_square_bracket", "right_square_bracket")
+        view = app.main.query_one(ArticleView)
+        shown = "".join(view.render_line(y).text for y in range(3))
+        assert "␛[31mred␛[0m" in shown and "[bold]markup[/bold]" in shown and "[link=http://x]" in shown
+        assert "\x1b" not in shown and "\x07" not in shown
+        assert len(view.text) == len(TEXT_3)  # offsets untouched
+        header = str(app.main.header.render())
+        assert "[bold]Escapes[/bold]" in header and "\x1b" not in header
+        rows = "".join(app.main.query_one(SpanList).render_line(y).text for y in range(2))
+        assert "[bold]markup[/bold]" in rows
+
+
+async def test_quote_row_shows_speaker_and_marks_it(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "j", "j")
+        main = app.main
+        assert main.state.current.kind == "quote"
+        rows = main.query_one(SpanList)
+        assert "← Staffan de Mistura" in rows.render_line(2).text
+        speaker_marks = main.view._marks.get("speaker")
+        assert speaker_marks and TEXT_1[speaker_marks[0][0]:speaker_marks[0][1]] == "Staffan de Mistura"
+
+
+async def test_click_selects_span(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click(SpanList, offset=(5, 4))
+        await settle(pilot)
+        assert TEXT_1[app.main.state.current.start:app.main.state.current.end] == "Tahrir al-Sham"
+
+
+async def test_help_and_palette_list_keys(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        titles = [command.title for command in app.get_system_commands(app.main)]
+        assert {"Accept", "Reject", "Undo", "Done"} <= set(titles)
+
+
+async def test_quit(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0 or app.return_code is None
