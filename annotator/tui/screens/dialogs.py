@@ -70,7 +70,9 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Label(Text(self.prompt))
-            yield Input(value=self.value, id="prompt")
+            box = Input(value=self.value, id="prompt")
+            box.cursor_blink = False  # steady: no repaint traffic over SSH
+            yield box
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:

@@ -50,7 +50,10 @@ class PickerScreen(ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(self.title_text))
-            yield Input(placeholder="type to filter", id="filter")
+            # No blinking cursor: no repaint traffic over SSH twice a second, and steady snapshots.
+            box = Input(placeholder="type to filter", id="filter")
+            box.cursor_blink = False
+            yield box
             yield OptionList(*self._options(self.choices), id="choices")
 
     @staticmethod
