@@ -49,6 +49,8 @@ def describe(mark: Mark, text: str) -> Text:
             out.append(f" ← {_excerpt(text, *mark.speaker, width=24)}", style="italic")
         else:
             out.append(" ← no speaker", style="italic dim")
+        if mark.entity:
+            out.append(f" = {_excerpt(text, *mark.entity, width=24)}", style="italic")
     return out
 
 
