@@ -63,18 +63,10 @@ def spans_for(paragraphs: list[list[str]], count: int, seed: int = 11) -> list[t
 
 
 def make_app_db(folder: Path, paragraphs: list[list[str]], spans: list[tuple[int, int, int, str]]) -> Path:
-    text_parts, offsets, pos = [], [], 0
-    for p, words in enumerate(paragraphs):
-        row = []
-        for word in words:
-            row.append((pos, pos + len(word)))
-            pos += len(word) + 1
-        offsets.append(row)
-        text_parts.append(" ".join(words))
-        pos += 1  # the blank line between paragraphs is "\n\n": one more than the space
+    text_parts = [" ".join(words) for words in paragraphs]
     text = "\n\n".join(text_parts)
-    # recompute offsets exactly from the text, paragraph by paragraph
-    offsets, base = [], 0
+    offsets: list[list[tuple[int, int]]] = []
+    base = 0
     for part in text_parts:
         offsets.append([(base + m.start(), base + m.end()) for m in re.finditer(r"\S+", part)])
         base += len(part) + 2

@@ -17,7 +17,8 @@ from rich.cells import cell_len, get_character_cell_size
 def _safe_table() -> dict[int, int]:
     # C0 controls (ESC, CR, TAB, ...) as their Unicode "control pictures" (␛, ␍, ␉): one cell each,
     # so a text holding escape sequences is shown, never obeyed.
-    table = {code: 0x2400 + code for code in range(0x20)}
+    # Newlines stay: they end lines (the wrapper splits on them); excerpts use safe_line().
+    table = {code: 0x2400 + code for code in range(0x20) if code != 0x0A}
     table[0x7F] = 0x2421  # ␡
     for code in range(0x80, 0xA0):  # C1 controls (CSI as one byte, ...)
         table[code] = 0xFFFD

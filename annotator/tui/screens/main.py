@@ -46,13 +46,13 @@ ALWAYS = {"help", "quit", "label_key", "relabel", "accept"}
 
 class MainScreen(Screen[None]):
     BINDINGS = [
-        Binding("j,down", "next_span", "Next", id="next_span", key_display="j"),
-        Binding("k,up", "prev_span", "Prev", id="prev_span", key_display="k"),
+        Binding("j,down", "next_span", "Next", id="next_span", key_display="j/k"),
+        Binding("k,up", "prev_span", "Prev", id="prev_span", key_display="k", show=False),
         Binding("a,enter", "accept", "Accept", id="accept", key_display="a"),
         Binding("x", "reject", "Reject", id="reject"),
         Binding("l", "relabel", "Label", id="relabel"),
         Binding("u", "undo", "Undo", id="undo"),
-        Binding("right_square_bracket", "article(1)", "Next article", key_display="]", id="next_article"),
+        Binding("right_square_bracket", "article(1)", "Article", key_display="]", id="next_article"),
         Binding("left_square_bracket", "article(-1)", "Previous article", key_display="[", id="prev_article",
                 show=False),
         Binding("d", "done", "Done", id="done"),
@@ -112,7 +112,7 @@ class MainScreen(Screen[None]):
             yield ArticleView(palette, id="text")
             yield SpanList(palette, id="spans")
         yield StatusLine(id="status")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self._add_label_bindings()
@@ -262,6 +262,7 @@ class MainScreen(Screen[None]):
 
     def _set_mode(self, mode: str) -> None:
         self.mode = mode
+        self.message = ""
         self.refresh_bindings()
         self._show_status()
 

@@ -17,15 +17,23 @@ class ArticleHeader(Static):
             self.update(Text(" No article to annotate", style="bold"), layout=False)
             return
         # Text() from plain strings: a title holding [bold] or escapes is shown as it is.
-        text = Text(" ")
-        text.append(safe_line(article.heading), style="bold")
+        # The heading gives way first, so source, date and position stay visible at 80 columns.
+        tail = Text()
         details = [safe_line(part) for part in (article.source, article.date) if part]
         if details:
-            text.append("  " + " · ".join(details), style="italic")
+            tail.append("  " + " · ".join(details), style="italic")
         if position:
-            text.append(f"  article {position[0]} of {position[1]}")
+            tail.append(f"  article {position[0]} of {position[1]}")
         if status and status != "todo":
-            text.append(f"  [{status}]", style="bold")
+            tail.append(f"  ({status})", style="bold")
+        tail.append(" ")
+        heading = safe_line(article.heading)
+        room = max(10, (self.size.width or 80) - tail.cell_len - 1)
+        if len(heading) > room:
+            heading = heading[: room - 1] + "…"
+        text = Text(" ")
+        text.append(heading, style="bold")
+        text.append_text(tail)
         self.update(text, layout=False)
 
 
