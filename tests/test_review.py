@@ -130,3 +130,18 @@ def test_agreement_command(store, team, cli):
     assert code == 0 and "alice · bob" in stdout and "most disagreement" in stdout
     code, stdout, _ = cli("stats", "--db", store.path)
     assert code == 0 and "span F1" in stdout
+
+
+def test_serve_without_textual_serve_says_how_to_install(store, cli, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "textual_serve.server", None)
+    code, _, err = cli("serve", "--db", store.path)
+    assert code == 1 and "pip install" in err and err.count("\n") == 1
+
+
+def test_serve_command_line(tmp_path):
+    from annotator.cli.serve_cmd import serve_command
+
+    line = serve_command(tmp_path / "a b.db", False, "alice", "2")
+    assert line.endswith(f"-m annotator annotate --db '{tmp_path / 'a b.db'}' --annotator alice --overlap 2")
+    assert " review " in serve_command(tmp_path / "x.db", True, "carol", "2") and "--overlap" not in serve_command(
+        tmp_path / "x.db", True, "carol", "2")
