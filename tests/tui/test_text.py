@@ -1,0 +1,71 @@
+"""Wrapping, safe characters, tokens and selection rules: plain functions, no screen."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
+from annotator.model import Article, SpanView
+from annotator.tui.state import ArticleState, SpanFilter
+from annotator.tui.text import Lines, safe, safe_line, wrap
+from annotator.tui.tokens import Tokens
+
+WORDS = st.sampled_from(["a", "bb", "word", "“quote”", "x" * 50, "日本語", "é", "  ", "\t", "\x1b[31m", "\n", "\n\n"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WORDS, max_size=40).map(" ".join), st.integers(min_value=1, max_value=40))
+def test_wrap_covers_text_within_width(text, width):
+    shown = safe(text)
+    pos = 0
+    for start, end in wrap(shown, width):
+        assert start == pos or (shown[pos:start] == "\n")  # lines follow each other; newlines between
+        assert "\n" not in shown[start:end]
+        assert cell_len(shown[start:end].rstrip()) <= max(width, 2)
+        pos = end
+    assert pos == len(shown)
+
+
+def test_safe_keeps_offsets_and_disarms_escapes():
+    text = "a\x1b[2J\x07b\r\n[bold]x[/bold]\u202e\x9b"
+    shown = safe(text)
+    assert len(shown) == len(text)
+    assert "\x1b" not in shown and "\x07" not in shown and "\r" not in shown and "\x9b" not in shown
+    assert "\n" in shown and "[bold]x[/bold]" in shown  # newlines stay; markup is just characters
+    assert "\n" not in safe_line(text)
+
+
+def test_lines_map_offsets():
+    lines = Lines("one two three\n\nfour", 8)
+    assert lines.spans == [(0, 8), (8, 13), (14, 14), (15, 19)]
+    assert lines.line_of(9) == 1 and list(lines.lines_of(2, 10)) == [0, 1]
+
+
+def test_tokens_snap():
+    tokens = Tokens("Tahrir al-Sham said", ((0, 6), (7, 9), (9, 10), (10, 14), (15, 19)))
+    assert tokens.at(8) == 1 and tokens.span(0, 3) == (0, 14)
+    assert tokens.first_in(7, 14) == 1 and tokens.last_in(7, 13) == 2  # a span ending mid-token
+    assert len(Tokens("no tokens stored", ())) == 3  # falls back to words
+
+
+def span(i, start, end, status="undecided", label="ORG", kind="entity"):
+    return SpanView(i, 1, kind, "model", label, start, end, status, label, start, end, None, None, None, None)
+
+
+def test_state_selection_and_filter():
+    article = Article(1, "h", "x" * 100, None, None, None, None, {}, ())
+    state = ArticleState(article, [span(3, 30, 35), span(1, 0, 5, "accepted"), span(2, 10, 20)], (1, 1))
+    assert [s.id for s in state.spans] == [1, 2, 3]
+    state.selected = state.first_undecided()
+    assert state.current.id == 2
+    state.advance()
+    assert state.current.id == 3
+    state.advance()  # wraps around to the first undecided
+    assert state.current.id == 2
+    state.set_filter(SpanFilter(undecided=True))
+    assert state.visible == [1, 2]
+    state.step(-1)
+    assert state.current.id == 2  # stays on the first visible row
+    old, index = state.replace(span(2, 12, 20, "accepted"))  # offsets changed: re-sorted
+    assert old.start == 10 and state.spans[index].start == 12 and state.decided == 2
