@@ -129,3 +129,22 @@ def test_export_cli_refuses_to_overwrite_without_force(cli, tmp_path, store, imp
     assert code == 4 and "--force" in err and out.read_text() == "precious\n"
     code, stdout, _ = cli("export", "--db", store.path, "-o", out, "--force")
     assert code == 0 and "exported 0 articles" in stdout
+
+
+def test_export_on_several_workers_writes_the_same_lines(tmp_path, store, schema):
+    from annotator.export.parallel import export_jsonl
+
+    from .conftest import SEEDS
+
+    import_paths(store, [SEEDS], schema, extract=False)
+    for article in store.iter_articles():
+        span = store.add_span("alice", article.id, 0, 1, "ORG", "entity")
+        store.add_span("bob", article.id, 0, 2, "GPE", "entity")
+        store.set_status(article.id, "alice" if span.id % 2 else "bob", "done")
+    store.set_status(1, "alice", "done")
+    store.set_status(1, "bob", "done")  # one article finished by both: a cut must not split it
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert export_jsonl(store, one, workers=1) == export_jsonl(store, two, workers=2)
+    assert one.read_bytes() == two.read_bytes()
+    assert len(one.read_text().splitlines()) == 26
+    assert not list(tmp_path.glob(".*part*"))

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from annotator.export import check_target, iter_gold, write_docbin, write_jsonl
+from annotator.export.parallel import export_jsonl
 from annotator.schema import default_schema_path, load_schema
 from annotator.store import Store
 
@@ -42,6 +43,8 @@ def register(app: typer.Typer) -> None:
             if format is Format.spacy:
                 kinds = {label.name: label.kind for label in load_schema(schema or default_schema_path()).labels}
                 count, spans = write_docbin(golds, output, kinds)
-            else:
+            elif gold:
                 count, spans = write_jsonl(golds, output)
+            else:  # the plain export runs on several cores when there is a lot of it
+                count, spans = export_jsonl(store, output, annotator, include_unfinished)
         print(f"exported {count} articles ({spans} spans) to {output}")

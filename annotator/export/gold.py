@@ -46,9 +46,10 @@ class GoldArticle:
         return out
 
 
-def iter_gold(store: Store, annotator: str | None = None, include_unfinished: bool = False) -> Iterator[GoldArticle]:
+def iter_gold(store: Store, annotator: str | None = None, include_unfinished: bool = False,
+              after: int = 0, upto: int | None = None) -> Iterator[GoldArticle]:
     """Each (article, annotator) the annotator finished, in article order, read in batches."""
-    for article, token_json, starts, ends, who, status, updated_at, spans in store.iter_export(annotator,
-                                                                                             include_unfinished):
+    rows = store.iter_export(annotator, include_unfinished, after, upto)
+    for article, token_json, starts, ends, who, status, updated_at, spans in rows:
         yield GoldArticle(article, who, status, tuple(map(GoldSpan._make, spans)), int(updated_at),
                           token_json, starts, ends)

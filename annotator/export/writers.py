@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from annotator.errors import EXIT_EXISTS, UserError
 from annotator.export.gold import GoldArticle

@@ -461,18 +461,44 @@ class Store:
 
     # -- export -------------------------------------------------------------------------
 
-    def iter_work(self, annotator: str | None = None, include_unfinished: bool = False,
-                  batch: int = 500) -> Iterator[list[tuple[int, str, str, float]]]:
-        """Batches of (article_id, annotator, status, updated_at) of finished work, in article order."""
+    @staticmethod
+    def _work_filter(annotator: str | None, include_unfinished: bool) -> str:
         statuses = "" if include_unfinished else " AND status IN ('done', 'rejected', 'ignored')"
-        who = " AND annotator = :annotator" if annotator is not None else ""
+        return statuses + (" AND annotator = :annotator" if annotator is not None else "")
+
+    def count_work(self, annotator: str | None, include_unfinished: bool) -> int:
+        where = self._work_filter(annotator, include_unfinished)
+        return self._one("SELECT count(*) FROM progress WHERE 1" + where, {"annotator": annotator})[0]
+
+    def work_bounds(self, annotator: str | None, include_unfinished: bool, parts: int) -> list[int]:
+        """Article ids that cut the finished work into `parts` runs of about equal size (for workers)."""
+        where = self._work_filter(annotator, include_unfinished)
+        params = {"annotator": annotator}
+        total = self.count_work(annotator, include_unfinished)
+        cuts = []
+        for part in range(1, parts):
+            row = self._one("SELECT article_id FROM progress WHERE 1" + where +
+                            " ORDER BY article_id, annotator LIMIT 1 OFFSET :n", {**params, "n": total * part // parts})
+            if row and (not cuts or row[0] > cuts[-1]):
+                cuts.append(row[0])
+        return cuts
+
+    def iter_work(self, annotator: str | None = None, include_unfinished: bool = False,
+                  batch: int = 500, after: int = 0, upto: int | None = None
+                  ) -> Iterator[list[tuple[int, str, str, float]]]:
+        """Batches of (article_id, annotator, status, updated_at) of finished work, in article order,
+        for articles after `after` and up to `upto` (inclusive)."""
+        where = self._work_filter(annotator, include_unfinished) + " AND article_id > :after"
+        if upto is not None:
+            where += " AND article_id <= :upto"
         last_article, last_annotator = 0, ""
         while True:
             rows = self._query(
                 "SELECT article_id, annotator, status, updated_at FROM progress"
-                " WHERE (article_id > :a OR (article_id = :a AND annotator > :n))" + statuses + who +
+                " WHERE (article_id > :a OR (article_id = :a AND annotator > :n))" + where +
                 " ORDER BY article_id, annotator LIMIT :batch",
-                {"a": last_article, "n": last_annotator, "annotator": annotator, "batch": batch},
+                {"a": last_article, "n": last_annotator, "annotator": annotator, "batch": batch, "upto": upto,
+                 "after": after},
             )
             if rows:
                 yield rows
@@ -480,10 +506,11 @@ class Store:
                 return
             last_article, last_annotator = rows[-1][0], rows[-1][1]
 
-    def iter_export(self, annotator: str | None = None, include_unfinished: bool = False) -> Iterator[tuple]:
+    def iter_export(self, annotator: str | None = None, include_unfinished: bool = False,
+                    after: int = 0, upto: int | None = None) -> Iterator[tuple]:
         """For each piece of finished work, in article order: (article, token JSON, token starts, token ends,
         annotator, status, updated_at, accepted span rows). Three queries per batch of 500, whatever the size."""
-        for work in self.iter_work(annotator, include_unfinished):
+        for work in self.iter_work(annotator, include_unfinished, after=after, upto=upto):
             ids = sorted({row[0] for row in work})
             marks = ",".join("?" * len(ids))
             articles = {
