@@ -85,6 +85,11 @@ def test_review_round_trip_into_export_gold(tmp_path, store, team, cli):
     assert [(line["meta"]["article_id"], line["_annotator_id"], line["meta"]["gold"]) for line in lines] == [
         (first, "carol", "reviewed"), (second, "gold", "agreed"), (third, "gold", "agreed")]
     spans = [[(s["start"], s["end"], s["label"]) for s in line["spans"]] for line in lines]
+    # An article someone still has open is not settled: it waits for them.
+    store.set_status(third, "bob", "doing")
+    code, _, _ = cli("export", "--db", store.path, "-o", tmp_path / "later.jsonl", "--gold")
+    later = [json.loads(line)["meta"]["article_id"] for line in (tmp_path / "later.jsonl").read_text().splitlines()]
+    assert code == 0 and later == [first, second]
     assert spans[0] == [(*ENVOY, "PERSON"), (*QUOTE, "QUOTE")]
     assert spans[1] == [(*UN, "ORG"), (*ENVOY, "PERSON"), (*QUOTE, "QUOTE")]
     assert spans[2] == [(*ENVOY, "PERSON"), (*QUOTE, "QUOTE")]  # alice alone: all of her work

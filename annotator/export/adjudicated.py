@@ -1,8 +1,9 @@
 """Gold export (`annotator export --gold`): one line per article, adjudicated where a reviewer did.
 
 - An article a reviewer finished: the reviewer's frozen gold, `_annotator_id` = the reviewer.
-- Otherwise an article one or more annotators marked done: the spans all of them agree on
-  (exact offsets, label and speaker), `_annotator_id` = "gold". With one annotator that is their work.
+- Otherwise an article one or more annotators marked done, and nobody is still working on: the spans
+  all of them agree on (exact offsets, label and speaker), `_annotator_id` = "gold". With one
+  annotator that is their work. An article someone still has open waits for them.
 The lines have the normal export's shape (GoldArticle → writers.task_of), so JSONL and DocBin both work;
 `meta.gold` says "reviewed" or "agreed" and `meta.annotators` whose work it came from.
 """
@@ -17,7 +18,7 @@ from annotator.agreement import Mark, agreed
 from annotator.export.gold import GoldArticle, GoldSpan
 from annotator.model import Article
 from annotator.store import Store
-from annotator.store.review import article_tokens, gold_record, iter_gold_ids, works_of
+from annotator.store.review import article_tokens, gold_record, iter_gold_ids, still_annotating, works_of
 
 GOLD = "gold"
 
@@ -50,7 +51,7 @@ def iter_adjudicated(store: Store) -> Iterator[GoldArticle]:
         if record is not None:
             who, marks, when = record
             how = "reviewed"
-        elif works:
+        elif works and not still_annotating(store, article_id):
             who, marks, when, how = GOLD, list(agreed(works)), max(w.timestamp for w in works), "agreed"
         else:
             continue

@@ -305,6 +305,12 @@ def gold_record(store: Store, article_id: int) -> tuple[str, list[Mark], float] 
     return row[0], [Mark.from_json(m) for m in json.loads(row[1])], row[2]
 
 
+def still_annotating(store: Store, article_id: int) -> list[str]:
+    """Annotators who have the article open and not finished ('doing')."""
+    return [row[0] for row in store._query(
+        "SELECT annotator FROM progress WHERE article_id = ? AND status = 'doing' ORDER BY annotator", (article_id,))]
+
+
 def iter_gold_ids(store: Store, batch: int = 500) -> Iterator[int]:
     """Articles with any gold to export: someone finished them, or a reviewer did."""
     last = 0
