@@ -22,9 +22,6 @@ from textual.widgets import Footer
 
 from annotator.model import Progress, SpanView
 from annotator.tui.palette import CURSOR, EDITING, MATCH, SELECTED, SELECTION, Palette
-from annotator.tui.screens.dialogs import DoneDialog, PromptScreen
-from annotator.tui.screens.help import HelpScreen
-from annotator.tui.screens.picker import Choice, PickerScreen
 from annotator.tui.state import ArticleState, SpanFilter, order_key
 from annotator.tui.text import safe_line
 from annotator.tui.tokens import Tokens
@@ -34,6 +31,14 @@ from annotator.tui.widgets.span_list import SpanList
 
 if TYPE_CHECKING:
     from annotator.tui.app import AnnotatorApp
+    from annotator.tui.screens.picker import Choice
+
+
+def _modals():  # type: ignore[no-untyped-def]
+    """The modal screens, imported on first use: their widgets are not needed to open an article."""
+    from annotator.tui.screens import dialogs, help, picker
+
+    return dialogs, help, picker
 
 NO_SPEAKER = "-"
 NEW_SPEAKER = "+"
@@ -312,7 +317,7 @@ class MainScreen(Screen[None]):
         bindings = [b for bs in self._bindings.key_to_bindings.values() for b in bs]
         order = {binding.id: i for i, binding in enumerate(self.BINDINGS)}  # type: ignore[union-attr]
         bindings.sort(key=lambda b: order.get(b.id, len(order)))
-        self.app.push_screen(HelpScreen(bindings, self.annotator_app.schema))
+        self.app.push_screen(_modals()[1].HelpScreen(bindings, self.annotator_app.schema))
 
     def action_quit(self) -> None:
         self.submit(self._quit)
@@ -398,6 +403,7 @@ class MainScreen(Screen[None]):
         self._show_selection()
 
     def _label_choices(self, kind: str | None) -> list[Choice]:
+        Choice = _modals()[2].Choice  # noqa: N806
         choices = []
         for label in self.annotator_app.schema.labels:
             if kind is not None and label.kind != kind:
@@ -420,7 +426,7 @@ class MainScreen(Screen[None]):
         schema = self.annotator_app.schema
         if label is None:
             label = await self.app.push_screen_wait(
-                PickerScreen(f"Label for “{safe_line(state.article.text[span.start:span.end])[:40]}”",
+                _modals()[2].PickerScreen(f"Label for “{safe_line(state.article.text[span.start:span.end])[:40]}”",
                              self._label_choices(span.kind), span.label))
             if label is None:
                 return
@@ -469,7 +475,7 @@ class MainScreen(Screen[None]):
         app = self.annotator_app
         undecided = [span.id for span in state.spans if span.status == "undecided"]
         if undecided:
-            if not await self.app.push_screen_wait(DoneDialog(len(undecided))):
+            if not await self.app.push_screen_wait(_modals()[0].DoneDialog(len(undecided))):
                 return
             await self.call(app.store.decide_many, app.annotator, [(i, "accept", None) for i in undecided])
         await self.call(app.store.set_status, state.article.id, app.annotator, "done")
@@ -564,7 +570,7 @@ class MainScreen(Screen[None]):
             kinds = ("entity",) if self.mark_for_quote is not None else None
             choices = [c for c in self._label_choices(None) if kinds is None or schema.kind_of(c.value) in kinds]
             label = await self.app.push_screen_wait(
-                PickerScreen(f"Label for new span “{safe_line(state.article.text[start:end])[:40]}”", choices))
+                _modals()[2].PickerScreen(f"Label for new span “{safe_line(state.article.text[start:end])[:40]}”", choices))
             if label is None:
                 return
         kind = schema.kind_of(label)
@@ -656,6 +662,7 @@ class MainScreen(Screen[None]):
             return quote.start - span.end if span.end <= quote.start else max(0, span.start - quote.end)
 
         candidates.sort(key=lambda s: (distance(s), s.start))
+        Choice, PickerScreen = _modals()[2].Choice, _modals()[2].PickerScreen  # noqa: N806
         choices = [
             Choice(NO_SPEAKER, Text("  no speaker", style="italic"), "no speaker none"),
             Choice(NEW_SPEAKER, Text("  new speaker from a selection…", style="italic"), "new speaker selection mark"),
@@ -688,6 +695,7 @@ class MainScreen(Screen[None]):
         state = self.state
         if state is None:
             return
+        Choice, PickerScreen = _modals()[2].Choice, _modals()[2].PickerScreen  # noqa: N806
         choices = [
             Choice(SpanFilter(), Text("all spans"), "all spans"),
             Choice(SpanFilter(undecided=True), Text("undecided only"), "undecided only"),
@@ -709,7 +717,7 @@ class MainScreen(Screen[None]):
         state = self.state
         if state is None:
             return
-        query = await self.app.push_screen_wait(PromptScreen("/", self.search_query))
+        query = await self.app.push_screen_wait(_modals()[0].PromptScreen("/", self.search_query))
         if not query:
             return
         self.search_query = query
