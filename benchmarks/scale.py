@@ -151,7 +151,7 @@ def step_build_big(db: str, articles: int) -> dict:
     from annotator.model import ArticleDraft, SpanDraft
     from annotator.store import Store
 
-    texts = [t.split("\n\n")[0] for t in seed_texts()]
+    texts = ["\n\n".join(t.split("\n\n")[:3]) for t in seed_texts()]
     start = time.perf_counter()
     with Store(db) as store:
         chunk = 2000
@@ -195,6 +195,25 @@ def step_first_screen(db: str) -> dict:
         "chars": len(article.text),
         "peak_mb": peak_mb(),
     }
+
+
+KEYLAT = REPO.parent / "shared" / "tools" / "keylat.py"
+
+
+def app_first_screen(db: str) -> float | None:
+    """Seconds from spawn until `annotator annotate` has painted its first article (keylat's open_s)."""
+    if not KEYLAT.exists():
+        return None
+    app = str(Path(sys.executable).with_name("annotator"))
+    done = subprocess.run(
+        [sys.executable, str(KEYLAT), "--cols", "120", "--rows", "36", "--key", "j", "--n", "3",
+         "--ready", "article 1 of", "--open-quiet", "300", "--quit", "q",
+         "--", app, "annotate", "--db", db, "--annotator", "newcomer2"],
+        capture_output=True, text=True, timeout=180)
+    try:
+        return json.loads(done.stdout.strip().splitlines()[-1])["open_s"]
+    except (IndexError, KeyError, ValueError):
+        return None
 
 
 def step_stats(db: str) -> dict:
@@ -241,6 +260,7 @@ def main() -> None:
     build = run_step("_build_big", big_db, str(opts.big))
     first = run_step("_first_screen", big_db)
     stats = run_step("_stats", big_db)
+    app_open = app_first_screen(big_db)
     big_export = run_step("_export", big_db, str(work / "big-export.jsonl"))
 
     result = {
@@ -265,7 +285,7 @@ def main() -> None:
         "import": result["import_spans_per_s"] >= TARGETS["import_spans_per_s"],
         "export": result["export_spans_per_s"] >= TARGETS["export_spans_per_s"],
         "export_memory": result["big_export_peak_mb"] < TARGETS["export_peak_mb_1m"],
-        "first_screen": result["first_screen_store_s"] < TARGETS["first_screen_s"],
+        "first_screen": (app_open if app_open is not None else result["first_screen_store_s"]) < TARGETS["first_screen_s"],
     }
     print(
         f"import  {result['import_spans_per_s']:>9,} spans/s  peak {result['import_peak_mb']} MB"

@@ -148,3 +148,24 @@ def test_export_on_several_workers_writes_the_same_lines(tmp_path, store, schema
     assert one.read_bytes() == two.read_bytes()
     assert len(one.read_text().splitlines()) == 26
     assert not list(tmp_path.glob(".*part*"))
+
+
+def test_docbin_folder_is_sharded_and_spacy_reads_it_as_a_corpus(tmp_path, store, schema, monkeypatch):
+    from spacy.training import Corpus
+
+    from annotator.export import writers
+
+    from .conftest import SEEDS
+
+    monkeypatch.setattr(writers, "SHARD_DOCS", 10)
+    import_paths(store, [SEEDS], schema, extract=False)
+    for article in store.iter_articles():
+        store.add_span("alice", article.id, 0, 1, "ORG", "entity")
+        store.set_status(article.id, "alice", "done")
+    out = tmp_path / "gold"
+    kinds = {label.name: label.kind for label in schema.labels}
+    assert write_docbin(iter_gold(store), out, kinds) == (25, 25)
+    assert sorted(p.name for p in out.iterdir()) == ["part-00000.spacy", "part-00001.spacy", "part-00002.spacy"]
+    examples = list(Corpus(out)(spacy.blank("en")))
+    assert len(examples) == 25
+    assert all(ex.reference.ents[0].label_ == "ORG" for ex in examples)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.errors import EXIT_EXISTS, UserError
 from annotator.export.gold import GoldArticle
 from annotator.export.prodigy import task_line
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 ANSWERS = {"done": "accept", "rejected": "reject", "ignored": "ignore", "skipped": "ignore"}
 
@@ -61,15 +65,13 @@ def write_jsonl(golds: Iterable[GoldArticle], path: Path) -> tuple[int, int]:
     return lines, spans
 
 
-def write_docbin(golds: Iterable[GoldArticle], path: Path, schema_kinds: dict[str, str]) -> tuple[int, int]:
-    """A .spacy DocBin: entities as doc.ents, quotes in doc.spans["quotes"], speakers in user_data."""
-    import spacy
-    from spacy.tokens import Doc, DocBin
+SHARD_DOCS = 1000
+
+
+def _docs(golds: Iterable[GoldArticle], schema_kinds: dict[str, str], nlp) -> Iterator[tuple[Doc, int]]:
+    from spacy.tokens import Doc
     from spacy.util import filter_spans
 
-    nlp = spacy.blank("en")
-    docbin = DocBin(store_user_data=True)
-    docs = spans_total = 0
     for gold in golds:
         article = gold.article
         text = article.text
@@ -79,30 +81,64 @@ def write_docbin(golds: Iterable[GoldArticle], path: Path, schema_kinds: dict[st
         doc = Doc(nlp.vocab, words=words, spaces=spaces) if bounds else nlp.make_doc(text)
         if doc.text != text:  # stored tokens that do not cover the text: tokenize afresh
             doc = nlp.make_doc(text)
-        entities, quotes, by_id = [], [], {}
+        groups: dict[str, list] = {"entity": [], "quote": [], "speaker": []}
+        by_id = {}
         for span in gold.spans:
             found = doc.char_span(span.start, span.end, label=span.label, alignment_mode="expand")
             if found is None:
                 continue
             by_id[span.id] = found
-            kind = schema_kinds.get(span.label, span.kind)
-            (quotes if kind == "quote" else entities if kind == "entity" else []).append(found)
+            groups.setdefault(schema_kinds.get(span.label, span.kind), []).append(found)
         # Unfinished articles leave unmarked tokens missing, not O: nobody said they are not entities.
-        doc.set_ents(filter_spans(entities), default="outside" if gold.status == "done" else "missing")
-        doc.spans["quotes"] = quotes
+        doc.set_ents(filter_spans(groups["entity"]), default="outside" if gold.status == "done" else "missing")
+        doc.spans["quotes"] = groups["quote"]
+        doc.spans["speakers"] = groups["speaker"]
         doc.user_data["speakers"] = [
             [by_id[g.id].start_char, by_id[g.id].end_char, by_id[s.id].start_char, by_id[s.id].end_char]
             for h, c, label in gold.relations() if label == "SPEAKER"
             for g, s in [(gold.spans[h], gold.spans[c])] if g.id in by_id and s.id in by_id
         ]
         doc.user_data["meta"] = {"article_id": article.id, "annotator": gold.annotator}
+        yield doc, len(gold.spans)
+
+
+def write_docbin(golds: Iterable[GoldArticle], path: Path, schema_kinds: dict[str, str]) -> tuple[int, int]:
+    """spaCy DocBin: entities as doc.ents, quotes in doc.spans["quotes"], speaker mentions in
+    doc.spans["speakers"], quote-to-speaker links in user_data["speakers"].
+
+    A path ending in .spacy gets one file (a DocBin is built in memory); any other path becomes a
+    folder of .spacy shards of SHARD_DOCS documents, which `spacy train` reads as one corpus and
+    which keeps memory flat however big the export.
+    """
+    import spacy
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("en")
+    sharded = path.suffix != ".spacy"
+    if sharded:
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("part-*.spacy"):  # --force over an earlier, longer export
+            stale.unlink()
+    docbin, shard = DocBin(store_user_data=True), 0
+    docs = spans_total = 0
+
+    def flush(target: Path) -> None:
+        tmp = _atomic_target(target)
+        try:
+            docbin.to_disk(tmp)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    for doc, spans in _docs(golds, schema_kinds, nlp):
         docbin.add(doc)
         docs += 1
-        spans_total += len(gold.spans)
-    tmp = _atomic_target(path)
-    try:
-        docbin.to_disk(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+        spans_total += spans
+        if sharded and len(docbin) >= SHARD_DOCS:
+            flush(path / f"part-{shard:05d}.spacy")
+            docbin, shard = DocBin(store_user_data=True), shard + 1
+    if not sharded:
+        flush(path)
+    elif len(docbin) or shard == 0:
+        flush(path / f"part-{shard:05d}.spacy")
     return docs, spans_total
