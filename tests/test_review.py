@@ -150,3 +150,22 @@ def test_serve_command_line(tmp_path):
     assert line.endswith(f"-m annotator annotate --db '{tmp_path / 'a b.db'}' --annotator alice --overlap 2")
     assert " review " in serve_command(tmp_path / "x.db", True, "carol", "2") and "--overlap" not in serve_command(
         tmp_path / "x.db", True, "carol", "2")
+
+
+def test_batched_works_equal_the_single_article_reading(store, team):
+    # Article 4: alice accepts only the quote (export adds its undecided speaker mention), bob rejects the mention.
+    fourth = add_article(store, "h4", TEXT + "    ")
+    spans = {(s.start, s.end): s for s in store.spans(fourth, "alice")}
+    store.decide("alice", spans[QUOTE].id, "accept")
+    store.decide("bob", spans[QUOTE].id, "accept")
+    store.decide("bob", spans[ENVOY].id, "reject")
+    for who in ("alice", "bob"):
+        store.set_status(fourth, who, "done")
+    batched = list(rv.iter_compared(store, batch=2))
+    assert [a for a, _, _ in batched] == [team[0], team[1], fourth]
+    for article_id, heading, works in batched:
+        assert works == rv.works_of(store, article_id)
+        assert heading == store.article(article_id).heading
+    alice, bob = batched[-1][2]
+    assert alice.marks == {Mark("quote", *QUOTE, "QUOTE", ENVOY), Mark("entity", *ENVOY, "ORG")}
+    assert bob.marks == {Mark("quote", *QUOTE, "QUOTE")}

@@ -18,6 +18,7 @@ import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from annotator.agreement import Disagreement, Mark, Work, agreed, disagreements
@@ -117,12 +118,79 @@ def iter_article_ids(store: Store, min_annotators: int = 2, batch: int = 500) ->
         last = rows[-1][0]
 
 
-def iter_compared(store: Store, min_annotators: int = 2) -> Iterator[tuple[int, str, list[Work]]]:
-    """(article id, heading, works) of every article finished by several annotators: agreement's input."""
-    for article_id in iter_article_ids(store, min_annotators):
-        article = store.article(article_id)
-        if article is not None:
-            yield article_id, article.heading, works_of(store, article_id)
+def iter_compared(store: Store, min_annotators: int = 2, batch: int = 500) -> Iterator[tuple[int, str, list[Work]]]:
+    """(article id, heading, works) of every article finished by several annotators: agreement's input.
+
+    Read in batches of articles, a handful of queries each (the same works as works_of, which reads
+    one article at a time for the review screen).
+    """
+    ids_iter = iter_article_ids(store, min_annotators, batch)
+    while ids := list(islice(ids_iter, batch)):
+        marks = ",".join("?" * len(ids))
+        heads = {row[0]: _heading(row[1], row[2]) for row in store._query(
+            f"SELECT id, title, substr(text, 1, 400) FROM articles WHERE id IN ({marks})", ids)}
+        done: dict[int, list[tuple[str, float]]] = {}
+        for article_id, who, when in store._query(
+                "SELECT article_id, annotator, updated_at FROM progress WHERE status = 'done'"
+                f" AND article_id IN ({marks}) ORDER BY article_id, annotator", ids):
+            done.setdefault(article_id, []).append((who, when))
+        rows: dict[tuple[int, str], list[tuple]] = {}
+        for row in store._query(
+                'SELECT st.article_id, st.annotator, s.id, st.start, st."end", st.label, s.kind, st.speaker_span_id,'
+                " st.speaker_entity_span_id FROM states st JOIN spans s ON s.id = st.span_id"
+                f" WHERE st.article_id IN ({marks}) AND st.status = 'accepted'", ids):
+            rows.setdefault((row[0], row[1]), []).append(tuple(row[2:]))
+        suggested: dict[int, list[int]] = {}
+        for article_id, span_id in store._query(
+                f"SELECT article_id, id FROM spans WHERE article_id IN ({marks}) AND created_by IS NULL ORDER BY id", ids):
+            suggested.setdefault(article_id, []).append(span_id)
+        _add_speaker_mentions(store, rows)
+        for article_id in ids:
+            works = []
+            for who, when in done.get(article_id, []):
+                got = rows.get((article_id, who), [])
+                kept = {row[0] for row in got}
+                works.append(Work(who, marks_of(got), {sid: sid in kept for sid in suggested.get(article_id, [])}, when))
+            yield article_id, heads.get(article_id, ""), works
+
+
+def _heading(title: str | None, text: str) -> str:
+    if title:
+        return title
+    words = text.split()
+    return " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+
+
+def _add_speaker_mentions(store: Store, rows: dict[tuple[int, str], list[tuple]]) -> None:
+    """Add to each (article, annotator)'s accepted rows the speaker mentions export adds (see exported_rows)."""
+    wanted = {
+        key: {sid for row in got if row[4] == "quote" for sid in row[5:7] if sid is not None} - {row[0] for row in got}
+        for key, got in rows.items()
+    }
+    every = sorted(set().union(*wanted.values())) if wanted else []
+    if not every:
+        return
+    base: dict[int, tuple] = {}
+    states: dict[tuple[int, str], tuple] = {}
+    for at in range(0, len(every), 500):
+        chunk = every[at:at + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in store._query(f'SELECT id, start, "end", label, kind FROM spans WHERE id IN ({marks})', chunk):
+            base[row[0]] = tuple(row)
+        for row in store._query(
+                f'SELECT span_id, annotator, status, start, "end", label FROM states WHERE span_id IN ({marks})', chunk):
+            states[(row[0], row[1])] = tuple(row)
+    for (article_id, who), ids in wanted.items():
+        for sid in sorted(ids):
+            if sid not in base:
+                continue
+            _, start, end, label, kind = base[sid]
+            state = states.get((sid, who))
+            if state is not None:
+                if state[2] == "rejected":
+                    continue
+                start, end, label = state[3], state[4], state[5]
+            rows[(article_id, who)].append((sid, start, end, label, kind, None, None))
 
 
 # -- adjudication ----------------------------------------------------------------------------
