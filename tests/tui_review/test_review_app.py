@@ -70,3 +70,29 @@ async def test_overlap_two_then_review_resolves_the_disagreement_into_gold(tmp_p
     assert line["_annotator_id"] == "carol" and line["meta"]["annotators"] == ["alice", "bob"]
     assert (un[0], un[1], "ORG") in [(s["start"], s["end"], s["label"]) for s in line["spans"]]
     assert len(line["spans"]) == 6 and {r["label"] for r in line["relations"]} == {"SPEAKER"}
+
+
+async def test_export_is_a_download_in_the_browser_and_a_file_in_a_terminal(tmp_path):
+    from annotator.tui.review.deliver import deliver_export
+
+    class Stub:
+        is_web = True
+        delivered: list = []
+
+        def deliver_text(self, path, save_filename=None):
+            self.delivered.append((path.read_text(), save_filename))
+
+    def write(path):
+        path.write_text("{}\n")
+        return 1, 2
+
+    async def run(fn, *args):
+        return fn(*args)
+
+    app = Stub()
+    message = await deliver_export(app, write, "gold.jsonl", tmp_path / "exports", run)
+    assert app.delivered == [("{}\n", "gold.jsonl")] and "downloading gold.jsonl" in message
+    assert not (tmp_path / "exports").exists()
+    app.is_web = False
+    message = await deliver_export(app, write, "gold.jsonl", tmp_path / "exports", run)
+    assert (tmp_path / "exports" / "gold.jsonl").read_text() == "{}\n" and "to " in message

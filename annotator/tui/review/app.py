@@ -10,7 +10,6 @@ Every choice is committed by the store (annotator.store.review) before the scree
 from __future__ import annotations
 
 import asyncio
-import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -26,6 +25,7 @@ from annotator.agreement import Disagreement, Mark
 from annotator.errors import UserError
 from annotator.store import Store
 from annotator.store import review as rv
+from annotator.tui.review.deliver import deliver_export, stamped
 
 HIGHLIGHT = "on #5f5f00"  # every disagreement in the text
 CURRENT = "bold black on #ffaf00"  # the one under the cursor
@@ -283,16 +283,5 @@ class ReviewApp(App[None]):
     async def action_export(self) -> None:
         from annotator.export.adjudicated import write_gold_jsonl
 
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        name = f"gold-{stamp}.jsonl"
-        if self.is_web:
-            import tempfile
-
-            folder = Path(tempfile.mkdtemp(prefix="annotator-gold-"))
-            count, spans = await self.call(write_gold_jsonl, self.store, folder / name)
-            self.deliver_text(folder / name, save_filename=name)
-            self.say(f"exported {count} articles ({spans} spans): download {name}")
-            return
-        self.exports.mkdir(parents=True, exist_ok=True)
-        count, spans = await self.call(write_gold_jsonl, self.store, self.exports / name)
-        self.say(f"exported {count} articles ({spans} spans) to {self.exports / name}")
+        self.say(await deliver_export(self, partial(write_gold_jsonl, self.store), stamped("gold"), self.exports,
+                                      self.call))
