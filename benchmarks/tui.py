@@ -100,6 +100,22 @@ def keylat(cmd: list[str], key: str, n: int, cwd: Path, ready: str | None, warmu
     return json.loads(lines[-1])
 
 
+def bare_open(folder: Path) -> float:
+    """Open time of a bare Textual app (one Static) in this run: the floor on this machine now."""
+    script = folder / "bare.py"
+    script.write_text("from textual.app import App\nfrom textual.widgets import Static\n"
+                      "class Bare(App):\n    def compose(self):\n        yield Static('decided')\nBare().run()\n")
+    return keylat([sys.executable, str(script)], "j", 1, folder, ready="decided", warmup=0)["open_s"]
+
+
+def import_time() -> float:
+    import time
+
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import annotator.cli, annotator.tui.app"], cwd=ROOT, check=True)
+    return time.perf_counter() - start
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=60, help="measured keys per case")
@@ -151,6 +167,10 @@ def main() -> int:
             line += f" {'skipped':>9} {'':>7} {'':>7} │"
         print(line)
     print("(ms from key write to last byte of repaint over a pty, 120x36; ratio = SLATE p95 / app p95)")
+    bare = bare_open(folder_for_bare := Path(tempfile.mkdtemp()))
+    shutil.rmtree(folder_for_bare, ignore_errors=True)
+    print(f"for scale, in this run: a bare Textual app opens in {bare:.2f} s; `python -c 'import annotator.cli, "
+          f"annotator.tui.app'` alone takes {import_time():.2f} s")
     for failure in failures:
         print("TARGET MISSED:", failure)
     return 1 if failures else 0

@@ -32,14 +32,23 @@ _SAFE = _safe_table()
 _SAFE_ONE_LINE = {**_SAFE, 0x0A: 0x23CE}  # ⏎ in one-line excerpts
 
 
+_UNSAFE = re.compile("[" + "".join(f"\\u{code:04x}" for code in sorted(_SAFE)) + "]")
+_UNSAFE_ONE_LINE = re.compile("[" + "".join(f"\\u{code:04x}" for code in sorted(_SAFE_ONE_LINE)) + "]")
+
+
 def safe(text: str) -> str:
     """The text with every control character replaced by one visible character (same length)."""
-    return text.translate(_SAFE)
+    # A regex scan first: most articles hold none, and str.translate walks 300k characters slowly.
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(lambda m: chr(_SAFE[ord(m.group())]), text)
 
 
 def safe_line(text: str) -> str:
     """Like safe(), and newlines shown as ⏎: for one-line excerpts."""
-    return text.translate(_SAFE_ONE_LINE)
+    if _UNSAFE_ONE_LINE.search(text) is None:
+        return text
+    return _UNSAFE_ONE_LINE.sub(lambda m: chr(_SAFE_ONE_LINE[ord(m.group())]), text)
 
 
 _WORD = re.compile(r"\s*\S+\s*|\s+")
@@ -62,10 +71,18 @@ def _hard_split(para: str, start: int, end: int, width: int, lines: list[tuple[i
     return pos + piece_start, cells
 
 
-@lru_cache(maxsize=1)
-def _single_cell() -> frozenset[str]:
-    """Characters one cell wide, up to CJK (where wide ones start): Latin, Greek, Cyrillic, punctuation."""
-    return frozenset(chr(code) for code in range(0x20, 0x2E80) if get_character_cell_size(chr(code)) == 1)
+_ONE_CELL: dict[str, bool] = {}
+
+
+def _single_cells(para: str) -> bool:
+    """Is every character of the paragraph one cell wide? (Checks each distinct character once.)"""
+    for char in set(para):
+        known = _ONE_CELL.get(char)
+        if known is None:
+            known = _ONE_CELL[char] = get_character_cell_size(char) == 1
+        if not known:
+            return False
+    return True
 
 
 @lru_cache(maxsize=64)
@@ -101,7 +118,7 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     """
     width = max(1, width)
     lines: list[tuple[int, int]] = []
-    single = _single_cell().issuperset
+    single = _single_cells
     pattern = _line_pattern(width) if width > 1 else None
     pos = 0
     for para in text.split("\n"):

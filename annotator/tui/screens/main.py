@@ -567,13 +567,16 @@ class MainScreen(Screen[None]):
         start, end = self._selection()
         schema = self.annotator_app.schema
         if label is None:
-            kinds = ("entity",) if self.mark_for_quote is not None else None
-            choices = [c for c in self._label_choices(None) if kinds is None or schema.kind_of(c.value) in kinds]
+            speakers = schema.speaker_labels if self.mark_for_quote is not None else None
+            choices = [c for c in self._label_choices(None) if speakers is None or c.value in speakers]
             label = await self.app.push_screen_wait(
                 _modals()[2].PickerScreen(f"Label for new span “{safe_line(state.article.text[start:end])[:40]}”", choices))
             if label is None:
                 return
         kind = schema.kind_of(label)
+        if self.mark_for_quote is not None and label not in schema.speaker_labels:
+            self.say(f"a speaker takes one of: {', '.join(sorted(schema.speaker_labels))}; {label} is not one")
+            return
         problem = self._nesting_problem(start, end, kind)
         if problem:
             self.say(f"cannot mark: {problem}")
