@@ -119,14 +119,18 @@ class MainScreen(Screen[None]):
         yield StatusLine(id="status")
         yield Footer(compact=True, show_command_palette=False)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self._add_label_bindings()
         self.view = self.query_one(ArticleView)
         self.list = self.query_one(SpanList)
         self.header = self.query_one(ArticleHeader)
         self.status = self.query_one(StatusLine)
-        self.run_worker(self._run_queue(), name="commands", group="commands")
-        self.submit(self._open, None)
+        # Open the article before the first paint: one full frame with the text instead of an empty
+        # frame and then a second one (keys pressed meanwhile wait in the queue).
+        try:
+            await self._open(None)
+        finally:
+            self.run_worker(self._run_queue(), name="commands", group="commands")
 
     def _add_label_bindings(self) -> None:
         # The schema's keys: bindings with ids like any other (listed in help and the palette).

@@ -93,6 +93,9 @@ class ArticleView(ScrollView, can_focus=False):
         return max(1, self.scrollable_content_region.width)
 
     def _rewrap(self) -> None:
+        if not self.size.width:  # not laid out yet: on_resize wraps once the width is known
+            self._width = 0
+            return
         width = self._content_width()
         if width == self._width and self.lines.spans:
             return
@@ -110,7 +113,7 @@ class ArticleView(ScrollView, can_focus=False):
         self._line_spans = index
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._content_width() != self._width:
+        if self.size.width and self._content_width() != self._width:
             self._rewrap()
             if self._follow:
                 self.scroll_to_range(*self._follow)

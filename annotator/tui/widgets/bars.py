@@ -12,7 +12,13 @@ from annotator.tui.text import safe_line
 class ArticleHeader(Static):
     DEFAULT_CSS = "ArticleHeader { height: 1; background: $primary-background; color: $text; text-wrap: nowrap; text-overflow: ellipsis; }"
 
+    _shown: tuple[Article | None, tuple[int, int] | None, str] = (None, None, "")
+
+    def on_resize(self) -> None:
+        self.show(*self._shown)  # the heading is cut to the width
+
     def show(self, article: Article | None, position: tuple[int, int] | None, status: str = "") -> None:
+        self._shown = (article, position, status)
         if article is None:
             self.update(Text(" No article to annotate", style="bold"), layout=False)
             return
