@@ -50,6 +50,7 @@ class PtyApp:
         os.close(slave)
         self.master = master
         self.closed = False
+        self.history: list[Shown] = []  # every distinct screen state read, oldest first
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -67,6 +68,9 @@ class PtyApp:
         if not data:
             return False
         self.stream.feed(data)
+        shown = self.shown()
+        if not self.history or self.history[-1] != shown:
+            self.history.append(shown)
         return True
 
     def settle(self, quiet: float = 0.04, limit: float = 2.0) -> None:

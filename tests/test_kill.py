@@ -81,13 +81,13 @@ def fold(rows: list[tuple[int, int, str, int | None]], upto: int) -> dict[int, s
     return status
 
 
-def database_view(db: Path, annotator: str, position: int) -> tuple[list[int], list[tuple], int]:
-    """(span ids in screen order, the annotator's decision log for the article, article id)."""
+def database_view(db: Path, annotator: str, position: int) -> tuple[list[tuple[int, str]], list[tuple], int]:
+    """((span id, label) in screen order, the annotator's decision log for the article, article id)."""
     conn = sqlite3.connect(str(db))
     try:
         (article_id,) = conn.execute("SELECT id FROM articles ORDER BY id LIMIT 1 OFFSET ?", (position - 1,)).fetchone()
-        spans = [row[0] for row in conn.execute(
-            'SELECT id FROM spans WHERE article_id = ? ORDER BY start, "end" DESC, id', (article_id,))]
+        spans = conn.execute(
+            'SELECT id, label FROM spans WHERE article_id = ? ORDER BY start, "end" DESC, id', (article_id,)).fetchall()
         log = conn.execute(
             "SELECT id, span_id, action, undoes FROM decisions WHERE annotator = ? AND article_id = ? ORDER BY id",
             (annotator, article_id)).fetchall()
@@ -96,25 +96,34 @@ def database_view(db: Path, annotator: str, position: int) -> tuple[list[int], l
         conn.close()
 
 
-def check(db: Path, annotator: str, shown: Shown, back: int) -> tuple[bool, str, int]:
-    """Does the screen equal the log folded at N - k decisions for some k <= back? (ok, why, decided shown)."""
-    if shown.position is None or not shown.rows:
-        return True, "no article on screen", 0
-    spans, log, article_id = database_view(db, annotator, shown.position)
-    screen = [status for status, _ in shown.rows]
-    assert len(screen) == len(spans), (shown.rows, spans)
-    for k in range(0, min(back, len(log)) + 1):
-        state = fold(log, len(log) - k)
-        if [state.get(span_id, "undecided") for span_id in spans] == screen:
-            return True, "", sum(1 for s in screen if s != "undecided")
-    return False, (f"article {article_id}: screen {screen} is no state of the last {back} decisions of the log"
-                   f" {log}"), 0
+def check(db: Path, annotator: str, history: list[Shown], back: int) -> tuple[bool, str, int, bool]:
+    """Does the last whole screen equal the log folded at N - k decisions for some k <= back?
+
+    Returns (ok, why, decided spans shown, torn). A screen is whole when its rows are the article's
+    spans (labels in order); a kill in the middle of a paint leaves a torn one, mixing two
+    articles: then the screen before it is checked (a decision shows only after its commit, so
+    the torn screen holds nothing the log may lack that the one before did not).
+    """
+    for age, shown in enumerate(reversed(history)):
+        if shown.position is None or not shown.rows:
+            continue
+        spans, log, article_id = database_view(db, annotator, shown.position)
+        if [label for _, label in shown.rows] != [label for _, label in spans]:
+            continue
+        screen = [status for status, _ in shown.rows]
+        for k in range(0, min(back, len(log)) + 1):
+            state = fold(log, len(log) - k)
+            if [state.get(span_id, "undecided") for span_id, _ in spans] == screen:
+                return True, "", sum(1 for s in screen if s != "undecided"), age > 0
+        return False, (f"article {article_id}: screen {screen} is no state of the last {back} decisions of the log"
+                       f" {log}"), 0, age > 0
+    return True, "no article on screen", 0, False
 
 
 class Tally:
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.kills = self.hangups = self.checked = 0
+        self.kills = self.hangups = self.checked = self.torn = 0
         self.failures: list[str] = []
 
 
@@ -125,8 +134,9 @@ def _session(db: Path, annotator: str, rng: random.Random, where: str, tally: Ta
         if not app.wait_for(lambda s: s.position is not None and s.rows, limit=30):
             raise AssertionError(f"{where}: the app did not open:\n" + "\n".join(app.text()))
         app.settle(0.03, 1.0)
-        ok, why, _ = check(db, annotator, app.shown(), back=0)
-        assert ok, f"{where}, on reopening: {why}"
+        ok, why, _, torn = check(db, annotator, [app.shown()], back=0)
+        assert ok and not torn, f"{where}, on reopening: {why}"
+        app.history = [app.shown()]
         deciding = 0  # keys that append a decision: the log may be ahead of the screen by these
         for _ in range(rng.randint(1, 8)):
             key = rng.choice(KEYS)
@@ -141,7 +151,6 @@ def _session(db: Path, annotator: str, rng: random.Random, where: str, tally: Ta
             pass
         hangup = rng.random() < 0.3
         if hangup:  # a dropped SSH link: what is not yet read never reached the user
-            shown = app.shown()
             os.close(app.master)
             app.closed = True
             os.killpg(app.proc.pid, signal.SIGHUP)
@@ -151,14 +160,14 @@ def _session(db: Path, annotator: str, rng: random.Random, where: str, tally: Ta
                 raise AssertionError(f"{where}: the app did not end on SIGHUP") from None
         else:
             app.kill(signal.SIGKILL)  # drains what it wrote: all of that was shown
-            shown = app.shown()
-        ok, why, decided = check(db, annotator, shown, back=deciding)
+        ok, why, decided, torn = check(db, annotator, app.history, back=deciding)
         assert ok, f"{where} ({'SIGHUP' if hangup else 'SIGKILL'}): {why}"
         assert integrity(db) == "ok", f"{where}: integrity_check failed"
         with tally.lock:
             tally.kills += 1
             tally.hangups += hangup
             tally.checked += decided
+            tally.torn += torn
     finally:
         app.close()
 
@@ -194,6 +203,7 @@ def test_kill_at_any_moment_loses_nothing_shown(template, tmp_path):
     conn = sqlite3.connect(str(db))
     total = conn.execute("SELECT count(*) FROM decisions").fetchone()[0]
     conn.close()
-    print(f"{tally.kills} kills ({tally.hangups} hang-ups), {tally.checked} shown decisions checked,"
+    print(f"{tally.kills} kills ({tally.hangups} hang-ups, {tally.torn} torn screens), {tally.checked} shown"
+          " decisions checked,"
           f" {total} decisions in the log, {time.monotonic() - started:.1f} s")
     assert tally.kills == KILLS and total > 0
