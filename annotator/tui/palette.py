@@ -33,6 +33,10 @@ class Palette:
     def colour(self, label: str) -> str:
         return self.colours.get(label, "white")
 
+    def known(self, label: str) -> bool:
+        """Is the label in the schema? Spans keep labels a later schema dropped or renamed."""
+        return label in self.colours
+
     @lru_cache(maxsize=256)  # noqa: B019 - one palette per app, few (label, state) pairs
     def _text(self, label: str, kind: str, status: str) -> Style:
         if status == "rejected":

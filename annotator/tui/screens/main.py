@@ -84,7 +84,7 @@ class MainScreen(Screen[None]):
         Binding("shift+left", "bound('end', -1)", "End left", key_display="⇧←", id="edit.end_left"),
         Binding("shift+right", "bound('end', 1)", "End right", key_display="⇧→", id="edit.end_right"),
         Binding("enter", "save_bounds", "Save", id="edit.save"),
-        Binding("escape", "leave", "Leave", key_display="esc", id="leave"),
+        Binding("escape", "leave", "Leave mark or bounds mode", key_display="esc", id="leave"),
     ]
 
     def __init__(self) -> None:
@@ -201,6 +201,9 @@ class MainScreen(Screen[None]):
         if span is not None and scroll:
             self.view.scroll_to_range(span.start, span.end)
         self.list.show_selection()
+        if span is not None and not self.message and not self.palette.known(span.label):
+            self.message = f"{span.label}? is not in the schema: relabel it (l)"
+            self._show_status()
 
     def _apply(self, view: SpanView) -> None:
         """Show the store's new state of one span (called only after its commit)."""
@@ -368,7 +371,9 @@ class MainScreen(Screen[None]):
 
     @on(ArticleView.Clicked)
     def _text_clicked(self, event: ArticleView.Clicked) -> None:
-        if event.span_id is not None:
+        if self.mode == "mark":
+            self.submit(self._cursor_to, event.offset)
+        elif event.span_id is not None:
             self.submit(self._select_id, event.span_id)
 
     # -- commands: run one at a time, in key order --------------------------------------------
@@ -523,6 +528,11 @@ class MainScreen(Screen[None]):
     async def _cursor(self, step: int) -> None:
         if self.mode == "mark" and self.tokens is not None:
             self.cursor = max(0, min(len(self.tokens) - 1, self.cursor + step))
+            self._show_cursor()
+
+    async def _cursor_to(self, offset: int) -> None:
+        if self.mode == "mark" and self.tokens is not None:
+            self.cursor = self.tokens.at(offset)
             self._show_cursor()
 
     async def _cursor_line(self, step: int) -> None:

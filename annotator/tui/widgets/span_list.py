@@ -117,7 +117,8 @@ class SpanList(ScrollView, can_focus=False):
                 Segment("→", text_style + ARROW),
             ]
         segments.append(Segment(span.label, text_style + self.palette.label(span.label)))
-        flags = ("+" if span.origin == "manual" else "") + ("↔" if span.adjusted else "")
+        flags = ("?" if not self.palette.known(span.label) else "") + ("+" if span.origin == "manual" else "") + (
+            "↔" if span.adjusted else "")
         if flags:
             segments.append(Segment(flags, text_style + ARROW))
         segments.append(Segment(" ", base))
