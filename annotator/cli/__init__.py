@@ -54,6 +54,6 @@ def main() -> None:
         if isinstance(exc, click.exceptions.ClickException | typer_click.exceptions.ClickException):
             exc.show()
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort | typer_click.exceptions.Abort):
+        if isinstance(exc, click.exceptions.Abort | getattr(typer, "Abort", click.exceptions.Abort)):
             sys.exit(130)
         raise
