@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from annotator.errors import UserError
 from annotator.export import check_target, iter_gold, write_docbin, write_jsonl
 from annotator.export.parallel import export_jsonl
 from annotator.schema import default_schema_path, load_schema
@@ -33,18 +34,21 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Export accepted spans of finished articles: one line per article and annotator."""
         check_target(output, force)
-        with Store(db, create=False) as store:
-            if gold:
-                from annotator.export.adjudicated import iter_adjudicated
+        try:
+            with Store(db, create=False) as store:
+                if gold:
+                    from annotator.export.adjudicated import iter_adjudicated
 
-                golds = iter_adjudicated(store)
-            else:
-                golds = iter_gold(store, annotator, include_unfinished)
-            if format is Format.spacy:
-                kinds = {label.name: label.kind for label in load_schema(schema or default_schema_path()).labels}
-                count, spans = write_docbin(golds, output, kinds)
-            elif gold:
-                count, spans = write_jsonl(golds, output)
-            else:  # the plain export runs on several cores when there is a lot of it
-                count, spans = export_jsonl(store, output, annotator, include_unfinished)
+                    golds = iter_adjudicated(store)
+                else:
+                    golds = iter_gold(store, annotator, include_unfinished)
+                if format is Format.spacy:
+                    kinds = {label.name: label.kind for label in load_schema(schema or default_schema_path()).labels}
+                    count, spans = write_docbin(golds, output, kinds)
+                elif gold:
+                    count, spans = write_jsonl(golds, output)
+                else:  # the plain export runs on several cores when there is a lot of it
+                    count, spans = export_jsonl(store, output, annotator, include_unfinished)
+        except OSError as exc:  # a folder not writable, a full disk: one line, no traceback
+            raise UserError(f"{output}: cannot write the export ({exc.strerror or exc})") from None
         print(f"exported {count} articles ({spans} spans) to {output}")

@@ -20,7 +20,7 @@ ANSWERS = {"done": "accept", "rejected": "reject", "ignored": "ignore", "skipped
 def check_target(path: Path, force: bool) -> None:
     if path.exists() and not force:
         raise UserError(f"{path}: exists; pass --force to overwrite it", EXIT_EXISTS)
-    if path.parent and not path.parent.exists():
+    if path.parent and not path.parent.is_dir():
         raise UserError(f"{path.parent}: no such folder for the export")
 
 
