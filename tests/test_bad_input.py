@@ -416,3 +416,14 @@ def test_subprocess_ten_megabyte_jsonl_line_with_extraction(template, tmp_path):
     assert result.returncode == 1
     assert f"skipped {path}:1: the article is " in result.stderr
     assert db_fingerprint(db) == before
+
+
+@pytest.mark.parametrize("target", ["under a file", "unwritable"])
+def test_export_target_that_cannot_be_written_is_one_line(cli, db, tmp_path, target):
+    output = {"under a file": tmp_path / "a-file" / "gold.jsonl", "unwritable": Path("/proc/gold.jsonl")}[target]
+    (tmp_path / "a-file").write_text("")
+    before = db_fingerprint(db)
+    code, out, err = cli("export", "--db", db, "-o", output, "--include-unfinished")
+    line = one_line(err)
+    assert code == 1 and ("no such folder for the export" in line or "cannot write the export" in line), line
+    assert db_fingerprint(db) == before
