@@ -427,3 +427,31 @@ def test_export_target_that_cannot_be_written_is_one_line(cli, db, tmp_path, tar
     line = one_line(err)
     assert code == 1 and ("no such folder for the export" in line or "cannot write the export" in line), line
     assert db_fingerprint(db) == before
+
+
+@pytest.mark.parametrize(("case", "status", "words"), [
+    ("not a database", 3, "not an annotator database"),
+    ("newer database", 3, "made by a newer annotator"),
+    ("bad schema", 2, "YAML syntax error"),
+    ("name with a space", 2, "give an annotator name without spaces"),
+    ("overlap 0", 2, "--overlap '0'"),
+])
+def test_annotate_refuses_bad_input_before_the_app_opens(cli, template, tmp_path, case, status, words):
+    db = copy_db(template, tmp_path / "work.db")
+    args = ["annotate", "--db", db, "--annotator", "alice"]
+    if case == "not a database":
+        args[2] = BAD / "databases" / "not_sqlite.db"
+    elif case == "newer database":
+        with sqlite3.connect(db) as conn:
+            conn.execute("PRAGMA user_version = 99")
+        conn.close()
+    elif case == "bad schema":
+        args += ["--schema", BAD / "schemas" / "tabs.yaml"]
+    elif case == "name with a space":
+        args[4] = "a b"
+    else:
+        args += ["--overlap", "0"]
+    before = _state(Path(args[2]))
+    code, out, err = cli(*args)
+    assert code == status and words in one_line(err)
+    assert _state(Path(args[2])) == before
