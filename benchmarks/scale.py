@@ -208,7 +208,7 @@ def app_first_screen(db: str) -> float | None:
     done = subprocess.run(
         [sys.executable, str(KEYLAT), "--cols", "120", "--rows", "36", "--key", "j", "--n", "3",
          "--ready", "article 1 of", "--open-quiet", "300", "--quit", "q",
-         "--", app, "annotate", "--db", db, "--annotator", "newcomer2"],
+         "--", app, "annotate", "--db", db, "--annotator", "newcomer", "--overlap", "all"],
         capture_output=True, text=True, timeout=180)
     try:
         return json.loads(done.stdout.strip().splitlines()[-1])["open_s"]
@@ -276,6 +276,7 @@ def main() -> None:
         "big_spans": build["spans"],
         "big_build_s": round(build["seconds"], 1),
         "first_screen_store_s": round(first["seconds"], 3),
+        "first_screen_app_s": round(app_open, 3) if app_open is not None else None,
         "stats_s": round(stats["seconds"], 3),
         "big_export_spans": big_export["spans"],
         "big_export_s": round(big_export["seconds"], 1),
@@ -296,7 +297,8 @@ def main() -> None:
         f"  ({result['export_vs_label_studio']}x Label Studio's {LABEL_STUDIO['export_spans_per_s']:,})"
     )
     print(
-        f"{opts.big:,} articles, {build['spans']:,} spans: first screen (store) {result['first_screen_store_s']} s,"
+        f"{opts.big:,} articles, {build['spans']:,} spans: first screen {result['first_screen_app_s']} s"
+        f" (the app over a pty; its store reads {result['first_screen_store_s']} s),"
         f" stats {result['stats_s']} s, export {result['big_export_s']} s with peak {result['big_export_peak_mb']} MB"
     )
     print(json.dumps(result))

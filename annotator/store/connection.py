@@ -6,8 +6,6 @@ import sqlite3
 import time
 from pathlib import Path
 
-import sqlite_utils
-
 from annotator.errors import DatabaseError
 from annotator.store.migrations import LATEST, MIGRATIONS
 
@@ -35,7 +33,7 @@ def _describe(path: Path, exc: sqlite3.Error) -> DatabaseError:
     return DatabaseError(f"{path}: cannot use the database ({text})")
 
 
-def open_database(path: str | Path, create: bool = True) -> sqlite_utils.Database:
+def open_database(path: str | Path, create: bool = True) -> sqlite3.Connection:
     """Open (and if needed create or migrate) an annotator database."""
     path = Path(path)
     if path.is_dir():
@@ -72,7 +70,7 @@ def open_database(path: str | Path, create: bool = True) -> sqlite_utils.Databas
     except sqlite3.Error as exc:
         conn.close()
         raise _describe(path, exc) from None
-    return sqlite_utils.Database(conn)
+    return conn
 
 
 def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
@@ -84,6 +82,8 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
 
 
 def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    import sqlite_utils  # only when there is something to migrate
+
     db = sqlite_utils.Database(conn)
     conn.execute("BEGIN IMMEDIATE")
     try:

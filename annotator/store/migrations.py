@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported only to migrate: the app opens faster without it
+    import sqlite_utils
 
 
 def _v1_initial(db: sqlite_utils.Database) -> None:

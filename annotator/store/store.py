@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
 
 from annotator.errors import UserError
 from annotator.model import ACTIONS, Article, ArticleDraft, Decision, Progress, SpanView
@@ -60,10 +59,16 @@ class Store:
 
     def __init__(self, path: str | Path, create: bool = True) -> None:
         self.path = Path(path)
-        self.db: sqlite_utils.Database = open_database(self.path, create=create)
-        self.conn: sqlite3.Connection = self.db.conn
+        self.conn: sqlite3.Connection = open_database(self.path, create=create)
         self.session = uuid.uuid4().hex[:12]
         self._lock = threading.RLock()
+
+    @property
+    def db(self):
+        """A sqlite-utils view of the same connection, for scripts and tests (not imported on open)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
         with self._lock:
