@@ -8,7 +8,6 @@ so that a database from a newer annotator is recognised before anything is read.
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported only to migrate: the app opens faster without it

@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-
 from annotator.errors import UserError
 from annotator.model import ACTIONS, Article, ArticleDraft, Decision, Progress, SpanView
 from annotator.store.codec import decode_bounds, decode_pairs, encode_tokens, token_json
