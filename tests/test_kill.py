@@ -207,3 +207,29 @@ def test_kill_at_any_moment_loses_nothing_shown(template, tmp_path):
           " decisions checked,"
           f" {total} decisions in the log, {time.monotonic() - started:.1f} s")
     assert tally.kills == KILLS and total > 0
+
+
+def test_export_interrupted_midway_leaves_no_half_file(template, tmp_path, monkeypatch):
+    """An export stopped midway (Ctrl-C, an exception) leaves neither a half file under the target name
+    nor its temporary file; a SIGKILL can leave only the hidden `.NAME.partial`, never a short NAME."""
+    from annotator.export import parallel, writers
+
+    db = tmp_path / "work.db"
+    db.write_bytes(template.read_bytes())
+    with Store(db) as store:
+        for article in store.iter_articles():
+            store.set_status(article.id, "alice", "done")
+        target = tmp_path / "gold.jsonl"
+        real, calls = writers.task_of, []
+
+        def task_then_stop(gold):
+            calls.append(gold)
+            if len(calls) == ARTICLES // 2:
+                raise KeyboardInterrupt
+            return real(gold)
+
+        monkeypatch.setattr(writers, "task_of", task_then_stop)
+        with pytest.raises(KeyboardInterrupt):
+            parallel.export_jsonl(store, target, workers=1)
+    assert len(calls) == ARTICLES // 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work.db"]
