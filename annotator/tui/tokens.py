@@ -11,7 +11,10 @@ _FALLBACK = re.compile(r"\w+|[^\w\s]")
 class Tokens:
     def __init__(self, text: str, tokens: tuple[tuple[int, int], ...]) -> None:
         pairs = list(tokens) or [m.span() for m in _FALLBACK.finditer(text)]
-        self.pairs: list[tuple[int, int]] = [(int(s), int(e)) for s, e in pairs if e > s] or [(0, len(text))]
+        # spaCy keeps runs of whitespace ("\n\n") as tokens; a span never starts or ends on one.
+        self.pairs: list[tuple[int, int]] = [
+            (int(s), int(e)) for s, e in pairs if e > s and not text[s:e].isspace()
+        ] or [(0, len(text))]
         self.starts = [s for s, _ in self.pairs]
         self.ends = [e for _, e in self.pairs]
 

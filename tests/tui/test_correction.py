@@ -169,3 +169,16 @@ async def test_undo_of_new_span_removes_it(make_app, store):
         await press(pilot, "u")
         assert [s for s in store.spans(1, ANNOTATOR) if s.origin == "manual"] == []
         assert len(app.main.state.spans) == count - 1
+
+
+async def test_mark_starts_at_search_match(make_app, store):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"officials", "enter")
+        await settle(pilot)
+        await press(pilot, "m", "7")
+        made = [s for s in store.spans(1, ANNOTATOR) if s.origin == "manual"]
+        assert [text_of(s) for s in made] == ["officials"] and made[0].label == "MISC"

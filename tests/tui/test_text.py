@@ -69,3 +69,9 @@ def test_state_selection_and_filter():
     assert state.current.id == 2  # stays on the first visible row
     old, index = state.replace(span(2, 12, 20, "accepted"))  # offsets changed: re-sorted
     assert old.start == 10 and state.spans[index].start == 12 and state.decided == 2
+
+
+def test_tokens_skip_whitespace_tokens():
+    text = "One.\n\nTwo"
+    tokens = Tokens(text, ((0, 3), (3, 4), (4, 6), (6, 9)))  # spaCy keeps "\n\n" as a token
+    assert tokens.pairs == [(0, 3), (3, 4), (6, 9)]

@@ -84,7 +84,7 @@ class MainScreen(Screen[None]):
         Binding("shift+left", "bound('end', -1)", "End left", key_display="⇧←", id="edit.end_left"),
         Binding("shift+right", "bound('end', 1)", "End right", key_display="⇧→", id="edit.end_right"),
         Binding("enter", "save_bounds", "Save", id="edit.save"),
-        Binding("escape", "leave", "Leave mark or bounds mode", key_display="esc", id="leave"),
+        Binding("escape", "leave", "Leave", key_display="esc", id="leave"),
     ]
 
     def __init__(self) -> None:
@@ -103,6 +103,7 @@ class MainScreen(Screen[None]):
         self.search_query = ""
         self.matches: list[tuple[int, int]] = []
         self.match_index = -1
+        self.cursor_hint: int | None = None  # where m puts the cursor: the search match just shown
 
     @property
     def annotator_app(self) -> AnnotatorApp:
@@ -246,7 +247,7 @@ class MainScreen(Screen[None]):
             state.selected = 0
         self.state, self.article_status = state, loaded.status
         self._tokens = None
-        self.matches, self.match_index = [], -1
+        self.matches, self.match_index, self.cursor_hint = [], -1, None
         self.header.show(article, loaded.position, loaded.status)
         self.view.set_article(article.text, state.spans)
         self.list.set_state(state)
@@ -279,6 +280,7 @@ class MainScreen(Screen[None]):
         self._show_status()
 
     def _leave_modes(self) -> None:
+        self.cursor_hint = None
         if self.mode != "normal":
             self.view.set_mark("cursor", [])
             self.view.set_mark("editing", [])
@@ -384,6 +386,8 @@ class MainScreen(Screen[None]):
     async def _step(self, delta: int) -> None:
         if self.state is not None:
             self.message = ""
+            self.cursor_hint = None
+            self.view.set_mark("match", [])
             self.state.step(delta)
             self._show_selection()
 
@@ -499,7 +503,9 @@ class MainScreen(Screen[None]):
         if state is None or self.tokens is None:
             return
         span = state.current
-        if span is not None:
+        if self.cursor_hint is not None:
+            self.cursor = self.tokens.at(self.cursor_hint)
+        elif span is not None:
             self.cursor = self.tokens.at(span.start)
         else:
             top = self.view.lines.spans[min(int(self.view.scroll_offset.y), len(self.view.lines) - 1)][0]
@@ -565,13 +571,12 @@ class MainScreen(Screen[None]):
             if other.start < end and start < other.end:
                 text = safe_line(self.state.article.text[other.start:other.end])[:30]
                 if (other.start, other.end) == (start, end):
-                    return f"{other.label} “{text}” already covers these words; relabel it (l) instead"
+                    return f"{other.label} “{text}” covers these words: relabel that one (l)"
                 nested = (other.start <= start and end <= other.end) or (start <= other.start and other.end <= end)
                 if not nested:
-                    return f"it would cross {other.label} “{text}”; entities may not cross"
+                    return f"it crosses {other.label} “{text}”"
                 if not schema.allow_nested:
-                    return (f"it would nest with {other.label} “{text}”; this schema does not allow nested "
-                            "entities (allow_nested: false): reject or trim that one first")
+                    return f"nests with {other.label} “{text}” and the schema has allow_nested: false"
         return None
 
     async def _create(self, label: str | None) -> None:
@@ -593,7 +598,7 @@ class MainScreen(Screen[None]):
             return
         problem = self._nesting_problem(start, end, kind)
         if problem:
-            self.say(f"cannot mark: {problem}")
+            self.say(f"not marked: {problem}")
             return
         app = self.annotator_app
         view = await self.call(app.store.add_span, app.annotator, state.article.id, start, end, label, kind)
@@ -650,7 +655,7 @@ class MainScreen(Screen[None]):
             return
         problem = self._nesting_problem(start, end, span.kind, ignore=span.id)
         if problem:
-            self.say(f"cannot save: {problem}")
+            self.say(f"not saved: {problem}")
             return
         app = self.annotator_app
         view = await self.call(app.store.decide, app.annotator, span.id, "adjust", start=start, end=end)
@@ -756,6 +761,7 @@ class MainScreen(Screen[None]):
         self.match_index = (self.match_index + step) % len(self.matches)
         start, end = self.matches[self.match_index]
         self.view.set_mark("match", [(start, end, MATCH)])
+        self.cursor_hint = start
         # The selection follows: the innermost span at the match, else the next span after it.
         span = self.view.span_at(start)
         if span is None:
