@@ -72,7 +72,10 @@ def run_extract(
             yield item
 
     if output is not None:
-        out = open(output, "wb")  # noqa: SIM115
+        try:
+            out = open(output, "wb")  # noqa: SIM115
+        except OSError as exc:  # a folder not writable: one line, no traceback
+            raise InputError(f"{output}: cannot write the output ({exc.strerror})") from None
 
         def emit(line: bytes) -> None:
             out.write(line)
