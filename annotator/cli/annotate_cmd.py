@@ -62,7 +62,8 @@ def annotate(db: Path, schema: Path | None, annotator: str | None, overlap: str 
     seed_if_empty(db, seed, schema)
     from annotator.tui import run
 
-    with Store(db) as store:
+    # create=False: a mistyped --db names the problem instead of opening an empty new database.
+    with Store(db, create=False) as store:
         run(store, label_schema, name, share)
 
 

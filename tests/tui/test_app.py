@@ -203,3 +203,24 @@ async def test_quit(make_app):
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0 or app.return_code is None
+
+
+async def test_empty_database_says_so(tmp_path, schema):
+    from annotator.store import Store
+    from annotator.tui.app import AnnotatorApp
+
+    with Store(tmp_path / "empty.db") as empty:
+        app = AnnotatorApp(empty, schema, ANNOTATOR, 1)
+        async with app.run_test(size=SIZE) as pilot:
+            await press(pilot, "a", "j", "d", "u", "right_square_bracket")  # nothing to act on: no error
+            assert app.main.state is None
+            assert "no articles" in app.main.message
+
+
+async def test_all_done_says_so(make_app, store):
+    for article_id in (1, 2, 3):
+        store.set_status(article_id, ANNOTATOR, "done")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.main.state is None and "all articles done" in app.main.message
