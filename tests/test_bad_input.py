@@ -455,3 +455,17 @@ def test_annotate_refuses_bad_input_before_the_app_opens(cli, template, tmp_path
     code, out, err = cli(*args)
     assert code == status and words in one_line(err)
     assert _state(Path(args[2])) == before
+
+
+def test_extract_skips_bad_files_and_refuses_an_unwritable_output(cli, tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("“We are ready,” said Ana Ruiz.")
+    out = tmp_path / "out.jsonl"
+    code, _, err = cli("extract", BAD / "jsonl" / "deeply_nested.jsonl", BAD / "articles" / "invalid_utf8.txt", good,
+                       "-o", out)
+    assert code == 0 and "Traceback" not in err
+    assert f"skipped {BAD / 'jsonl' / 'deeply_nested.jsonl'}:2: not valid JSON (nested too deeply)" in err
+    assert f"skipped {BAD / 'articles' / 'invalid_utf8.txt'}:2: not UTF-8" in err
+    assert len(out.read_bytes().split(b"\n")) == 3  # the good line of the JSONL file and the good article
+    code, _, err = cli("extract", good, "-o", "/proc/out.jsonl")
+    assert code == 1 and one_line(err) == "annotator: /proc/out.jsonl: cannot write the output (No such file or directory)"
