@@ -309,14 +309,14 @@ def _state(path: Path) -> str:
 
 
 @pytest.mark.parametrize(("kind", "words"), DATABASES, ids=[case[0] for case in DATABASES])
-@pytest.mark.parametrize("command", ["stats", "export", "import"])
+@pytest.mark.parametrize("command", ["stats", "export", "import", "agreement"])
 def test_bad_database_is_one_line_status_3_and_untouched(cli, template, tmp_path, kind, words, command):
     path = _make_db(kind, template, tmp_path)
     before = _state(path)
     article = tmp_path / "a.txt"
     article.write_text("An article.")
     args = {"stats": ("stats", "--db", path), "export": ("export", "--db", path, "-o", tmp_path / "out.jsonl"),
-            "import": ("import", article, "--db", path, "--no-extract")}[command]
+            "import": ("import", article, "--db", path, "--no-extract"), "agreement": ("agreement", "--db", path)}[command]
     code, out, err = cli(*args)
     line = one_line(err)
     assert code == 3, line
