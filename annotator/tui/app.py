@@ -95,4 +95,5 @@ class AnnotatorApp(App[None]):
                     continue
                 seen.add(binding.action)
                 key = binding.key_display or binding.key
-                yield SystemCommand(binding.description, f"key: {key}", partial(screen.run_action, binding.action))
+                yield SystemCommand(binding.description, f"{binding.tooltip or binding.description} (key {key})",
+                                    partial(screen.run_action, binding.action))

@@ -44,7 +44,7 @@ class HelpScreen(ModalScreen[None]):
         for binding in self.bindings:
             if binding.description and not (binding.id or "").startswith("label."):
                 section = SECTIONS.get((binding.id or "").split(".")[0] if "." in (binding.id or "") else "", "Spans")
-                sections[section].setdefault(binding.description, []).append(key_name(binding.key))
+                sections[section].setdefault(binding.tooltip or binding.description, []).append(key_name(binding.key))
         keys = Table.grid(padding=(0, 2))
         keys.add_column(style="bold", min_width=10)
         keys.add_column()
