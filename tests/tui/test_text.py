@@ -75,3 +75,18 @@ def test_tokens_skip_whitespace_tokens():
     text = "One.\n\nTwo"
     tokens = Tokens(text, ((0, 3), (3, 4), (4, 6), (6, 9)))  # spaCy keeps "\n\n" as a token
     assert tokens.pairs == [(0, 3), (3, 4), (6, 9)]
+
+
+def test_app_writes_no_sql_and_loads_no_spacy():
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "annotator" / "tui"
+    for path in [*root.glob("*.py"), *root.glob("screens/*.py"), *root.glob("widgets/*.py")]:
+        source = path.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(import|from)\s+(sqlite3|sqlite_utils|spacy)\b", source, re.M), path
+    code = ("import sys, annotator.tui.app, annotator.tui.screens.picker, annotator.tui.screens.dialogs;"
+            "print('spacy' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
