@@ -7,6 +7,7 @@ look changed (the old and new selection), so a 50,000-word article costs what a 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from rich.cells import get_character_cell_size
@@ -106,9 +107,14 @@ class ArticleView(ScrollView, can_focus=False):
         self.virtual_size = Size(width, len(self.lines))
 
     def _index_spans(self) -> None:
-        index: list[list[int]] = [[] for _ in range(len(self.lines))]
+        # Which spans touch each line; bisect inlined: this runs over every span at open.
+        starts = self.lines.starts
+        index: list[list[int]] = [[] for _ in range(len(starts))]
         for position, span in enumerate(self._spans):
-            for line in self.lines.lines_of(span.start, span.end):
+            first = max(0, bisect_right(starts, span.start) - 1)
+            last = max(first, bisect_right(starts, max(span.start, span.end - 1)) - 1)
+            index[first].append(position)
+            for line in range(first + 1, last + 1):
                 index[line].append(position)
         self._line_spans = index
 
