@@ -241,7 +241,9 @@ class MainScreen(Screen[None]):
             self.header.show(None, None)
             self.view.set_article("Nothing left to annotate here. Press q to quit.", [])
             self.list.set_state(None)
-            self.message = "all articles done" if self.progress.articles_total else "the database has no articles"
+            done, total = self.progress.articles_done, self.progress.articles_total
+            self.message = ("the database has no articles" if not total else "all articles done" if done >= total
+                            else "no article left for you: other annotators have the rest")
             self._show_status()
             return
         state = ArticleState(article, loaded.spans, loaded.position, presorted=True)
