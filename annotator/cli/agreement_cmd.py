@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from annotator.agreement import report
-from annotator.store import Store
-from annotator.store.review import iter_compared
+if TYPE_CHECKING:  # the CLI imports its commands' dependencies only when they run
+    from rich.console import Console
+
+    from annotator.store import Store
+
 
 
 def agreement_figures(store: Store, top: int = 10) -> dict[str, Any]:
+    from annotator.agreement import report
+    from annotator.store.review import iter_compared
+
     return report(iter_compared(store), top=top)
 
 
@@ -25,6 +28,8 @@ def _num(value: float | None, digits: int = 3) -> str:
 
 def print_agreement(console: Console, figures: dict[str, Any]) -> None:
     """The agreement section: used by `agreement` and by `stats`."""
+    from rich.table import Table
+
     if not figures["pairs"]:
         console.print("agreement: no article has been finished by two annotators yet")
         return
@@ -72,6 +77,10 @@ def register(app: typer.Typer) -> None:
 
         Compares what export writes of articles two or more annotators marked done.
         """
+        from rich.console import Console
+
+        from annotator.store import Store
+
         with Store(db, create=False) as store:
             figures = agreement_figures(store, top)
         if as_json:

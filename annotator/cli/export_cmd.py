@@ -8,10 +8,6 @@ from pathlib import Path
 import typer
 
 from annotator.errors import UserError
-from annotator.export import check_target, iter_gold, write_docbin, write_jsonl
-from annotator.export.parallel import export_jsonl
-from annotator.schema import default_schema_path, load_schema
-from annotator.store import Store
 
 
 class Format(str, Enum):
@@ -33,6 +29,12 @@ def register(app: typer.Typer) -> None:
                                   "version, else the spans all its annotators agree on."),
     ) -> None:
         """Export accepted spans of finished articles: one line per article and annotator."""
+        # Imported here: `annotator` starts the app without loading what other commands need.
+        from annotator.export import check_target, iter_gold, write_docbin, write_jsonl
+        from annotator.export.parallel import export_jsonl
+        from annotator.schema import default_schema_path, load_schema
+        from annotator.store import Store
+
         check_target(output, force)
         try:
             with Store(db, create=False) as store:

@@ -5,14 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from annotator.errors import InputError
-from annotator.ingest import import_paths
-from annotator.ingest.readers import list_files
-from annotator.schema import default_schema_path, load_schema
-from annotator.store import Store
 
 
 def register(app: typer.Typer) -> None:
@@ -29,6 +23,15 @@ def register(app: typer.Typer) -> None:
         annotator: str = typer.Option(None, "--annotator", help="Whose work answered lines are (default: their _annotator_id)."),
     ) -> None:
         """Import articles. Importing the same article twice adds nothing."""
+        # Imported here: `annotator` starts the app without loading what other commands need.
+        from rich.console import Console
+        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+        from annotator.ingest import import_paths
+        from annotator.ingest.readers import list_files
+        from annotator.schema import default_schema_path, load_schema
+        from annotator.store import Store
+
         label_schema = load_schema(schema or default_schema_path())
         err = Console(stderr=True)
         total = sum(p.stat().st_size for p in list_files(paths) if isinstance(p, Path))

@@ -5,11 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
-from annotator.schema import load_schema
 
 
 def register(app: typer.Typer) -> None:
@@ -19,6 +14,13 @@ def register(app: typer.Typer) -> None:
     @schema_app.command("check")
     def check(path: Path = typer.Argument(..., help="The schema YAML file.")) -> None:
         """Validate a schema and print its labels. Exit status 2 when it is wrong."""
+        # Imported here: `annotator` starts the app without loading what other commands need.
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        from annotator.schema import load_schema
+
         schema = load_schema(path)
         table = Table(title=f"{schema.name} ({path})")
         for column in ("label", "kind", "key", "colour", "speakers", "description"):

@@ -6,10 +6,6 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
-
-from annotator.store import Store
 
 
 def register(app: typer.Typer) -> None:
@@ -19,6 +15,12 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Articles, spans by label and origin, decisions and articles done per annotator."""
+        # Imported here: `annotator` starts the app without loading what other commands need.
+        from rich.console import Console
+        from rich.table import Table
+
+        from annotator.store import Store
+
         with Store(db, create=False) as store:
             figures = store.stats()
             from annotator.cli.agreement_cmd import agreement_figures
