@@ -43,10 +43,5 @@ def decode_bounds(blob: bytes | None) -> tuple[list[int], list[int]]:
     return packed[:half].tolist(), packed[half:].tolist()
 
 
-def decode_pairs(blob: bytes | None) -> tuple[tuple[int, int], ...]:
-    starts, ends = decode_bounds(blob)
-    return tuple(zip(starts, ends, strict=True))
-
-
 def token_json(blob: bytes | None) -> bytes:
     return zlib.decompress(blob) if blob else b"[]"

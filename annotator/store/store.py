@@ -15,7 +15,7 @@ from typing import Any
 
 from annotator.errors import UserError
 from annotator.model import ACTIONS, Article, ArticleDraft, Decision, Progress, SpanView
-from annotator.store.codec import decode_bounds, decode_pairs, encode_tokens, token_json
+from annotator.store.codec import decode_bounds, encode_tokens, token_json
 from annotator.store.connection import BUSY_TIMEOUT_MS, open_database
 
 FINISHED = ("done", "skipped", "rejected", "ignored")
@@ -33,20 +33,15 @@ FROM spans s LEFT JOIN states st ON st.span_id = s.id AND st.annotator = :annota
 
 
 def _span_view(row: Sequence[Any]) -> SpanView:
+    # Columns in SpanView's field order; the cue's two columns become one (start, end) or None.
     cue = (row[13], row[14]) if row[13] is not None else None
-    return SpanView(
-        id=row[0], article_id=row[1], kind=row[2], origin=row[3],
-        suggested_label=row[4], suggested_start=row[5], suggested_end=row[6],
-        status=row[7], label=row[8], start=row[9], end=row[10],
-        speaker_span_id=row[11], speaker_entity_span_id=row[12], cue=cue, created_by=row[15],
-    )
+    return SpanView._make((*row[:13], cue, row[15]))
 
 
 def _article(row: Sequence[Any]) -> Article:
-    tokens = decode_pairs(row[8])
     return Article(
         id=row[0], hash=row[1], text=row[2], title=row[3], source=row[4], date=row[5],
-        dateline=row[6], meta=json.loads(row[7] or "{}"), tokens=tokens,  # type: ignore[arg-type]
+        dateline=row[6], meta=json.loads(row[7] or "{}"), token_bounds=row[8] or b"",
     )
 
 
