@@ -224,3 +224,18 @@ async def test_all_done_says_so(make_app, store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.main.state is None and "all articles done" in app.main.message
+
+
+async def test_export_key_writes_my_finished_work(make_app, store, tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "a", "x")
+        store.set_status(1, ANNOTATOR, "done")
+        await press(pilot, "E")
+        (written,) = (tmp_path / "exports").glob(f"{ANNOTATOR}-gold-*.jsonl")
+        assert "exported 1 articles" in app.main.message
+    (line,) = [json.loads(x) for x in written.read_text().splitlines()]
+    assert [s["text"] for s in line["spans"]] == ["UN"] and line["_annotator_id"] == ANNOTATOR

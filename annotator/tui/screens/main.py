@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -71,6 +72,8 @@ class MainScreen(Screen[None]):
         Binding("slash", "search", "Search text", key_display="/", id="search", show=False),
         Binding("n", "search_step(1)", "Next match", id="search_next", show=False),
         Binding("N", "search_step(-1)", "Previous match", id="search_prev", show=False),
+        Binding("E", "export", "Export my work", id="export", show=False,
+                tooltip="Your finished articles as JSONL: a download in the browser, else a file in exports/"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
         # Mark mode: a cursor over tokens, v starts a selection.
@@ -335,6 +338,18 @@ class MainScreen(Screen[None]):
 
     def action_quit(self) -> None:
         self.submit(self._quit)
+
+    def action_export(self) -> None:
+        self.submit(self._export)
+
+    async def _export(self) -> None:
+        """The same export as `annotator export --annotator NAME`, delivered where the user is."""
+        from annotator.export import iter_gold, write_jsonl
+        from annotator.tui.review.deliver import deliver_export, stamped
+
+        store, who = self.annotator_app.store, self.annotator_app.annotator
+        self.say(await deliver_export(self.app, lambda path: write_jsonl(iter_gold(store, who), path),
+                                      stamped(f"{who}-gold"), Path("exports"), self.call))
 
     def action_mark(self) -> None:
         self.submit(self._mark, None)
