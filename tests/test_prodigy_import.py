@@ -138,3 +138,23 @@ def test_parallel_parsing_imports_the_same(tmp_path, schema):
                                                           "enclosed in double quotes at column 2)"]
             outputs.append(exported(store, tmp_path, f"w{workers}.jsonl"))
     assert outputs[0] == outputs[1] and len(outputs[0]) == 5
+
+
+def test_answers_on_suggested_spans_decide_on_them(tmp_path, store, schema):
+    """An article already imported with suggestions: matching spans are decided on, not copied;
+    a quote whose speaker differs from the suggestion gets a speaker decision."""
+    quote, person, douma = span("“Spoilers will not prevail.”", "QUOTE"), span("Staffan de Mistura", "PERSON"), \
+        span("Douma", "GPE")
+    suggestions = {"text": TEXT, "spans": [quote, person, douma]}  # no speaker suggested
+    import_paths(store, [write(tmp_path / "s.jsonl", suggestions)], schema, extract=False)
+    article = next(store.iter_articles())
+    suggested = {TEXT[v.start:v.end]: v.id for v in store.spans(article.id, "bob")}
+    summary = import_paths(store, [write(tmp_path / "a.jsonl", prodigy_line(_annotator_id="alice"))], schema,
+                           extract=False)
+    assert (summary.imported, summary.annotated, summary.spans) == (0, 1, 3)
+    views = {TEXT[v.start:v.end]: v for v in store.spans(article.id, "alice")}
+    assert {text: v.id for text, v in views.items()} == suggested  # no private copies
+    assert views["“Spoilers will not prevail.”"].speaker_span_id == suggested["Staffan de Mistura"]
+    actions = sorted(d.action for d in store.decisions("alice"))
+    assert actions == ["accept", "accept", "accept", "speaker"]
+    assert store.span(suggested["“Spoilers will not prevail.”"], "bob").speaker_span_id is None  # bob unaffected

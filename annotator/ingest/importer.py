@@ -140,9 +140,10 @@ def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summar
             drafts[i] = replace(drafts[i], spans=tuple(spans))
             origins[i] = "model"
     with store.write() as conn:
+        answers = []
         for draft, toks, origin in zip(drafts, tokens, origins, strict=True):
             if draft.answer is not None:
-                _write_answer(store, conn, draft, toks, summary)
+                answers.append(_answer_of(store, conn, draft, toks, summary))
                 continue
             article_id = store.insert_article(conn, draft, text_hash(draft.text), toks, origin)
             if article_id is None:
@@ -150,9 +151,16 @@ def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summar
             else:
                 summary.imported += 1
                 summary.spans += len(draft.spans)
+        for recorded in store.record_answers(conn, answers) if answers else ():
+            if recorded is None:
+                summary.duplicates += 1
+            else:
+                summary.annotated += 1
+                summary.spans += recorded
 
 
-def _write_answer(store: Store, conn, draft: ArticleDraft, tokens, summary: ImportSummary) -> None:
+def _answer_of(store: Store, conn, draft: ArticleDraft, tokens, summary: ImportSummary) -> tuple:
+    """The article of an answered line (made if new) and what Store.record_answers needs of it."""
     digest = text_hash(draft.text)
     article_id = store.article_id_of(conn, digest)
     new_article = article_id is None
@@ -160,9 +168,4 @@ def _write_answer(store: Store, conn, draft: ArticleDraft, tokens, summary: Impo
         article_id = store.insert_article(conn, replace(draft, spans=()), digest, tokens, "import")
         summary.imported += 1
     stamp = draft.timestamp if draft.timestamp is not None else time.time()
-    recorded = store.record_answer(conn, article_id, draft.annotator, draft.spans, draft.answer, stamp, new_article)
-    if recorded is None:
-        summary.duplicates += 1
-    else:
-        summary.annotated += 1
-        summary.spans += recorded
+    return article_id, new_article, draft.annotator, draft.spans, draft.answer, stamp
