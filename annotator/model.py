@@ -15,13 +15,13 @@ ArticleStatus = Literal["todo", "doing", "done", "skipped", "rejected", "ignored
 ACTIONS: tuple[str, ...] = ("accept", "reject", "relabel", "adjust", "speaker", "undo")
 
 
-@dataclass(frozen=True, slots=True)
-class SpanDraft:
+class SpanDraft(NamedTuple):
     """A span before it has a database id: what readers and extractors produce.
 
     `speaker` and `speaker_entity` are indexes into the same list of drafts:
     `speaker` is the mention written beside the cue ("he", "UN mediator Staffan
     de Mistura"), `speaker_entity` the named entity that mention resolves to.
+    A NamedTuple: imports make millions, and send them between processes.
     """
 
     start: int

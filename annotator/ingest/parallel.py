@@ -6,21 +6,21 @@ as its spans take to write, so on two cores parsing in a worker roughly doubles 
 
 from __future__ import annotations
 
+import codecs
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from itertools import islice
 from pathlib import Path
 
-from annotator.ingest.readers import Advance, Item, Problem, jsonl_lines, list_files, parse_raw_line, read_txt
-from annotator.model import ArticleDraft, SpanDraft
+from annotator.ingest.readers import Advance, Item, Problem, list_files, parse_raw_line, read_txt
+from annotator.model import ArticleDraft
 from annotator.schema import Schema
 from annotator.store.codec import encode_tokens
 
 PARALLEL_BYTES = 8_000_000  # below this, starting workers costs more than it saves
-CHUNK = 64  # lines a task
+CHUNK_BYTES = 1 << 20  # a task: about a megabyte of lines
 
 
 def worth_it(paths: Iterable[str | Path]) -> bool:
@@ -30,44 +30,49 @@ def worth_it(paths: Iterable[str | Path]) -> bool:
     return size >= PARALLEL_BYTES
 
 
-def _parse_chunk(job: tuple[str, Schema | None, list[tuple[int, bytes]]]) -> list[Item]:
-    path, schema, lines = job
-    out: list = []
-    for number, raw in lines:
-        item = parse_raw_line(path, number, raw, schema)
-        if isinstance(item, ArticleDraft):
-            # Encode tokens here, in the worker, and ship plain tuples: pickling hundreds of token
-            # pairs and span dataclasses would cost the importing process more than parsing saves.
-            encoded = encode_tokens(item.text, item.tokens, item.token_dicts) if item.tokens is not None else None
-            spans = [(d.start, d.end, d.label, d.kind, d.speaker, d.speaker_entity, d.cue) for d in item.spans]
-            item = replace(item, spans=(), tokens=() if encoded else None, token_dicts=None, encoded_tokens=encoded)
-            out.append((item, spans))
-        else:
+def _parse_chunk(job: tuple[str, Schema | None, int, int, int]) -> list[Item]:
+    """Parse the lines in bytes [offset, offset + size) of the file; the first is line `number`.
+
+    The worker reads the file itself: the importing process only finds where chunks start,
+    and never copies lines to the workers. Tokens are encoded here too, so that bytes travel
+    back instead of hundreds of token dicts an article.
+    """
+    path, schema, offset, size, number = job
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        block = handle.read(size)
+    out: list[Item] = []
+    lines = block.split(b"\n")  # as iterating the file does: only \n ends a line
+    if lines and not lines[-1]:
+        lines.pop()
+    for raw in lines:
+        if number == 1 and raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            out.append(Problem(f"{path}:1", "UTF-16 JSONL; save the file as UTF-8"))
+            return out
+        if raw.strip():
+            item = parse_raw_line(path, number, raw, schema)
+            if isinstance(item, ArticleDraft) and item.tokens is not None:
+                item = replace(item, encoded_tokens=encode_tokens(item.text, item.tokens, item.token_dicts),
+                               tokens=(), token_dicts=None)
             out.append(item)
+        number += 1
     return out
 
 
-def _rebuild(parsed: list) -> Iterator[Item]:
-    for entry in parsed:
-        if isinstance(entry, tuple):
-            item, spans = entry
-            yield replace(item, spans=tuple(SpanDraft(*span) for span in spans))
-        else:
-            yield entry
-
-
-def _jobs(path: Path, schema: Schema | None, advance: Advance, problems: list[Problem]):
-    lines = jsonl_lines(path, advance)
-    while True:
-        chunk = []
-        for item in islice(lines, CHUNK):
-            if isinstance(item, Problem):
-                problems.append(item)
-            else:
-                chunk.append(item)
-        if not chunk:
-            return
-        yield str(path), schema, chunk
+def _jobs(path: Path, schema: Schema | None, advance: Advance):
+    """(path, schema, offset, size, first line number) of chunks of about CHUNK_BYTES, cut at line ends."""
+    number, offset = 1, 0
+    with path.open("rb") as handle:
+        while True:
+            block = handle.read(CHUNK_BYTES)
+            if not block:
+                return
+            if not block.endswith(b"\n"):
+                block += handle.readline()
+            advance(len(block))
+            yield str(path), schema, offset, len(block), number
+            number += block.count(b"\n")
+            offset += len(block)
 
 
 def read_paths_parallel(paths: Iterable[str | Path], schema: Schema | None, advance: Advance,
@@ -81,12 +86,12 @@ def read_paths_parallel(paths: Iterable[str | Path], schema: Schema | None, adva
             elif found.suffix.lower() != ".jsonl":
                 yield from read_txt(found, advance)
             else:
-                problems: list[Problem] = []
-                for parsed in _bounded_map(pool, _jobs(found, schema, advance, problems), 2 * workers):
-                    yield from problems
-                    problems.clear()
-                    yield from _rebuild(parsed)
-                yield from problems
+                empty = True
+                for parsed in _bounded_map(pool, _jobs(found, schema, advance), 2 * workers):
+                    empty = empty and not parsed
+                    yield from parsed
+                if empty:
+                    yield Problem(str(found), "empty: no lines; skipped")
 
 
 def _bounded_map(pool, jobs, ahead: int):
