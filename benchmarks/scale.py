@@ -128,7 +128,9 @@ def step_import(db: str, corpus: str) -> dict:
     with Store(db) as store:
         summary = import_paths(store, [corpus], schema, extract=False)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "spans": summary.spans, "articles": summary.imported, "peak_mb": peak_mb()}
+    workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # parsing workers, if any
+    return {"seconds": seconds, "spans": summary.spans, "articles": summary.imported,
+            "peak_mb": peak_mb() + workers_mb}
 
 
 def step_export(db: str, out: str) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -78,7 +79,9 @@ def _jobs(path: Path, schema: Schema | None, advance: Advance):
 def read_paths_parallel(paths: Iterable[str | Path], schema: Schema | None, advance: Advance,
                         workers: int = 2) -> Iterator[Item]:
     """Like read_paths, in the same order, with JSONL lines parsed by `workers` processes."""
-    context = multiprocessing.get_context("spawn")  # no fork: the caller may hold threads and a database
+    # fork starts workers in milliseconds; a process with other threads (the app) needs spawn's safety.
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    context = multiprocessing.get_context(method)
     with context.Pool(workers) as pool:
         for found in list_files(paths):
             if isinstance(found, Problem):
