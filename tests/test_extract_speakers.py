@@ -222,3 +222,19 @@ def test_following_comment_colon_in_the_previous_paragraph(extractor):
     text = "In March, Senator Paul Okafor made the following comment:\n\n“Taxes are not the problem.”"
     ((_, speaker, _, _),) = quotes(extractor, text)
     assert speaker == "Senator Paul Okafor"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # what follows the name in an inverted cue is where or to whom, not who
+        ("“We thank every town that applied,” said Okafor to the gathered crowd on Friday.", "Okafor"),
+        ("“The vote is final,” said Helen Marsh in a statement.", "Helen Marsh"),
+        # an opening clause before the speaker is not part of the speaker
+        ("Writing in a blog post, Jonas Berg of the Daily Courier called the raid “a small skirmish”.",
+         "Jonas Berg of the Daily Courier"),
+    ],
+)
+def test_speaker_extent_stops_at_the_name(extractor, text, speaker):
+    ((_, found, _, _),) = quotes(extractor, text)
+    assert found == speaker

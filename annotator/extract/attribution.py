@@ -172,6 +172,10 @@ def _mention_extent(view: DocView, head: int, q: QuoteCandidate, lo_bound: int, 
         return head, head
     lo, hi = tok.left_edge.i, tok.right_edge.i
     cut = [c for c in tok.rights if c.dep_ in ("relcl", "acl") and c.i > head]
+    # After a name or pronoun, "to the crowd", "in a statement", "on Friday" say where or to whom
+    # it was said (the parser often hangs them on the name); "of"/"for"/"from" give affiliation.
+    if tok.pos_ in ("PROPN", "PRON"):
+        cut += [c for c in tok.rights if c.dep_ == "prep" and c.lower_ not in ("of", "for", "from")]
     if cut:
         hi = min(c.left_edge.i for c in cut) - 1
     # A name the parser split into several subjects is still one mention: extend to the entity.
