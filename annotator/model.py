@@ -54,6 +54,14 @@ class ArticleDraft:
     encoded_tokens: tuple[bytes, bytes] | None = None  # the same, already encoded for the store
 
 
+def heading_of(title: str | None, text: str) -> str:
+    """The title, else the first words of the text."""
+    if title:
+        return title
+    words = text.split(maxsplit=10)
+    return " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     id: int
@@ -80,12 +88,7 @@ class Article:
 
     @property
     def heading(self) -> str:
-        """The title, else the first words of the text."""
-        if self.title:
-            return self.title
-        words = self.text.split()
-        head = " ".join(words[:10])
-        return head + ("…" if len(words) > 10 else "")
+        return heading_of(self.title, self.text)
 
 
 class SpanView(NamedTuple):

@@ -23,7 +23,7 @@ from typing import Any
 
 from annotator.agreement import Disagreement, Mark, Work, agreed, disagreements
 from annotator.errors import UserError
-from annotator.model import Article
+from annotator.model import Article, heading_of
 from annotator.store.store import Store
 
 WHOLE = "*"  # review_decisions.item of the article's frozen gold
@@ -39,7 +39,7 @@ def finished_annotators(store: Store, article_id: int) -> list[str]:
 
 
 def marks_of(rows: Iterable[Sequence]) -> frozenset[Mark]:
-    """Rows of Store.accepted_spans as Marks: quotes carry their speaker's offsets when exported too."""
+    """Rows of Store.exported_spans as Marks: quotes carry their speaker's offsets when exported too."""
     rows = list(rows)
     where = {row[0]: (row[1], row[2]) for row in rows}
     out = set()
@@ -60,22 +60,8 @@ def suggested_ids(store: Store, article_id: int) -> list[int]:
 
 
 def exported_rows(store: Store, article_id: int, annotator: str) -> list[tuple]:
-    """What export writes of this annotator's article: (span id, start, end, label, kind, speaker id,
-    speaker entity id) of the spans they accepted, plus the speaker mentions of their accepted quotes
-    that they did not reject (the same rule as Store's export)."""
-    rows = store._query(
-        'SELECT s.id, st.start, st."end", st.label, s.kind, st.speaker_span_id, st.speaker_entity_span_id'
-        " FROM states st JOIN spans s ON s.id = st.span_id"
-        " WHERE st.article_id = ? AND st.annotator = ? AND st.status = 'accepted'", (article_id, annotator))
-    have = {row[0] for row in rows}
-    wanted = {sid for row in rows if row[4] == "quote" for sid in row[5:7] if sid is not None} - have
-    if wanted:
-        marks = ",".join("?" * len(wanted))
-        rows += store._query(
-            'SELECT s.id, coalesce(st.start, s.start), coalesce(st."end", s."end"), coalesce(st.label, s.label),'
-            " s.kind, NULL, NULL FROM spans s LEFT JOIN states st ON st.span_id = s.id AND st.annotator = ?"
-            f" WHERE s.id IN ({marks}) AND coalesce(st.status, 'undecided') != 'rejected'", (annotator, *wanted))
-    return [tuple(row) for row in rows]
+    """What export writes of this annotator's article (Store.exported_spans: the same rule)."""
+    return store.exported_spans([article_id]).get((article_id, annotator), [])
 
 
 def finished_at(store: Store, article_id: int, annotator: str) -> float:
@@ -127,24 +113,18 @@ def iter_compared(store: Store, min_annotators: int = 2, batch: int = 500) -> It
     ids_iter = iter_article_ids(store, min_annotators, batch)
     while ids := list(islice(ids_iter, batch)):
         marks = ",".join("?" * len(ids))
-        heads = {row[0]: _heading(row[1], row[2]) for row in store._query(
+        heads = {row[0]: heading_of(row[1], row[2]) for row in store._query(
             f"SELECT id, title, substr(text, 1, 400) FROM articles WHERE id IN ({marks})", ids)}
         done: dict[int, list[tuple[str, float]]] = {}
         for article_id, who, when in store._query(
                 "SELECT article_id, annotator, updated_at FROM progress WHERE status = 'done'"
                 f" AND article_id IN ({marks}) ORDER BY article_id, annotator", ids):
             done.setdefault(article_id, []).append((who, when))
-        rows: dict[tuple[int, str], list[tuple]] = {}
-        for row in store._query(
-                'SELECT st.article_id, st.annotator, s.id, st.start, st."end", st.label, s.kind, st.speaker_span_id,'
-                " st.speaker_entity_span_id FROM states st JOIN spans s ON s.id = st.span_id"
-                f" WHERE st.article_id IN ({marks}) AND st.status = 'accepted'", ids):
-            rows.setdefault((row[0], row[1]), []).append(tuple(row[2:]))
+        rows = store.exported_spans(ids)
         suggested: dict[int, list[int]] = {}
         for article_id, span_id in store._query(
                 f"SELECT article_id, id FROM spans WHERE article_id IN ({marks}) AND created_by IS NULL ORDER BY id", ids):
             suggested.setdefault(article_id, []).append(span_id)
-        _add_speaker_mentions(store, rows)
         for article_id in ids:
             works = []
             for who, when in done.get(article_id, []):
@@ -152,45 +132,6 @@ def iter_compared(store: Store, min_annotators: int = 2, batch: int = 500) -> It
                 kept = {row[0] for row in got}
                 works.append(Work(who, marks_of(got), {sid: sid in kept for sid in suggested.get(article_id, [])}, when))
             yield article_id, heads.get(article_id, ""), works
-
-
-def _heading(title: str | None, text: str) -> str:
-    if title:
-        return title
-    words = text.split()
-    return " ".join(words[:10]) + ("…" if len(words) > 10 else "")
-
-
-def _add_speaker_mentions(store: Store, rows: dict[tuple[int, str], list[tuple]]) -> None:
-    """Add to each (article, annotator)'s accepted rows the speaker mentions export adds (see exported_rows)."""
-    wanted = {
-        key: {sid for row in got if row[4] == "quote" for sid in row[5:7] if sid is not None} - {row[0] for row in got}
-        for key, got in rows.items()
-    }
-    every = sorted(set().union(*wanted.values())) if wanted else []
-    if not every:
-        return
-    base: dict[int, tuple] = {}
-    states: dict[tuple[int, str], tuple] = {}
-    for at in range(0, len(every), 500):
-        chunk = every[at:at + 500]
-        marks = ",".join("?" * len(chunk))
-        for row in store._query(f'SELECT id, start, "end", label, kind FROM spans WHERE id IN ({marks})', chunk):
-            base[row[0]] = tuple(row)
-        for row in store._query(
-                f'SELECT span_id, annotator, status, start, "end", label FROM states WHERE span_id IN ({marks})', chunk):
-            states[(row[0], row[1])] = tuple(row)
-    for (article_id, who), ids in wanted.items():
-        for sid in sorted(ids):
-            if sid not in base:
-                continue
-            _, start, end, label, kind = base[sid]
-            state = states.get((sid, who))
-            if state is not None:
-                if state[2] == "rejected":
-                    continue
-                start, end, label = state[3], state[4], state[5]
-            rows[(article_id, who)].append((sid, start, end, label, kind, None, None))
 
 
 # -- adjudication ----------------------------------------------------------------------------
