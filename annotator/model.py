@@ -33,6 +33,14 @@ class SpanDraft(NamedTuple):
     cue: tuple[int, int] | None = None
 
 
+class PackedSpans(NamedTuple):
+    """Span drafts already encoded for the store (store/codec.py: encode_spans), as a parsing
+    worker sends them: one bytes object pickles in microseconds, thousands of tuples do not."""
+
+    rows: bytes
+    count: int
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleDraft:
     """An article as read from a file, before import."""
@@ -52,6 +60,11 @@ class ArticleDraft:
     timestamp: float | None = None
     token_dicts: list[dict[str, Any]] | None = None  # tokens as the line gave them: stored as they are
     encoded_tokens: tuple[bytes, bytes] | None = None  # the same, already encoded for the store
+    packed_spans: PackedSpans | None = None  # `spans`, already encoded for the store (`spans` is then empty)
+
+    @property
+    def span_count(self) -> int:
+        return self.packed_spans.count if self.packed_spans is not None else len(self.spans)
 
 
 def heading_of(title: str | None, text: str) -> str:

@@ -15,6 +15,7 @@ from annotator.ingest.tokens import token_offsets
 from annotator.model import ArticleDraft
 from annotator.schema import Schema
 from annotator.store import Store
+from annotator.store.bulk import Answer
 
 BATCH = 256
 
@@ -88,7 +89,7 @@ def import_paths(
     if parse_workers is None:
         parse_workers = 2 if worth_it(paths) else 0
     items = read_paths_parallel(paths, schema, advance, parse_workers) if parse_workers else read_paths(
-        paths, schema, advance)
+        paths, schema, advance, pack=True)
     for item in _with_annotator(items, annotator):
         if isinstance(item, Problem):
             problem(item)
@@ -133,11 +134,11 @@ def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summar
     origins = ["import"] * len(drafts)
     if extractor is not None:
         # Articles that arrive with spans, or with an answer, are kept as they are; the others are pre-extracted.
-        todo = [i for i, d in enumerate(drafts) if not d.spans and d.answer is None]
+        todo = [i for i, d in enumerate(drafts) if not d.span_count and d.answer is None]
         found = extractor.pipe([drafts[i].text for i in todo], n_process=n_process, batch_size=batch_size)
         drafts = list(drafts)
         for i, spans in zip(todo, found, strict=True):
-            drafts[i] = replace(drafts[i], spans=tuple(spans))
+            drafts[i] = replace(drafts[i], spans=tuple(spans), packed_spans=None)
             origins[i] = "model"
     with store.write() as conn:
         answers = []
@@ -150,7 +151,7 @@ def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summar
                 summary.duplicates += 1
             else:
                 summary.imported += 1
-                summary.spans += len(draft.spans)
+                summary.spans += draft.span_count
         for recorded in store.record_answers(conn, answers) if answers else ():
             if recorded is None:
                 summary.duplicates += 1
@@ -159,13 +160,13 @@ def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summar
                 summary.spans += recorded
 
 
-def _answer_of(store: Store, conn, draft: ArticleDraft, tokens, summary: ImportSummary) -> tuple:
+def _answer_of(store: Store, conn, draft: ArticleDraft, tokens, summary: ImportSummary) -> Answer:
     """The article of an answered line (made if new) and what Store.record_answers needs of it."""
     digest = text_hash(draft.text)
     article_id = store.article_id_of(conn, digest)
     new_article = article_id is None
     if new_article:
-        article_id = store.insert_article(conn, replace(draft, spans=()), digest, tokens, "import")
+        article_id = store.insert_article(conn, replace(draft, spans=(), packed_spans=None), digest, tokens, "import")
         summary.imported += 1
     stamp = draft.timestamp if draft.timestamp is not None else time.time()
-    return article_id, new_article, draft.annotator, draft.spans, draft.answer, stamp
+    return Answer(article_id, new_article, draft.annotator, draft.packed_spans or draft.spans, draft.answer, stamp)

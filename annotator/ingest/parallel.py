@@ -14,14 +14,18 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
 from annotator.ingest.readers import Advance, Item, Problem, list_files, parse_raw_line, read_txt
-from annotator.model import ArticleDraft
 from annotator.schema import Schema
-from annotator.store.codec import encode_tokens
 
 PARALLEL_BYTES = 8_000_000  # below this, starting workers costs more than it saves
 CHUNK_BYTES = 1 << 20  # a task: about a megabyte of lines
+# Chunks in flight. The importer writes 256 articles (some 15 chunks of annotated lines) in one
+# transaction; with fewer chunks ahead, the workers sat idle through every write. At most about
+# 16 MB of lines and their parsed articles wait in memory.
+AHEAD = 16
+WORKER_NICENESS = 10
 
 
 def worth_it(paths: Iterable[str | Path]) -> bool:
@@ -31,49 +35,51 @@ def worth_it(paths: Iterable[str | Path]) -> bool:
     return size >= PARALLEL_BYTES
 
 
-def _parse_chunk(job: tuple[str, Schema | None, int, int, int]) -> list[Item]:
-    """Parse the lines in bytes [offset, offset + size) of the file; the first is line `number`.
+def _parse_chunk(job: tuple[str, Schema | None, int, int]) -> tuple[int, list[tuple[int, Item]]]:
+    """Parse the lines in bytes [offset, offset + size) of the file: (how many lines the chunk has,
+    [(line number within the chunk, article or problem)]).
 
-    The worker reads the file itself: the importing process only finds where chunks start,
-    and never copies lines to the workers. Tokens are encoded here too, so that bytes travel
-    back instead of hundreds of token dicts an article.
+    The worker reads the file itself: the importing process only finds where chunks start, a
+    readline per chunk, and never reads or copies the lines. So it cannot know line numbers
+    either: the worker counts its chunk's lines, and the importing process adds them up.
+    Tokens and spans are encoded for the store here too, so that bytes travel back instead of
+    hundreds of token dicts and span tuples an article.
     """
-    path, schema, offset, size, number = job
+    path, schema, offset, size = job
     with open(path, "rb") as handle:
         handle.seek(offset)
         block = handle.read(size)
-    out: list[Item] = []
+    out: list[tuple[int, Item]] = []
     lines = block.split(b"\n")  # as iterating the file does: only \n ends a line
     if lines and not lines[-1]:
         lines.pop()
-    for raw in lines:
-        if number == 1 and raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            out.append(Problem(f"{path}:1", "UTF-16 JSONL; save the file as UTF-8"))
-            return out
+    if offset == 0 and lines and lines[0].startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return len(lines), [(0, Problem(f"{path}:1", "UTF-16 JSONL; save the file as UTF-8"))]
+    for n, raw in enumerate(lines):
         if raw.strip():
-            item = parse_raw_line(path, number, raw, schema)
-            if isinstance(item, ArticleDraft) and item.tokens is not None:
-                item = replace(item, encoded_tokens=encode_tokens(item.text, item.tokens, item.token_dicts),
-                               tokens=(), token_dicts=None)
-            out.append(item)
-        number += 1
-    return out
+            # Line 1 of the file is told apart (a UTF-8 BOM may open it); the others get their number later.
+            out.append((n, parse_raw_line(path, n + 1 if offset == 0 else 0, raw, schema, pack=True)))
+    return len(lines), out
 
 
-def _jobs(path: Path, schema: Schema | None, advance: Advance):
-    """(path, schema, offset, size, first line number) of chunks of about CHUNK_BYTES, cut at line ends."""
-    number, offset = 1, 0
-    with path.open("rb") as handle:
-        while True:
-            block = handle.read(CHUNK_BYTES)
-            if not block:
-                return
-            if not block.endswith(b"\n"):
-                block += handle.readline()
-            advance(len(block))
-            yield str(path), schema, offset, len(block), number
-            number += block.count(b"\n")
-            offset += len(block)
+def _jobs(path: Path, schema: Schema | None, advance: Advance, handle: BinaryIO):
+    """(path, schema, offset, size) of chunks of about CHUNK_BYTES, cut at line ends."""
+    size = os.fstat(handle.fileno()).st_size
+    offset = 0
+    while offset < size:
+        handle.seek(offset + CHUNK_BYTES)
+        handle.readline()
+        end = min(handle.tell(), size)
+        advance(end - offset)
+        yield str(path), schema, offset, end - offset
+        offset = end
+
+
+def _numbered(item: Item, path: Path, number: int) -> Item:
+    where = f"{path}:{number}"
+    if isinstance(item, Problem):
+        return Problem(where, item.message)
+    return replace(item, origin=where)
 
 
 def read_paths_parallel(paths: Iterable[str | Path], schema: Schema | None, advance: Advance,
@@ -82,17 +88,28 @@ def read_paths_parallel(paths: Iterable[str | Path], schema: Schema | None, adva
     # fork starts workers in milliseconds; a process with other threads (the app) needs spawn's safety.
     method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
     context = multiprocessing.get_context(method)
-    with context.Pool(workers) as pool:
+    # The importing process writes, and writing is what limits an import: the parsers run at a
+    # lower priority, so that they use the other core and the writer's pauses, never its core.
+    with context.Pool(workers, initializer=os.nice, initargs=(WORKER_NICENESS,)) as pool:
         for found in list_files(paths):
             if isinstance(found, Problem):
                 yield found
             elif found.suffix.lower() != ".jsonl":
                 yield from read_txt(found, advance)
             else:
-                empty = True
-                for parsed in _bounded_map(pool, _jobs(found, schema, advance), 2 * workers):
-                    empty = empty and not parsed
-                    yield from parsed
+                try:
+                    handle = found.open("rb")
+                except OSError as exc:
+                    yield Problem(str(found), f"cannot read the file ({exc.strerror})")
+                    continue
+                with handle:
+                    empty, first_line = True, 1
+                    for count, parsed in _bounded_map(pool, _jobs(found, schema, advance, handle),
+                                                      max(AHEAD, 2 * workers)):
+                        for n, item in parsed:
+                            empty = False
+                            yield item if first_line == 1 else _numbered(item, found, first_line + n)
+                        first_line += count
                 if empty:
                     yield Problem(str(found), "empty: no lines; skipped")
 

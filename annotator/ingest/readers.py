@@ -12,13 +12,13 @@ import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from annotator.model import ArticleDraft, SpanDraft
+from annotator.model import ArticleDraft, PackedSpans, SpanDraft
 from annotator.schema import Schema
 
 ARTICLE_SUFFIXES = (".txt", ".jsonl")
@@ -267,15 +267,15 @@ def _slow_token_problem(raw: list[Any], text: str) -> str:
     return "'tokens' are not in order"
 
 
-def parse_tokens(obj: dict[str, Any], text: str) -> tuple[tuple[int, int], ...] | None | str:
-    """Token offsets of a line, checked. Lines can hold thousands of tokens: checks run in C (map, set)."""
+def _token_columns(obj: dict[str, Any], text: str) -> tuple[list[int], list[int]] | None | str:
+    """(starts, ends) of a line's tokens, checked. Lines hold thousands of tokens: checks run in C (map, set)."""
     raw = obj.get("tokens")
     if raw is None:
         return None
     if not isinstance(raw, list):
         return "'tokens' must be a list"
     if not raw:
-        return ()
+        return [], []
     try:
         starts = [tok["start"] for tok in raw]
         ends = [tok["end"] for tok in raw]
@@ -285,7 +285,15 @@ def parse_tokens(obj: dict[str, Any], text: str) -> tuple[tuple[int, int], ...] 
         return _slow_token_problem(raw, text)
     if min(starts) < 0 or max(ends) > len(text) or not all(map(operator.le, starts, ends)):
         return _slow_token_problem(raw, text)
-    return tuple(zip(starts, ends, strict=True))
+    return starts, ends
+
+
+def parse_tokens(obj: dict[str, Any], text: str) -> tuple[tuple[int, int], ...] | None | str:
+    """Token offsets of a line, checked."""
+    columns = _token_columns(obj, text)
+    if columns is None or isinstance(columns, str):
+        return columns
+    return tuple(zip(*columns, strict=True))
 
 
 ANSWERS = ("accept", "reject", "ignore")
@@ -318,13 +326,23 @@ def _loads(line: str | bytes) -> Any:
             raise ValueError("nested too deeply") from None
 
 
-def parse_jsonl_line(line: str, where: str, schema: Schema | None) -> ArticleDraft | Problem:
+def parse_jsonl_line(line: str, where: str, schema: Schema | None, pack: bool = False) -> ArticleDraft | Problem:
     try:
         obj = _loads(line)
     except json.JSONDecodeError as exc:
         return Problem(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
     except ValueError as exc:
         return Problem(where, f"not valid JSON ({exc})")
+    return parse_jsonl_object(obj, where, schema, pack)
+
+
+def parse_jsonl_object(obj: Any, where: str, schema: Schema | None, pack: bool = False) -> ArticleDraft | Problem:
+    """A parsed JSONL line as an article, or why it is not one.
+
+    With `pack`, tokens and spans come out already encoded for the store (encoded_tokens,
+    packed_spans), as import wants them: the given token dicts are never zipped into pairs
+    only to be unzipped again, and a worker sends bytes back instead of thousands of tuples.
+    """
     if not isinstance(obj, dict):
         return Problem(where, "each line must be a JSON object with a 'text'")
     text = obj.get("text")
@@ -338,9 +356,9 @@ def parse_jsonl_line(line: str, where: str, schema: Schema | None) -> ArticleDra
     spans = parse_spans(obj, text, schema)
     if isinstance(spans, str):
         return Problem(where, spans)
-    tokens = parse_tokens(obj, text)
-    if isinstance(tokens, str):
-        return Problem(where, tokens)
+    columns = _token_columns(obj, text)
+    if isinstance(columns, str):
+        return Problem(where, columns)
     answered = _answer_fields(obj)
     if isinstance(answered, str):
         return Problem(where, answered)
@@ -349,9 +367,18 @@ def parse_jsonl_line(line: str, where: str, schema: Schema | None) -> ArticleDra
         value = meta.get(name)
         return str(value) if value is not None else None
 
-    return ArticleDraft(text, field("title"), field("source"), field("date"), field("dateline"),
-                        meta, spans, tokens, origin=where, answer=answered[0], annotator=answered[1],
-                        timestamp=answered[2], token_dicts=obj["tokens"] if tokens else None)
+    draft = ArticleDraft(text, field("title"), field("source"), field("date"), field("dateline"), meta,
+                         origin=where, answer=answered[0], annotator=answered[1], timestamp=answered[2])
+    if pack:
+        from annotator.store.codec import compress_token_json, encode_spans, pack_bounds
+
+        encoded = None
+        if columns is not None:
+            encoded = compress_token_json(orjson.dumps(obj["tokens"])), pack_bounds(*columns)
+        return replace(draft, tokens=() if encoded else None, encoded_tokens=encoded,
+                       packed_spans=PackedSpans(encode_spans(spans), len(spans)))
+    tokens = tuple(zip(*columns, strict=True)) if columns is not None else None
+    return replace(draft, spans=spans, tokens=tokens, token_dicts=obj["tokens"] if tokens else None)
 
 
 def jsonl_lines(path: Path, advance: Advance = _noop) -> Iterator[tuple[int, bytes] | Problem]:
@@ -376,27 +403,33 @@ def jsonl_lines(path: Path, advance: Advance = _noop) -> Iterator[tuple[int, byt
             yield Problem(str(path), "empty: no lines; skipped")
 
 
-def parse_raw_line(path: Path | str, number: int, raw: bytes, schema: Schema | None) -> Item:
+def parse_raw_line(path: Path | str, number: int, raw: bytes, schema: Schema | None, pack: bool = False) -> Item:
     where = f"{path}:{number}"
+    body = raw[3:] if number == 1 and raw.startswith(codecs.BOM_UTF8) else raw
     try:
-        line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-    except UnicodeDecodeError as exc:
-        return Problem(where, f"not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); skipped")
-    return parse_jsonl_line(line, where, schema)
+        obj = orjson.loads(body)  # straight from bytes: faster than decoding first
+    except orjson.JSONDecodeError:  # the slow way, for the plainer messages of decode and json
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            return Problem(where, f"not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); skipped")
+        return parse_jsonl_line(line, where, schema, pack)
+    return parse_jsonl_object(obj, where, schema, pack)
 
 
-def read_jsonl(path: Path, schema: Schema | None, advance: Advance = _noop) -> Iterator[Item]:
+def read_jsonl(path: Path, schema: Schema | None, advance: Advance = _noop, pack: bool = False) -> Iterator[Item]:
     """One article a line; a bad line is a Problem naming FILE:LINE and the rest go on."""
     for item in jsonl_lines(path, advance):
-        yield item if isinstance(item, Problem) else parse_raw_line(path, item[0], item[1], schema)
+        yield item if isinstance(item, Problem) else parse_raw_line(path, item[0], item[1], schema, pack)
 
 
-def read_paths(paths: Iterable[str | Path], schema: Schema | None = None, advance: Advance = _noop) -> Iterator[Item]:
-    """Every article (or problem) under `paths`, in a stable order."""
+def read_paths(paths: Iterable[str | Path], schema: Schema | None = None, advance: Advance = _noop,
+               pack: bool = False) -> Iterator[Item]:
+    """Every article (or problem) under `paths`, in a stable order; `pack` as in parse_jsonl_object."""
     for found in list_files(paths):
         if isinstance(found, Problem):
             yield found
         elif found.suffix.lower() == ".jsonl":
-            yield from read_jsonl(found, schema, advance)
+            yield from read_jsonl(found, schema, advance, pack)
         else:
             yield from read_txt(found, advance)

@@ -15,7 +15,8 @@ from typing import Any
 
 from annotator.errors import UserError
 from annotator.model import ACTIONS, Article, ArticleDraft, Decision, Progress, SpanView
-from annotator.store.codec import decode_bounds, encode_tokens, token_json
+from annotator.store import bulk
+from annotator.store.codec import decode_bounds, encode_spans, encode_tokens, token_json
 from annotator.store.connection import BUSY_TIMEOUT_MS, open_database
 
 FINISHED = ("done", "skipped", "rejected", "ignored")
@@ -127,124 +128,32 @@ class Store:
     def insert_article(self, conn: sqlite3.Connection, draft: ArticleDraft, digest: str,
                        tokens: Sequence[tuple[int, int]], origin: str) -> int | None:
         """Insert one article and its spans inside an open write(); None when it is already there."""
+        encoded = draft.encoded_tokens or encode_tokens(draft.text, tokens, draft.token_dicts)
         cur = conn.execute(
             "INSERT OR IGNORE INTO articles (hash, title, source, date, dateline, text, meta, tokens, token_bounds,"
             " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (digest, draft.title, draft.source, draft.date, draft.dateline, draft.text,
-             json.dumps(draft.meta, ensure_ascii=False), *(draft.encoded_tokens or encode_tokens(draft.text, tokens, draft.token_dicts)), time.time()),
+             json.dumps(draft.meta, ensure_ascii=False), *encoded, time.time()),
         )
         if cur.rowcount == 0:
             return None
         article_id = cur.lastrowid
-        self.insert_spans(conn, article_id, draft.spans, origin)
+        if draft.span_count:
+            bulk.insert_span_rows(conn, article_id, bulk.span_rows(draft.packed_spans or draft.spans), origin)
         return article_id
 
     def insert_spans(self, conn: sqlite3.Connection, article_id: int, drafts: Sequence[Any], origin: str,
                      created_by: str | None = None) -> list[int]:
         """Insert span drafts; their speaker links are indexes into `drafts`, turned into ids here."""
-        now = time.time()
-        ids: list[int] = []
-        for draft in drafts:
-            cue = draft.cue or (None, None)
-            cur = conn.execute(
-                'INSERT INTO spans (article_id, start, "end", label, kind, origin, cue_start, cue_end, created_by, created_at)'
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (article_id, draft.start, draft.end, draft.label, draft.kind, origin, cue[0], cue[1], created_by, now),
-            )
-            ids.append(cur.lastrowid)
-        links = [
-            (ids[d.speaker] if d.speaker is not None else None,
-             ids[d.speaker_entity] if d.speaker_entity is not None else None, ids[i])
-            for i, d in enumerate(drafts) if d.speaker is not None or d.speaker_entity is not None
-        ]
-        if links:
-            conn.executemany("UPDATE spans SET speaker_span_id = ?, speaker_entity_span_id = ? WHERE id = ?", links)
-        return ids
+        return list(bulk.insert_span_rows(conn, article_id, encode_spans(drafts), origin, created_by))
 
     def article_id_of(self, conn: sqlite3.Connection, digest: str) -> int | None:
         row = conn.execute("SELECT id FROM articles WHERE hash = ?", (digest,)).fetchone()
         return row[0] if row else None
 
-    def record_answers(self, conn: sqlite3.Connection,
-                       answers: Sequence[tuple[int, bool, str, Sequence[Any], str, float]]) -> list[int | None]:
-        """Annotated lines (Prodigy db-out or our export) as annotators' work, inside write().
-
-        Each answer is (article_id, new_article, annotator, span drafts, answer, timestamp).
-        accept: every span accepted with its label and speaker, the article done; reject/ignore:
-        kept as the article's status. Spans that match a shared suggestion exactly are decided on;
-        the others become that annotator's own spans. Per answer: the number of spans recorded, or
-        None when the annotator had already worked on the article.
-
-        Spans are bound from Python once, into a temporary table; the spans, decisions and states
-        rows are then made from it by three set-based INSERT … SELECT. Binding each of those rows
-        from Python instead costs three times as much: it was most of an import's time.
-        """
-        results: list[int | None] = []
-        staged: list[tuple] = []
-        speaker_changes: list[tuple] = []
-        base = (conn.execute("SELECT max(id) FROM spans").fetchone()[0] or 0) + 1  # we hold the write lock
-        for article_id, new_article, annotator, drafts, answer, timestamp in answers:
-            if not new_article and conn.execute(
-                    "SELECT 1 FROM progress WHERE article_id = ? AND annotator = ? AND status != 'todo'",
-                    (article_id, annotator)).fetchone():
-                results.append(None)
-                continue
-            status = {"accept": "done", "reject": "rejected", "ignore": "ignored"}[answer]
-            self._set_status(conn, article_id, annotator, status, timestamp)
-            if answer != "accept" or not drafts:
-                results.append(0)
-                continue
-            shared = {} if new_article else {
-                (start, end, label): (sid, speaker, entity)
-                for sid, start, end, label, speaker, entity in conn.execute(
-                    'SELECT id, start, "end", label, speaker_span_id, speaker_entity_span_id FROM spans'
-                    " WHERE article_id = ? AND created_by IS NULL", (article_id,))
-            }
-            first = len(staged)
-            ids = [shared[key][0] if (key := (d.start, d.end, d.label)) in shared else base + first + n
-                   for n, d in enumerate(drafts)]
-            for n, d in enumerate(drafts):
-                speaker = first + d.speaker if d.speaker is not None else None
-                entity = first + d.speaker_entity if d.speaker_entity is not None else None
-                suggested = shared.get((d.start, d.end, d.label))
-                staged.append((first + n, article_id, annotator, timestamp, d.start, d.end, d.label, d.kind,
-                               speaker, entity, suggested[0] if suggested else None))
-                if suggested is not None and d.kind == "quote":
-                    line_speaker = ids[d.speaker] if d.speaker is not None else None
-                    line_entity = ids[d.speaker_entity] if d.speaker_entity is not None else None
-                    if suggested[1:] != (line_speaker, line_entity):
-                        speaker_changes.append((ids[n], article_id, annotator, line_speaker, self.session, timestamp))
-            results.append(len(drafts))
-        if not staged:
-            return results
-        conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS staged_answers (seq INTEGER PRIMARY KEY, article_id, annotator, ts,"
-            ' start, "end", label, kind, speaker, entity, shared_id)')
-        conn.execute("DELETE FROM temp.staged_answers")
-        conn.executemany("INSERT INTO temp.staged_answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", staged)
-        span_id = "coalesce(a.shared_id, :base + a.seq)"
-        linked = "(SELECT coalesce(b.shared_id, :base + b.seq) FROM temp.staged_answers b WHERE b.seq = a.{})"
-        speaker, entity = linked.format("speaker"), linked.format("entity")
-        conn.execute(
-            'INSERT INTO spans (id, article_id, start, "end", label, kind, origin, created_by, created_at,'
-            f" speaker_span_id, speaker_entity_span_id) SELECT :base + a.seq, a.article_id, a.start, a.\"end\","
-            f" a.label, a.kind, 'import', a.annotator, a.ts, {speaker}, {entity}"
-            " FROM temp.staged_answers a WHERE a.shared_id IS NULL ORDER BY a.seq", {"base": base})
-        conn.execute(
-            "INSERT INTO decisions (span_id, article_id, annotator, action, label, session, created_at)"
-            f" SELECT {span_id}, a.article_id, a.annotator, 'accept', a.label, :session, a.ts"
-            " FROM temp.staged_answers a ORDER BY a.seq", {"base": base, "session": self.session})
-        conn.executemany(
-            "INSERT INTO decisions (span_id, article_id, annotator, action, speaker_span_id, session, created_at)"
-            " VALUES (?, ?, ?, 'speaker', ?, ?, ?)", speaker_changes)
-        last = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
-        conn.execute(
-            'INSERT OR REPLACE INTO states (span_id, annotator, article_id, status, label, start, "end",'
-            " speaker_span_id, speaker_entity_span_id, decision_id)"
-            f" SELECT {span_id}, a.annotator, a.article_id, 'accepted', a.label, a.start, a.\"end\", {speaker},"
-            f" {entity}, :last FROM temp.staged_answers a", {"base": base, "last": last})
-        conn.execute("DELETE FROM temp.staged_answers")
-        return results
+    def record_answers(self, conn: sqlite3.Connection, answers: Sequence[bulk.Answer]) -> list[int | None]:
+        """Annotated lines as annotators' work, inside write(); see store/bulk.py."""
+        return bulk.record_answers(conn, answers, self.session, self._set_status)
 
     def article(self, article_id: int) -> Article | None:
         row = self._one(_ARTICLE_SQL + " WHERE id = ?", (article_id,))
