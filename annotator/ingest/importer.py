@@ -163,10 +163,12 @@ def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summar
 def _answer_of(store: Store, conn, draft: ArticleDraft, tokens, summary: ImportSummary) -> Answer:
     """The article of an answered line (made if new) and what Store.record_answers needs of it."""
     digest = text_hash(draft.text)
-    article_id = store.article_id_of(conn, digest)
-    new_article = article_id is None
+    # The line's spans are its annotator's work, not suggestions: record_answers writes them.
+    article_id = store.insert_article(conn, draft, digest, tokens, "import", with_spans=False)
+    new_article = article_id is not None
     if new_article:
-        article_id = store.insert_article(conn, replace(draft, spans=(), packed_spans=None), digest, tokens, "import")
         summary.imported += 1
+    else:
+        article_id = store.article_id_of(conn, digest)
     stamp = draft.timestamp if draft.timestamp is not None else time.time()
     return Answer(article_id, new_article, draft.annotator, draft.packed_spans or draft.spans, draft.answer, stamp)

@@ -12,7 +12,7 @@ import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -180,10 +180,17 @@ def _int(value: Any) -> bool:
 
 def parse_spans(obj: dict[str, Any], text: str, schema: Schema | None) -> tuple[SpanDraft, ...] | str:
     """A JSONL line's `spans` (and SPEAKER relations) as drafts, or why they are wrong."""
+    rows = parse_span_rows(obj, text, schema)
+    return rows if isinstance(rows, str) else tuple(SpanDraft(*row) for row in rows)
+
+
+def parse_span_rows(obj: dict[str, Any], text: str, schema: Schema | None) -> list[list[Any]] | str:
+    """parse_spans as the rows the store reads (store/codec.py: encode_spans), made straight
+    from the line: [start, end, label, kind], plus [speaker, speaker_entity] when linked."""
     raw_spans = obj.get("spans") or []
     if not isinstance(raw_spans, list):
         return "'spans' must be a list"
-    drafts: list[SpanDraft] = []
+    rows: list[list[Any]] = []
     index: dict[tuple[int, int, str], int] = {}
     by_token_end: dict[int, int] = {}
     resolved: dict[str, tuple[str, str] | None] = {}  # label as written -> (schema label, kind)
@@ -196,23 +203,23 @@ def parse_spans(obj: dict[str, Any], text: str, schema: Schema | None) -> tuple[
             return f"span {n} needs whole-number 'start' and 'end' (got {start!r}, {end!r})"
         if not 0 <= start < end <= size:
             return f"span {n} ({start}, {end}) is not inside the text of {size} characters with start < end"
-        if label not in resolved:
+        found = resolved.get(label, False)
+        if found is False:
             if not isinstance(label, str) or not label:
                 return f"span {n} has no label"
             if schema is None:
-                resolved[label] = (label, "entity")
+                found = (label, "entity")
             else:
                 name = schema.resolve_label(label)
-                resolved[label] = (name, schema.kind_of(name)) if name else None
-        found = resolved[label]
+                found = (name, schema.kind_of(name)) if name else None
+            resolved[label] = found
         if found is None:
             return f"span {n} has label {label!r}, which the schema neither has nor maps"
-        label, kind = found
-        index[(start, end, label)] = len(drafts)
+        index[(start, end, found[0])] = len(rows)
         token_end = span.get("token_end")
         if type(token_end) is int:
-            by_token_end[token_end] = len(drafts)
-        drafts.append(SpanDraft(start, end, label, kind))  # type: ignore[arg-type]
+            by_token_end[token_end] = len(rows)
+        rows.append([start, end, *found])
 
     relations = obj.get("relations") or []
     if not isinstance(relations, list):
@@ -237,25 +244,26 @@ def parse_spans(obj: dict[str, Any], text: str, schema: Schema | None) -> tuple[
             ends.append(found)
         speakers.setdefault(ends[0], {})["speaker" if rel["label"] == "SPEAKER" else "speaker_entity"] = ends[1]
     # A span's own `speaker` ({start, end[, label]}) counts as a SPEAKER relation too.
-    by_offsets = {(d.start, d.end): i for i, d in enumerate(drafts)}
+    by_offsets: dict[tuple[int, int], int] | None = None
     for n, span in enumerate(raw_spans):
         ref = span.get("speaker")
         if not isinstance(ref, dict) or "speaker" in speakers.get(n, {}):
             continue
+        if by_offsets is None:
+            by_offsets = {(row[0], row[1]): i for i, row in enumerate(rows)}
         start, end = ref.get("start"), ref.get("end")
         if not _int(start) or not _int(end) or not 0 <= start < end <= len(text):
             return f"span {n + 1} has a 'speaker' without whole-number 'start' and 'end' inside the text"
         if (start, end) not in by_offsets:
-            by_offsets[(start, end)] = len(drafts)
+            by_offsets[(start, end)] = len(rows)
             label = ref.get("label") if isinstance(ref.get("label"), str) else "SPEAKER"
             if schema is not None:
                 label = schema.resolve_label(label) or schema.speaker_label
-            drafts.append(SpanDraft(start, end, label, schema.kind_of(label) if schema else "speaker"))  # type: ignore[arg-type]
+            rows.append([start, end, label, schema.kind_of(label) if schema else "speaker"])
         speakers.setdefault(n, {})["speaker"] = by_offsets[(start, end)]
     for head, links in speakers.items():
-        d = drafts[head]
-        drafts[head] = SpanDraft(d.start, d.end, d.label, d.kind, links.get("speaker"), links.get("speaker_entity"), d.cue)
-    return tuple(drafts)
+        rows[head][4:] = [links.get("speaker"), links.get("speaker_entity")]
+    return rows
 
 
 def _slow_token_problem(raw: list[Any], text: str) -> str:
@@ -353,9 +361,9 @@ def parse_jsonl_object(obj: Any, where: str, schema: Schema | None, pack: bool =
     meta = obj.get("meta") or {}
     if not isinstance(meta, dict):
         return Problem(where, "'meta' must be an object")
-    spans = parse_spans(obj, text, schema)
-    if isinstance(spans, str):
-        return Problem(where, spans)
+    rows = parse_span_rows(obj, text, schema)
+    if isinstance(rows, str):
+        return Problem(where, rows)
     columns = _token_columns(obj, text)
     if isinstance(columns, str):
         return Problem(where, columns)
@@ -367,18 +375,24 @@ def parse_jsonl_object(obj: Any, where: str, schema: Schema | None, pack: bool =
         value = meta.get(name)
         return str(value) if value is not None else None
 
-    draft = ArticleDraft(text, field("title"), field("source"), field("date"), field("dateline"), meta,
-                         origin=where, answer=answered[0], annotator=answered[1], timestamp=answered[2])
+    spans: tuple[SpanDraft, ...] = ()
+    tokens = token_dicts = encoded = packed = None
     if pack:
-        from annotator.store.codec import compress_token_json, encode_spans, pack_bounds
+        from annotator.store.codec import compress_token_json, pack_bounds
 
-        encoded = None
         if columns is not None:
+            tokens = ()
             encoded = compress_token_json(orjson.dumps(obj["tokens"])), pack_bounds(*columns)
-        return replace(draft, tokens=() if encoded else None, encoded_tokens=encoded,
-                       packed_spans=PackedSpans(encode_spans(spans), len(spans)))
-    tokens = tuple(zip(*columns, strict=True)) if columns is not None else None
-    return replace(draft, spans=spans, tokens=tokens, token_dicts=obj["tokens"] if tokens else None)
+        packed = PackedSpans(orjson.dumps(rows), len(rows))
+    else:
+        spans = tuple(SpanDraft(*row) for row in rows)
+        if columns is not None:
+            tokens = tuple(zip(*columns, strict=True))
+            token_dicts = obj["tokens"] if tokens else None
+    return ArticleDraft(text, title=field("title"), source=field("source"), date=field("date"),
+                        dateline=field("dateline"), meta=meta, spans=spans, tokens=tokens, origin=where,
+                        answer=answered[0], annotator=answered[1], timestamp=answered[2],
+                        token_dicts=token_dicts, encoded_tokens=encoded, packed_spans=packed)
 
 
 def jsonl_lines(path: Path, advance: Advance = _noop) -> Iterator[tuple[int, bytes] | Problem]:

@@ -126,8 +126,8 @@ class Store:
         return self._one("SELECT 1 FROM articles WHERE hash = ?", (digest,)) is not None
 
     def insert_article(self, conn: sqlite3.Connection, draft: ArticleDraft, digest: str,
-                       tokens: Sequence[tuple[int, int]], origin: str) -> int | None:
-        """Insert one article and its spans inside an open write(); None when it is already there."""
+                       tokens: Sequence[tuple[int, int]], origin: str, with_spans: bool = True) -> int | None:
+        """Insert one article (and its spans as suggestions) inside an open write(); None when it is already there."""
         encoded = draft.encoded_tokens or encode_tokens(draft.text, tokens, draft.token_dicts)
         cur = conn.execute(
             "INSERT OR IGNORE INTO articles (hash, title, source, date, dateline, text, meta, tokens, token_bounds,"
@@ -138,7 +138,7 @@ class Store:
         if cur.rowcount == 0:
             return None
         article_id = cur.lastrowid
-        if draft.span_count:
+        if with_spans and draft.span_count:
             bulk.insert_span_rows(conn, article_id, bulk.span_rows(draft.packed_spans or draft.spans), origin)
         return article_id
 
