@@ -148,6 +148,8 @@ UNREADABLE = [
     ("jsonl/span_negative.jsonl", 2, "(-1, 4) is not inside"),
     ("jsonl/span_unknown_label.jsonl", 2, "'WIDGET', which the schema neither has nor maps"),
     ("jsonl/span_no_label.jsonl", 2, "has no label"),
+    ("jsonl/span_label_list.jsonl", 2, "needs a 'label' string"),
+    ("jsonl/relation_span_unhashable.jsonl", 2, "points at a span that is not in 'spans'"),
     ("jsonl/span_float_offsets.jsonl", 2, "whole-number"),
     ("jsonl/span_string_offsets.jsonl", 2, "whole-number"),
     ("jsonl/span_bool_offsets.jsonl", 2, "whole-number"),

@@ -178,15 +178,10 @@ def _int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def parse_spans(obj: dict[str, Any], text: str, schema: Schema | None) -> tuple[SpanDraft, ...] | str:
-    """A JSONL line's `spans` (and SPEAKER relations) as drafts, or why they are wrong."""
-    rows = parse_span_rows(obj, text, schema)
-    return rows if isinstance(rows, str) else tuple(SpanDraft(*row) for row in rows)
-
-
 def parse_span_rows(obj: dict[str, Any], text: str, schema: Schema | None) -> list[list[Any]] | str:
-    """parse_spans as the rows the store reads (store/codec.py: encode_spans), made straight
-    from the line: [start, end, label, kind], plus [speaker, speaker_entity] when linked."""
+    """A JSONL line's `spans` (and SPEAKER relations) as the rows the store reads (store/codec.py:
+    encode_spans), made straight from the line: [start, end, label, kind], plus [speaker,
+    speaker_entity] when linked; or why they are wrong."""
     raw_spans = obj.get("spans") or []
     if not isinstance(raw_spans, list):
         return "'spans' must be a list"
@@ -203,10 +198,10 @@ def parse_span_rows(obj: dict[str, Any], text: str, schema: Schema | None) -> li
             return f"span {n} needs whole-number 'start' and 'end' (got {start!r}, {end!r})"
         if not 0 <= start < end <= size:
             return f"span {n} ({start}, {end}) is not inside the text of {size} characters with start < end"
+        if type(label) is not str or not label:  # a list or object here is no label either (nor hashable)
+            return f"span {n} has no label" if label is None or label == "" else f"span {n} needs a 'label' string"
         found = resolved.get(label, False)
         if found is False:
-            if not isinstance(label, str) or not label:
-                return f"span {n} has no label"
             if schema is None:
                 found = (label, "entity")
             else:
@@ -236,7 +231,9 @@ def parse_span_rows(obj: dict[str, Any], text: str, schema: Schema | None) -> li
                 label = ref.get("label")
                 if schema is not None and isinstance(label, str):
                     label = schema.resolve_label(label) or label
-                found = index.get((ref.get("start"), ref.get("end"), label))  # type: ignore[arg-type]
+                key = (ref.get("start"), ref.get("end"), label)
+                if all(type(part) in (int, str) for part in key):  # a list or object in JSON is unhashable
+                    found = index.get(key)  # type: ignore[arg-type]
             if found is None and _int(rel.get(side)):
                 found = by_token_end.get(rel[side])
             if found is None:
@@ -294,14 +291,6 @@ def _token_columns(obj: dict[str, Any], text: str) -> tuple[list[int], list[int]
     if min(starts) < 0 or max(ends) > len(text) or not all(map(operator.le, starts, ends)):
         return _slow_token_problem(raw, text)
     return starts, ends
-
-
-def parse_tokens(obj: dict[str, Any], text: str) -> tuple[tuple[int, int], ...] | None | str:
-    """Token offsets of a line, checked."""
-    columns = _token_columns(obj, text)
-    if columns is None or isinstance(columns, str):
-        return columns
-    return tuple(zip(*columns, strict=True))
 
 
 ANSWERS = ("accept", "reject", "ignore")
