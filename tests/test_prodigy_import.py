@@ -163,3 +163,27 @@ def test_answers_on_suggested_spans_decide_on_them(tmp_path, store, schema):
     actions = sorted(d.action for d in store.decisions("alice"))
     assert actions == ["accept", "accept", "accept", "speaker"]
     assert store.span(suggested["“Spoilers will not prevail.”"], "bob").speaker_span_id is None  # bob unaffected
+
+
+def test_many_answered_articles_in_one_batch_link_within_their_own_article(tmp_path, store, schema):
+    """Ids are computed, not looked up, when a batch is written: every speaker link, decision and
+    state must point at a span of its own article, and each state at that span's accept."""
+    lines = [prodigy_line(text=f"[{n}] {TEXT}", _annotator_id=f"a{n % 3}",
+                          spans=[{**s, "start": s["start"] + len(f"[{n}] "), "end": s["end"] + len(f"[{n}] ")}
+                                 for s in prodigy_line()["spans"]],
+                          relations=[]) for n in range(40)]
+    for line, n in zip(lines, range(40), strict=True):  # the speaker as a span's own `speaker` this time
+        quote, person = line["spans"][1], line["spans"][0]
+        quote["speaker"] = {"start": person["start"], "end": person["end"]}
+    summary = import_paths(store, [write(tmp_path / "many.jsonl", *lines)], schema, extract=False)
+    assert (summary.imported, summary.annotated, summary.spans) == (40, 40, 120)
+    conn = store.conn
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert conn.execute(
+        "SELECT count(*) FROM spans q JOIN spans p ON p.id = q.speaker_span_id"
+        " WHERE q.kind = 'quote' AND p.article_id = q.article_id AND p.label = 'PERSON'").fetchone()[0] == 40
+    assert conn.execute(
+        "SELECT count(*) FROM states st JOIN spans s ON s.id = st.span_id JOIN decisions d ON d.id = st.decision_id"
+        " WHERE s.article_id = st.article_id AND d.span_id = st.span_id AND d.action = 'accept'"
+        " AND d.annotator = st.annotator AND s.created_by = st.annotator").fetchone()[0] == 120
+    assert conn.execute("SELECT count(*) FROM states").fetchone()[0] == 120
