@@ -172,7 +172,7 @@ def test_many_answered_articles_in_one_batch_link_within_their_own_article(tmp_p
                           spans=[{**s, "start": s["start"] + len(f"[{n}] "), "end": s["end"] + len(f"[{n}] ")}
                                  for s in prodigy_line()["spans"]],
                           relations=[]) for n in range(40)]
-    for line, n in zip(lines, range(40), strict=True):  # the speaker as a span's own `speaker` this time
+    for line in lines:  # the speaker as a span's own `speaker` this time
         quote, person = line["spans"][1], line["spans"][0]
         quote["speaker"] = {"start": person["start"], "end": person["end"]}
     summary = import_paths(store, [write(tmp_path / "many.jsonl", *lines)], schema, extract=False)

@@ -103,6 +103,12 @@ def test_position_and_neighbours(store):
     assert store.position(ids[1]) == (2, 3)
     assert store.neighbour(ids[1], 1) == ids[2]
     assert store.neighbour(ids[0], -1) is None
+    store.set_status(ids[1], "bob", "doing")  # article 2 is full at overlap 1, not at 2
+    assert store.neighbour(ids[0], 1, "alice", overlap=1) == ids[2]
+    assert store.neighbour(ids[2], -1, "alice", overlap=1) == ids[0]
+    assert store.neighbour(ids[0], 1, "alice", overlap=2) == ids[1]
+    assert store.neighbour(ids[0], 1, "bob", overlap=1) == ids[1]  # their own article is always there
+    assert store.neighbour(ids[0], 1, "alice", overlap=None) == ids[1]
 
 
 def test_reopen_keeps_everything(tmp_path):

@@ -178,12 +178,20 @@ class Store:
         n = self._one("SELECT count(*) FROM articles WHERE id <= ?", (article_id,))[0]
         return n, self.article_count()
 
-    def neighbour(self, article_id: int, step: int) -> int | None:
-        """The next (step > 0) or previous article id, or None at either end."""
-        if step > 0:
-            row = self._one("SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT 1", (article_id,))
-        else:
-            row = self._one("SELECT id FROM articles WHERE id < ? ORDER BY id DESC LIMIT 1", (article_id,))
+    def neighbour(self, article_id: int, step: int, annotator: str | None = None,
+                  overlap: int | None = None) -> int | None:
+        """The next (step > 0) or previous article id, or None at either end.
+
+        With an annotator and an overlap, articles that already have `overlap` other annotators
+        are passed over: browsing to one and deciding on it would take a place it does not have.
+        """
+        where, params = ("a.id > ?", [article_id]) if step > 0 else ("a.id < ?", [article_id])
+        if annotator is not None and overlap is not None:
+            where += (" AND (EXISTS (SELECT 1 FROM progress p WHERE p.article_id = a.id AND p.annotator = ?)"
+                      " OR (SELECT count(*) FROM progress q WHERE q.article_id = a.id) < ?)")
+            params += [annotator, overlap]
+        order = "a.id" if step > 0 else "a.id DESC"
+        row = self._one(f"SELECT a.id FROM articles a WHERE {where} ORDER BY {order} LIMIT 1", params)
         return row[0] if row else None
 
     def next_article(self, annotator: str, overlap: int | None = 1) -> int | None:

@@ -105,7 +105,24 @@ async def test_article_navigation(make_app):
         assert "article 2 of 3" in str(app.main.header.render())
         await press(pilot, "left_square_bracket", "left_square_bracket")
         assert app.main.state.article.id == 1
-        assert "first article" in app.main.message
+        assert "no earlier article" in app.main.message
+
+
+async def test_next_article_passes_over_articles_without_room(make_app, store):
+    """Overlap 1: an article another annotator holds is not offered by ], so deciding on what ]
+    shows never takes a place beyond the overlap."""
+    store.set_status(2, "bob", "doing")
+    app = make_app(overlap=1)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.main.state.article.id == 1
+        await press(pilot, "right_square_bracket")
+        assert app.main.state.article.id == 3
+        await press(pilot, "a")
+        assert store.status(3, ANNOTATOR) == "doing" and store.status(2, ANNOTATOR) == "todo"
+        await press(pilot, "right_square_bracket")
+        assert app.main.state.article.id == 3 and "no later article for you (overlap 1)" in app.main.message
+        await press(pilot, "left_square_bracket")
+        assert app.main.state.article.id == 1  # article 2 passed over both ways
 
 
 async def test_done_with_undecided_spans(make_app, store):

@@ -495,9 +495,11 @@ class MainScreen(Screen[None]):
         if self.state is None:
             await self._open(None)
             return
-        target = await self.call(self.annotator_app.store.neighbour, self.state.article.id, step)
+        app = self.annotator_app
+        target = await self.call(app.store.neighbour, self.state.article.id, step, app.annotator, app.overlap)
         if target is None:
-            self.say("this is the last article" if step > 0 else "this is the first article")
+            where = "later" if step > 0 else "earlier"
+            self.say(f"no {where} article for you" + (f" (overlap {app.overlap})" if app.overlap else ""))
             return
         await self._open(target)
 
