@@ -118,6 +118,16 @@ def test_two_reviewers_never_take_the_same_article(store, team):
     assert rv.review_summary(store) == {"multi_annotated": 2, "reviewed": 0, "in_review": 1}
 
 
+def test_a_review_left_idle_is_taken_over_and_its_reviewer_can_still_finish(store, team):
+    first = team[0]
+    assert rv.next_review(store, "carol") == first
+    with store.write() as conn:  # carol went home an hour ago
+        conn.execute("UPDATE reviews SET updated_at = updated_at - 3600 WHERE reviewer = 'carol'")
+    assert rv.next_review(store, "dave") == first
+    assert rv.next_review(store, "erin") is None  # dave is active on it
+    assert rv.next_review(store, "carol") == first  # carol's own claim and choices are still hers
+
+
 def test_agreement_command(store, team, cli):
     code, stdout, _ = cli("agreement", "--db", store.path, "--json")
     assert code == 0

@@ -98,6 +98,22 @@ def test_next_article_resumes_then_claims_with_overlap(store):
     assert store.progress("alice").articles_done == 1
 
 
+def test_a_place_left_idle_is_free_for_others_and_decisions_keep_it(store):
+    first, second = add_article(store, "one", "a"), add_article(store, "two", "b")
+    assert store.next_article("bob", overlap=1) == first
+    with store.write() as conn:  # bob opened it an hour ago and did nothing since
+        conn.execute("UPDATE progress SET updated_at = updated_at - 3600 WHERE annotator = 'bob'")
+    assert store.neighbour(second, -1, "alice", overlap=1) == first
+    span = store.spans(first, "bob")[0]
+    store.decide("bob", span.id, "accept")  # a decision: bob is active again
+    assert store.neighbour(second, -1, "alice", overlap=1) is None
+    with store.write() as conn:
+        conn.execute("UPDATE progress SET updated_at = updated_at - 3600 WHERE annotator = 'bob'")
+    assert store.next_article("alice", overlap=1) == first
+    assert store.next_article("carol", overlap=1) == second  # alice is active on the first now
+    assert store.status(first, "bob") == "doing"  # bob's work stays his
+
+
 def test_position_and_neighbours(store):
     ids = [add_article(store, f"text {i}", str(i)) for i in range(3)]
     assert store.position(ids[1]) == (2, 3)

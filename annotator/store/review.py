@@ -24,7 +24,7 @@ from typing import Any
 from annotator.agreement import Disagreement, Mark, Work, agreed, disagreements
 from annotator.errors import UserError
 from annotator.model import Article, heading_of
-from annotator.store.store import Store
+from annotator.store.store import IDLE_CLAIM_S, Store
 
 WHOLE = "*"  # review_decisions.item of the article's frozen gold
 
@@ -247,16 +247,23 @@ def finish(store: Store, review: ReviewArticle, force: bool = False) -> ReviewAr
     return load_review(store, review.article.id, review.reviewer)
 
 
-def _candidates(store: Store, reviewer: str, after: int, descending: bool, batch: int = 200) -> Iterator[int]:
+# Another reviewer holds an article when they finished it, or are reviewing it and were active
+# lately: a claim left idle for IDLE_CLAIM_S is free to take, as in annotation.
+_HELD_BY_OTHER = ("SELECT 1 FROM reviews r WHERE r.article_id = {article} AND r.reviewer != ?"
+                  " AND (r.status != 'doing' OR r.updated_at >= ?)")
+
+
+def _candidates(store: Store, reviewer: str, after: int, descending: bool, batch: int = 200,
+                idle_s: float = IDLE_CLAIM_S) -> Iterator[int]:
     """Articles several annotators finished that no other reviewer holds, from `after` on."""
     last = after
     while True:
         rows = store._query(
             "SELECT p.article_id FROM progress p WHERE p.status = 'done'"
             f" AND p.article_id {'<' if descending else '>'} ?"
-            " AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.article_id = p.article_id AND r.reviewer != ?)"
+            f" AND NOT EXISTS ({_HELD_BY_OTHER.format(article='p.article_id')})"
             f" GROUP BY p.article_id HAVING count(*) >= 2 ORDER BY p.article_id {'DESC' if descending else ''}"
-            " LIMIT ?", (last, reviewer, batch))
+            " LIMIT ?", (last, reviewer, time.time() - idle_s, batch))
         for (article_id,) in rows:
             yield article_id
         if len(rows) < batch:
@@ -264,11 +271,11 @@ def _candidates(store: Store, reviewer: str, after: int, descending: bool, batch
         last = rows[-1][0]
 
 
-def _claim(store: Store, article_id: int, reviewer: str) -> bool:
-    """Take the article for this reviewer unless another reviewer got there first."""
+def _claim(store: Store, article_id: int, reviewer: str, idle_s: float = IDLE_CLAIM_S) -> bool:
+    """Take the article for this reviewer unless another reviewer holds it."""
     with store.write() as conn:
-        taken = conn.execute("SELECT reviewer FROM reviews WHERE article_id = ? AND reviewer != ?",
-                             (article_id, reviewer)).fetchone()
+        taken = conn.execute(_HELD_BY_OTHER.format(article="?"),
+                             (article_id, reviewer, time.time() - idle_s)).fetchone()
         if taken:
             return False
         if conn.execute("SELECT 1 FROM reviews WHERE article_id = ? AND reviewer = ?",

@@ -20,6 +20,12 @@ from annotator.store.codec import decode_bounds, encode_spans, encode_tokens, to
 from annotator.store.connection import BUSY_TIMEOUT_MS, open_database
 
 FINISHED = ("done", "skipped", "rejected", "ignored")
+# An article someone opened and then left alone this long no longer holds their place: others
+# may take it (Prodigy calls this work stealing). Their work stays theirs, and they may finish it.
+IDLE_CLAIM_S = 30 * 60
+# Places an article has: annotators who finished it, or hold it and were active lately.
+_PLACES_TAKEN = ("(SELECT count(*) FROM progress q WHERE q.article_id = a.id"
+                 " AND (q.status != 'doing' OR q.updated_at >= :active_since))")
 WRITE_WAIT_S = 10.0  # how long a write waits for the lock before saying the database is busy
 
 _SPAN_VIEW_SQL = """
@@ -179,26 +185,28 @@ class Store:
         return n, self.article_count()
 
     def neighbour(self, article_id: int, step: int, annotator: str | None = None,
-                  overlap: int | None = None) -> int | None:
+                  overlap: int | None = None, idle_s: float = IDLE_CLAIM_S) -> int | None:
         """The next (step > 0) or previous article id, or None at either end.
 
         With an annotator and an overlap, articles that already have `overlap` other annotators
         are passed over: browsing to one and deciding on it would take a place it does not have.
         """
-        where, params = ("a.id > ?", [article_id]) if step > 0 else ("a.id < ?", [article_id])
+        params: dict[str, Any] = {"here": article_id}
+        where = "a.id > :here" if step > 0 else "a.id < :here"
         if annotator is not None and overlap is not None:
-            where += (" AND (EXISTS (SELECT 1 FROM progress p WHERE p.article_id = a.id AND p.annotator = ?)"
-                      " OR (SELECT count(*) FROM progress q WHERE q.article_id = a.id) < ?)")
-            params += [annotator, overlap]
+            where += (" AND (EXISTS (SELECT 1 FROM progress p WHERE p.article_id = a.id AND p.annotator = :annotator)"
+                      f" OR {_PLACES_TAKEN} < :overlap)")
+            params |= {"annotator": annotator, "overlap": overlap, "active_since": time.time() - idle_s}
         order = "a.id" if step > 0 else "a.id DESC"
         row = self._one(f"SELECT a.id FROM articles a WHERE {where} ORDER BY {order} LIMIT 1", params)
         return row[0] if row else None
 
-    def next_article(self, annotator: str, overlap: int | None = 1) -> int | None:
+    def next_article(self, annotator: str, overlap: int | None = 1, idle_s: float = IDLE_CLAIM_S) -> int | None:
         """Where this annotator resumes or starts: their unfinished article, else claim a new one.
 
         Claiming happens inside BEGIN IMMEDIATE, so two annotators starting in the same second
         never both take an article that has room for only one of them. overlap=None: everyone.
+        A place held by someone idle for `idle_s` is free (IDLE_CLAIM_S).
         """
         row = self._one(
             "SELECT article_id FROM progress WHERE annotator = ? AND status = 'doing' ORDER BY article_id LIMIT 1",
@@ -207,20 +215,13 @@ class Store:
         if row:
             return row[0]
         with self.write() as conn:
-            if overlap is None:
-                sql = (
-                    "SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM progress p"
-                    " WHERE p.article_id = a.id AND p.annotator = ?) ORDER BY a.id LIMIT 1"
-                )
-                found = conn.execute(sql, (annotator,)).fetchone()
-            else:
-                sql = (
-                    "SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM progress p"
-                    " WHERE p.article_id = a.id AND p.annotator = ?)"
-                    " AND (SELECT count(*) FROM progress q WHERE q.article_id = a.id) < ?"
-                    " ORDER BY a.id LIMIT 1"
-                )
-                found = conn.execute(sql, (annotator, overlap)).fetchone()
+            sql = ("SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM progress p"
+                   " WHERE p.article_id = a.id AND p.annotator = :annotator)")
+            params: dict[str, Any] = {"annotator": annotator}
+            if overlap is not None:
+                sql += f" AND {_PLACES_TAKEN} < :overlap"
+                params |= {"overlap": overlap, "active_since": time.time() - idle_s}
+            found = conn.execute(sql + " ORDER BY a.id LIMIT 1", params).fetchone()
             if not found:
                 return None
             self._set_status(conn, found[0], annotator, "doing")
@@ -290,8 +291,11 @@ class Store:
             (span_id, article_id, annotator, action, label, start, end, speaker_span_id, self.session, time.time()),
         )
         self._refresh_state(conn, span_id, annotator, article_id)
-        if conn.execute("SELECT 1 FROM progress WHERE article_id = ? AND annotator = ?", (article_id, annotator)).fetchone() is None:
-            self._set_status(conn, article_id, annotator, "doing")
+        # The first decision takes the article's place; each one keeps it (see IDLE_CLAIM_S).
+        conn.execute(
+            "INSERT INTO progress (article_id, annotator, status, updated_at) VALUES (?, ?, 'doing', ?)"
+            " ON CONFLICT (article_id, annotator) DO UPDATE SET updated_at = excluded.updated_at"
+            " WHERE progress.status = 'doing'", (article_id, annotator, time.time()))
         return cur.lastrowid
 
     def _refresh_state(self, conn: sqlite3.Connection, span_id: int, annotator: str, article_id: int) -> None:
