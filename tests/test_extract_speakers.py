@@ -233,8 +233,23 @@ def test_following_comment_colon_in_the_previous_paragraph(extractor):
         # an opening clause before the speaker is not part of the speaker
         ("Writing in a blog post, Jonas Berg of the Daily Courier called the raid “a small skirmish”.",
          "Jonas Berg of the Daily Courier"),
+        # after a byline the parser makes "Writing" the subject and the name its modifier
+        ("- Matthew Ingram\n\nWriting in a blog post, Matthew Ingram of The Globe and Mail dubbed the"
+         " conflict: “the Streisand effect at work”.", "Matthew Ingram of The Globe and Mail"),
     ],
 )
 def test_speaker_extent_stops_at_the_name(extractor, text, speaker):
     ((_, found, _, _),) = quotes(extractor, text)
     assert found == speaker
+
+
+def test_on_a_seed_article_the_speaker_never_runs_into_its_cue(extractor):
+    """In this Wikinews text the parser hangs 'defended' under 'Sunak'; the mention used to read
+    "Sunak defended the government's record whilst promising a"."""
+    from annotator.ingest import read_paths
+
+    from .conftest import SEEDS
+
+    (article,) = read_paths([SEEDS / "wikinews" / "wikinews-questionnaire.txt"])
+    found = {q[:15]: speaker for q, speaker, _, _ in quotes(extractor, article.text)}
+    assert found['"formal update"'] == "Sunak"

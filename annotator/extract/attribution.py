@@ -170,6 +170,15 @@ def _mention_extent(view: DocView, head: int, q: QuoteCandidate, lo_bound: int, 
     tok = view.doc[head]
     if not view.parsed:
         return head, head
+    if tok.tag_ == "VBG" or (tok.pos_ == "NOUN" and tok.lower_.endswith("ing")):
+        # "Writing in a blog post, Matthew Ingram ... dubbed": the parser can make the participle
+        # (even tagged as a noun) the subject and the name its modifier; the name after the comma
+        # is the mention.
+        named = [c for c in tok.rights if c.dep_ in ("npadvmod", "appos", "nsubj")
+                 and c.pos_ in ("PROPN", "PRON")
+                 and any(view.doc[j].text == "," for j in range(head + 1, c.left_edge.i))]
+        if named:
+            return _mention_extent(view, named[0].i, q, lo_bound, hi_bound)
     lo, hi = tok.left_edge.i, tok.right_edge.i
     cut = [c for c in tok.rights if c.dep_ in ("relcl", "acl") and c.i > head]
     # After a name or pronoun, "to the crowd", "in a statement", "on Friday" say where or to whom
@@ -304,6 +313,10 @@ def _speaker_for_verb(view: DocView, verb: int, q: QuoteCandidate, lo: int, hi: 
         subj = _climb_subject(view, verb)
         if subj is not None and doc[subj].pos_ != "VERB" and lo <= subj <= hi:
             rng = _mention_extent(view, subj, q, max(0, lo - 25), hi + 25)
+            if rng[0] <= verb <= rng[1]:  # a parse that hangs the verb under its own subject
+                rng = (rng[0], verb - 1) if subj < verb else (verb + 1, rng[1])
+                while rng[1] > rng[0] and doc[rng[1]].is_punct:
+                    rng = (rng[0], rng[1] - 1)
             if view.in_quote[subj] == -1:
                 return rng, subj
     rng = _pattern_before(view, verb, lo) if verb > lo else None
