@@ -253,3 +253,20 @@ def test_on_a_seed_article_the_speaker_never_runs_into_its_cue(extractor):
     (article,) = read_paths([SEEDS / "wikinews" / "wikinews-questionnaire.txt"])
     found = {q[:15]: speaker for q, speaker, _, _ in quotes(extractor, article.text)}
     assert found['"formal update"'] == "Sunak"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # a reporting verb inside a "while"/"although" clause does not introduce the main clause's quote
+        ("While standard security, criminal, and health checks will continue, officials will scrap the"
+         " face-to-face interview step to “streamline” processing for five nationalities.", "officials"),
+        ("While the review continues, the pilot scheme, a “fast track” for five nationalities, is paused.", None),
+        ("Although talks will continue, the “ceasefire” has already collapsed.", None),
+        # "as" may open one
+        ("As Mayor Lena Ortiz put it on Monday, “the bridge is our lifeline.”", "Mayor Lena Ortiz"),
+    ],
+)
+def test_cues_in_subordinate_clauses(extractor, text, speaker):
+    ((_, found, _, _),) = quotes(extractor, text)
+    assert found == speaker

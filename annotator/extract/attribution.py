@@ -431,6 +431,16 @@ def _governs_quote(view: DocView, verb: int, q: QuoteCandidate) -> bool:
     return False
 
 
+_SUBORDINATORS = frozenset("while whilst although though because if unless whereas since after before until once".split())
+
+
+def _in_subordinate_clause(view: DocView, verb: int) -> bool:
+    """The verb heads a clause opened by "while", "although", "if" … ("as" may open an attribution)."""
+    if not view.parsed:
+        return False
+    return any(c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in view.doc[verb].children)
+
+
 def attribute(doc, quotes: list[QuoteCandidate]) -> list[Attribution | None]:
     """The cue and speaker of each quote (None: no attribution found)."""
     view = DocView(doc, quotes)
@@ -652,9 +662,11 @@ def _attribute_one(view: DocView, qi: int, q: QuoteCandidate) -> Attribution | N
                             return _how("chain", found(around[0], around[1], (verb, verb)))
                         break
             return _how("chain", found(got[0], got[1], (verb, verb)))
-    # 5. The nearest reporting verb before the quote in its sentence (X said: “…” / X told Y that “…”).
+    # 5. The nearest reporting verb before the quote in its sentence (X said: “…” / X told Y that “…”),
+    #    not one inside a clause of time, condition or contrast ("While checks will continue,
+    #    officials will … “streamline” …").
     for i in before:
-        if _is_cue(view, i):
+        if _is_cue(view, i) and not _in_subordinate_clause(view, i):
             got = _from_verb(view, i, q, lo_bound, q_lo - 1)
             if got:
                 return _how("before", found(got[0], got[1], (i, i)))
