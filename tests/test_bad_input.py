@@ -195,6 +195,14 @@ def test_bad_article_input_is_skipped_with_its_line_and_the_rest_imported(cli, d
         assert code == 0 and "imported 1 articles" in out
     else:
         assert code == 1 and err.rstrip().endswith("annotator: nothing could be imported")
+        assert sorted(p.name for p in fresh.parent.glob("fresh.db*")) == []  # no empty database left behind
+
+
+def test_strict_import_into_a_new_database_leaves_no_file(cli, tmp_path):
+    new = tmp_path / "new.db"
+    code, _, err = cli("import", BAD / "jsonl" / "bad_json.jsonl", "--db", new, "--no-extract", "--strict")
+    assert code == 1 and "--strict: nothing imported" in one_line(err)
+    assert list(tmp_path.glob("new.db*")) == []
 
 
 @pytest.mark.parametrize("suffix", [".txt", ".jsonl"])

@@ -25,31 +25,46 @@ def register(app: typer.Typer) -> None:
         """Import articles. Importing the same article twice adds nothing."""
         # Imported here: `annotator` starts the app without loading what other commands need.
         from rich.console import Console
-        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-        from annotator.ingest import import_paths
         from annotator.ingest.readers import list_files
         from annotator.schema import default_schema_path, load_schema
-        from annotator.store import Store
 
         label_schema = load_schema(schema or default_schema_path())
         err = Console(stderr=True)
         total = sum(p.stat().st_size for p in list_files(paths) if isinstance(p, Path))
-        with Store(db) as store, Progress(
-            TextColumn("importing"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-            console=err, transient=True, disable=total < 2_000_000,
-        ) as bar:
-            task = bar.add_task("import", total=total)
-            summary = import_paths(
-                store, paths, label_schema, extract=not no_extract, model=model, strict=strict,
-                n_process=n_process, batch_size=batch_size, annotator=annotator,
-                advance=lambda n: bar.advance(task, n),
-                on_problem=lambda problem: err.print(f"skipped {problem}", markup=False, highlight=False, soft_wrap=True),
-            )
-        if summary.warning:
-            err.print(f"warning: {summary.warning}", markup=False, highlight=False, soft_wrap=True)
-        annotated = f", {summary.annotated} annotated lines" if summary.annotated else ""
-        print(f"imported {summary.imported} articles ({summary.spans} spans){annotated}, "
-              f"{summary.duplicates} duplicates, {summary.skipped} skipped")
-        if summary.imported == 0 and summary.duplicates == 0 and summary.skipped:
-            raise InputError("nothing could be imported")
+        new_database = not db.exists()
+        try:
+            _import(db, paths, label_schema, no_extract, model, strict, n_process, batch_size, annotator, err, total)
+        except InputError:
+            if new_database:  # a failed import leaves things as they were: no empty database behind
+                for leftover in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+                    leftover.unlink(missing_ok=True)
+            raise
+
+
+def _import(db, paths, label_schema, no_extract, model, strict, n_process, batch_size, annotator, err, total):
+    """Run the import with a progress bar; what it did, or InputError when nothing could be imported."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from annotator.ingest import import_paths
+    from annotator.store import Store
+
+    with Store(db) as store, Progress(
+        TextColumn("importing"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+        console=err, transient=True, disable=total < 2_000_000,
+    ) as bar:
+        task = bar.add_task("import", total=total)
+        summary = import_paths(
+            store, paths, label_schema, extract=not no_extract, model=model, strict=strict,
+            n_process=n_process, batch_size=batch_size, annotator=annotator,
+            advance=lambda n: bar.advance(task, n),
+            on_problem=lambda problem: err.print(f"skipped {problem}", markup=False, highlight=False, soft_wrap=True),
+        )
+    if summary.warning:
+        err.print(f"warning: {summary.warning}", markup=False, highlight=False, soft_wrap=True)
+    annotated = f", {summary.annotated} annotated lines" if summary.annotated else ""
+    print(f"imported {summary.imported} articles ({summary.spans} spans){annotated}, "
+          f"{summary.duplicates} duplicates, {summary.skipped} skipped")
+    if summary.imported == 0 and summary.duplicates == 0 and summary.skipped:
+        raise InputError("nothing could be imported")
+    return summary
