@@ -131,3 +131,38 @@ def test_import_cli_reports_and_counts(cli, tmp_path):
     bad.write_text("{oops\n")
     code, out, err = cli("import", bad, "--db", db, "--no-extract", "--strict")
     assert code == 1 and f"{bad}:1: not valid JSON" in err and "Traceback" not in err
+
+
+DOCCANO_TEXT = "Envoy Jan Novak said: “We will talk.” Geneva agreed."
+
+
+def test_doccano_jsonl_of_either_version_imports_as_suggestions(tmp_path, store, schema):
+    """Teams arrive from doccano: `label` triples (1.x) and `entities` with relations (later)."""
+    quote = (DOCCANO_TEXT.index("“"), DOCCANO_TEXT.index("”") + 1)
+    name, place = (DOCCANO_TEXT.index("Jan"), DOCCANO_TEXT.index(" said")), (DOCCANO_TEXT.index("Geneva"), 44)
+    path = tmp_path / "doccano.jsonl"
+    path.write_text(lines(
+        {"id": 1, "text": DOCCANO_TEXT, "label": [[*name, "PERSON"], [*place, "FAC"]]},
+        {"id": 2, "text": DOCCANO_TEXT + " ", "entities": [
+            {"id": 10, "label": "PERSON", "start_offset": name[0], "end_offset": name[1]},
+            {"id": 11, "label": "QUOTE", "start_offset": quote[0], "end_offset": quote[1]}],
+         "relations": [{"id": 5, "from_id": 11, "to_id": 10, "type": "speaker"}]},
+        {"id": 3, "text": DOCCANO_TEXT + "  ", "label": ["positive"]},  # text classification: no spans
+    ), encoding="utf-8")
+    summary = import_paths(store, [path], schema, extract=False)
+    assert (summary.imported, summary.skipped, summary.spans) == (3, 0, 4)
+    first, second, third = (store.spans(a.id, "ann") for a in store.iter_articles())
+    assert [(DOCCANO_TEXT[v.start:v.end], v.label) for v in first] == [("Jan Novak", "PERSON"), ("Geneva", "LOC")]
+    person, said = second
+    assert (said.kind, said.speaker_span_id) == ("quote", person.id)
+    assert third == []
+
+
+def test_doccano_relation_to_an_unknown_entity_is_reported(tmp_path, store, schema):
+    path = tmp_path / "doccano.jsonl"
+    path.write_text(lines({"text": DOCCANO_TEXT, "entities": [
+        {"id": 1, "label": "QUOTE", "start_offset": 22, "end_offset": 37}],
+        "relations": [{"from_id": 1, "to_id": 99, "type": "SPEAKER"}]}), encoding="utf-8")
+    summary = import_paths(store, [path], schema, extract=False)
+    assert [str(p) for p in summary.problems] == [
+        f"{path}:1: relation 1 (SPEAKER) points at a span that is not in 'spans'"]

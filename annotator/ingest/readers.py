@@ -323,6 +323,31 @@ def _loads(line: str | bytes) -> Any:
             raise ValueError("nested too deeply") from None
 
 
+def _is_doccano_triple(item: Any) -> bool:
+    return type(item) is list and len(item) == 3 and isinstance(item[2], str)
+
+
+def _from_doccano(obj: dict[str, Any]) -> dict[str, Any]:
+    """doccano's sequence-labelling JSONL as our spans: `label` as [start, end, LABEL] triples
+    (doccano 1.x), or `entities` with `start_offset`/`end_offset` and `relations` by entity id
+    (later versions; a relation of type SPEAKER links a quote to its speaker). Other lines, a
+    text-classification `label` among them, are returned as they are."""
+    entities, triples = obj.get("entities"), obj.get("label")
+    if isinstance(entities, list) and all(isinstance(e, dict) for e in entities):
+        spans = [{"start": e.get("start_offset"), "end": e.get("end_offset"), "label": e.get("label")}
+                 for e in entities]
+        by_id = {e.get("id"): span for e, span in zip(entities, spans, strict=True) if e.get("id") is not None}
+        relations = [
+            {"label": str(r.get("type")).upper(), "head_span": by_id.get(r.get("from_id")),
+             "child_span": by_id.get(r.get("to_id"))}
+            for r in obj.get("relations") or [] if isinstance(r, dict)
+        ]
+        return {**obj, "spans": spans, "relations": relations}
+    if isinstance(triples, list) and triples and all(map(_is_doccano_triple, triples)):
+        return {**obj, "spans": [{"start": s, "end": e, "label": label} for s, e, label in triples]}
+    return obj
+
+
 def parse_jsonl_line(line: str, where: str, schema: Schema | None, pack: bool = False) -> ArticleDraft | Problem:
     try:
         obj = _loads(line)
@@ -342,6 +367,8 @@ def parse_jsonl_object(obj: Any, where: str, schema: Schema | None, pack: bool =
     """
     if not isinstance(obj, dict):
         return Problem(where, "each line must be a JSON object with a 'text'")
+    if "spans" not in obj:
+        obj = _from_doccano(obj)
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         return Problem(where, "no 'text' (or it is empty); each line needs the article text")
