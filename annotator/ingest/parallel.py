@@ -21,10 +21,10 @@ from annotator.schema import Schema
 
 PARALLEL_BYTES = 8_000_000  # below this, starting workers costs more than it saves
 CHUNK_BYTES = 1 << 20  # a task: about a megabyte of lines
-# Chunks in flight. The importer writes 256 articles (some 15 chunks of annotated lines) in one
-# transaction; with fewer chunks ahead, the workers sat idle through every write. At most about
-# 16 MB of lines and their parsed articles wait in memory.
-AHEAD = 16
+# Lines in flight. The importer writes 256 articles (some 15 MB of annotated lines) in one
+# transaction; with less ahead, the workers sat idle through every write. Counted in bytes, not
+# chunks: a chunk ends at a line end, and a line can be megabytes long.
+AHEAD_BYTES = 16 << 20
 WORKER_NICENESS = 10
 
 
@@ -104,8 +104,7 @@ def read_paths_parallel(paths: Iterable[str | Path], schema: Schema | None, adva
                     continue
                 with handle:
                     empty, first_line = True, 1
-                    for count, parsed in _bounded_map(pool, _jobs(found, schema, advance, handle),
-                                                      max(AHEAD, 2 * workers)):
+                    for count, parsed in _bounded_map(pool, _jobs(found, schema, advance, handle), 2 * workers):
                         for n, item in parsed:
                             empty = False
                             yield item if first_line == 1 else _numbered(item, found, first_line + n)
@@ -114,12 +113,17 @@ def read_paths_parallel(paths: Iterable[str | Path], schema: Schema | None, adva
                     yield Problem(str(found), "empty: no lines; skipped")
 
 
-def _bounded_map(pool, jobs, ahead: int):
-    """pool.imap reads its whole input at once; this keeps `ahead` chunks in flight, so memory stays flat."""
+def _bounded_map(pool, jobs, least: int):
+    """pool.imap reads its whole input at once; this keeps at least `least` chunks and at most
+    about AHEAD_BYTES of lines in flight, so memory stays flat."""
     pending: deque = deque()
+    in_flight = 0
     for job in jobs:
-        pending.append(pool.apply_async(_parse_chunk, (job,)))
-        if len(pending) >= ahead:
-            yield pending.popleft().get()
+        pending.append((job[3], pool.apply_async(_parse_chunk, (job,))))
+        in_flight += job[3]
+        while len(pending) >= least and in_flight >= AHEAD_BYTES:
+            size, result = pending.popleft()
+            in_flight -= size
+            yield result.get()
     while pending:
-        yield pending.popleft().get()
+        yield pending.popleft()[1].get()
