@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.tui.conftest import ANNOTATOR, TEXT_1, press, settle
 
 SIZE = (100, 30)
+SPOILERS = "“Spoilers will not prevail in Geneva.”"
 
 
 def text_of(span):
@@ -22,6 +23,14 @@ async def goto(pilot, words):
             return
         await press(pilot, "j")
     raise AssertionError(f"no span {words!r}")
+
+
+async def pick_speaker(pilot, typed: str) -> None:
+    """Open the speaker picker, type into its filter box, take the first match."""
+    await pilot.press("s")
+    await pilot.pause()
+    await pilot.press(*typed, "enter")
+    await settle(pilot)
 
 
 async def test_mark_new_span_with_label_key(make_app, store):
@@ -94,39 +103,30 @@ async def test_speaker_picker(make_app, store):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await goto(pilot, "“Spoilers will not prevail in Geneva.”")
-        await pilot.press("s")
-        await pilot.pause()
-        await pilot.press("n", "o", " ", "s", "p", "enter")  # "no speaker"
-        await settle(pilot)
-        quote = find(store, "“Spoilers will not prevail in Geneva.”")[0]
+        await goto(pilot, SPOILERS)
+        await pick_speaker(pilot, "no sp")  # "no speaker"
+        quote = find(store, SPOILERS)[0]
         assert quote.speaker_span_id is None
-        await pilot.press("s")
-        await pilot.pause()
-        await pilot.press(*"tahrir", "enter")
-        await settle(pilot)
-        quote = find(store, "“Spoilers will not prevail in Geneva.”")[0]
+        await pick_speaker(pilot, "tahrir")
+        quote = find(store, SPOILERS)[0]
         assert text_of(store.span(quote.speaker_span_id, ANNOTATOR)) == "Tahrir al-Sham"
         await press(pilot, "u")
-        assert find(store, "“Spoilers will not prevail in Geneva.”")[0].speaker_span_id is None
+        assert find(store, SPOILERS)[0].speaker_span_id is None
 
 
 async def test_new_speaker_from_selection(make_app, store):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await goto(pilot, "“Spoilers will not prevail in Geneva.”")
-        await pilot.press("s")
-        await pilot.pause()
-        await pilot.press(*"new", "enter")
-        await settle(pilot)
+        await goto(pilot, SPOILERS)
+        await pick_speaker(pilot, "new")
         assert app.main.mode == "mark"
         # the cursor starts at the quote; go to "He" in the second paragraph
         await press(pilot, "down", "down", "down")
         while TEXT_1[app.main.tokens.pairs[app.main.cursor][0]:][:2] != "He":
             await press(pilot, "b" if app.main.tokens.pairs[app.main.cursor][0] > TEXT_1.index("He met") else "w")
         await press(pilot, "1")
-        quote = find(store, "“Spoilers will not prevail in Geneva.”")[0]
+        quote = find(store, SPOILERS)[0]
         speaker = store.span(quote.speaker_span_id, ANNOTATOR)
         assert text_of(speaker) == "He" and speaker.origin == "manual"
 
