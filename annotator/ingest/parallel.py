@@ -6,7 +6,6 @@ as its spans take to write, so on two cores parsing in a worker roughly doubles 
 
 from __future__ import annotations
 
-import codecs
 import multiprocessing
 import os
 import threading
@@ -16,7 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
-from annotator.ingest.readers import Advance, Item, Problem, list_files, parse_raw_line, read_txt
+from annotator.ingest import readers
+from annotator.ingest.readers import Advance, Item, Problem, list_files, parse_raw_line, read_paths
 from annotator.schema import Schema
 
 PARALLEL_BYTES = 8_000_000  # below this, starting workers costs more than it saves
@@ -53,8 +53,8 @@ def _parse_chunk(job: tuple[str, Schema | None, int, int]) -> tuple[int, list[tu
     lines = block.split(b"\n")  # as iterating the file does: only \n ends a line
     if lines and not lines[-1]:
         lines.pop()
-    if offset == 0 and lines and lines[0].startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return len(lines), [(0, Problem(f"{path}:1", "UTF-16 JSONL; save the file as UTF-8"))]
+    if offset == 0 and lines and readers.is_utf16(lines[0]):
+        return len(lines), [(0, Problem(f"{path}:1", readers.UTF16_JSONL))]
     for n, raw in enumerate(lines):
         if raw.strip():
             # Line 1 of the file is told apart (a UTF-8 BOM may open it); the others get their number later.
@@ -91,26 +91,26 @@ def read_paths_parallel(paths: Iterable[str | Path], schema: Schema | None, adva
     # The importing process writes, and writing is what limits an import: the parsers run at a
     # lower priority, so that they use the other core and the writer's pauses, never its core.
     with context.Pool(workers, initializer=os.nice, initargs=(WORKER_NICENESS,)) as pool:
-        for found in list_files(paths):
-            if isinstance(found, Problem):
-                yield found
-            elif found.suffix.lower() != ".jsonl":
-                yield from read_txt(found, advance)
-            else:
-                try:
-                    handle = found.open("rb")
-                except OSError as exc:
-                    yield Problem(str(found), f"cannot read the file ({exc.strerror})")
-                    continue
-                with handle:
-                    empty, first_line = True, 1
-                    for count, parsed in _bounded_map(pool, _jobs(found, schema, advance, handle), 2 * workers):
-                        for n, item in parsed:
-                            empty = False
-                            yield item if first_line == 1 else _numbered(item, found, first_line + n)
-                        first_line += count
-                if empty:
-                    yield Problem(str(found), "empty: no lines; skipped")
+        yield from read_paths(paths, schema, advance,
+                              jsonl=lambda path: _read_jsonl(pool, path, schema, advance, 2 * workers))
+
+
+def _read_jsonl(pool, path: Path, schema: Schema | None, advance: Advance, least: int) -> Iterator[Item]:
+    """One JSONL file's articles and problems, in line order, its chunks parsed by the pool."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield readers.unreadable(path, exc)
+        return
+    with handle:
+        empty, first_line = True, 1
+        for count, parsed in _bounded_map(pool, _jobs(path, schema, advance, handle), least):
+            for n, item in parsed:
+                empty = False
+                yield item if first_line == 1 else _numbered(item, path, first_line + n)
+            first_line += count
+    if empty:
+        yield Problem(str(path), readers.NO_LINES)
 
 
 def _bounded_map(pool, jobs, least: int):

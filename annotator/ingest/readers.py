@@ -53,6 +53,18 @@ def _noop(_: int) -> None:
     pass
 
 
+def unreadable(where: str | Path, exc: OSError) -> Problem:
+    return Problem(str(where), f"cannot read the file ({exc.strerror})")
+
+
+def is_utf16(first_line: bytes) -> bool:
+    return first_line.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
+UTF16_JSONL = "UTF-16 JSONL; save the file as UTF-8"
+NO_LINES = "empty: no lines; skipped"
+
+
 def list_files(paths: Iterable[str | Path]) -> Iterator[Path | Problem]:
     """The article files under `paths`, folders walked recursively in name order, each file once.
 
@@ -92,7 +104,7 @@ def list_files(paths: Iterable[str | Path]) -> Iterator[Path | Problem]:
         try:
             stat = path.stat()
         except OSError as exc:
-            yield Problem(str(path), f"cannot read the file ({exc.strerror})")
+            yield unreadable(path, exc)
             return
         key = (stat.st_dev, stat.st_ino)
         if key not in seen_files:
@@ -167,7 +179,7 @@ def read_txt(path: Path, advance: Advance = _noop) -> Iterator[Item]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        yield Problem(where, f"cannot read the file ({exc.strerror})")
+        yield unreadable(where, exc)
         return
     advance(len(raw))
     text = decode(raw, where)
@@ -416,7 +428,7 @@ def jsonl_lines(path: Path, advance: Advance = _noop) -> Iterator[tuple[int, byt
     try:
         handle = path.open("rb")
     except OSError as exc:
-        yield Problem(str(path), f"cannot read the file ({exc.strerror})")
+        yield unreadable(path, exc)
         return
     with handle:
         empty = True
@@ -424,13 +436,13 @@ def jsonl_lines(path: Path, advance: Advance = _noop) -> Iterator[tuple[int, byt
             advance(len(raw))
             if not raw.strip():
                 continue
-            if number == 1 and raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                yield Problem(f"{path}:1", "UTF-16 JSONL; save the file as UTF-8")
+            if number == 1 and is_utf16(raw):
+                yield Problem(f"{path}:1", UTF16_JSONL)
                 return
             empty = False
             yield number, raw
         if empty:
-            yield Problem(str(path), "empty: no lines; skipped")
+            yield Problem(str(path), NO_LINES)
 
 
 def parse_raw_line(path: Path | str, number: int, raw: bytes, schema: Schema | None, pack: bool = False) -> Item:
@@ -454,12 +466,13 @@ def read_jsonl(path: Path, schema: Schema | None, advance: Advance = _noop, pack
 
 
 def read_paths(paths: Iterable[str | Path], schema: Schema | None = None, advance: Advance = _noop,
-               pack: bool = False) -> Iterator[Item]:
-    """Every article (or problem) under `paths`, in a stable order; `pack` as in parse_jsonl_object."""
+               pack: bool = False, jsonl: Callable[[Path], Iterator[Item]] | None = None) -> Iterator[Item]:
+    """Every article (or problem) under `paths`, in a stable order; `pack` as in parse_jsonl_object.
+    `jsonl` reads a JSONL file in another way (ingest/parallel.py: in worker processes)."""
     for found in list_files(paths):
         if isinstance(found, Problem):
             yield found
         elif found.suffix.lower() == ".jsonl":
-            yield from read_jsonl(found, schema, advance, pack)
+            yield from jsonl(found) if jsonl else read_jsonl(found, schema, advance, pack)
         else:
             yield from read_txt(found, advance)
