@@ -63,6 +63,11 @@ class ArticleDraft:
     packed_spans: PackedSpans | None = None  # `spans`, already encoded for the store (`spans` is then empty)
 
     @property
+    def needs_tokens(self) -> bool:
+        """Neither token offsets nor their stored form came with it: import tokenizes it."""
+        return self.tokens is None and self.encoded_tokens is None
+
+    @property
     def span_count(self) -> int:
         return self.packed_spans.count if self.packed_spans is not None else len(self.spans)
 

@@ -128,9 +128,8 @@ def _with_annotator(items: Iterable[ArticleDraft | Problem], annotator: str | No
 def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summary: ImportSummary,
                  n_process: int, batch_size: int) -> None:
     """Tokenize and extract outside the write lock; then one short transaction for the batch."""
-    need_tokens = [d.text for d in drafts if d.tokens is None]
-    computed = iter(token_offsets(need_tokens))
-    tokens = [d.tokens if d.tokens is not None else next(computed) for d in drafts]
+    computed = iter(token_offsets([d.text for d in drafts if d.needs_tokens]))
+    tokens = [next(computed) if d.needs_tokens else d.tokens or () for d in drafts]
     origins = ["import"] * len(drafts)
     if extractor is not None:
         # Articles that arrive with spans, or with an answer, are kept as they are; the others are pre-extracted.

@@ -20,6 +20,7 @@ import orjson
 
 from annotator.model import ArticleDraft, PackedSpans, SpanDraft
 from annotator.schema import Schema
+from annotator.store.codec import compress_token_json, pack_bounds
 
 ARTICLE_SUFFIXES = (".txt", ".jsonl")
 _HEADER = re.compile(r"^date\s+(\d{4}-\d{2}-\d{2})(?:\s+(.*?))?\s*$")
@@ -406,10 +407,7 @@ def parse_jsonl_object(obj: Any, where: str, schema: Schema | None, pack: bool =
     spans: tuple[SpanDraft, ...] = ()
     tokens = token_dicts = encoded = packed = None
     if pack:
-        from annotator.store.codec import compress_token_json, pack_bounds
-
         if columns is not None:
-            tokens = ()
             encoded = compress_token_json(orjson.dumps(obj["tokens"])), pack_bounds(*columns)
         packed = PackedSpans(orjson.dumps(rows), len(rows))
     else:
