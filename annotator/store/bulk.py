@@ -32,9 +32,11 @@ def next_span_id(conn: sqlite3.Connection) -> int:
 
 
 def insert_span_rows(conn: sqlite3.Connection, article_id: int, rows: bytes, origin: str,
-                     created_by: str | None = None, created_at: float | None = None) -> range:
-    """Insert packed span rows (codec.encode_spans) of one article; the ids they got, in order."""
-    first = next_span_id(conn)
+                     created_by: str | None = None, created_at: float | None = None,
+                     first: int | None = None) -> range:
+    """Insert packed span rows (codec.encode_spans) of one article; the ids they got, in order.
+    `first`: the next span id, when the caller already knows it."""
+    first = next_span_id(conn) if first is None else first
     cur = conn.execute(_INSERT_SPAN_ROWS, {
         "first": first, "article_id": article_id, "rows": rows, "origin": origin, "created_by": created_by,
         "created_at": time.time() if created_at is None else created_at,
@@ -107,9 +109,10 @@ def record_answers(conn: sqlite3.Connection, answers: Sequence[Answer], session:
 
 def _record_own(conn: sqlite3.Connection, answers: Sequence[Answer], session: str) -> None:
     """Spans from json_each, then their accept decisions and states from the new spans' id range."""
-    first = next_span_id(conn)
+    first = next_id = next_span_id(conn)
     for item in answers:
-        insert_span_rows(conn, item.article_id, span_rows(item.spans), "import", item.annotator, item.timestamp)
+        next_id = insert_span_rows(conn, item.article_id, span_rows(item.spans), "import", item.annotator,
+                                   item.timestamp, next_id).stop
     cur = conn.execute(
         "INSERT INTO decisions (span_id, article_id, annotator, action, label, session, created_at)"
         " SELECT id, article_id, created_by, 'accept', label, :session, created_at FROM spans"
