@@ -61,6 +61,7 @@ class ArticleDraft:
     token_dicts: list[dict[str, Any]] | None = None  # tokens as the line gave them: stored as they are
     encoded_tokens: tuple[bytes, bytes] | None = None  # the same, already encoded for the store
     packed_spans: PackedSpans | None = None  # `spans`, already encoded for the store (`spans` is then empty)
+    dropped: tuple[tuple[str, int], ...] = ()  # (label, spans) left out because the schema drops the label
 
     @property
     def needs_tokens(self) -> bool:

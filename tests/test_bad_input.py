@@ -190,7 +190,11 @@ def test_bad_article_input_is_skipped_with_its_line_and_the_rest_imported(cli, d
     code, out, err = cli("import", path, "--db", fresh, "--no-extract")
     assert "Traceback" not in err
     skipped = [text for text in err.splitlines() if text.startswith("skipped ")]
-    assert len(skipped) == 1 and skipped[0].startswith(f"skipped {where_of(path, line)}: ") and words in skipped[0]
+    if "neither has nor maps" in words:  # unknown labels are summed up once for the import, not said a line
+        assert len(skipped) == 1 and skipped[0].startswith("skipped 1 line with labels the schema neither has")
+        assert f"the first at {where_of(path, line)}: WIDGET (1 span)." in skipped[0]
+    else:
+        assert len(skipped) == 1 and skipped[0].startswith(f"skipped {where_of(path, line)}: ") and words in skipped[0]
     if good_before:
         assert code == 0 and "imported 1 articles" in out
     else:

@@ -22,6 +22,7 @@ from annotator.cli import (  # noqa: E402
     annotate_cmd,
     export_cmd,
     extract_cmd,
+    formats_cmd,
     import_cmd,
     review_cmd,
     schema_cmd,
@@ -29,7 +30,8 @@ from annotator.cli import (  # noqa: E402
     stats_cmd,
 )
 
-for _module in (import_cmd, export_cmd, stats_cmd, schema_cmd, extract_cmd, annotate_cmd, agreement_cmd, review_cmd, serve_cmd):
+for _module in (import_cmd, export_cmd, stats_cmd, schema_cmd, extract_cmd, annotate_cmd, agreement_cmd, review_cmd, serve_cmd,
+                formats_cmd):
     _module.register(app)
 
 

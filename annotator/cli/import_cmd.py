@@ -20,21 +20,28 @@ def register(app: typer.Typer) -> None:
         strict: bool = typer.Option(False, "--strict", help="Any bad file or line aborts the whole import."),
         n_process: int = typer.Option(1, "--n-process", min=1, help="Processes for extraction."),
         batch_size: int = typer.Option(64, "--batch-size", min=1, help="Texts per spaCy batch."),
-        annotator: str = typer.Option(None, "--annotator", help="Whose work answered lines are (default: their _annotator_id)."),
+        annotator: str = typer.Option(None, "--annotator", help="Whose work answered lines are (default: their "
+                                      "_annotator_id); for CoNLL files, makes them this annotator's finished work."),
+        format: str = typer.Option(None, "--format", help="The files' format (default: told from each file's "
+                                   "content); `annotator formats` lists them."),
     ) -> None:
         """Import articles. Importing the same article twice adds nothing."""
         # Imported here: `annotator` starts the app without loading what other commands need.
         from rich.console import Console
 
+        from annotator.formats import get
+        from annotator.formats.registry import readable_suffixes
         from annotator.ingest.readers import list_files
         from annotator.schema import default_schema_path, load_schema
 
+        suffixes = get(format, "read").suffixes if format else readable_suffixes()
         label_schema = load_schema(schema or default_schema_path())
         err = Console(stderr=True)
-        total = sum(p.stat().st_size for p in list_files(paths) if isinstance(p, Path))
+        total = sum(p.stat().st_size for p in list_files(paths, suffixes, bool(format)) if isinstance(p, Path))
         new_database = not db.exists()
         try:
-            _import(db, paths, label_schema, no_extract, model, strict, n_process, batch_size, annotator, err, total)
+            _import(db, paths, label_schema, no_extract, model, strict, n_process, batch_size, annotator, err, total,
+                    format)
         except InputError:
             if new_database:  # a failed import leaves things as they were: no empty database behind
                 for leftover in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
@@ -42,7 +49,7 @@ def register(app: typer.Typer) -> None:
             raise
 
 
-def _import(db, paths, label_schema, no_extract, model, strict, n_process, batch_size, annotator, err, total):
+def _import(db, paths, label_schema, no_extract, model, strict, n_process, batch_size, annotator, err, total, format):
     """Run the import with a progress bar; what it did, or InputError when nothing could be imported."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -59,9 +66,12 @@ def _import(db, paths, label_schema, no_extract, model, strict, n_process, batch
             n_process=n_process, batch_size=batch_size, annotator=annotator,
             advance=lambda n: bar.advance(task, n),
             on_problem=lambda problem: err.print(f"skipped {problem}", markup=False, highlight=False, soft_wrap=True),
+            format=format,
         )
     if summary.warning:
         err.print(f"warning: {summary.warning}", markup=False, highlight=False, soft_wrap=True)
+    for note in summary.label_notes(label_schema):
+        err.print(note, markup=False, highlight=False, soft_wrap=True)
     annotated = f", {summary.annotated} annotated lines" if summary.annotated else ""
     print(f"imported {summary.imported} articles ({summary.spans} spans){annotated}, "
           f"{summary.duplicates} duplicates, {summary.skipped} skipped")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from annotator.errors import InputError
 from annotator.ingest.parallel import read_paths_parallel, worth_it
-from annotator.ingest.readers import Problem, read_paths
+from annotator.ingest.readers import Problem
 from annotator.ingest.tokens import token_offsets
 from annotator.model import ArticleDraft
 from annotator.schema import Schema
@@ -33,6 +34,26 @@ class ImportSummary:
     annotated: int = 0  # answered lines recorded as an annotator's work
     problems: list[Problem] = field(default_factory=list)
     warning: str | None = None  # e.g. "no spaCy model installed; entities are off"
+    dropped: Counter[str] = field(default_factory=Counter)  # spans left out: the schema drops their label
+    unknown: Counter[str] = field(default_factory=Counter)  # spans of labels the schema does not know
+    unknown_lines: list[str] = field(default_factory=list)  # FILE:LINE of each line they stopped
+
+    def label_notes(self, schema: Schema) -> list[str]:
+        """What happened to labels the schema drops or does not know: one line each, not one an article."""
+        notes = []
+        if self.dropped:
+            counts = ", ".join(f"{label} {n}" for label, n in self.dropped.most_common())
+            notes.append(f"left out {self.dropped.total()} spans whose labels the schema drops: {counts}")
+        if self.unknown:
+            counts = ", ".join(f"{label} ({n} span{'s' * (n != 1)})" for label, n in self.unknown.most_common())
+            first = self.unknown.most_common(1)[0][0]
+            target = "MISC" if "MISC" in schema else schema.names[0] if schema.names else "LABEL"
+            lines = len(self.unknown_lines)
+            notes.append(
+                f"skipped {lines} line{'s' * (lines != 1)} with labels the schema neither has, maps nor drops, "
+                f"the first at {self.unknown_lines[0]}: {counts}. Add each to the schema's labels, map it "
+                f"(map: {{{first}: {target}}}) or drop it (drop: [{first}])")
+        return notes
 
 
 def import_paths(
@@ -49,6 +70,7 @@ def import_paths(
     parse_workers: int | None = None,
     advance: Callable[[int], None] | None = None,
     on_problem: Callable[[Problem], None] | None = None,
+    format: str | None = None,
 ) -> ImportSummary:
     """Import every article under `paths`. With strict, any problem aborts before anything is written.
 
@@ -56,10 +78,13 @@ def import_paths(
     else `_session_id`); other articles are imported as suggestions to correct. Big JSONL inputs are
     parsed by `parse_workers` processes (default: 2 when there is enough input to gain from it).
     """
+    from annotator.formats import ReadOptions, read_paths  # lazy: the formats import ingest
+
     paths = list(paths)
     summary = ImportSummary()
     if strict:
-        problems = [item for item in _with_annotator(read_paths(paths, schema), annotator) if isinstance(item, Problem)]
+        items = read_paths(paths, ReadOptions(schema, annotator), format)
+        problems = [item for item in _with_annotator(items, annotator) if isinstance(item, Problem)]
         if problems:
             summary.problems = problems
             summary.skipped = len(problems)
@@ -82,18 +107,27 @@ def import_paths(
     def problem(item: Problem) -> None:
         summary.problems.append(item)
         summary.skipped += 1
-        if on_problem:
+        if item.unknown:  # said once for the whole import (label_notes), not once a line
+            summary.unknown.update(dict(item.unknown))
+            summary.unknown_lines.append(item.where)
+        elif on_problem:
             on_problem(item)
 
     advance = advance or (lambda _: None)
     if parse_workers is None:
-        parse_workers = 2 if worth_it(paths) else 0
-    items = read_paths_parallel(paths, schema, advance, parse_workers) if parse_workers else read_paths(
-        paths, schema, advance, pack=True)
+        parse_workers = 2 if format in (None, "jsonl") and worth_it(paths) else 0
+    options = ReadOptions(schema, annotator, advance, pack=True)
+    if parse_workers:
+        items = read_paths_parallel(paths, schema, advance, parse_workers, read=lambda jsonl: read_paths(
+            paths, replace(options, jsonl=jsonl), format))
+    else:
+        items = read_paths(paths, options, format)
     for item in _with_annotator(items, annotator):
         if isinstance(item, Problem):
             problem(item)
             continue
+        if item.dropped:
+            summary.dropped.update(dict(item.dropped))
         if item.answer is not None:  # someone's work: the article may well be there already
             batch.append(item)
             if len(batch) >= BATCH:

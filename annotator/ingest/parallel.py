@@ -10,7 +10,7 @@ import multiprocessing
 import os
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
@@ -78,21 +78,24 @@ def _jobs(path: Path, schema: Schema | None, advance: Advance, handle: BinaryIO)
 def _numbered(item: Item, path: Path, number: int) -> Item:
     where = f"{path}:{number}"
     if isinstance(item, Problem):
-        return Problem(where, item.message)
+        return replace(item, where=where)
     return replace(item, origin=where)
 
 
 def read_paths_parallel(paths: Iterable[str | Path], schema: Schema | None, advance: Advance,
-                        workers: int = 2) -> Iterator[Item]:
-    """Like read_paths, in the same order, with JSONL lines parsed by `workers` processes."""
+                        workers: int = 2, read: Callable[..., Iterator[Item]] | None = None) -> Iterator[Item]:
+    """Like read_paths, in the same order, with JSONL lines parsed by `workers` processes.
+    `read(jsonl)` reads the paths another way (formats.read_paths), JSONL files with `jsonl`."""
     # fork starts workers in milliseconds; a process with other threads (the app) needs spawn's safety.
     method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
     context = multiprocessing.get_context(method)
     # The importing process writes, and writing is what limits an import: the parsers run at a
     # lower priority, so that they use the other core and the writer's pauses, never its core.
     with context.Pool(workers, initializer=os.nice, initargs=(WORKER_NICENESS,)) as pool:
-        yield from read_paths(paths, schema, advance,
-                              jsonl=lambda path: _read_jsonl(pool, path, schema, advance, 2 * workers))
+        def jsonl(path: Path) -> Iterator[Item]:
+            return _read_jsonl(pool, path, schema, advance, 2 * workers)
+
+        yield from read(jsonl) if read is not None else read_paths(paths, schema, advance, jsonl=jsonl)
 
 
 def _read_jsonl(pool, path: Path, schema: Schema | None, advance: Advance, least: int) -> Iterator[Item]:

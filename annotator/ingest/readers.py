@@ -41,6 +41,8 @@ class Problem:
 
     where: str
     message: str
+    # (label, spans) of labels the schema neither has, maps nor drops: the import summary adds them up.
+    unknown: tuple[tuple[str, int], ...] = ()
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
@@ -66,11 +68,14 @@ UTF16_JSONL = "UTF-16 JSONL; save the file as UTF-8"
 NO_LINES = "empty: no lines; skipped"
 
 
-def list_files(paths: Iterable[str | Path]) -> Iterator[Path | Problem]:
-    """The article files under `paths`, folders walked recursively in name order, each file once.
+def list_files(paths: Iterable[str | Path], suffixes: Iterable[str] = ARTICLE_SUFFIXES,
+               any_suffix: bool = False) -> Iterator[Path | Problem]:
+    """The article files under `paths` (those with one of `suffixes`), folders walked recursively in
+    name order, each file once. A file named itself may have any suffix when `any_suffix`.
 
     Symlinked folders are followed, but a folder already seen (a loop) is not entered again.
     """
+    suffixes = tuple(suffixes)
     seen_dirs: set[tuple[int, int]] = set()
     seen_files: set[tuple[int, int]] = set()
 
@@ -98,7 +103,7 @@ def list_files(paths: Iterable[str | Path]) -> Iterator[Path | Problem]:
                 continue
             if is_dir:
                 yield from walk(path)
-            elif path.suffix.lower() in ARTICLE_SUFFIXES:
+            elif path.suffix.lower() in suffixes:
                 yield from once(path)
 
     def once(path: Path) -> Iterator[Path | Problem]:
@@ -118,8 +123,10 @@ def list_files(paths: Iterable[str | Path]) -> Iterator[Path | Problem]:
             yield from walk(path)
         elif not path.exists():
             yield Problem(str(path), "no such file or folder")
-        elif path.suffix.lower() not in ARTICLE_SUFFIXES:
-            yield Problem(str(path), "not an article file; give .txt or .jsonl files, or a folder")
+        elif not any_suffix and path.suffix.lower() not in suffixes:
+            named = ", ".join(suffixes[:-1]) + f" or {suffixes[-1]}" if len(suffixes) > 1 else suffixes[0]
+            yield Problem(str(path), f"not an article file; give {named} files, or a folder"
+                          + ("" if suffixes == ARTICLE_SUFFIXES else ", or --format NAME"))
         else:
             yield from once(path)
 
@@ -191,10 +198,30 @@ def _int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def parse_span_rows(obj: dict[str, Any], text: str, schema: Schema | None) -> list[list[Any]] | str:
+@dataclass(frozen=True, slots=True)
+class UnknownLabels:
+    """Labels of a line that the schema neither has, maps nor drops, with how many spans carry each."""
+
+    counts: dict[str, int]
+
+    def message(self, first: int) -> str:
+        label = next(iter(self.counts))
+        return f"span {first} has label {label!r}, which the schema neither has nor maps"
+
+
+def unknown_problem(where: str, unknown: UnknownLabels, first: int) -> Problem:
+    return Problem(where, unknown.message(first), tuple(unknown.counts.items()))
+
+
+def parse_span_rows(obj: dict[str, Any], text: str, schema: Schema | None,
+                    dropped: dict[str, int] | None = None) -> list[list[Any]] | str | tuple[UnknownLabels, int]:
     """A JSONL line's `spans` (and SPEAKER relations) as the rows the store reads (store/codec.py:
     encode_spans), made straight from the line: [start, end, label, kind], plus [speaker,
-    speaker_entity] when linked; or why they are wrong."""
+    speaker_entity] when linked; or why they are wrong.
+
+    Spans whose label the schema drops are left out (and counted in `dropped`), as model
+    suggestions are, with the relations that point at them. Labels the schema neither has, maps nor
+    drops refuse the line: (UnknownLabels, number of the first such span), every such label counted."""
     raw_spans = obj.get("spans") or []
     if not isinstance(raw_spans, list):
         return "'spans' must be a list"
@@ -202,6 +229,11 @@ def parse_span_rows(obj: dict[str, Any], text: str, schema: Schema | None) -> li
     index: dict[tuple[int, int, str], int] = {}
     by_token_end: dict[int, int] = {}
     resolved: dict[str, tuple[str, str] | None] = {}  # label as written -> (schema label, kind)
+    gone: set[tuple[Any, Any, Any]] = set()  # (start, end, label) of dropped spans
+    gone_token_ends: set[int] = set()
+    unknown: dict[str, int] = {}
+    first_unknown = 0
+    row_of: dict[int, int] = {}  # position in `spans` -> row (dropped spans have none)
     size = len(text)
     for n, span in enumerate(raw_spans, 1):
         if type(span) is not dict:
@@ -222,12 +254,23 @@ def parse_span_rows(obj: dict[str, Any], text: str, schema: Schema | None) -> li
                 found = (name, schema.kind_of(name)) if name else None
             resolved[label] = found
         if found is None:
-            return f"span {n} has label {label!r}, which the schema neither has nor maps"
-        index[(start, end, found[0])] = len(rows)
+            if schema is not None and label in schema.drop:
+                if dropped is not None:
+                    dropped[label] = dropped.get(label, 0) + 1
+                gone.add((start, end, label))
+                if type(span.get("token_end")) is int:
+                    gone_token_ends.add(span["token_end"])
+                continue
+            unknown[label] = unknown.get(label, 0) + 1
+            first_unknown = first_unknown or n
+            continue
+        row_of[n - 1] = index[(start, end, found[0])] = len(rows)
         token_end = span.get("token_end")
         if type(token_end) is int:
             by_token_end[token_end] = len(rows)
         rows.append([start, end, *found])
+    if unknown:
+        return UnknownLabels(unknown), first_unknown
 
     relations = obj.get("relations") or []
     if not isinstance(relations, list):
@@ -247,17 +290,26 @@ def parse_span_rows(obj: dict[str, Any], text: str, schema: Schema | None) -> li
                 key = (ref.get("start"), ref.get("end"), label)
                 if all(type(part) in (int, str) for part in key):  # a list or object in JSON is unhashable
                     found = index.get(key)  # type: ignore[arg-type]
+                    if found is None and key in gone:
+                        break
             if found is None and _int(rel.get(side)):
                 found = by_token_end.get(rel[side])
+                if found is None and rel[side] in gone_token_ends:
+                    break
             if found is None:
                 return f"relation {n} ({rel['label']}) points at a span that is not in 'spans'"
             ends.append(found)
+        if len(ends) < 2:  # it points at a span whose label the schema drops
+            continue
         speakers.setdefault(ends[0], {})["speaker" if rel["label"] == "SPEAKER" else "speaker_entity"] = ends[1]
     # A span's own `speaker` ({start, end[, label]}) counts as a SPEAKER relation too.
     by_offsets: dict[tuple[int, int], int] | None = None
     for n, span in enumerate(raw_spans):
         ref = span.get("speaker")
-        if not isinstance(ref, dict) or "speaker" in speakers.get(n, {}):
+        if not isinstance(ref, dict) or n not in row_of:
+            continue
+        row = row_of[n]
+        if "speaker" in speakers.get(row, {}):
             continue
         if by_offsets is None:
             by_offsets = {(row[0], row[1]): i for i, row in enumerate(rows)}
@@ -270,7 +322,7 @@ def parse_span_rows(obj: dict[str, Any], text: str, schema: Schema | None) -> li
             if schema is not None:
                 label = schema.resolve_label(label) or schema.speaker_label
             rows.append([start, end, label, schema.kind_of(label) if schema else "speaker"])
-        speakers.setdefault(n, {})["speaker"] = by_offsets[(start, end)]
+        speakers.setdefault(row, {})["speaker"] = by_offsets[(start, end)]
     for head, links in speakers.items():
         rows[head][4:] = [links.get("speaker"), links.get("speaker_entity")]
     return rows
@@ -381,9 +433,12 @@ def parse_jsonl_object(obj: Any, where: str, schema: Schema | None, pack: bool =
     meta = obj.get("meta") or {}
     if not isinstance(meta, dict):
         return Problem(where, "'meta' must be an object")
-    rows = parse_span_rows(obj, text, schema)
+    dropped: dict[str, int] = {}
+    rows = parse_span_rows(obj, text, schema, dropped)
     if isinstance(rows, str):
         return Problem(where, rows)
+    if isinstance(rows, tuple):
+        return unknown_problem(where, *rows)
     columns = _token_columns(obj, text)
     if isinstance(columns, str):
         return Problem(where, columns)
@@ -409,7 +464,8 @@ def parse_jsonl_object(obj: Any, where: str, schema: Schema | None, pack: bool =
     return ArticleDraft(text, title=field("title"), source=field("source"), date=field("date"),
                         dateline=field("dateline"), meta=meta, spans=spans, tokens=tokens, origin=where,
                         answer=answered[0], annotator=answered[1], timestamp=answered[2],
-                        token_dicts=token_dicts, encoded_tokens=encoded, packed_spans=packed)
+                        token_dicts=token_dicts, encoded_tokens=encoded, packed_spans=packed,
+                        dropped=tuple(dropped.items()))
 
 
 def jsonl_lines(path: Path, advance: Advance = _noop) -> Iterator[tuple[int, bytes] | Problem]:
