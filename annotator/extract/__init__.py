@@ -122,7 +122,17 @@ def _load_model(name: str) -> Any:
     """spacy.load, once per process and name (loading takes seconds; pipelines are reused)."""
     import spacy
 
-    return spacy.load(name)
+    nlp = spacy.load(name)
+    return with_quote_component(nlp)
+
+
+def with_quote_component(nlp: Any) -> Any:
+    """Add the learned quote attribution (shipped weights) to a parsed pipeline that lacks it."""
+    from annotator.extract.component import NAME
+
+    if NAME not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe(NAME, last=True)
+    return nlp
 
 
 @lru_cache(maxsize=1)

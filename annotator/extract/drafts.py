@@ -5,11 +5,12 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import Any
 
-from annotator.extract.attribution import attribute
+from annotator.extract.attribution import Attribution, attribute
 from annotator.extract.lexicon import PRONOUNS_OTHER, PRONOUNS_PERSON
-from annotator.extract.quotes import find_quotes
+from annotator.extract.quotes import QuoteCandidate, find_quotes
 from annotator.model import SpanDraft
 
+QUOTES_ATTR = "annotator_quotes"  # set by the spaCy component of component.py
 _PERSONISH = ("PERSON",)
 _ORGISH = ("ORG", "NORP", "GPE")
 
@@ -28,10 +29,9 @@ def drafts_from_doc(doc: Any, policy: Any) -> list[SpanDraft]:
     by_span = {(d.start, d.end): i for i, d in enumerate(drafts)}
     ent_starts = [e[0] for e in entities]
 
-    quotes = find_quotes(text)
+    quotes, attributions = _quotes_of(doc)
     if not quotes:
         return drafts
-    attributions = attribute(doc, quotes)
     speaker_index: dict[tuple[int, int], tuple[int, int | None]] = {}
     for q, att in zip(quotes, attributions, strict=True):
         speaker = speaker_entity = None
@@ -56,6 +56,24 @@ def drafts_from_doc(doc: Any, policy: Any) -> list[SpanDraft]:
             )
         )
     return drafts
+
+
+def _quotes_of(doc: Any) -> tuple[list[QuoteCandidate], list[Attribution | None]]:
+    """The quotes to offer and their attributions: the learned component's kept quotes when it
+    ran (`doc._.annotator_quotes`), else the rules' (a pipeline with no parse)."""
+    scored = doc._.get(QUOTES_ATTR) if doc.has_extension(QUOTES_ATTR) else None
+    if scored is None:
+        quotes = find_quotes(doc.text)
+        return quotes, attribute(doc, quotes) if quotes else []
+    quotes, attributions = [], []
+    for start, end, parts, speaker, head, cue, _p, keep in scored:
+        if not keep:
+            continue
+        quotes.append(QuoteCandidate(start, end, [tuple(p) for p in parts]))
+        attributions.append(
+            Attribution(tuple(speaker), head, tuple(cue) if cue else None) if speaker is not None else None
+        )
+    return quotes, attributions
 
 
 def _resolve(text, mention, entities, ent_starts, by_span, policy) -> int | None:

@@ -1,0 +1,132 @@
+"""`annotator train-quotes DATA.jsonl -o PATH`: train the learned quote attribution.
+
+DATA holds one article a line, `{"text", "quotes": [{"start", "end", "speaker": {"start", "end"} | null}]}`
+(PolNeAR's format; ../shared/eval/README.md). `-o FILE.json` writes the weights alone (what ships
+in annotator/extract/weights/quotes.json); `-o DIR` writes a whole spaCy pipeline (the base model
+plus the `annotator_quotes` component with these weights) that `spacy.load(DIR)` and
+`annotator import/extract --model DIR` open. Same data and seed, same weights.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("train-quotes")
+    def train_quotes(
+        data: list[Path] = typer.Argument(..., help="JSONL files of articles with gold quotes and speakers."),
+        output: Path = typer.Option(..., "-o", "--output", help="FILE.json (weights) or DIR (a spaCy pipeline)."),
+        model: str = typer.Option(None, "--model", help="Base spaCy pipeline (default: en_core_web_sm)."),
+        seed: int = typer.Option(0, "--seed", help="Seed of the folds (the fit itself is deterministic)."),
+        cv: int = typer.Option(0, "--cv", min=0, help="Also report K-fold cross-validation on DATA."),
+        dev: Path = typer.Option(None, "--dev", help="Also score the trained model on this gold file."),
+        force: bool = typer.Option(False, "--force", help="Overwrite an existing output."),
+    ) -> None:
+        """Train the quote attribution model (speaker ranking, quote-or-not) from gold quotes."""
+        run_train_quotes(data, output, model, seed, cv, dev, force)
+
+
+def read_gold(path: Path) -> list[dict]:
+    """Rows of a gold quotes file; a bad line is one error naming the file and line."""
+    from annotator.errors import InputError
+
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                text = row["text"]
+                for q in row["quotes"]:
+                    s, e = int(q["start"]), int(q["end"])
+                    sp = q.get("speaker")
+                    if not (0 <= s < e <= len(text)) or sp is not None and not (
+                        0 <= int(sp["start"]) < int(sp["end"]) <= len(text)
+                    ):
+                        raise ValueError("an offset outside the text")
+            except (ValueError, KeyError, TypeError) as exc:
+                why = exc.args[0] if isinstance(exc, ValueError) and exc.args else f"missing or bad field {exc}"
+                raise InputError(f"{path}:{n}: not a gold quotes line ({why})") from None
+            rows.append(row)
+    if not rows:
+        raise InputError(f"{path}: no articles")
+    return rows
+
+
+def run_train_quotes(
+    data: list[Path],
+    output: Path,
+    model: str | None = None,
+    seed: int = 0,
+    cv: int = 0,
+    dev: Path | None = None,
+    force: bool = False,
+) -> dict:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from annotator.errors import EXIT_EXISTS, InputError, UserError
+    from annotator.extract import load_extractor
+    from annotator.extract.training import cross_validate, evaluate, fit, prepare_all
+
+    if output.exists() and not force:
+        raise UserError(f"{output}: exists; pass --force to overwrite it", EXIT_EXISTS)
+    rows = [row for path in data for row in read_gold(path)]
+    dev_rows = read_gold(dev) if dev else []
+    extractor = load_extractor(model=model)
+    if extractor.model_name is None:
+        raise InputError("training the quote attribution needs a spaCy model with a parser; " + extractor.warning)
+    nlp = extractor.nlp
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("parsing", total=len(rows) + len(dev_rows))
+        articles = prepare_all(nlp, rows, progress=lambda n: progress.update(task, completed=n))
+        dev_articles = prepare_all(nlp, dev_rows, progress=lambda n: progress.update(task, completed=len(rows) + n))
+    console.print(f"training on {len(articles)} articles, {sum(len(r['quotes']) for r in rows)} gold quotes")
+    trained = fit(articles, seed=seed)
+    report: dict = {"articles": len(articles), "quote_threshold": trained.quote_threshold}
+    if cv:
+        console.print(f"{cv}-fold cross-validation …")
+        report["cross_validation"] = cross_validate(articles, k=cv, seed=seed)
+    if dev_articles:
+        report["dev"] = evaluate(dev_articles, trained)
+    trained.meta.update({"data": [p.name for p in data], "base": extractor.model_name})
+    _write(trained, output, nlp)
+    for name in ("cross_validation", "dev"):
+        if name in report:
+            s = report[name]
+            console.print(
+                f"{name}: end-to-end F1 {s['end_to_end']['f1']:.3f} · lenient F1 {s['lenient']['f1']:.3f} · "
+                f"strict F1 {s['strict']['f1']:.3f} · speaker accuracy {s['speaker_accuracy']:.3f}"
+            )
+    console.print(f"wrote {output}")
+    return report
+
+
+def _write(trained, output: Path, nlp) -> None:
+    import shutil
+    import tempfile
+
+    from annotator.extract.component import NAME
+
+    if output.suffix == ".json":
+        trained.to_disk(output)
+        return
+    # A whole pipeline: written beside the target, then renamed into place (never half-written).
+    nlp.get_pipe(NAME).set_model(trained)
+    tmp = Path(tempfile.mkdtemp(prefix=".train-", dir=output.parent if output.parent.exists() else None))
+    try:
+        nlp.to_disk(tmp / "pipeline")
+        if output.exists():
+            shutil.rmtree(output)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        (tmp / "pipeline").rename(output)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

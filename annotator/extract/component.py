@@ -1,0 +1,90 @@
+"""`annotator_quotes`: the quote finder and learned attribution as a registered spaCy component.
+
+    nlp = spacy.load("en_core_web_sm")
+    nlp.add_pipe("annotator_quotes")          # the shipped weights
+    nlp.to_disk("models/news")                # carries them (annotator_quotes/model.json)
+    nlp = spacy.load("models/news")           # and restores them
+
+For each Doc it sets `doc._.annotator_quotes`: one plain list per quote found by its marks,
+`[start, end, parts, speaker, head, cue, p_quote, keep]` (speaker and cue are `[start, end]`
+character spans or None, parts a list of `[start, end]`, head the speaker's head token). Plain
+lists so that the value survives `nlp.pipe(n_process=...)` and a DocBin. `drafts.py` turns it into
+spans. The component needs a parse; on a pipeline without one it leaves the attribute None and
+the rules run instead.
+
+spaCy finds the factory through the `spacy_factories` entry point (pyproject.toml), so
+`spacy.load(PATH)` works without importing annotator first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from annotator.extract.learned import QuoteModel, load_default_model, score_doc
+
+NAME = "annotator_quotes"
+WEIGHTS_FILE = "model.json"
+
+if not Doc.has_extension(NAME):
+    Doc.set_extension(NAME, default=None)
+
+
+class QuoteAttributor:
+    """Finds quotations by their marks and scores their speakers with a QuoteModel."""
+
+    def __init__(self, nlp: Language | None = None, name: str = NAME, model: QuoteModel | None = None) -> None:
+        self.name = name
+        self.model = model if model is not None else load_default_model()
+
+    def set_model(self, model: QuoteModel) -> None:
+        self.model = model
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not doc.has_annotation("DEP"):
+            return doc  # no parse: the rules' fallback in drafts.py handles it
+        found = []
+        for s in score_doc(doc, self.model):
+            att = s.attribution
+            found.append(
+                [
+                    s.quote.start,
+                    s.quote.end,
+                    [list(p) for p in s.quote.parts],
+                    list(att.speaker) if att and att.speaker else None,
+                    att.head if att else None,
+                    list(att.cue) if att and att.cue else None,
+                    round(s.p_quote, 4),
+                    s.keep,
+                ]
+            )
+        doc._.set(NAME, found)
+        return doc
+
+    def pipe(self, docs, batch_size: int = 128):
+        for doc in docs:
+            yield self(doc)
+
+    # Serialisation: the weights as JSON, never a pickle.
+    def to_bytes(self, *, exclude=()) -> bytes:
+        return self.model.to_bytes()
+
+    def from_bytes(self, data: bytes, *, exclude=()) -> QuoteAttributor:
+        self.model = QuoteModel.from_bytes(data, f"{self.name} weights")
+        return self
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        self.model.to_disk(path / WEIGHTS_FILE)
+
+    def from_disk(self, path, *, exclude=()) -> QuoteAttributor:
+        self.model = QuoteModel.from_disk(Path(path) / WEIGHTS_FILE)
+        return self
+
+
+@Language.factory(NAME, requires=["token.dep"], assigns=[f"doc._.{NAME}"])
+def make_quote_attributor(nlp: Language, name: str) -> QuoteAttributor:
+    return QuoteAttributor(nlp, name)

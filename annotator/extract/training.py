@@ -1,0 +1,225 @@
+"""Train the learned attribution (`learned.py`) from gold quotes with speakers.
+
+Rows are PolNeAR-format dicts, `{"text", "quotes": [{"start", "end", "speaker": {"start", "end"} | None}]}`,
+as ../shared/eval/polnear-train.jsonl holds them and as `annotator train` builds them from a team's
+accepted quotes. Each row's text is parsed by the pipeline it is given (up to, not including, the
+attribution component); the quotes are found by their marks and the rules run, exactly as at run
+time; then
+
+- every candidate speaker of every found quote is labelled by whether its head lies in the gold
+  speaker of the gold quote the found one matches (leniently), and a logistic regression learns
+  them (scikit-learn; L2, fixed solver: the same data gives the same weights);
+- every found quote is labelled by whether it matches a gold quote, and a second regression learns
+  that from the quote's features plus the speaker scorer's confidence, taken out of fold so that it
+  is as unsure as on unseen text;
+- the quote threshold is the one that maximises end-to-end F1 out of fold.
+
+`cross_validate` reports k-fold figures (each fold trained on the others, from scratch).
+scikit-learn is needed to train only; the weights it produces are plain JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from annotator.extract.attribution import attribute
+from annotator.extract.features import DocContext, quote_features
+from annotator.extract.learned import LinearScorer, QuoteModel, ranked_candidates, score_context
+from annotator.extract.quotes import find_quotes
+from annotator.extract.scoring import gold_quotes, lenient, overlap, score
+
+SPEAKER_C = 0.5
+QUOTE_C = 0.5
+INNER_FOLDS = 3
+
+
+@dataclass(slots=True)
+class QuoteExample:
+    qi: int
+    label: int  # 1: the found quote matches a gold quote
+    cand_feats: list[dict[str, float]] = field(default_factory=list)
+    cand_labels: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ArticleExample:
+    ctx: DocContext
+    golds: list[dict]
+    quotes: list[QuoteExample]
+
+
+def prepare(doc, row: dict) -> ArticleExample | None:
+    """The training view of one parsed article, or None when no quote is found in it."""
+    quotes = find_quotes(doc.text)
+    golds = gold_quotes(row)
+    if not quotes:
+        return ArticleExample(None, golds, [])  # type: ignore[arg-type]
+    ctx = DocContext(doc, quotes, attribute(doc, quotes))
+    examples = []
+    for qi, q in enumerate(quotes):
+        span = (q.start, q.end)
+        matched = [g for g in golds if lenient(span, g["span"])]
+        gold = max(matched, key=lambda g: overlap(span, g["span"])) if matched else None
+        ex = QuoteExample(qi, int(gold is not None))
+        rule_prev = ctx.rules[qi - 1].head if qi and ctx.rules[qi - 1] is not None else None
+        for cand, feats in ranked_candidates(ctx, qi, rule_prev):
+            tok = doc[cand.head]
+            hit = gold is not None and gold["speaker"] is not None and overlap(
+                (tok.idx, tok.idx + len(tok.text)), gold["speaker"]
+            ) > 0
+            ex.cand_feats.append(feats)
+            ex.cand_labels.append(int(hit))
+        examples.append(ex)
+    return ArticleExample(ctx, golds, examples)
+
+
+def _fit(rows: list[dict[str, float]], labels: list[int], c: float, prior: LinearScorer | None) -> LinearScorer:
+    """A logistic regression over feature dicts; with a prior, its scores are the starting offset."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(labels)) < 2:
+        return LinearScorer(dict(prior.weights) if prior else {"bias": 5.0 if labels and labels[0] else -5.0})
+    vec = DictVectorizer()
+    x = vec.fit_transform(rows)
+    model = LogisticRegression(C=c, fit_intercept=False, max_iter=2000, solver="lbfgs")
+    model.fit(x, labels)
+    weights = {name: float(w) for name, w in zip(vec.get_feature_names_out(), model.coef_[0], strict=True) if w}
+    if prior is not None:
+        # Refit beside a prior model: the new weights are averaged with the prior's, weighted by
+        # how much data each saw, so a few team articles adjust the model rather than replace it.
+        share = prior_share(len(labels))
+        merged = {k: v * share for k, v in prior.weights.items()}
+        for k, v in weights.items():
+            merged[k] = merged.get(k, 0.0) + v * (1 - share)
+        weights = merged
+    return LinearScorer(weights)
+
+
+def prior_share(n_new: int, n_prior: int = 60_000) -> float:
+    return n_prior / (n_prior + n_new)
+
+
+def _speaker_rows(articles: Sequence[ArticleExample]):
+    rows, labels = [], []
+    for art in articles:
+        for ex in art.quotes:
+            if not ex.label:
+                continue  # only real quotes teach who speaks
+            rows.extend(ex.cand_feats)
+            labels.extend(ex.cand_labels)
+    return rows, labels
+
+
+def _best(scorer: LinearScorer, ex: QuoteExample) -> tuple[float, dict | None]:
+    best_p, best_f = 0.0, None
+    for feats in ex.cand_feats:
+        p = scorer.probability(feats)
+        if p > best_p:
+            best_p, best_f = p, feats
+    return best_p, best_f
+
+
+def _folds(n: int, k: int, seed: int) -> list[list[int]]:
+    import random
+
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    return [sorted(order[i::k]) for i in range(k)]
+
+
+def fit(
+    articles: Sequence[ArticleExample],
+    seed: int = 0,
+    prior: QuoteModel | None = None,
+    speaker_c: float = SPEAKER_C,
+    quote_c: float = QUOTE_C,
+) -> QuoteModel:
+    """Both scorers and the quote threshold from prepared articles."""
+    rows, labels = _speaker_rows(articles)
+    speaker = _fit(rows, labels, speaker_c, prior.speaker if prior else None)
+    # The quote scorer learns from the speaker scorer's out-of-fold confidence.
+    q_rows: list[dict[str, float]] = []
+    q_labels: list[int] = []
+    oof_speakers: dict[int, LinearScorer] = {}
+    folds = _folds(len(articles), INNER_FOLDS, seed) if len(articles) >= INNER_FOLDS else [list(range(len(articles)))]
+    for fold in folds:
+        held = set(fold)
+        train = [a for i, a in enumerate(articles) if i not in held] or list(articles)
+        r, lab = _speaker_rows(train)
+        inner = _fit(r, lab, speaker_c, prior.speaker if prior else None)
+        for i in fold:
+            oof_speakers[i] = inner
+    for i, art in enumerate(articles):
+        for ex in art.quotes:
+            best_p, best_f = _best(oof_speakers[i], ex)
+            q_rows.append(quote_features(art.ctx, ex.qi, best_p, best_f))
+            q_labels.append(ex.label)
+    quote = _fit(q_rows, q_labels, quote_c, prior.quote if prior else None)
+    model = QuoteModel(speaker, quote, speaker_threshold=0.0, quote_threshold=0.5)
+    model.quote_threshold = _best_threshold(articles, model, oof_speakers)
+    model.meta = {"seed": seed, "articles": len(articles), "quotes": len(q_labels), "speaker_c": speaker_c,
+                  "quote_c": quote_c}
+    return model
+
+
+def _best_threshold(articles, model: QuoteModel, oof_speakers: dict[int, LinearScorer]) -> float:
+    """The quote threshold with the best end-to-end F1, scoring with out-of-fold speaker scorers."""
+    scored = []
+    for i, art in enumerate(articles):
+        trial = QuoteModel(oof_speakers[i], model.quote, model.speaker_threshold, 0.0)
+        scored.append((art.golds, score_context(art.ctx, trial) if art.ctx is not None else []))
+    best_t, best_f1 = 0.5, -1.0
+    for t in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75):
+        pairs = [(golds, [_prediction(s) for s in found if s.p_quote >= t]) for golds, found in scored]
+        f1 = score(pairs)["end_to_end"]["f1"]
+        if f1 > best_f1:
+            best_t, best_f1 = t, f1
+    return best_t
+
+
+def _prediction(s) -> dict:
+    return {"span": (s.quote.start, s.quote.end), "speaker": s.attribution.speaker if s.attribution else None}
+
+
+def predictions(art: ArticleExample, model: QuoteModel) -> list[dict]:
+    """The kept quotes of a prepared article with their speakers, in the scorer's shape."""
+    if art.ctx is None:
+        return []
+    return [_prediction(s) for s in score_context(art.ctx, model) if s.keep]
+
+
+def evaluate(articles: Sequence[ArticleExample], model: QuoteModel) -> dict:
+    return score([(a.golds, predictions(a, model)) for a in articles])
+
+
+def cross_validate(articles: Sequence[ArticleExample], k: int = 5, seed: int = 0, **kw) -> dict:
+    """k-fold figures: each fold predicted by a model trained from scratch on the other folds."""
+    pairs = []
+    for fold in _folds(len(articles), k, seed):
+        held = set(fold)
+        model = fit([a for i, a in enumerate(articles) if i not in held], seed=seed, **kw)
+        pairs.extend((articles[i].golds, predictions(articles[i], model)) for i in fold)
+    return score(pairs)
+
+
+def prepare_all(
+    nlp, rows: Iterable[dict], batch_size: int = 32, progress: Callable[[int], None] | None = None
+) -> list[ArticleExample]:
+    """Parse each row's text with `nlp` (without the attribution component) and prepare it."""
+    rows = list(rows)
+    disable = [name for name in ("annotator_quotes",) if name in nlp.pipe_names]
+    out = []
+    with nlp.select_pipes(disable=disable):
+        for n, (doc, row) in enumerate(zip(nlp.pipe((r["text"] for r in rows), batch_size=batch_size), rows,
+                                           strict=True)):
+            out.append(prepare(doc, row))
+            if progress:
+                progress(n + 1)
+    return out
+
+
+def train_quote_model(rows: Iterable[dict], nlp, seed: int = 0, prior: QuoteModel | None = None) -> QuoteModel:
+    """Parse, prepare and fit in one call (what `annotator train-quotes` and `annotator train` use)."""
+    return fit(prepare_all(nlp, rows), seed=seed, prior=prior)
