@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annotator.errors import EXIT_EXISTS, UserError
 from annotator.export.gold import GoldArticle
 from annotator.export.prodigy import task_line
+from annotator.model import Article
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -24,8 +25,8 @@ def check_target(path: Path, force: bool) -> None:
         raise UserError(f"{path.parent}: no such folder for the export")
 
 
-def task_of(gold: GoldArticle) -> bytes:
-    article = gold.article
+def meta_of(article: Article) -> dict[str, Any]:
+    """An exported article's meta: as imported, plus title, source, date and dateline, plus article_id."""
     meta = dict(article.meta)
     for key in ("title", "source", "date", "dateline"):
         value = getattr(article, key)
@@ -33,6 +34,12 @@ def task_of(gold: GoldArticle) -> bytes:
             meta[key] = value
     # Kept when the article came from another database's export, so export → import → export is exact.
     meta.setdefault("article_id", article.id)
+    return meta
+
+
+def task_of(gold: GoldArticle) -> bytes:
+    article = gold.article
+    meta = meta_of(article)
     spans = [(s.start, s.end, s.label) for s in gold.spans]
     return task_line(article.text, meta, gold.token_json, gold.token_starts, gold.token_ends, spans,
                      gold.relations(), {

@@ -511,6 +511,20 @@ class Store:
                 rows[(article_id, who)].append((sid, start, end, label, kind, None, None))
         return rows
 
+    def undecided_suggestions(self, article_ids: Sequence[int]) -> dict[int, list[tuple]]:
+        """For each article, rows (span id, start, end, label, kind, speaker id, speaker entity id) of the
+        shared suggestions that nobody has decided on (Label Studio's predictions)."""
+        out: dict[int, list[tuple]] = {}
+        for at in range(0, len(article_ids), 500):
+            chunk = list(article_ids[at:at + 500])
+            marks = ",".join("?" * len(chunk))
+            for row in self._query(
+                'SELECT s.article_id, s.id, s.start, s."end", s.label, s.kind, s.speaker_span_id,'
+                f" s.speaker_entity_span_id FROM spans s WHERE s.article_id IN ({marks}) AND s.created_by IS NULL"
+                " AND NOT EXISTS (SELECT 1 FROM states st WHERE st.span_id = s.id) ORDER BY s.id", chunk):
+                out.setdefault(row[0], []).append(tuple(row[1:]))
+        return out
+
     # -- counts for `stats` -------------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:

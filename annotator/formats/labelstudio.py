@@ -1,0 +1,269 @@
+"""Label Studio JSON: tasks with `data.text` and `meta`; finished work as `annotations[].result`
+(labels results, and SPEAKER/SPEAKER_ENTITY `relation` results by `from_id`/`to_id`); undecided
+suggestions as `predictions` (--include-suggestions). Beside FILE.json, FILE.xml: the labeling
+config made from the schema, to create the project from.
+
+Offsets in Label Studio are JavaScript string offsets (UTF-16 code units): converted both ways.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+import orjson
+
+from annotator.export.gold import GoldArticle, GoldSpan
+from annotator.export.writers import meta_of
+from annotator.formats._common import (
+    Utf16,
+    atomic_file,
+    by_article,
+    epoch,
+    iso,
+    json_array_items,
+    links,
+    ordered,
+    suggestion_spans,
+    with_every_article,
+)
+from annotator.formats.registry import ExportJob, Format, ReadOptions
+from annotator.ingest.readers import Item, Problem, decode, parse_jsonl_object, unreadable
+from annotator.schema import Schema
+
+FROM_NAME, TO_NAME = "label", "text"  # the names the generated config gives its Labels and Text tags
+RELATIONS = ("SPEAKER", "SPEAKER_ENTITY")
+
+
+# -- the labeling config -------------------------------------------------------------------------
+
+
+def labeling_config(schema: Schema) -> str:
+    """The project's labeling config: one Labels tag with the schema's labels and colours, the
+    speaker relations, the text."""
+    labels = []
+    for label in schema.labels:
+        attrs = f"value={quoteattr(label.name)} background={quoteattr(label.colour)}"
+        if label.key:
+            attrs += f" hotkey={quoteattr(label.key)}"
+        if label.description:
+            attrs += f" hint={quoteattr(label.description)}"
+        labels.append(f"    <Label {attrs}/>")
+    relations = "\n".join(f"    <Relation value={quoteattr(name)}/>" for name in RELATIONS)
+    return (f"<View>\n  <Relations>\n{relations}\n  </Relations>\n"
+            f"  <Labels name=\"{FROM_NAME}\" toName=\"{TO_NAME}\">\n" + "\n".join(labels) + "\n  </Labels>\n"
+            f"  <Text name=\"{TO_NAME}\" value=\"$text\"/>\n</View>\n")
+
+
+def config_path(output: Path) -> Path:
+    return output.with_suffix(".xml")
+
+
+# -- export --------------------------------------------------------------------------------------
+
+
+def results(text: str, spans: tuple[GoldSpan, ...], prefix: str) -> list[dict[str, Any]]:
+    """Labels results for the spans, then a relation result for each speaker link."""
+    js = Utf16(text)
+    out: list[dict[str, Any]] = []
+    ids: dict[int, str] = {}
+    for n, span in enumerate(ordered(spans), 1):
+        ids[span.id] = f"{prefix}{n}"
+        out.append({"id": ids[span.id], "from_name": FROM_NAME, "to_name": TO_NAME, "type": "labels",
+                    "origin": "manual" if prefix.startswith("a") else "prediction",
+                    "value": {"start": js.to_js(span.start), "end": js.to_js(span.end),
+                              "text": text[span.start:span.end], "labels": [span.label]}})
+    for quote, speaker, label in links(spans):
+        out.append({"from_id": ids[quote.id], "to_id": ids[speaker.id], "type": "relation", "direction": "right",
+                    "labels": [label]})
+    return out
+
+
+def annotation(gold: GoldArticle, n: int) -> dict[str, Any]:
+    text = gold.article.text
+    return {
+        "result": results(text, gold.spans, f"a{n}-"),
+        "completed_by": gold.annotator,
+        "was_cancelled": gold.status != "done",
+        "ground_truth": False,
+        "created_at": iso(gold.timestamp),
+        "updated_at": iso(gold.timestamp),
+    }
+
+
+def task(article, works: list[GoldArticle], suggestions: tuple[GoldSpan, ...], model: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"data": {"text": article.text}, "meta": meta_of(article),
+                           "annotations": [annotation(gold, n) for n, gold in enumerate(works, 1)]}
+    if suggestions:
+        out["predictions"] = [{"model_version": model, "result": results(article.text, suggestions, "p")}]
+    return out
+
+
+def write(job: ExportJob) -> tuple[int, int]:
+    """A JSON list of tasks, one an article (its annotators' work its annotations), and the config."""
+    count = spans = 0
+    model = job.schema.model or "annotator"
+    pieces = with_every_article(job.store, job.golds()) if job.include_suggestions else by_article(job.golds())
+    with atomic_file(job.output, "wb") as out:
+        out.write(b"[")
+        batch: list[tuple[Any, list[GoldArticle]]] = []
+
+        def flush() -> None:
+            nonlocal count, spans
+            found = job.store.undecided_suggestions([a.id for a, _ in batch]) if job.include_suggestions else {}
+            for article, works in batch:
+                suggestions = suggestion_spans(found.get(article.id, ()))
+                out.write(b",\n" if count else b"\n")
+                out.write(orjson.dumps(task(article, works, suggestions, model)))
+                count += 1
+                spans += sum(len(gold.spans) for gold in works)
+            batch.clear()
+
+        for piece in pieces:
+            batch.append(piece)
+            if len(batch) >= 500:
+                flush()
+        flush()
+        out.write(b"\n]\n")
+    with atomic_file(config_path(job.output)) as config:
+        config.write(labeling_config(job.schema))
+    return count, spans
+
+
+# -- import --------------------------------------------------------------------------------------
+
+
+def _spans_of(result: Any, text: str, task_n: int, what: str) -> tuple[list[dict], list[dict]] | str:
+    """A result list as our spans and relations (head_span/child_span), or why it is wrong."""
+    if not isinstance(result, list):
+        return f"task {task_n}: {what} 'result' must be a list"
+    js = Utf16(text)
+    spans: list[dict] = []
+    by_id: dict[Any, dict] = {}
+    pending = []
+    for n, item in enumerate(result, 1):
+        if not isinstance(item, dict):
+            return f"task {task_n}: {what} result {n} is not an object"
+        if item.get("type") == "relation":
+            pending.append((n, item))
+            continue
+        value = item.get("value")
+        if not isinstance(value, dict) or "start" not in value:
+            continue  # not a span of the text (a choice, a rating): nothing of ours
+        start, end, labels = value.get("start"), value.get("end"), value.get("labels")
+        if type(start) is not int or type(end) is not int:
+            return f"task {task_n}: {what} result {n} needs whole-number value.start and value.end"
+        if not isinstance(labels, list) or not labels or not all(isinstance(x, str) for x in labels):
+            return f"task {task_n}: {what} result {n} needs value.labels, a list of label names"
+        for label in labels:
+            span = {"start": js.from_js(start), "end": js.from_js(end), "label": label}
+            spans.append(span)
+            by_id.setdefault(item.get("id"), span)
+    relations = []
+    for n, item in pending:
+        head, child = by_id.get(item.get("from_id")), by_id.get(item.get("to_id"))
+        if head is None or child is None:
+            return f"task {task_n}: {what} result {n} (a relation) points at a region that is not in the result"
+        if item.get("direction") == "left":
+            head, child = child, head
+        for label in item.get("labels") or ["SPEAKER"]:
+            relations.append({"label": label, "head_span": head, "child_span": child})
+    return spans, relations
+
+
+def _annotator(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        value = value.get("email") or value.get("username") or value.get("id")
+        return value if isinstance(value, str) else None if value is None else f"user-{value}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"user-{value}"  # Label Studio's own export names users by number
+    return None
+
+
+def task_items(obj: Any, where: str, n: int, options: ReadOptions) -> list[Item]:
+    """One task as articles: its predictions as suggestions, each annotation as that annotator's work."""
+    if not isinstance(obj, dict):
+        return [Problem(where, f"task {n} is not an object")]
+    data = obj.get("data", obj)
+    if not isinstance(data, dict):
+        return [Problem(where, f"task {n}: 'data' must be an object")]
+    text = data.get("text")
+    if not isinstance(text, str):
+        strings = [v for v in data.values() if isinstance(v, str)]
+        text = strings[0] if len(strings) == 1 else None
+    if text is None:
+        return [Problem(where, f"task {n}: no data.text (a task needs the article text)")]
+    meta = obj.get("meta") if isinstance(obj.get("meta"), dict) and obj.get("meta") else data.get("meta") or {}
+    base = {"text": text, "meta": meta}
+    items: list[Item] = []
+    predicted: list[dict] = []
+    predicted_links: list[dict] = []
+    for prediction in obj.get("predictions") or []:
+        found = _spans_of(prediction.get("result") if isinstance(prediction, dict) else None, text, n, "prediction")
+        if isinstance(found, str):
+            return [Problem(where, found)]
+        predicted += found[0]
+        predicted_links += found[1]
+    annotations = [a for a in obj.get("annotations") or obj.get("completions") or [] if isinstance(a, dict)]
+    if predicted or not annotations:
+        unique = list({(s["start"], s["end"], s["label"]): s for s in predicted}.values())
+        items.append(parse_jsonl_object({**base, "spans": unique, "relations": predicted_links}, where,
+                                        options.schema, options.pack))
+    for annotation in annotations:
+        found = _spans_of(annotation.get("result"), text, n, "annotation")
+        if isinstance(found, str):
+            items.append(Problem(where, found))
+            continue
+        stamp = epoch(annotation.get("updated_at")) or epoch(annotation.get("created_at"))
+        line = {**base, "spans": found[0], "relations": found[1],
+                "answer": "ignore" if annotation.get("was_cancelled") else "accept",
+                "_annotator_id": options.annotator or _annotator(annotation.get("completed_by"))}
+        if stamp is not None:
+            line["_timestamp"] = stamp
+        items.append(parse_jsonl_object(line, where, options.schema, options.pack))
+    return items
+
+
+def read(path: Path, options: ReadOptions):
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        yield unreadable(path, exc)
+        return
+    options.advance(len(raw))
+    text = decode(raw, str(path))
+    if isinstance(text, Problem):
+        yield text
+        return
+    tasks = json_array_items(text)
+    if isinstance(tasks, str):
+        yield Problem(f"{path}:{tasks.split(': ', 1)[0]}", tasks.split(": ", 1)[1])
+        return
+    for n, (line, obj) in enumerate(tasks, 1):
+        yield from task_items(obj, f"{path}:{line}", n, options)
+
+
+def sniff(head: bytes, suffix: str) -> bool:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return suffix == ".json" or (suffix not in (".jsonl", ".txt") and start == b"[")
+
+
+FORMAT = Format(
+    name="labelstudio",
+    title="Label Studio JSON tasks (-o FILE.json; writes the labeling config FILE.xml beside it)",
+    keeps="text, meta, every span with its label, SPEAKER and SPEAKER_ENTITY links as relations, who "
+          "(completed_by) and when; --include-suggestions adds every article, undecided suggestions as predictions; "
+          "export → import → export is exact",
+    loses="tokens (re-made on import), reject against skip (both are a cancelled annotation, read back as "
+          "ignore), quote cues; Label Studio's own export names users by number (user-N; use --annotator)",
+    suffixes=(".json",),
+    read=read,
+    write=write,
+    sniff=sniff,
+    suggestions=True,
+    also_writes=lambda output: [config_path(output)],
+    order=30,
+)
