@@ -24,14 +24,17 @@ from annotator.cli import (  # noqa: E402
     extract_cmd,
     formats_cmd,
     import_cmd,
+    learn_cmd,
     review_cmd,
     schema_cmd,
     serve_cmd,
     stats_cmd,
+    suggest_cmd,
+    train_cmd,
 )
 
-for _module in (import_cmd, export_cmd, stats_cmd, schema_cmd, extract_cmd, annotate_cmd, agreement_cmd, review_cmd, serve_cmd,
-                formats_cmd):
+for _module in (import_cmd, export_cmd, stats_cmd, schema_cmd, extract_cmd, annotate_cmd, agreement_cmd, review_cmd,
+                serve_cmd, formats_cmd, train_cmd, suggest_cmd, learn_cmd):
     _module.register(app)
 
 

@@ -179,7 +179,8 @@ def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summar
             if draft.answer is not None:
                 answers.append(_answer_of(store, conn, draft, toks, summary))
                 continue
-            article_id = store.insert_article(conn, draft, text_hash(draft.text), toks, origin)
+            article_id = store.insert_article(conn, draft, text_hash(draft.text), toks, origin,
+                                              model=getattr(extractor, "model_name", None))
             if article_id is None:
                 summary.duplicates += 1
             else:

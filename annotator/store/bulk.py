@@ -20,9 +20,10 @@ from annotator.store.codec import decode_spans, encode_spans
 # in the same array, become ids in the same statement.
 _INSERT_SPAN_ROWS = (
     'INSERT INTO spans (id, article_id, start, "end", label, kind, origin, speaker_span_id, speaker_entity_span_id,'
-    " cue_start, cue_end, created_by, created_at)"
+    " cue_start, cue_end, created_by, created_at, model)"
     " SELECT :first + j.key, :article_id, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, :origin,"
-    " :first + (j.value ->> 4), :first + (j.value ->> 5), j.value ->> 6, j.value ->> 7, :created_by, :created_at"
+    " :first + (j.value ->> 4), :first + (j.value ->> 5), j.value ->> 6, j.value ->> 7, :created_by, :created_at,"
+    " :model"
     " FROM json_each(:rows) j"
 )
 
@@ -33,13 +34,13 @@ def next_span_id(conn: sqlite3.Connection) -> int:
 
 def insert_span_rows(conn: sqlite3.Connection, article_id: int, rows: bytes, origin: str,
                      created_by: str | None = None, created_at: float | None = None,
-                     first: int | None = None) -> range:
+                     first: int | None = None, model: str | None = None) -> range:
     """Insert packed span rows (codec.encode_spans) of one article; the ids they got, in order.
-    `first`: the next span id, when the caller already knows it."""
+    `first`: the next span id, when the caller already knows it; `model`: the model that suggested them."""
     first = next_span_id(conn) if first is None else first
     cur = conn.execute(_INSERT_SPAN_ROWS, {
         "first": first, "article_id": article_id, "rows": rows, "origin": origin, "created_by": created_by,
-        "created_at": time.time() if created_at is None else created_at,
+        "created_at": time.time() if created_at is None else created_at, "model": model,
     })
     return range(first, first + cur.rowcount)
 

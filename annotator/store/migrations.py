@@ -158,5 +158,14 @@ def _v2_reviews(db: sqlite_utils.Database) -> None:
     db["review_decisions"].create_index(["article_id", "reviewer", "item", "id"])
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_reviews]
+def _v3_span_models(db: sqlite_utils.Database) -> None:
+    """Model in the loop (issue 16): which model suggested each span.
+
+    NULL for spans no model made (manual, imported) and for suggestions made before this was
+    recorded; `annotator suggest` fills it for the suggestions it writes, import for its own.
+    """
+    db["spans"].add_column("model", str)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_reviews, _v3_span_models]
 LATEST = len(MIGRATIONS)

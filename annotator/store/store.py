@@ -132,7 +132,8 @@ class Store:
         return self._one("SELECT 1 FROM articles WHERE hash = ?", (digest,)) is not None
 
     def insert_article(self, conn: sqlite3.Connection, draft: ArticleDraft, digest: str,
-                       tokens: Sequence[tuple[int, int]], origin: str, with_spans: bool = True) -> int | None:
+                       tokens: Sequence[tuple[int, int]], origin: str, with_spans: bool = True,
+                       model: str | None = None) -> int | None:
         """Insert one article (and its spans as suggestions) inside an open write(); None when it is already there."""
         encoded = draft.encoded_tokens or encode_tokens(draft.text, tokens, draft.token_dicts)
         cur = conn.execute(
@@ -145,7 +146,8 @@ class Store:
             return None
         article_id = cur.lastrowid
         if with_spans and draft.span_count:
-            bulk.insert_span_rows(conn, article_id, bulk.span_rows(draft.packed_spans or draft.spans), origin)
+            bulk.insert_span_rows(conn, article_id, bulk.span_rows(draft.packed_spans or draft.spans), origin,
+                                  model=model if origin == "model" else None)
         return article_id
 
     def insert_spans(self, conn: sqlite3.Connection, article_id: int, drafts: Sequence[Any], origin: str,

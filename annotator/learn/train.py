@@ -1,0 +1,187 @@
+"""Fitting the entity recognizer to the team's finished work, with spaCy's own training API.
+
+    result = train_recognizer(nlp, schema, train, held, settings)
+
+`nlp` is the base pipeline (its recognizer is replaced: see recognizer.py); `train` and `held`
+are TrainArticles. Each epoch updates the recognizer on the training articles (nlp.update over
+Example objects, compounding batch sizes, dropout) and scores it on the held-back ones; the best
+epoch's weights are kept, and training stops when `patience` epochs pass without a better score.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.learn.recognizer import NER, replace_recognizer, source_labels
+from annotator.learn.scoring import Scores, Span, score
+
+
+@dataclass(frozen=True)
+class TrainArticle:
+    """One finished article: its text and the entity spans the team accepted (the whole truth)."""
+
+    id: int
+    text: str
+    entities: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Settings:
+    max_epochs: int = 30
+    patience: int = 4           # epochs without a better held-back F1 before stopping
+    learn_rate: float = 0.001
+    dropout: float = 0.2
+    batch_start: float = 2.0    # articles a batch, compounding up to batch_stop
+    batch_stop: float = 16.0
+    batch_rate: float = 1.02
+    max_seconds: float | None = None  # stop after the epoch that passes this
+
+
+@dataclass
+class Epoch:
+    epoch: int
+    loss: float
+    f1: float
+    seconds: float
+    best: bool
+
+
+@dataclass
+class TrainResult:
+    nlp: Any
+    base: Scores                 # the base model, its labels mapped, on the held-back articles
+    trained: Scores              # the new recognizer on the same articles
+    epochs: list[Epoch] = field(default_factory=list)
+    best_epoch: int = 0
+    sources: dict[str, str | None] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def entity_labels(schema: Any) -> list[str]:
+    return [label.name for label in schema.labels_of("entity")]
+
+
+def predict(nlp: Any, texts: Iterable[str], schema: Any, batch_size: int = 32) -> list[list[Span]]:
+    """Each text's entities from `nlp`'s recognizer, as schema labels (others dropped)."""
+    out = []
+    with nlp.select_pipes(enable=[NER]):
+        for doc in nlp.pipe(texts, batch_size=batch_size):
+            spans = []
+            for ent in doc.ents:
+                label = schema.map_model_label(ent.label_) if ent.label_ not in schema else ent.label_
+                if label is not None and schema.kind_of(label) == "entity":
+                    spans.append((ent.start_char, ent.end_char, label))
+            out.append(spans)
+    return out
+
+
+def examples_of(nlp: Any, articles: Sequence[TrainArticle]) -> list[Any]:
+    """spaCy Examples: the accepted spans are the entities, every other token is outside.
+
+    A span whose bounds fall inside a token is left out and its tokens marked unknown (spaCy's '-'),
+    so a tokenisation difference teaches nothing wrong.
+    """
+    import warnings
+
+    from spacy.training import Example, offsets_to_biluo_tags
+
+    examples = []
+    for article in articles:
+        doc = nlp.make_doc(article.text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # W030: misaligned spans become '-', which is what we want
+            tags = offsets_to_biluo_tags(doc, [tuple(e) for e in article.entities])
+        examples.append(Example.from_dict(doc, {"entities": tags}))
+    return examples
+
+
+def train_recognizer(nlp: Any, schema: Any, train: Sequence[TrainArticle], held: Sequence[TrainArticle],
+                     settings: Settings = Settings(), seed: int = 0,
+                     on_epoch: Callable[[Epoch], None] | None = None,
+                     should_stop: Callable[[], bool] = lambda: False) -> TrainResult:
+    import spacy
+    from spacy.util import compounding, fix_random_seed, minibatch
+    from thinc.api import Adam
+
+    started = time.perf_counter()
+    fix_random_seed(seed)
+    rng = random.Random(seed)
+    labels = entity_labels(schema)
+    held_texts = [a.text for a in held]
+    held_gold = [a.entities for a in held]
+    # The base model's own labels on the held-back articles (and a few training ones): mapped, they
+    # are its scores; beside the team's labels, they say which base label each schema label is.
+    evidence_articles = list(held) + list(train[: max(0, 100 - len(held))])
+    raw = predict(nlp, [a.text for a in evidence_articles], schema_none())
+    base_pred = [[(s, e, schema.map_model_label(lab)) for s, e, lab in spans if schema.map_model_label(lab)]
+                 for spans in raw[: len(held)]]
+    base_scores = score(base_pred, held_gold)
+    evidence = []
+    for pred, article in zip(raw, evidence_articles, strict=True):
+        gold = {(s, e): lab for s, e, lab in article.entities}
+        evidence.extend((lab, gold[(s, e)]) for s, e, lab in pred if (s, e) in gold)
+    base_labels = list(nlp.get_pipe(NER).labels)
+    sources = source_labels(schema, base_labels, labels, evidence)
+
+    examples = examples_of(nlp, train)
+    ner = replace_recognizer(nlp, labels, sources, examples[:50] or examples_of(nlp, held)[:50])
+    optimizer = Adam(learn_rate=settings.learn_rate, L2=0.01, L2_is_weight_decay=True, grad_clip=1.0,
+                     use_averages=True)
+    result = TrainResult(nlp=nlp, base=base_scores, trained=Scores(), sources=sources)
+
+    def held_out() -> Scores:
+        with ner.model.use_params(optimizer.averages):
+            return score(predict(nlp, held_texts, schema), held_gold)
+
+    best_f1, best_bytes, stale = held_out().f1, ner.to_bytes(), 0
+    result.epochs.append(Epoch(0, 0.0, best_f1, time.perf_counter() - started, True))
+    if on_epoch:
+        on_epoch(result.epochs[-1])
+    with nlp.select_pipes(enable=[NER]):
+        for epoch in range(1, settings.max_epochs + 1):
+            if should_stop():
+                break
+            rng.shuffle(examples)
+            losses: dict[str, float] = {}
+            sizes = compounding(settings.batch_start, settings.batch_stop, settings.batch_rate)
+            for batch in minibatch(examples, size=sizes):
+                nlp.update(batch, drop=settings.dropout, sgd=optimizer, losses=losses)
+                if should_stop():
+                    break
+            f1 = held_out().f1
+            better = f1 > best_f1
+            if better:
+                with ner.model.use_params(optimizer.averages):
+                    best_bytes = ner.to_bytes()
+                best_f1, stale, result.best_epoch = f1, 0, epoch
+            else:
+                stale += 1
+            result.epochs.append(Epoch(epoch, losses.get(NER, 0.0), f1, time.perf_counter() - started, better))
+            if on_epoch:
+                on_epoch(result.epochs[-1])
+            if stale >= settings.patience:
+                break
+            if settings.max_seconds and time.perf_counter() - started > settings.max_seconds:
+                break
+    ner.from_bytes(best_bytes)
+    result.trained = score(predict(nlp, held_texts, schema), held_gold)
+    result.seconds = time.perf_counter() - started
+    del spacy
+    return result
+
+
+class schema_none:  # noqa: N801 - a stand-in schema that keeps every model label as it is
+    """For reading the base model's own labels (evidence for source_labels)."""
+
+    def __contains__(self, name: str) -> bool:
+        return True
+
+    def map_model_label(self, label: str) -> str:
+        return label
+
+    def kind_of(self, label: str) -> str:
+        return "entity"

@@ -1,0 +1,110 @@
+"""`annotator train`: finished work in, a spaCy pipeline that predicts the schema's labels out."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from annotator.learn.snapshot import MIN_ARTICLES, read_snapshot
+from annotator.learn.train import Settings
+from annotator.schema import load_schema
+from annotator.store import Store
+from tests.conftest import REPO
+from tests.learning_data import article, write_answers
+
+spacy = pytest.importorskip("spacy")
+CONLL = REPO / "schemas" / "conll.yaml"
+
+
+def _has_model() -> bool:
+    try:
+        from annotator.learn.pipeline import load_base
+
+        load_base(load_schema(CONLL), None)
+    except Exception:
+        return False
+    return True
+
+
+needs_model = pytest.mark.skipif(not _has_model(), reason="no spaCy model installed")
+
+
+@pytest.fixture
+def finished_db(tmp_path, cli):
+    db = tmp_path / "team.db"
+    code, _, err = cli("import", write_answers(tmp_path / "done.jsonl", range(24)), "--db", db,
+                       "--schema", CONLL, "--no-extract")
+    assert code == 0, err
+    return db
+
+
+def test_snapshot_holds_the_accepted_entities_of_finished_articles(finished_db):
+    schema = load_schema(CONLL)
+    with Store(finished_db, create=False) as store:
+        snapshot = read_snapshot(store, schema)
+    assert len(snapshot.articles) == 24
+    first = next(f for f in snapshot.articles if f.article.text == article(0)[0])
+    assert sorted(first.article.entities) == sorted(article(0)[1])
+    train, held = snapshot.split()
+    assert len(held) >= 2 and len(train) + len(held) == 24
+    assert not {f.article.id for f in train} & {f.article.id for f in held}
+
+
+@needs_model
+def test_train_writes_a_pipeline_that_loads_and_predicts_the_schema_labels(finished_db, tmp_path, cli):
+    out = tmp_path / "models" / "team"
+    code, stdout, err = cli("train", "--db", finished_db, "-o", out, "--schema", CONLL, "--max-epochs", "3")
+    assert code == 0, err
+    assert "F1" in stdout and "held-back" in stdout
+    nlp = spacy.load(out)
+    assert set(nlp.get_pipe("ner").labels) == {"PER", "ORG", "LOC", "MISC"}
+    meta = json.loads((out / "meta.json").read_text())["annotator"]
+    assert meta["database"] == str(finished_db)
+    assert len(meta["articles"]["train"]) + len(meta["articles"]["held_back"]) == 24
+    assert set(meta["scores"]["trained"]) >= {"p", "r", "f"}
+    doc = nlp(article(30)[0])
+    assert doc.ents and {ent.label_ for ent in doc.ents} <= {"PER", "ORG", "LOC", "MISC"}
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # no temporary folder left
+
+
+@needs_model
+def test_training_learns_what_the_team_corrects(finished_db, tmp_path):
+    from annotator.learn.pipeline import train_pipeline
+
+    schema = load_schema(CONLL)
+    with Store(finished_db, create=False) as store:
+        snapshot = read_snapshot(store, schema)
+    trained = train_pipeline(snapshot, schema, tmp_path / "m", settings=Settings(max_epochs=6))
+    assert trained.result.trained.f1 > trained.result.base.f1
+    text, spans = article(40)
+    got = {(e.start_char, e.end_char, e.label_) for e in spacy.load(tmp_path / "m")(text).ents}
+    assert (spans[1][0], spans[1][1], "ORG") in got  # the armed group, an ORG by the team's guidelines
+
+
+def test_too_little_finished_work_is_one_clear_line(tmp_path, cli):
+    db = tmp_path / "few.db"
+    cli("import", write_answers(tmp_path / "few.jsonl", range(3)), "--db", db, "--schema", CONLL, "--no-extract")
+    code, out, err = cli("train", "--db", db, "-o", tmp_path / "m", "--schema", CONLL)
+    assert code == 1
+    assert err.strip().count("\n") == 0 and "3 article(s)" in err and f"at least {MIN_ARTICLES}" in err
+    assert not (tmp_path / "m").exists()
+
+
+def test_train_on_a_missing_database_is_one_clear_line(tmp_path, cli):
+    code, _, err = cli("train", "--db", tmp_path / "nope.db", "-o", tmp_path / "m")
+    assert code == 3 and "no such database" in err and err.strip().count("\n") == 0
+
+
+def test_train_to_a_file_is_one_clear_line(finished_db, tmp_path, cli):
+    target = tmp_path / "a-file"
+    target.write_text("not a folder")
+    code, _, err = cli("train", "--db", finished_db, "-o", target, "--schema", CONLL)
+    assert code == 1 and "is a file" in err and err.strip().count("\n") == 0
+    assert target.read_text() == "not a folder"
+
+
+def test_train_from_an_unknown_base_is_one_clear_line(finished_db, tmp_path, cli):
+    code, _, err = cli("train", "--db", finished_db, "-o", tmp_path / "m", "--schema", CONLL,
+                       "--base", str(tmp_path / "no-such-model"))
+    assert code == 1 and "no spaCy pipeline" in err and err.strip().count("\n") == 0
