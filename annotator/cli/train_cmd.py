@@ -57,6 +57,8 @@ def run_training(snapshot, schema, output, *, base, seed, database, settings, co
             status = (f"held-back F1 {epoch.f1:.3f}{mark}" if epoch.epoch == 0 else
                       f"loss {float(epoch.loss):.0f} · held-back F1 {epoch.f1:.3f}{mark}")
             bar.update(task, completed=epoch.epoch, status=status)
+            if not console.is_terminal:  # a log file (learn on a server): one line an epoch
+                console.print(f"epoch {epoch.epoch}: {status}", highlight=False)
 
         trained = train_pipeline(snapshot, schema, Path(output), base=base, seed=seed, settings=settings,
                                  database=database, on_epoch=on_epoch, should_stop=should_stop, keep=keep,

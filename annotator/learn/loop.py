@@ -92,6 +92,7 @@ def learn_round(db: Path, schema: Any, output: Path, *, base: str | None, seed: 
 
     with Store(db, create=False) as store:
         snapshot = read_snapshot(store, schema, annotator=annotator, gold=gold)
+    print(f"round: training on {len(snapshot.articles)} finished articles", flush=True)
     keep = current_scorer(schema, output)
     trained = train(snapshot, keep)
     done = Round(len(snapshot.articles), trained.kept, trained.result.trained.f1, keep.current_f1)
