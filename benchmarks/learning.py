@@ -94,10 +94,12 @@ def main() -> None:
                 with Store(db, create=False) as store:
                     snapshot = read_snapshot(store, schema)
                 out = work / f"conll-{n}"
+                def on_epoch(e, n=n):
+                    print(f"  N={n} epoch {e.epoch}: held-back F1 {e.f1:.3f}{' *' if e.best else ''}",
+                          file=sys.stderr, flush=True)
+
                 trained = train_pipeline(snapshot, schema, out, seed=args.seed, settings=settings, database=str(db),
-                                         on_epoch=lambda e: print(f"  N={n} epoch {e.epoch}: held-back F1 "
-                                                                  f"{e.f1:.3f}{' *' if e.best else ''}",
-                                                                  file=sys.stderr, flush=True))
+                                         on_epoch=on_epoch)
                 row["train_s"] = round(time.perf_counter() - started, 1)
                 row["epochs"] = len(trained.result.epochs) - 1
                 row["best_epoch"] = trained.result.best_epoch

@@ -39,6 +39,7 @@ class Settings:
     batch_stop: float = 16.0
     batch_rate: float = 1.02
     max_seconds: float | None = None  # stop after the epoch that passes this
+    encoder_rate: float = 1.0   # the token encoder's steps, as a share of the rest's (0: frozen)
 
 
 @dataclass
@@ -131,6 +132,9 @@ def train_recognizer(nlp: Any, schema: Any, train: Sequence[TrainArticle], held:
     ner = replace_recognizer(nlp, labels, sources, examples[:50] or examples_of(nlp, held)[:50])
     optimizer = Adam(learn_rate=settings.learn_rate, L2=0.01, L2_is_weight_decay=True, grad_clip=1.0,
                      use_averages=True)
+    if settings.encoder_rate != 1.0:
+        optimizer = _Scaled(optimizer, {node.id for node in ner.model.get_ref("tok2vec").walk()},
+                            settings.encoder_rate)
     result = TrainResult(nlp=nlp, base=base_scores, trained=Scores(), sources=sources)
 
     def held_out() -> Scores:
@@ -172,6 +176,22 @@ def train_recognizer(nlp: Any, schema: Any, train: Sequence[TrainArticle], held:
     result.seconds = time.perf_counter() - started
     del spacy
     return result
+
+
+class _Scaled:
+    """An optimizer whose steps for some layers (the token encoder) are a share of the full step:
+    the encoder keeps most of what the base model learnt while the rest fits the new labels."""
+
+    def __init__(self, inner: Any, ids: set[int], rate: float) -> None:
+        self.inner, self.ids, self.rate = inner, ids, rate
+
+    def __call__(self, key, param, grad, *, lr_scale: float = 1.0):
+        if key[0] in self.ids:
+            lr_scale *= self.rate
+        return self.inner(key, param, grad, lr_scale=lr_scale)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
 
 
 class schema_none:  # noqa: N801 - a stand-in schema that keeps every model label as it is

@@ -47,9 +47,12 @@ def open_database(path: str | Path, create: bool = True) -> sqlite3.Connection:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        # UnicodeDecodeError: SQLite's message quotes a corrupt schema's bytes, which Python cannot decode.
         if conn is not None:
             conn.close()  # else a -wal and -shm stay beside a file that is not ours
+        if isinstance(exc, UnicodeDecodeError):
+            raise DatabaseError(f"{path}: not an annotator database (not a valid SQLite file); give another --db path") from None
         raise _describe(path, exc) from None
     if tables and app_id != APPLICATION_ID:
         conn.close()
