@@ -1,4 +1,9 @@
-"""Cues and speakers with the installed model (loaded once per session), on hand-written sentences."""
+"""The attribution rules (cues and speakers) with the installed model's parse, on hand-written sentences.
+
+The rules are the learned attribution's features and the no-parse fallback, so they are tested on
+their own here, with the learned component switched off; tests/test_extract_learned.py tests what
+the default extractor offers.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +21,11 @@ def extractor():
 
 
 def quotes(extractor, text: str) -> list[tuple[str, str | None, str | None, str | None]]:
-    """(quote, speaker as written, speaker entity, cue) for every quote."""
-    drafts = extractor(text)
+    """(quote, speaker as written, speaker entity, cue) for every quote, by the rules alone."""
+    from annotator.extract.component import NAME
+
+    with extractor.nlp.select_pipes(disable=[NAME]):
+        drafts = extractor(text)
     out = []
     for d in drafts:
         if d.kind != "quote":

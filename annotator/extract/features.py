@@ -93,13 +93,16 @@ class DocContext:
         }
         # Reporting verbs and their subjects as the parse gives them (climbing conjunctions).
         self.cue_subject: dict[int, int] = {}
+        self.cue_verbs: set[int] = set()
         for tok in doc:
             if self.view.in_quote[tok.i] == -1 and _is_cue(self.view, tok.i):
+                self.cue_verbs.add(tok.i)
                 subj = _climb_subject(self.view, tok.i)
                 if subj is not None:
                     self.cue_subject[subj] = tok.i
         self.spans = [(self.view.token_at(q.start), self.view.token_at(q.end - 1)) for q in quotes]
-        self.chains = [set(_chain(self.view, q, 0, n - 1)) for q in quotes]
+        self.chain_lists = [_chain(self.view, q, 0, n - 1) for q in quotes]
+        self.chains = [set(c) for c in self.chain_lists]
 
     def candidates(self, qi: int, previous_head: int | None) -> list[Candidate]:
         """Mention heads around quote `qi` outside every quote, the rules' choice, and the previous
@@ -173,6 +176,12 @@ def candidate_features(ctx: DocContext, qi: int, cand: Candidate, rank: int) -> 
         f[f"subj_of_cue&side={side}&sent={sent_rel}"] = 1.0
         if governs:
             f["subj_of_governing_cue"] = 1.0
+            # Which of the quote's reporting verbs: "X said Y called it “…”" is X's, the outermost.
+            cues_up = [i for i in ctx.chain_lists[qi] if i in ctx.cue_verbs]
+            pos = cues_up.index(verb) if verb in cues_up else 0
+            f[f"cue_pos={min(pos, 2)}&outermost={pos == len(cues_up) - 1}"] = 1.0
+        if doc[verb].dep_ == "ROOT":
+            f[f"cue_root&sent={sent_rel}"] = 1.0
         vlow = doc[verb].lower_
         f[f"cue_core={vlow in CORE_FORMS}&governs={governs}"] = 1.0
         if vlow in NAMING_FORMS:
@@ -187,6 +196,7 @@ def candidate_features(ctx: DocContext, qi: int, cand: Candidate, rank: int) -> 
     if h in ctx.root_subjects:
         f[f"root_subject&sent={sent_rel}"] = 1.0
     if tok.dep_ == "pobj" and tok.head.lower_ in ("to", "per") and tok.head.head.lower_ in ("according", "per"):
+        f[f"according_to&sent={sent_rel}"] = 1.0
         f["according_to"] = 1.0
     if tok.dep_ == "poss":
         f[f"poss&speech_noun={tok.head.lemma_.lower() in SPEECH_NOUNS}"] = 1.0
@@ -194,11 +204,15 @@ def candidate_features(ctx: DocContext, qi: int, cand: Candidate, rank: int) -> 
         rule = ctx.rules[qi]
         f["rule"] = 1.0
         f[f"rule&how={rule.how if rule else ''}"] = 1.0
+        f[f"rule&kind={kind}"] = 1.0
     elif ctx.rules[qi] is not None and ctx.rules[qi].speaker is not None:
         f["rule_other"] = 1.0
     if cand.previous:
         f["previous"] = 1.0
         f[f"previous&has_cue={ctx.rules[qi] is not None and ctx.rules[qi].cue is not None}"] = 1.0
+    if "subj_of_governing_cue" in f:
+        f[f"governing&kind={kind}"] = 1.0
+        f[f"governing&ent={ent}"] = 1.0
     if ent in _SPEAKER_ENTS or kind in ("pron", "PROPN"):
         f["speakerish"] = 1.0
     return f

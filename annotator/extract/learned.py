@@ -1,7 +1,8 @@
 """The learned attribution: two linear scorers over the features of `features.py`.
 
-- the speaker scorer gives each candidate mention of a quote the probability that it is the
-  quote's speaker; the best one is chosen when it clears `speaker_threshold`, else none;
+- the speaker scorer ranks the candidate mentions of a quote (trained on pairs: the gold speaker
+  against each other candidate); the best one is chosen when its softmax share clears
+  `speaker_threshold`, else none;
 - the quote scorer gives each quote found by its marks the probability that it is an attributed
   quotation (not a scare quote, title, slogan or nickname); below `quote_threshold` it is dropped.
 
@@ -28,12 +29,26 @@ DEFAULT_WEIGHTS = Path(__file__).with_name("weights") / "quotes.json"
 class LinearScorer:
     weights: dict[str, float] = field(default_factory=dict)
 
-    def probability(self, features: dict[str, float]) -> float:
+    def score(self, features: dict[str, float]) -> float:
         w = self.weights
-        z = sum(w.get(name, 0.0) * value for name, value in features.items())
+        return sum(w.get(name, 0.0) * value for name, value in features.items())
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.score(features)
         if z < -30:
             return 0.0
         return 1.0 / (1.0 + math.exp(-z))
+
+
+def choose(scorer: LinearScorer, candidates: list[dict[str, float]]) -> tuple[int, float]:
+    """The best-scoring candidate and its softmax share among all of the quote's candidates
+    (how sure the ranking is), or (-1, 0.0) when there are none."""
+    if not candidates:
+        return -1, 0.0
+    scores = [scorer.score(f) for f in candidates]
+    best = max(range(len(scores)), key=scores.__getitem__)
+    top = scores[best]
+    return best, 1.0 / sum(math.exp(max(-50.0, s - top)) for s in scores)
 
 
 @dataclass(slots=True)
@@ -106,9 +121,15 @@ def ranked_candidates(ctx: DocContext, qi: int, previous_head: int | None):
 
     out = []
     ranks = {"before": 0, "after": 0, "inside": 0}
+    cue_subjects = 0
     for c in sorted(cands, key=distance):
         side = "before" if c.head < q_lo else "after" if c.head > q_hi else "inside"
-        out.append((c, candidate_features(ctx, qi, c, ranks[side])))
+        feats = candidate_features(ctx, qi, c, ranks[side])
+        if c.head in ctx.cue_subject:
+            # The nearest subject of a reporting verb is the usual speaker; farther ones less so.
+            feats[f"cue_subject_rank={min(cue_subjects, 2)}"] = 1.0
+            cue_subjects += 1
+        out.append((c, feats))
         ranks[side] += 1
     return out
 
@@ -138,11 +159,8 @@ def score_context(ctx: DocContext, model: QuoteModel) -> list[Scored]:
     chosen: list[int | None] = []
     for qi, q in enumerate(ctx.quotes):
         ranked = ranked_candidates(ctx, qi, _previous_head(ctx, qi, chosen))
-        best, best_p, best_f = None, 0.0, None
-        for cand, feats in ranked:
-            p = model.speaker.probability(feats)
-            if p > best_p:
-                best, best_p, best_f = cand, p, feats
+        index, best_p = choose(model.speaker, [feats for _, feats in ranked])
+        best, best_f = ranked[index] if index >= 0 else (None, None)
         p_quote = model.quote.probability(quote_features(ctx, qi, best_p, best_f))
         keep = p_quote >= model.quote_threshold
         att = None
