@@ -14,6 +14,10 @@ ArticleStatus = Literal["todo", "doing", "done", "skipped", "rejected", "ignored
 
 ACTIONS: tuple[str, ...] = ("accept", "reject", "relabel", "adjust", "speaker", "undo")
 
+# Active time (store/day.py): a gap between two actions longer than this counts as this long (a break).
+# The schema's idle_after overrides it.
+IDLE_AFTER_S = 120.0
+
 
 class SpanDraft(NamedTuple):
     """A span before it has a database id: what readers and extractors produce.

@@ -14,14 +14,16 @@ import yaml
 from rich.color import Color, ColorParseError
 
 from annotator.errors import SchemaError
+from annotator.model import IDLE_AFTER_S
 
 KINDS = ("entity", "quote", "speaker")
 
-# Keys the app binds itself; a label key may not shadow them.
-RESERVED_KEYS = frozenset("jkaxlseumdfqnNvwbp?/[]") | {"enter", "escape", "space", "tab"}
+# Keys the app binds itself; a label key may not shadow them (docs/keys.md lists them all).
+RESERVED_KEYS = frozenset("jkaxlseumdfqnNvwbp?/[]EFg!") | {"enter", "escape", "space", "tab"}
 
 _LABEL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
-_TOP_FIELDS = {"name", "model", "overlap", "labels", "map", "drop", "allow_nested"}
+_TOP_FIELDS = {"name", "model", "overlap", "labels", "map", "drop", "allow_nested", "idle_after", "guidelines"}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min)?\s*$")
 _LABEL_FIELDS = {"name", "kind", "key", "colour", "color", "description", "speakers"}
 # libyaml's safe loader when PyYAML has it (ten times faster; same node marks), else the pure one.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -56,6 +58,10 @@ class Schema:
     overlap: int | None = None  # None: 'all' annotators
     allow_nested: bool = False
     path: str = ""
+    idle_after: float = IDLE_AFTER_S  # seconds: active time cuts every longer gap to this
+    guidelines: str | None = None  # the annotation guidelines (Markdown), resolved against the schema's folder
+    guidelines_at: str = ""  # FILE:LINE:COL of the schema line that names them
+    guidelines_name: str = ""  # as the schema writes it (relative to the schema file), for screens
 
     def label(self, name: str) -> Label | None:
         for label in self.labels:  # a handful of labels: a scan beats building a dict
@@ -293,7 +299,46 @@ def parse_schema(text: str, path: str = "<schema>") -> Schema:
         if raw not in ("true", "false", "yes", "no"):
             raise _fail(path, node, "allow_nested must be true or false")
         allow_nested = raw in ("true", "yes")
-    return Schema(name, tuple(labels), model_map, frozenset(drop), model or None, overlap, allow_nested, path)
+    idle_after = _idle_after(path, top["idle_after"][1]) if "idle_after" in top else IDLE_AFTER_S
+    guidelines, at, written = _guidelines(path, top["guidelines"][1]) if "guidelines" in top else (None, "", "")
+    return Schema(name, tuple(labels), model_map, frozenset(drop), model or None, overlap, allow_nested, path,
+                  idle_after, guidelines, at, written)
+
+
+def _idle_after(path: str, node: yaml.Node) -> float:
+    """Seconds: 120, '90s' or '2m'."""
+    raw = _scalar(path, node, "idle_after")
+    found = _DURATION.match(raw)
+    seconds = float(found[1]) * (60 if found and found[2] in ("m", "min") else 1) if found else 0.0
+    if seconds <= 0:
+        raise _fail(path, node, f"idle_after {raw!r} must be a time above zero, like 120, '90s' or '2m'")
+    return seconds
+
+
+def _guidelines(path: str, node: yaml.Node) -> tuple[str, str, str]:
+    """(the guidelines file resolved against the schema's folder, FILE:LINE:COL of the line naming it,
+    the name as written)."""
+    raw = _scalar(path, node, "guidelines").strip()
+    if not raw:
+        raise _fail(path, node, "guidelines is empty; name a Markdown file, e.g. guidelines/news.md")
+    if path.startswith("<"):  # parsed from text: nothing to resolve against
+        return raw, _where(path, node), raw
+    return str((Path(path).parent / raw).resolve()), _where(path, node), raw
+
+
+def guidelines_problem(schema: Schema) -> str | None:
+    """Why the schema's guidelines cannot be shown, as FILE:LINE:COL: why; None when they can (or there are none).
+
+    Not checked on every load: a schema copied without its guidelines still imports, exports and
+    annotates; `schema check` fails on it, and the app's g key says what is wrong.
+    """
+    if schema.guidelines is None:
+        return None
+    target = Path(schema.guidelines)
+    if target.is_file():
+        return None
+    why = "is a folder" if target.is_dir() else "does not exist"
+    return f"{schema.guidelines_at}: guidelines file {target} {why}; fix the path or remove the line"
 
 
 def load_schema(path: str | Path) -> Schema:

@@ -19,9 +19,13 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
         from rich.text import Text
 
-        from annotator.schema import load_schema
+        from annotator.errors import SchemaError
+        from annotator.schema import guidelines_problem, load_schema
 
         schema = load_schema(path)
+        problem = guidelines_problem(schema)
+        if problem:
+            raise SchemaError(problem)
         table = Table(title=f"{schema.name} ({path})")
         for column in ("label", "kind", "key", "colour", "speakers", "description"):
             table.add_column(column)
@@ -35,3 +39,4 @@ def register(app: typer.Typer) -> None:
         mapped = ", ".join(f"{k}→{v}" for k, v in sorted(schema.model_map.items())) or "none"
         console.print(f"model: {schema.model or 'default'} · map: {mapped} · drop: {', '.join(sorted(schema.drop)) or 'none'}")
         console.print(f"overlap: {schema.overlap or 'all'} · nested entities: {'allowed' if schema.allow_nested else 'not allowed'}")
+        console.print(f"idle after: {schema.idle_after:g} s · guidelines: {schema.guidelines or 'none'}", markup=False)

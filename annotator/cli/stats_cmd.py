@@ -1,11 +1,26 @@
-"""`annotator stats --db DB [--json]`."""
+"""`annotator stats --db DB [--json] [--flags]`."""
 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import typer
+
+
+def duration(seconds: float | None) -> str:
+    """120.5 -> '2m 01s', 4000 -> '1h 06m'; None -> '–'."""
+    if seconds is None:
+        return "–"
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, secs = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m {secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m"
 
 
 def register(app: typer.Typer) -> None:
@@ -15,8 +30,10 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
         corrections: bool = typer.Option(False, "--corrections", help="How annotators answered each model label."),
         model: str = typer.Option(None, "--model", help="With --corrections: one model's suggestions only."),
+        flags: bool = typer.Option(False, "--flags", help="List the flagged articles with their notes."),
+        annotator: str = typer.Option(None, "--annotator", help="With --flags: only this annotator's flags."),
     ) -> None:
-        """Articles, spans by label, origin and model, decisions and articles done per annotator."""
+        """Articles, spans by label, origin and model; per annotator decisions, active time, articles done, flags."""
         # Imported here: `annotator` starts the app without loading what other commands need.
         from rich.console import Console
         from rich.table import Table
@@ -27,6 +44,13 @@ def register(app: typer.Typer) -> None:
             _print_corrections(db, model, as_json)
             return
         with Store(db, create=False) as store:
+            if flags:
+                rows = store.flags(annotator)
+                if as_json:
+                    print(json.dumps({"flags": rows}, ensure_ascii=False))
+                else:
+                    print_flags(Console(), rows)
+                return
             figures = store.stats()
             from annotator.store.learning import suggestions_by_model
 
@@ -40,7 +64,9 @@ def register(app: typer.Typer) -> None:
             print(json.dumps(figures, ensure_ascii=False))
             return
         console = Console()
-        console.print(f"articles {figures['articles']} · spans {figures['spans']} · decisions {figures['decisions']}")
+        console.print(f"articles {figures['articles']} · spans {figures['spans']} · decisions {figures['decisions']}"
+                      f" standing ({figures['decision_log']} in the log, undo rows and what they undid included)"
+                      f" · flags {figures['flags']}")
         for title, key in (("spans by label", "spans_by_label"), ("spans by origin", "spans_by_origin"),
                            ("suggestions by model", "suggestions_by_model")):
             table = Table(title=title)
@@ -50,11 +76,18 @@ def register(app: typer.Typer) -> None:
                 table.add_row(name, str(count))
             console.print(table)
         table = Table(title="annotators")
-        for column in ("annotator", "decisions", "articles done"):
+        columns = ("annotator", "decisions", "log", "articles done", "active", "median / article",
+                   "decisions / active h", "flags")
+        for column in columns:
             table.add_column(column, justify="right" if column != "annotator" else "left")
         for name, row in figures["annotators"].items():
-            table.add_row(name, str(row["decisions"]), str(row["articles_done"]))
+            per_hour = row["decisions_per_active_hour"]
+            table.add_row(name, str(row["decisions"]), str(row["decision_log"]), str(row["articles_done"]),
+                          duration(row["active_hours"] * 3600), duration(row["median_active_s"]),
+                          "–" if per_hour is None else f"{per_hour:g}", str(row["flagged"]))
         console.print(table)
+        if figures["flags"]:
+            console.print(f"{figures['flags']} flagged: annotator stats --db {db} --flags", markup=False)
         if figures["agreement"]["pairs"]:
             from annotator.cli.agreement_cmd import print_agreement
 
@@ -98,3 +131,21 @@ def _print_corrections(db: Path, model: str | None, as_json: bool) -> None:
     for name, count in figures["by_model"].items():
         by_model.add_row(name, str(count))
     console.print(by_model)
+
+
+def print_flags(console, rows: list[dict]) -> None:
+    """Each flag as two lines: where and whose, then the note in full (notes are what matters here)."""
+    from rich.text import Text
+
+    if not rows:
+        console.print("no flagged articles")
+        return
+    console.print(Text(f"{len(rows)} flagged articles", style="bold"))
+    for row in rows:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(row["updated_at"]))
+        # Text(): a note or a title holding [brackets] is shown as written, never as markup.
+        head = Text(f"article {row['article_id']} · ", style="bold")
+        head.append(f"{row['annotator']} · {row['status']} · {when} · ")
+        head.append(row["heading"][:80], style="italic")
+        console.print(head, overflow="ellipsis", no_wrap=True)
+        console.print(Text("  ⚑ " + row["note"]))

@@ -56,6 +56,15 @@ def iter_adjudicated(store: Store) -> Iterator[GoldArticle]:
         else:
             continue
         meta = {**article.meta, "gold": how, "annotators": names}
+        work = store.work_meta([article_id])
+        # Under keys of their own: `flag` and `active_seconds` on a line are one annotator's (import reads them so).
+        flags = {name: work[(article_id, name)]["flag"] for name in names if "flag" in work.get((article_id, name), {})}
+        active = {name: work[(article_id, name)]["active_seconds"] for name in names
+                  if "active_seconds" in work.get((article_id, name), {})}
+        if flags:
+            meta["flags"] = flags
+        if active:
+            meta["annotators_active_seconds"] = active
         yield _gold_article(store, dataclasses.replace(article, meta=meta), who, gold_spans(marks), int(when))
 
 

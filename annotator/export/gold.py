@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from annotator.model import Article
@@ -30,6 +30,7 @@ class GoldArticle:
     token_json: bytes  # as stored at import: export splices it in
     token_starts: list[int]
     token_ends: list[int]
+    work: dict = field(default_factory=dict)  # this annotator's active_seconds and flag note (store/day.py)
 
     def relations(self) -> list[tuple[int, int, str]]:
         """(head index, child index, label) into `spans`: SPEAKER, and SPEAKER_ENTITY when it differs."""
@@ -50,6 +51,6 @@ def iter_gold(store: Store, annotator: str | None = None, include_unfinished: bo
               after: int = 0, upto: int | None = None) -> Iterator[GoldArticle]:
     """Each (article, annotator) the annotator finished, in article order, read in batches."""
     rows = store.iter_export(annotator, include_unfinished, after, upto)
-    for article, token_json, starts, ends, who, status, updated_at, spans in rows:
+    for article, token_json, starts, ends, who, status, updated_at, spans, work in rows:
         yield GoldArticle(article, who, status, tuple(map(GoldSpan._make, spans)), int(updated_at),
-                          token_json, starts, ends)
+                          token_json, starts, ends, work)

@@ -40,6 +40,7 @@ def meta_of(article: Article) -> dict[str, Any]:
 def task_of(gold: GoldArticle) -> bytes:
     article = gold.article
     meta = meta_of(article)
+    meta.update(gold.work)  # this annotator's active seconds and flag note: import takes them back
     spans = [(s.start, s.end, s.label) for s in gold.spans]
     return task_line(article.text, meta, gold.token_json, gold.token_starts, gold.token_ends, spans,
                      gold.relations(), {
@@ -105,7 +106,7 @@ def _docs(golds: Iterable[GoldArticle], schema_kinds: dict[str, str], nlp) -> It
             for h, c, label in gold.relations() if label == "SPEAKER"
             for g, s in [(gold.spans[h], gold.spans[c])] if g.id in by_id and s.id in by_id
         ]
-        doc.user_data["meta"] = {"article_id": article.id, "annotator": gold.annotator}
+        doc.user_data["meta"] = {"article_id": article.id, "annotator": gold.annotator, **gold.work}
         yield doc, len(gold.spans)
 
 

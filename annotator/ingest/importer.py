@@ -17,6 +17,7 @@ from annotator.model import ArticleDraft
 from annotator.schema import Schema
 from annotator.store import Store
 from annotator.store.bulk import Answer
+from annotator.store.day import WORK_META
 
 BATCH = 256
 
@@ -174,9 +175,13 @@ def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summar
             drafts[i] = replace(drafts[i], spans=tuple(spans), packed_spans=None)
             origins[i] = "model"
     with store.write() as conn:
-        answers = []
+        answers, works = [], []
         for draft, toks, origin in zip(drafts, tokens, origins, strict=True):
             if draft.answer is not None:
+                # An export's active seconds and flag belong to the line's annotator, not to the article.
+                works.append({k: draft.meta[k] for k in WORK_META if k in draft.meta})
+                if works[-1]:
+                    draft = replace(draft, meta={k: v for k, v in draft.meta.items() if k not in WORK_META})
                 answers.append(_answer_of(store, conn, draft, toks, summary))
                 continue
             article_id = store.insert_article(conn, draft, text_hash(draft.text), toks, origin,
@@ -186,12 +191,15 @@ def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summar
             else:
                 summary.imported += 1
                 summary.spans += draft.span_count
-        for recorded in store.record_answers(conn, answers) if answers else ():
+        for answer, work, recorded in zip(answers, works, store.record_answers(conn, answers) if answers else (),
+                                          strict=True):
             if recorded is None:
                 summary.duplicates += 1
             else:
                 summary.annotated += 1
                 summary.spans += recorded
+                if work:
+                    store.record_work_meta(conn, answer.article_id, answer.annotator, work)
 
 
 def _answer_of(store: Store, conn, draft: ArticleDraft, tokens, summary: ImportSummary) -> Answer:

@@ -167,5 +167,43 @@ def _v3_span_models(db: sqlite_utils.Database) -> None:
     db["spans"].add_column("model", str)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_reviews, _v3_span_models]
+
+def _v4_annotators_day(db: sqlite_utils.Database) -> None:
+    """Active time and flags (issue 19), one row per article and annotator each.
+
+    `activity` is a running total, updated in the same transaction as each action (a decision, an
+    undo, a flag, done), so a killed app loses none of it: active_s grows by the gap since
+    last_at, cut at the schema's idle_after; opening an article moves last_at to the moment it
+    opened, so the time it was closed never counts. `flags` holds the current note; clearing a flag
+    deletes its row.
+    """
+    db.execute(
+        """
+        CREATE TABLE activity (
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            annotator TEXT NOT NULL,
+            active_s REAL NOT NULL,
+            actions INTEGER NOT NULL,
+            last_at REAL NOT NULL,
+            PRIMARY KEY (article_id, annotator)
+        ) WITHOUT ROWID
+        """
+    )
+    db["activity"].create_index(["annotator"])
+    db.execute(
+        """
+        CREATE TABLE flags (
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            annotator TEXT NOT NULL,
+            note TEXT NOT NULL,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (annotator, article_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db["flags"].create_index(["article_id"])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_reviews, _v3_span_models,
+                                                               _v4_annotators_day]
 LATEST = len(MIGRATIONS)

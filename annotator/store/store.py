@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import UserError
-from annotator.model import ACTIONS, Article, ArticleDraft, Decision, Progress, SpanView
-from annotator.store import bulk
+from annotator.model import ACTIONS, IDLE_AFTER_S, Article, ArticleDraft, Decision, Progress, SpanView
+from annotator.store import bulk, day
 from annotator.store.codec import decode_bounds, encode_spans, encode_tokens, token_json
 from annotator.store.connection import BUSY_TIMEOUT_MS, open_database
 
@@ -63,6 +63,10 @@ class Store:
         self.conn: sqlite3.Connection = open_database(self.path, create=create)
         self.session = uuid.uuid4().hex[:12]
         self._lock = threading.RLock()
+        # Active time (store/day.py): the schema's idle_after, set by whoever opens the store for an
+        # annotator; the clock is a seam for tests (a fake clock makes idle gaps in no time).
+        self.idle_after = IDLE_AFTER_S
+        self.clock = time.time
 
     @property
     def db(self):
@@ -287,18 +291,24 @@ class Store:
         if span is None:
             raise UserError(f"no span {span_id}")
         article_id = span[0]
+        now = self.clock()
         cur = conn.execute(
             'INSERT INTO decisions (span_id, article_id, annotator, action, label, start, "end", speaker_span_id,'
             " session, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (span_id, article_id, annotator, action, label, start, end, speaker_span_id, self.session, time.time()),
+            (span_id, article_id, annotator, action, label, start, end, speaker_span_id, self.session, now),
         )
         self._refresh_state(conn, span_id, annotator, article_id)
-        # The first decision takes the article's place; each one keeps it (see IDLE_CLAIM_S).
+        self._keep_place(conn, article_id, annotator, now)
+        day.count_action(conn, article_id, annotator, now, self.idle_after)
+        return cur.lastrowid
+
+    @staticmethod
+    def _keep_place(conn: sqlite3.Connection, article_id: int, annotator: str, now: float) -> None:
+        # The first action takes the article's place; each one keeps it (see IDLE_CLAIM_S).
         conn.execute(
             "INSERT INTO progress (article_id, annotator, status, updated_at) VALUES (?, ?, 'doing', ?)"
             " ON CONFLICT (article_id, annotator) DO UPDATE SET updated_at = excluded.updated_at"
-            " WHERE progress.status = 'doing'", (article_id, annotator, time.time()))
-        return cur.lastrowid
+            " WHERE progress.status = 'doing'", (article_id, annotator, now))
 
     def _refresh_state(self, conn: sqlite3.Connection, span_id: int, annotator: str, article_id: int) -> None:
         """Recompute one span's state for one annotator by folding its decisions that stand."""
@@ -349,12 +359,14 @@ class Store:
             if row is None:
                 return None
             target, span_id = row
+            now = self.clock()
             conn.execute(
                 "INSERT INTO decisions (span_id, article_id, annotator, action, undoes, session, created_at)"
                 " VALUES (?, ?, ?, 'undo', ?, ?, ?)",
-                (span_id, article_id, annotator, target, self.session, time.time()),
+                (span_id, article_id, annotator, target, self.session, now),
             )
             self._refresh_state(conn, span_id, annotator, article_id)
+            day.count_action(conn, article_id, annotator, now, self.idle_after)
         return self.span(span_id, annotator)
 
     def decisions(self, annotator: str | None = None, article_id: int | None = None) -> list[Decision]:
@@ -383,8 +395,61 @@ class Store:
         )
 
     def set_status(self, article_id: int, annotator: str, status: str) -> None:
+        """An annotator's answer on the article (done, skipped…): an action, counted in active time."""
         with self.write() as conn:
-            self._set_status(conn, article_id, annotator, status)
+            now = self.clock()
+            self._set_status(conn, article_id, annotator, status, now)
+            day.count_action(conn, article_id, annotator, now, self.idle_after)
+
+    # -- the annotator's day: active time and flags (store/day.py) ---------------------------
+
+    def start_stretch(self, article_id: int, annotator: str) -> None:
+        """The annotator opened the article: active time counts again from now."""
+        with self.write() as conn:
+            day.start_stretch(conn, article_id, annotator, self.clock())
+
+    def active_seconds(self, article_id: int, annotator: str) -> float:
+        row = self._one("SELECT active_s FROM activity WHERE article_id = ? AND annotator = ?", (article_id, annotator))
+        return row[0] if row else 0.0
+
+    def set_flag(self, article_id: int, annotator: str, note: str) -> str | None:
+        """Flag the article with a note (one line), or clear the flag with an empty one; the flag now."""
+        note = " ".join(note.split())
+        with self.write() as conn:
+            now = self.clock()
+            day.set_flag(conn, article_id, annotator, note, now)
+            self._keep_place(conn, article_id, annotator, now)
+            day.count_action(conn, article_id, annotator, now, self.idle_after)
+        return note or None
+
+    def flag(self, article_id: int, annotator: str) -> str | None:
+        row = self._one("SELECT note FROM flags WHERE article_id = ? AND annotator = ?", (article_id, annotator))
+        return row[0] if row else None
+
+    def next_flagged(self, annotator: str, after: int) -> int | None:
+        """This annotator's next flagged article after `after`, going round to the first; None when none."""
+        row = self._one(
+            "SELECT article_id FROM flags WHERE annotator = ? ORDER BY article_id <= ?, article_id LIMIT 1",
+            (annotator, after))
+        return row[0] if row else None
+
+    def flags(self, annotator: str | None = None) -> list[dict[str, Any]]:
+        with self._lock:
+            return day.flag_rows(self.conn, annotator)
+
+    def work_meta(self, article_ids: Sequence[int]) -> dict[tuple[int, str], dict[str, Any]]:
+        """What export adds to `meta` of each (article, annotator): active seconds, the flag's note."""
+        with self._lock:
+            return day.work_meta(self.conn, list(article_ids))
+
+    def record_work_meta(self, conn: sqlite3.Connection, article_id: int, annotator: str,
+                         meta: dict[str, Any]) -> None:
+        """An imported line's active seconds and flag, inside write(): back as that annotator's."""
+        active, note = meta.get(day.ACTIVE_KEY), meta.get(day.FLAG_KEY)
+        if isinstance(active, int | float) and not isinstance(active, bool) and active >= 0:
+            day.add_active(conn, article_id, annotator, float(active), self.clock())
+        if isinstance(note, str) and note.strip():
+            day.set_flag(conn, article_id, annotator, " ".join(note.split()), self.clock())
 
     def status(self, article_id: int, annotator: str) -> str:
         row = self._one("SELECT status FROM progress WHERE article_id = ? AND annotator = ?", (article_id, annotator))
@@ -454,7 +519,8 @@ class Store:
     def iter_export(self, annotator: str | None = None, include_unfinished: bool = False,
                     after: int = 0, upto: int | None = None) -> Iterator[tuple]:
         """For each piece of finished work, in article order: (article, token JSON, token starts, token ends,
-        annotator, status, updated_at, accepted span rows). Three queries per batch of 500, whatever the size."""
+        annotator, status, updated_at, accepted span rows, {active_seconds, flag}). A few queries per batch
+        of 500, whatever the size."""
         for work in self.iter_work(annotator, include_unfinished, after=after, upto=upto):
             ids = sorted({row[0] for row in work})
             marks = ",".join("?" * len(ids))
@@ -464,11 +530,12 @@ class Store:
                     f" FROM articles WHERE id IN ({marks})", ids)
             }
             spans = self.exported_spans(ids)
+            extra = self.work_meta(ids)
             for article_id, who, status, updated_at in work:
                 row = articles[article_id]
                 starts, ends = decode_bounds(row[10])
                 yield (_article(row[:9]), token_json(row[9]), starts, ends, who, status, updated_at,
-                       spans.get((article_id, who), []))
+                       spans.get((article_id, who), []), extra.get((article_id, who), {}))
 
     def exported_spans(self, article_ids: Sequence[int]) -> dict[tuple[int, str], list[tuple]]:
         """What export writes of each (article, annotator) among these articles: rows (span id, start,
@@ -534,15 +601,17 @@ class Store:
         return {
             "articles": self.article_count(),
             "spans": self._one("SELECT count(*) FROM spans")[0],
-            "decisions": self._one("SELECT count(*) FROM decisions")[0],
             "spans_by_label": dict(q("SELECT label, count(*) FROM spans GROUP BY label ORDER BY count(*) DESC")),
             "spans_by_origin": dict(q("SELECT origin, count(*) FROM spans GROUP BY origin ORDER BY count(*) DESC")),
-            "annotators": {
-                name: {"decisions": n, "articles_done": done}
-                for name, n, done in q(
-                    "SELECT a.annotator, a.n, (SELECT count(*) FROM progress p WHERE p.annotator = a.annotator"
-                    " AND p.status = 'done') FROM (SELECT annotator, count(*) AS n FROM decisions GROUP BY annotator) a"
-                    " ORDER BY a.annotator"
-                )
-            },
+            # Standing decisions (an undo row and the decision it reverses count for nothing); the log's size apart.
+            "decisions": self._one(
+                "SELECT count(*) FILTER (WHERE action != 'undo') - count(*) FILTER (WHERE action = 'undo')"
+                " FROM decisions")[0],
+            "decision_log": self._one("SELECT count(*) FROM decisions")[0],
+            "flags": self._one("SELECT count(*) FROM flags")[0],
+            "annotators": self.annotator_figures(),
         }
+
+    def annotator_figures(self) -> dict[str, dict[str, Any]]:
+        with self._lock:
+            return day.annotator_figures(self.conn)

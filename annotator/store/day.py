@@ -1,0 +1,130 @@
+"""The annotator's day (issue 19): active time and flags with notes, as SQL on an open connection.
+
+Active time is a running total per (article, annotator) in `activity` (migration v3), updated in the
+transaction of each action, so what a killed app had counted is kept. Each action adds the gap
+since the previous one, cut at `idle_after` (a coffee break counts as that much, no more);
+opening an article moves the clock to now without adding anything, so the time an article
+was closed never counts, however long.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from annotator.model import heading_of
+
+# Keys of an exported line's `meta` that belong to one annotator's work, not to the article:
+# export writes them, import takes them back out of the article's meta into that annotator's rows.
+ACTIVE_KEY = "active_seconds"
+FLAG_KEY = "flag"
+WORK_META = (ACTIVE_KEY, FLAG_KEY)
+
+
+def count_action(conn: sqlite3.Connection, article_id: int, annotator: str, now: float, idle_after: float) -> None:
+    """One action on the article: add the gap since the last one, cut at idle_after."""
+    conn.execute(
+        "INSERT INTO activity (article_id, annotator, active_s, actions, last_at) VALUES (?, ?, 0, 1, ?)"
+        " ON CONFLICT (article_id, annotator) DO UPDATE SET"
+        " active_s = active_s + min(max(excluded.last_at - last_at, 0), ?), actions = actions + 1,"
+        " last_at = max(last_at, excluded.last_at)",
+        (article_id, annotator, now, idle_after),
+    )
+
+
+def start_stretch(conn: sqlite3.Connection, article_id: int, annotator: str, now: float) -> None:
+    """The article is open again: the next action counts its gap from now."""
+    conn.execute(
+        "INSERT INTO activity (article_id, annotator, active_s, actions, last_at) VALUES (?, ?, 0, 0, ?)"
+        " ON CONFLICT (article_id, annotator) DO UPDATE SET last_at = max(last_at, excluded.last_at)",
+        (article_id, annotator, now),
+    )
+
+
+def add_active(conn: sqlite3.Connection, article_id: int, annotator: str, seconds: float, now: float) -> None:
+    """Active time that arrives as a figure (an imported line's meta): added to what is there."""
+    conn.execute(
+        "INSERT INTO activity (article_id, annotator, active_s, actions, last_at) VALUES (?, ?, ?, 0, ?)"
+        " ON CONFLICT (article_id, annotator) DO UPDATE SET active_s = active_s + excluded.active_s",
+        (article_id, annotator, seconds, now),
+    )
+
+
+def set_flag(conn: sqlite3.Connection, article_id: int, annotator: str, note: str, now: float) -> None:
+    """Flag with this note, or clear the flag when the note is empty."""
+    if note:
+        conn.execute(
+            "INSERT INTO flags (article_id, annotator, note, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (annotator, article_id) DO UPDATE SET note = excluded.note, updated_at = excluded.updated_at",
+            (article_id, annotator, note, now),
+        )
+    else:
+        conn.execute("DELETE FROM flags WHERE article_id = ? AND annotator = ?", (article_id, annotator))
+
+
+def work_meta(conn: sqlite3.Connection, article_ids: list[int]) -> dict[tuple[int, str], dict[str, Any]]:
+    """For export: {(article, annotator): {"active_seconds": s, "flag": note}} of these articles."""
+    out: dict[tuple[int, str], dict[str, Any]] = {}
+    for at in range(0, len(article_ids), 500):
+        chunk = article_ids[at:at + 500]
+        marks = ",".join("?" * len(chunk))
+        for article_id, who, active in conn.execute(
+                f"SELECT article_id, annotator, active_s FROM activity WHERE article_id IN ({marks})", chunk):
+            out.setdefault((article_id, who), {})[ACTIVE_KEY] = round(active, 1)
+        for article_id, who, note in conn.execute(
+                f"SELECT article_id, annotator, note FROM flags WHERE article_id IN ({marks})", chunk):
+            out.setdefault((article_id, who), {})[FLAG_KEY] = note
+    return out
+
+
+def median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    values = sorted(values)
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def annotator_figures(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+    """Per annotator: active hours, articles finished, median active seconds per finished article,
+    standing decisions (undone ones and undo rows left out), the log's size, decisions per active hour."""
+    out: dict[str, dict[str, Any]] = {}
+    for who, logged, undos, undone in conn.execute(
+            "SELECT annotator, count(*), count(*) FILTER (WHERE action = 'undo'),"
+            " count(*) FILTER (WHERE action = 'undo' AND undoes IS NOT NULL) FROM decisions GROUP BY annotator"):
+        # Each undo row reverses one decision: standing = the log less the undo rows and what they undid.
+        out[who] = {"decisions": logged - undos - undone, "decision_log": logged}
+    for (who,) in conn.execute("SELECT DISTINCT annotator FROM progress UNION SELECT DISTINCT annotator FROM activity"):
+        out.setdefault(who, {"decisions": 0, "decision_log": 0})
+    for who, row in out.items():
+        active = conn.execute("SELECT coalesce(sum(active_s), 0) FROM activity WHERE annotator = ?", (who,)).fetchone()[0]
+        finished = [r[0] for r in conn.execute(
+            "SELECT coalesce(a.active_s, 0) FROM progress p LEFT JOIN activity a"
+            " ON a.article_id = p.article_id AND a.annotator = p.annotator"
+            " WHERE p.annotator = ? AND p.status = 'done'", (who,))]
+        flagged = conn.execute("SELECT count(*) FROM flags WHERE annotator = ?", (who,)).fetchone()[0]
+        middle = median(finished)
+        row |= {
+            "articles_done": len(finished),
+            "active_hours": round(active / 3600, 3),
+            "median_active_s": round(middle, 1) if middle is not None else None,
+            "decisions_per_active_hour": round(row["decisions"] / (active / 3600), 1) if active > 0 else None,
+            "flagged": flagged,
+        }
+    return dict(sorted(out.items()))
+
+
+def flag_rows(conn: sqlite3.Connection, annotator: str | None = None) -> list[dict[str, Any]]:
+    """Every flag (or one annotator's): article, heading parts, annotator, note, when; in article order."""
+    sql = ("SELECT f.article_id, a.title, substr(a.text, 1, 200), f.annotator, f.note, f.updated_at,"
+           " coalesce(p.status, 'todo') FROM flags f JOIN articles a ON a.id = f.article_id"
+           " LEFT JOIN progress p ON p.article_id = f.article_id AND p.annotator = f.annotator")
+    params: tuple[Any, ...] = ()
+    if annotator is not None:
+        sql += " WHERE f.annotator = ?"
+        params = (annotator,)
+    return [
+        {"article_id": aid, "heading": heading_of(title, text), "annotator": who, "note": note,
+         "updated_at": when, "status": status}
+        for aid, title, text, who, note, when, status in conn.execute(sql + " ORDER BY f.article_id, f.annotator", params)
+    ]
