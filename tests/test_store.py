@@ -191,4 +191,57 @@ def test_stats_counts(store):
     figures = store.stats()
     assert (figures["articles"], figures["spans"], figures["decisions"]) == (1, 3, 1)
     assert figures["spans_by_label"] == {"ORG": 2, "QUOTE": 1}
-    assert figures["annotators"] == {"alice": {"decisions": 1, "articles_done": 1}}
+    alice = figures["annotators"]["alice"]
+    assert (alice["decisions"], alice["decision_log"], alice["articles_done"]) == (1, 1, 1)
+
+
+class FakeClock:
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_active_time_adds_the_gaps_between_actions_and_cuts_idle_ones(store):
+    article = add_article(store)
+    store.clock = clock = FakeClock()
+    store.idle_after = 120
+    spans = store.spans(article, "alice")
+    store.start_stretch(article, "alice")  # opened: reading time before the first decision counts
+    clock.advance(30)
+    store.decide("alice", spans[0].id, "accept")
+    clock.advance(3600)  # lunch: counts as 120 s
+    store.decide("alice", spans[1].id, "reject")
+    clock.advance(10)
+    store.undo("alice", article)
+    assert store.active_seconds(article, "alice") == 30 + 120 + 10
+    clock.advance(86400)  # closed overnight, opened again: the night never counts
+    store.start_stretch(article, "alice")
+    clock.advance(5)
+    store.set_status(article, "alice", "done")
+    assert store.active_seconds(article, "alice") == 165
+    figures = store.stats()
+    alice = figures["annotators"]["alice"]
+    # 2 decisions and one undo of the second: 1 standing, 3 in the log.
+    assert (alice["decisions"], alice["decision_log"], figures["decisions"], figures["decision_log"]) == (1, 3, 1, 3)
+    assert alice["median_active_s"] == 165 and alice["articles_done"] == 1
+    assert alice["decisions_per_active_hour"] == round(1 / (165 / 3600), 1)
+
+
+def test_flags_edit_clear_and_go_round(store):
+    first, second = add_article(store), add_article(store, TEXT + " Again, and more.", "h2")
+    assert store.set_flag(first, "alice", "  not sure   about\nthe ORG ") == "not sure about the ORG"
+    assert store.flag(first, "alice") == "not sure about the ORG"
+    assert store.status(first, "alice") == "doing"  # a flag takes the article's place like a decision
+    store.set_flag(second, "alice", "speaker?")
+    assert store.next_flagged("alice", first) == second
+    assert store.next_flagged("alice", second) == first  # round to the first
+    assert store.set_flag(first, "alice", "") is None
+    assert store.flag(first, "alice") is None
+    assert store.next_flagged("alice", second) == second
+    assert store.next_flagged("bob", 0) is None
+    assert [row["note"] for row in store.flags()] == ["speaker?"]

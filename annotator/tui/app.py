@@ -28,6 +28,7 @@ class Loaded:
     position: tuple[int, int]
     progress: Progress
     status: str
+    flag: str | None = None  # the annotator's note on this article, when they flagged it
 
 
 class AnnotatorApp(App[None]):
@@ -42,6 +43,7 @@ class AnnotatorApp(App[None]):
         self.annotator = annotator
         self.overlap = overlap
         self.palette = Palette(schema)
+        store.idle_after = schema.idle_after  # active time cuts longer gaps to this
         # One thread, so store calls run off the UI loop and still in the order they were made.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         # Start reading the first article now, while Textual is still starting up.
@@ -56,8 +58,10 @@ class AnnotatorApp(App[None]):
             return Loaded(None, [], (0, 0), store.progress(self.annotator), "todo")
         article = store.article(article_id)
         spans = store.spans(article_id, self.annotator) if article else []
+        if article is not None:
+            store.start_stretch(article_id, self.annotator)  # active time counts from the moment it opens
         return Loaded(article, spans, store.position(article_id), store.progress(self.annotator, article_id),
-                      store.status(article_id, self.annotator))
+                      store.status(article_id, self.annotator), store.flag(article_id, self.annotator))
 
     async def load_article(self, article_id: int | None) -> Loaded:
         first, self._first = self._first, None

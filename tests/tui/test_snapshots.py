@@ -43,3 +43,17 @@ def test_help_screen(snap_compare, make_app):
 
 def test_mark_cursor_and_selection(snap_compare, make_app):
     assert snap_compare(make_app(), terminal_size=(100, 30), run_before=run_keys("j", "m", "v", "w", "w"))
+
+
+def test_flag_dialog_80x24(snap_compare, make_app):
+    keys = ("exclamation_mark", *"ORG or GPE for Geneva?")
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_keys(*keys, modal=True))
+
+
+def test_guidelines_screen_80x24(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_keys("g", modal=True))
+
+
+def test_flagged_article_header_80x24(snap_compare, make_app):
+    keys = ("exclamation_mark", *"speaker?", "enter")
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_keys(*keys))

@@ -80,3 +80,40 @@ class PromptScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class FlagDialog(ModalScreen[str | None]):
+    """A note on why the article is flagged: enter saves it (an emptied note clears the flag), escape cancels."""
+
+    DEFAULT_CSS = """
+    FlagDialog { align: center middle; }
+    FlagDialog > Vertical { width: 64; max-width: 95%; height: auto; border: round $warning;
+        background: $surface; padding: 1 2; }
+    FlagDialog Label { width: 100%; }
+    FlagDialog #note, FlagDialog #note:focus { margin-top: 1; border: tall $warning; }
+    FlagDialog .hint { color: $text-muted; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="flag.cancel")]
+
+    def __init__(self, note: str | None) -> None:
+        super().__init__()
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            title = "Edit the flag of this article" if self.note else "Flag this article"
+            yield Label(Text(title, style="bold"))
+            yield Label("What are you unsure about? The reviewer sees this note beside your version.")
+            box = Input(value=self.note or "", placeholder="e.g. ORG or GPE for “Damascus”?", id="note",
+                        max_length=500, select_on_focus=False)  # the cursor at the end: to edit, not retype
+            box.cursor_blink = False  # steady: no repaint traffic over SSH, steady snapshots
+            yield box
+            clear = " · ctrl+u empties it: enter then clears the flag" if self.note else ""
+            yield Label(Text(f"enter saves{clear} · esc cancels"), classes="hint")
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

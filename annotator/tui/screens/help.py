@@ -17,12 +17,22 @@ def key_name(key: str) -> str:
     names = {
         "question_mark": "?", "right_square_bracket": "]", "left_square_bracket": "[", "slash": "/",
         "down": "↓", "up": "↑", "left": "←", "right": "→", "shift+left": "shift+←", "shift+right": "shift+→",
-        "enter": "enter", "escape": "esc",
+        "enter": "enter", "escape": "esc", "exclamation_mark": "!",
     }
     return names.get(key, key)
 
 
 SECTIONS = {"": "Spans", "mark": "Mark mode (m): a new span", "edit": "Bounds (e)"}
+
+
+def guidelines_line(schema: Schema) -> Text:
+    """The link line to the guidelines, for the help screen and the label picker."""
+    if schema.guidelines is None:
+        return Text("\nNo guidelines: a schema can name a Markdown file with 'guidelines:'", style="dim")
+    line = Text("\nGuidelines: ", style="bold")
+    line.append(schema.guidelines_name or schema.guidelines, style="underline")
+    line.append("  (g opens them on the main screen)")
+    return line
 
 
 class HelpScreen(ModalScreen[None]):
@@ -67,6 +77,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("\nLabel keys: relabel and accept in one stroke; in mark mode, create the span",
                               style="bold"))
             yield Static(labels)
+            yield Static(guidelines_line(self.schema))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -47,7 +47,7 @@ NEW_SPEAKER = "+"
 # Actions that belong to one mode; everything else works in normal mode only, unless listed in ALWAYS.
 MARK_ACTIONS = {"cursor", "cursor_line", "select_start", "leave"}
 EDIT_ACTIONS = {"bound", "save_bounds", "leave"}
-ALWAYS = {"help", "quit", "label_key", "relabel", "accept"}
+ALWAYS = {"help", "quit", "label_key", "relabel", "accept", "guidelines"}
 
 
 class MainScreen(Screen[None]):
@@ -74,6 +74,12 @@ class MainScreen(Screen[None]):
         Binding("N", "search_step(-1)", "Previous match", id="search_prev", show=False),
         Binding("E", "export", "Export my work", id="export", show=False,
                 tooltip="Your finished articles as JSONL: a download in the browser, else a file in exports/"),
+        Binding("exclamation_mark", "flag", "Flag", key_display="!", id="flag", show=False,
+                tooltip="Flag the article with a note for the reviewer (again: edit or clear it)"),
+        Binding("F", "next_flagged", "Next flagged", id="next_flagged", show=False,
+                tooltip="Go to your next flagged article"),
+        Binding("g", "guidelines", "Guidelines", id="guidelines", show=False,
+                tooltip="Read the annotation guidelines (esc comes back)"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
         # Mark mode: a cursor over tokens, v starts a selection.
@@ -99,6 +105,7 @@ class MainScreen(Screen[None]):
         self.state: ArticleState | None = None
         self.progress: Progress | None = None
         self.article_status = "todo"
+        self.flag: str | None = None  # this annotator's note on the open article
         self.mode = "normal"  # normal | mark | edit
         self.message = ""
         self._tokens: Tokens | None = None
@@ -239,6 +246,7 @@ class MainScreen(Screen[None]):
         self._leave_modes()
         article = loaded.article
         self.progress = loaded.progress
+        self.flag = loaded.flag
         if article is None:
             self.state = None
             self.header.show(None, None)
@@ -256,7 +264,7 @@ class MainScreen(Screen[None]):
         self.state, self.article_status = state, loaded.status
         self._tokens = None
         self.matches, self.match_index, self.cursor_hint = [], -1, None
-        self.header.show(article, loaded.position, loaded.status)
+        self.header.show(article, loaded.position, loaded.status, self.flag)
         self.view.set_article(article.text, state.spans)
         self.list.set_state(state)
         self.message = ""
@@ -348,8 +356,69 @@ class MainScreen(Screen[None]):
         from annotator.tui.review.deliver import deliver_export, stamped
 
         store, who = self.annotator_app.store, self.annotator_app.annotator
+        if not await self.call(store.count_work, who, False):
+            self.say("nothing to export yet: no article of yours is done (d marks one done)")
+            return
         self.say(await deliver_export(self.app, lambda path: write_jsonl(iter_gold(store, who), path),
                                       stamped(f"{who}-gold"), Path("exports"), self.call))
+
+    # -- the annotator's day: flags and guidelines (issue 19) ----------------------------------
+
+    def action_flag(self) -> None:
+        self.submit(self._flag)
+
+    def action_next_flagged(self) -> None:
+        self.submit(self._next_flagged)
+
+    def action_guidelines(self) -> None:
+        self.submit(self._guidelines)
+
+    async def _flag(self) -> None:
+        state = self.state
+        if state is None:
+            return
+        note = await self.app.push_screen_wait(_modals()[0].FlagDialog(self.flag))
+        if note is None:
+            return
+        if not note.strip() and not self.flag:
+            self.say("not flagged: write a note saying what you are unsure about")
+            return
+        app = self.annotator_app
+        self.flag = await self.call(app.store.set_flag, state.article.id, app.annotator, note)
+        self.header.show(state.article, state.position, self.article_status, self.flag)
+        self.say("flagged (! again edits or clears it)" if self.flag else "flag cleared")
+
+    async def _next_flagged(self) -> None:
+        app = self.annotator_app
+        here = self.state.article.id if self.state else 0
+        target = await self.call(app.store.next_flagged, app.annotator, here)
+        if target is None:
+            self.say("you have flagged no article (! flags one)")
+        elif target == here:
+            self.say("this is your only flagged article")
+        else:
+            await self._open(target)
+            self.say(f"flagged: {self.flag}" if self.flag else "")
+
+    async def _guidelines(self) -> None:
+        from annotator.schema import guidelines_problem
+
+        schema = self.annotator_app.schema
+        if schema.guidelines is None:
+            self.say("this schema names no guidelines (add 'guidelines: FILE.md' to it)")
+            return
+        problem = guidelines_problem(schema)
+        if problem:
+            self.say(problem)
+            return
+        from annotator.tui.screens.guidelines import GuidelinesScreen, read_guidelines
+
+        try:
+            text = read_guidelines(schema.guidelines)
+        except OSError as exc:
+            self.say(f"{schema.guidelines}: cannot read the guidelines ({exc.strerror or exc})")
+            return
+        self.app.push_screen(GuidelinesScreen(schema.guidelines_name or schema.guidelines, text))
 
     def action_mark(self) -> None:
         self.submit(self._mark, None)
@@ -460,7 +529,8 @@ class MainScreen(Screen[None]):
         if label is None:
             label = await self.app.push_screen_wait(
                 _modals()[2].PickerScreen(f"Label for “{safe_line(state.article.text[span.start:span.end])[:40]}”",
-                             self._label_choices(span.kind), span.label))
+                                          self._label_choices(span.kind), span.label,
+                                          _modals()[1].guidelines_line(schema)))
             if label is None:
                 return
         if schema.kind_of(label) != span.kind:
@@ -611,7 +681,8 @@ class MainScreen(Screen[None]):
             speakers = schema.speaker_labels if self.mark_for_quote is not None else None
             choices = [c for c in self._label_choices(None) if speakers is None or c.value in speakers]
             label = await self.app.push_screen_wait(
-                _modals()[2].PickerScreen(f"Label for new span “{safe_line(state.article.text[start:end])[:40]}”", choices))
+                _modals()[2].PickerScreen(f"Label for new span “{safe_line(state.article.text[start:end])[:40]}”",
+                                          choices, note=_modals()[1].guidelines_line(schema)))
             if label is None:
                 return
         kind = schema.kind_of(label)

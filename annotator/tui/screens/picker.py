@@ -30,6 +30,7 @@ class PickerScreen(ModalScreen[Any]):
     PickerScreen > Vertical { width: 60; max-width: 95%; height: auto; max-height: 90%;
         border: round $accent; background: $surface; padding: 0 1; }
     PickerScreen Label { width: 100%; text-style: bold; }
+    PickerScreen #note { text-style: none; color: $text-muted; margin-bottom: 1; }
     PickerScreen #filter, PickerScreen #filter:focus { border: none; height: 1; padding: 0 1; margin: 1 0 0 0;
         background: $boost; }
     PickerScreen OptionList { height: auto; max-height: 16; border: none; padding: 0; margin-top: 1; }
@@ -40,8 +41,9 @@ class PickerScreen(ModalScreen[Any]):
         Binding("up", "move(-1)", "Up", show=False, id="picker.up"),
     ]
 
-    def __init__(self, title: str, choices: list[Choice], selected: Any = None) -> None:
+    def __init__(self, title: str, choices: list[Choice], selected: Any = None, note: Text | None = None) -> None:
         super().__init__()
+        self.note = note  # a line under the choices (the label picker's link to the guidelines)
         self.title_text = title
         self.choices = choices
         self.selected = selected
@@ -55,6 +57,8 @@ class PickerScreen(ModalScreen[Any]):
             box.cursor_blink = False
             yield box
             yield OptionList(*self._options(self.choices), id="choices")
+            if self.note is not None:
+                yield Label(self.note, id="note")
 
     @staticmethod
     def _options(choices: list[Choice]) -> list[Option]:

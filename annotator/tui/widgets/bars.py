@@ -12,13 +12,14 @@ from annotator.tui.text import safe_line
 class ArticleHeader(Static):
     DEFAULT_CSS = "ArticleHeader { height: 1; background: $primary-background; color: $text; text-wrap: nowrap; text-overflow: ellipsis; }"
 
-    _shown: tuple[Article | None, tuple[int, int] | None, str] = (None, None, "")
+    _shown: tuple[Article | None, tuple[int, int] | None, str, str | None] = (None, None, "", None)
 
     def on_resize(self) -> None:
         self.show(*self._shown)  # the heading is cut to the width
 
-    def show(self, article: Article | None, position: tuple[int, int] | None, status: str = "") -> None:
-        self._shown = (article, position, status)
+    def show(self, article: Article | None, position: tuple[int, int] | None, status: str = "",
+             flag: str | None = None) -> None:
+        self._shown = (article, position, status, flag)
         if article is None:
             self.update(Text(" No article to annotate", style="bold"), layout=False)
             return
@@ -32,6 +33,11 @@ class ArticleHeader(Static):
             tail.append(f"  article {position[0]} of {position[1]}")
         if status and status != "todo":
             tail.append(f"  ({status})", style="bold")
+        if flag is not None:
+            # The flag with the start of its note; the heading gives way to it at 80 columns.
+            note = safe_line(flag)
+            tail.append("  ⚑ ", style="bold yellow")
+            tail.append(note if len(note) <= 24 else note[:23] + "…", style="yellow")
         tail.append(" ")
         heading = safe_line(article.heading)
         room = max(10, (self.size.width or 80) - tail.cell_len - 1)
