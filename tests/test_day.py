@@ -118,3 +118,22 @@ def test_schema_guidelines_and_idle_after(tmp_path, cli):
 def test_bad_schema_day_fields(text, message):
     with pytest.raises(SchemaError, match=message.replace("[", r"\[")):
         parse_schema(text, "s.yaml")
+
+
+def test_label_studio_export_has_lead_time_and_the_note_and_reads_them_back(cli, tmp_path, schema):
+    day_db(tmp_path / "d.db").close()
+    out = tmp_path / "tasks.json"
+    code, _, err = cli("export", "--db", tmp_path / "d.db", "-o", out, "--format", "labelstudio")
+    assert code == 0, err
+    tasks = json.loads(out.read_text())
+    first = next(t for t in tasks if t["annotations"][0]["completed_by"] == "alice")
+    assert first["annotations"][0]["lead_time"] == 190.0
+    assert first["meta"]["flags"] == {"alice": "ORG or [bold]GPE[/bold]?"}
+    with Store(tmp_path / "fresh.db") as fresh:
+        import_paths(fresh, [out], schema, extract=False)
+        assert fresh.flag(1, "alice") == "ORG or [bold]GPE[/bold]?"
+        assert fresh.active_seconds(1, "alice") == 190.0
+        assert "flags" not in fresh.article(1).meta
+    again = tmp_path / "again.json"
+    assert cli("export", "--db", tmp_path / "fresh.db", "-o", again, "--format", "labelstudio")[0] == 0
+    assert again.read_bytes() == out.read_bytes()

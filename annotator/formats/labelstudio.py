@@ -31,6 +31,9 @@ from annotator.formats._common import (
 from annotator.formats.registry import ExportJob, Format, ReadOptions
 from annotator.ingest.readers import Item, Problem, decode, parse_jsonl_object, unreadable
 from annotator.schema import Schema
+from annotator.store.day import ACTIVE_KEY, FLAG_KEY
+
+FLAGS_KEY = "flags"  # task meta: {annotator: flag note}
 
 FROM_NAME, TO_NAME = "label", "text"  # the names the generated config gives its Labels and Text tags
 RELATIONS = ("SPEAKER", "SPEAKER_ENTITY")
@@ -82,7 +85,7 @@ def results(text: str, spans: tuple[GoldSpan, ...], prefix: str) -> list[dict[st
 
 def annotation(gold: GoldArticle, n: int) -> dict[str, Any]:
     text = gold.article.text
-    return {
+    out = {
         "result": results(text, gold.spans, f"a{n}-"),
         "completed_by": gold.annotator,
         "was_cancelled": gold.status != "done",
@@ -90,10 +93,17 @@ def annotation(gold: GoldArticle, n: int) -> dict[str, Any]:
         "created_at": iso(gold.timestamp),
         "updated_at": iso(gold.timestamp),
     }
+    if ACTIVE_KEY in gold.work:  # Label Studio's own name for the seconds spent on an annotation
+        out["lead_time"] = gold.work[ACTIVE_KEY]
+    return out
 
 
 def task(article, works: list[GoldArticle], suggestions: tuple[GoldSpan, ...], model: str) -> dict[str, Any]:
-    out: dict[str, Any] = {"data": {"text": article.text}, "meta": meta_of(article),
+    meta = meta_of(article)
+    flags = {gold.annotator: gold.work[FLAG_KEY] for gold in works if FLAG_KEY in gold.work}
+    if flags:  # Label Studio has no note on an annotation: the task's meta holds each annotator's
+        meta[FLAGS_KEY] = flags
+    out: dict[str, Any] = {"data": {"text": article.text}, "meta": meta,
                            "annotations": [annotation(gold, n) for n, gold in enumerate(works, 1)]}
     if suggestions:
         out["predictions"] = [{"model_version": model, "result": results(article.text, suggestions, "p")}]
@@ -197,6 +207,11 @@ def task_items(obj: Any, where: str, n: int, options: ReadOptions) -> list[Item]
     if text is None:
         return [Problem(where, f"task {n}: no data.text (a task needs the article text)")]
     meta = obj.get("meta") if isinstance(obj.get("meta"), dict) and obj.get("meta") else data.get("meta") or {}
+    flags = meta.get(FLAGS_KEY) if isinstance(meta, dict) else None
+    if isinstance(flags, dict):  # each annotator's flag note goes back to their own work
+        meta = {k: v for k, v in meta.items() if k != FLAGS_KEY}
+    else:
+        flags = {}
     base = {"text": text, "meta": meta}
     items: list[Item] = []
     predicted: list[dict] = []
@@ -218,9 +233,15 @@ def task_items(obj: Any, where: str, n: int, options: ReadOptions) -> list[Item]
             items.append(Problem(where, found))
             continue
         stamp = epoch(annotation.get("updated_at")) or epoch(annotation.get("created_at"))
-        line = {**base, "spans": found[0], "relations": found[1],
+        who = _annotator(annotation.get("completed_by"))
+        work = {}
+        if isinstance(annotation.get("lead_time"), int | float) and not isinstance(annotation["lead_time"], bool):
+            work[ACTIVE_KEY] = annotation["lead_time"]
+        if isinstance(flags.get(who), str):
+            work[FLAG_KEY] = flags[who]
+        line = {**base, "meta": {**meta, **work} if work else meta, "spans": found[0], "relations": found[1],
                 "answer": "ignore" if annotation.get("was_cancelled") else "accept",
-                "_annotator_id": options.annotator or _annotator(annotation.get("completed_by"))}
+                "_annotator_id": options.annotator or who}
         if stamp is not None:
             line["_timestamp"] = stamp
         items.append(parse_jsonl_object(line, where, options.schema, options.pack))
