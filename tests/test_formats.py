@@ -110,3 +110,23 @@ def test_unknown_labels_are_said_once_with_counts_and_the_fix(cli, tmp_path):
         "or drop it (drop: [WIDGET])"]
     code, out, err = cli("import", path, "--db", tmp_path / "b.db", "--no-extract", "--strict")
     assert code == 1 and f"{path}:1: span 1 has label 'WIDGET'" in err
+
+
+WRITERS = [fmt for fmt in all_formats() if fmt.write is not None]
+
+
+@pytest.mark.parametrize("fmt", WRITERS, ids=[fmt.name for fmt in WRITERS])
+def test_every_format_exports_and_each_that_reads_imports_its_export_back(cli, tmp_path, store, schema, fmt):
+    from tests.formats_data import build
+
+    build(store, schema, tmp_path)
+    out = tmp_path / ("out" if fmt.folder else f"out{fmt.suffixes[0]}")
+    code, stdout, err = cli("export", "--db", store.path, "-o", out, "--format", fmt.name)
+    assert code == 0 and stdout.startswith(("exported 2 articles", "exported 3 articles")), err  # tasks or lines
+    assert out.is_dir() if fmt.folder else out.stat().st_size > 0
+    for extra in fmt.also_writes(out):
+        assert extra.exists()
+    readable = fmt.read is not None or out.suffix == ".jsonl"  # doccano and ner lines read as JSONL
+    if readable:
+        code, stdout, err = cli("import", out, "--db", tmp_path / "fresh.db", "--no-extract", "--annotator", "zoe")
+        assert code == 0 and "imported 2 articles" in stdout, err

@@ -1,0 +1,108 @@
+"""brat standoff (as brat and INCEpTION read it): a folder with NAME.txt and NAME.ann an article and
+annotator, and annotation.conf and visual.conf made from the schema.
+
+`T` lines for every span, quotes and speaker mentions included (a span across a line break is
+written as fragments, since brat's spans hold no newline); `R` lines `SPEAKER Arg1:Tq Arg2:Ts`
+(and SPEAKER_ENTITY) for speaker links. Entities inside quotes overlap them: annotation.conf
+allows it with brat's <OVERLAP> rule.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+
+from annotator.export.gold import GoldArticle, GoldSpan
+from annotator.formats._common import atomic_file, links, ordered
+from annotator.formats.registry import ExportJob, Format
+from annotator.schema import Schema
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_LINE = re.compile(r"[^\n]+")
+
+
+def fragments(text: str, span: GoldSpan) -> list[tuple[int, int]]:
+    """The pieces of a span between line breaks, without the whitespace at their ends."""
+    out = []
+    for piece in _LINE.finditer(text, span.start, span.end):
+        start, end = piece.start(), piece.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            out.append((start, end))
+    return out or [(span.start, span.end)]
+
+
+def ann_lines(gold: GoldArticle) -> Iterator[str]:
+    text = gold.article.text
+    ids: dict[int, str] = {}
+    for n, span in enumerate(ordered(gold.spans), 1):
+        ids[span.id] = f"T{n}"
+        pieces = fragments(text, span)
+        where = ";".join(f"{s} {e}" for s, e in pieces)
+        yield f"T{n}\t{span.label} {where}\t{' '.join(text[s:e] for s, e in pieces)}"
+    for n, (quote, speaker, label) in enumerate(links(gold.spans), 1):
+        yield f"R{n}\t{label} Arg1:{ids[quote.id]} Arg2:{ids[speaker.id]}"
+
+
+def annotation_conf(schema: Schema) -> str:
+    quotes = "|".join(label.name for label in schema.labels_of("quote")) or "<ENTITY>"
+    entities = "\n".join(label.name for label in schema.labels)
+    return ("[entities]\n" + entities + "\n\n[relations]\n"
+            f"SPEAKER\tArg1:{quotes}, Arg2:<ENTITY>\n"
+            f"SPEAKER_ENTITY\tArg1:{quotes}, Arg2:<ENTITY>\n"
+            "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n\n[events]\n\n[attributes]\n")
+
+
+def visual_conf(schema: Schema) -> str:
+    labels = "\n".join(f"{label.name} | {label.name.title()}" for label in schema.labels)
+    drawing = "\n".join(f"{label.name}\tbgColor:{label.colour}" for label in schema.labels)
+    return f"[labels]\n{labels}\n\n[drawing]\n{drawing}\n"
+
+
+def name_of(gold: GoldArticle) -> str:
+    article_id = gold.article.meta.get("article_id", gold.article.id)
+    return _UNSAFE.sub("_", f"{article_id}-{gold.annotator}")
+
+
+def write(job: ExportJob) -> tuple[int, int]:
+    folder = job.output
+    if folder.exists() and not folder.is_dir():
+        raise OSError(f"{folder} is a file, and brat standoff is a folder")
+    partial = folder.with_name(f".{folder.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    count = spans = 0
+    try:
+        for gold in job.golds():
+            name = name_of(gold)
+            (partial / f"{name}.txt").write_text(gold.article.text, encoding="utf-8", newline="\n")
+            with atomic_file(partial / f"{name}.ann") as ann:
+                for line in ann_lines(gold):
+                    ann.write(line + "\n")
+            count += 1
+            spans += len(gold.spans)
+        (partial / "annotation.conf").write_text(annotation_conf(job.schema), encoding="utf-8")
+        (partial / "visual.conf").write_text(visual_conf(job.schema), encoding="utf-8")
+        if folder.exists():  # --force: the old export goes only once the new one is whole
+            shutil.rmtree(folder)
+        partial.rename(folder)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    return count, spans
+
+
+FORMAT = Format(
+    name="brat",
+    title="brat standoff (-o DIR: NAME.txt and NAME.ann an article and annotator, annotation.conf, visual.conf)",
+    keeps="the text exactly, every span (entities, quotes, speaker mentions) as T lines, speaker links as "
+          "SPEAKER and SPEAKER_ENTITY R lines, the schema's labels and colours",
+    loses="meta (but the article id and annotator name each file), tokens, answer and time; not read back",
+    suffixes=(".ann",),
+    write=write,
+    folder=True,
+    order=50,
+)
