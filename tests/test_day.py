@@ -126,7 +126,7 @@ def test_label_studio_export_has_lead_time_and_the_note_and_reads_them_back(cli,
     code, _, err = cli("export", "--db", tmp_path / "d.db", "-o", out, "--format", "labelstudio")
     assert code == 0, err
     tasks = json.loads(out.read_text())
-    first = next(t for t in tasks if t["annotations"][0]["completed_by"] == "alice")
+    first = next(t for t in tasks if t["annotations"][0]["_annotator_id"] == "alice")
     assert first["annotations"][0]["lead_time"] == 190.0
     assert first["meta"]["flags"] == {"alice": "ORG or [bold]GPE[/bold]?"}
     with Store(tmp_path / "fresh.db") as fresh:

@@ -84,15 +84,16 @@ def results(text: str, spans: tuple[GoldSpan, ...], prefix: str) -> list[dict[st
 
 
 def annotation(gold: GoldArticle, n: int) -> dict[str, Any]:
+    """One annotator's work. Label Studio knows its users by email (or its own number) and refuses
+    an import naming anyone else: `completed_by` is written for annotators named by an email address
+    (who must be members there); every name travels in `_annotator_id` too, which Label Studio
+    ignores (the importing user gets the annotation) and our import reads."""
     text = gold.article.text
-    out = {
-        "result": results(text, gold.spans, f"a{n}-"),
-        "completed_by": gold.annotator,
-        "was_cancelled": gold.status != "done",
-        "ground_truth": False,
-        "created_at": iso(gold.timestamp),
-        "updated_at": iso(gold.timestamp),
-    }
+    out: dict[str, Any] = {"result": results(text, gold.spans, f"a{n}-")}
+    if "@" in gold.annotator:
+        out["completed_by"] = {"email": gold.annotator}
+    out.update(_annotator_id=gold.annotator, was_cancelled=gold.status != "done", ground_truth=False,
+               created_at=iso(gold.timestamp), updated_at=iso(gold.timestamp))
     if ACTIVE_KEY in gold.work:  # Label Studio's own name for the seconds spent on an annotation
         out["lead_time"] = gold.work[ACTIVE_KEY]
     return out
@@ -233,7 +234,7 @@ def task_items(obj: Any, where: str, n: int, options: ReadOptions) -> list[Item]
             items.append(Problem(where, found))
             continue
         stamp = epoch(annotation.get("updated_at")) or epoch(annotation.get("created_at"))
-        who = _annotator(annotation.get("completed_by"))
+        who = _annotator(annotation.get("_annotator_id") or annotation.get("completed_by"))
         work = {}
         if isinstance(annotation.get("lead_time"), int | float) and not isinstance(annotation["lead_time"], bool):
             work[ACTIVE_KEY] = annotation["lead_time"]
@@ -276,10 +277,11 @@ FORMAT = Format(
     name="labelstudio",
     title="Label Studio JSON tasks (-o FILE.json; writes the labeling config FILE.xml beside it)",
     keeps="text, meta, every span with its label, SPEAKER and SPEAKER_ENTITY links as relations, who "
-          "(completed_by) and when; --include-suggestions adds every article, undecided suggestions as predictions; "
+          "(_annotator_id; completed_by for names that are emails) and when; --include-suggestions adds every article, undecided suggestions as predictions; "
           "export → import → export is exact",
     loses="tokens (re-made on import), reject against skip (both are a cancelled annotation, read back as "
-          "ignore), quote cues; Label Studio's own export names users by number (user-N; use --annotator)",
+          "ignore), quote cues. Through Label Studio itself: who and when (it gives annotations to the importing "
+          "user and its own times; its export names users by number, read as user-N: use --annotator)",
     suffixes=(".json",),
     read=read,
     write=write,
