@@ -85,8 +85,8 @@ def write(job: ExportJob) -> tuple[int, int]:
                     ann.write(line + "\n")
             count += 1
             spans += len(gold.spans)
-        (partial / "annotation.conf").write_text(annotation_conf(job.schema), encoding="utf-8")
-        (partial / "visual.conf").write_text(visual_conf(job.schema), encoding="utf-8")
+        (partial / "annotation.conf").write_text(annotation_conf(job.label_schema), encoding="utf-8")
+        (partial / "visual.conf").write_text(visual_conf(job.label_schema), encoding="utf-8")
         if folder.exists():  # --force: the old export goes only once the new one is whole
             shutil.rmtree(folder)
         partial.rename(folder)

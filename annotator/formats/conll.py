@@ -72,7 +72,7 @@ def conll_lines(gold: GoldArticle, kinds: dict[str, str]) -> Iterator[str]:
 
 
 def write(job: ExportJob) -> tuple[int, int]:
-    kinds = {label.name: label.kind for label in job.schema.labels}
+    kinds = {label.name: label.kind for label in job.label_schema.labels}
     count = entities = 0
     with atomic_file(job.output) as out:
         for gold in job.golds():

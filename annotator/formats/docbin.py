@@ -8,7 +8,7 @@ from annotator.formats.registry import ExportJob, Format
 def write(job: ExportJob) -> tuple[int, int]:
     from annotator.export.writers import write_docbin
 
-    kinds = {label.name: label.kind for label in job.schema.labels}
+    kinds = {label.name: label.kind for label in job.label_schema.labels}
     return write_docbin(job.golds(), job.output, kinds)
 
 

@@ -36,7 +36,7 @@ def line_of(gold: GoldArticle, relations: bool) -> dict[str, Any]:
 
 
 def write(job: ExportJob) -> tuple[int, int]:
-    relations = bool(job.schema.labels_of("quote"))
+    relations = bool(job.label_schema.labels_of("quote"))
     count = spans = 0
     with atomic_file(job.output, "wb") as out:
         for gold in job.golds():

@@ -16,7 +16,7 @@ def read(path: Path, options: ReadOptions):
 
 
 def write(job: ExportJob) -> tuple[int, int]:
-    if job.gold:
+    if job.gold or not job.parallel:
         from annotator.export.writers import write_jsonl
 
         return write_jsonl(job.golds(), job.output)

@@ -114,7 +114,7 @@ def task(article, works: list[GoldArticle], suggestions: tuple[GoldSpan, ...], m
 def write(job: ExportJob) -> tuple[int, int]:
     """A JSON list of tasks, one an article (its annotators' work its annotations), and the config."""
     count = spans = 0
-    model = job.schema.model or "annotator"
+    model = job.label_schema.model or "annotator"
     pieces = with_every_article(job.store, job.golds()) if job.include_suggestions else by_article(job.golds())
     with atomic_file(job.output, "wb") as out:
         out.write(b"[")
@@ -138,7 +138,7 @@ def write(job: ExportJob) -> tuple[int, int]:
         flush()
         out.write(b"\n]\n")
     with atomic_file(config_path(job.output)) as config:
-        config.write(labeling_config(job.schema))
+        config.write(labeling_config(job.label_schema))
     return count, spans
 
 

@@ -30,7 +30,7 @@ def line_of(gold: GoldArticle, kinds: dict[str, str]) -> bytes:
 
 
 def write(job: ExportJob) -> tuple[int, int]:
-    kinds = {label.name: label.kind for label in job.schema.labels}
+    kinds = {label.name: label.kind for label in job.label_schema.labels}
     count = spans = 0
     with atomic_file(job.output, "wb") as out:
         for gold in job.golds():

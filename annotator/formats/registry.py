@@ -49,11 +49,20 @@ class ExportJob:
 
     store: Store
     output: Path
-    schema: Schema
+    schema: Schema | None = None  # None: the default schema
     annotator: str | None = None
     include_unfinished: bool = False
     gold: bool = False
     include_suggestions: bool = False
+    parallel: bool = True  # may a big export use worker processes (not from inside the app)
+
+    @property
+    def label_schema(self) -> Schema:
+        if self.schema is None:
+            from annotator.schema import default_schema_path, load_schema
+
+            self.schema = load_schema(default_schema_path())
+        return self.schema
 
     def golds(self) -> Iterator[GoldArticle]:
         """The finished work to write, streamed in article order (GoldArticle, export/gold.py)."""

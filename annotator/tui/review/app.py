@@ -281,7 +281,8 @@ class ReviewApp(App[None]):
         await self.open(found)
 
     async def action_export(self) -> None:
-        from annotator.export.adjudicated import write_gold_jsonl
+        from annotator.formats import ExportJob, get
 
-        self.say(await deliver_export(self, partial(write_gold_jsonl, self.store), stamped("gold"), self.exports,
-                                      self.call))
+        jsonl = get("jsonl", "write")
+        self.say(await deliver_export(self, lambda path: jsonl.write(ExportJob(self.store, path, gold=True)),  # type: ignore[misc]
+                                      stamped("gold"), self.exports, self.call))

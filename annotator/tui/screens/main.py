@@ -352,15 +352,18 @@ class MainScreen(Screen[None]):
 
     async def _export(self) -> None:
         """The same export as `annotator export --annotator NAME`, delivered where the user is."""
-        from annotator.export import iter_gold, write_jsonl
+        from annotator.formats import ExportJob, get
         from annotator.tui.review.deliver import deliver_export, stamped
 
-        store, who = self.annotator_app.store, self.annotator_app.annotator
-        if not await self.call(store.count_work, who, False):
+        app, jsonl = self.annotator_app, get("jsonl", "write")
+        if not await self.call(app.store.count_work, app.annotator, False):
             self.say("nothing to export yet: no article of yours is done (d marks one done)")
             return
-        self.say(await deliver_export(self.app, lambda path: write_jsonl(iter_gold(store, who), path),
-                                      stamped(f"{who}-gold"), Path("exports"), self.call))
+
+        def write(path: Path) -> tuple[int, int]:
+            return jsonl.write(ExportJob(app.store, path, app.schema, app.annotator, parallel=False))  # type: ignore[misc]
+
+        self.say(await deliver_export(self.app, write, stamped(f"{app.annotator}-gold"), Path("exports"), self.call))
 
     # -- the annotator's day: flags and guidelines (issue 19) ----------------------------------
 
