@@ -64,8 +64,8 @@ def conll_lines(gold: GoldArticle, kinds: dict[str, str]) -> Iterator[str]:
         token = text[start:end]
         if not token.strip():
             continue  # whitespace tokens: a line break in them is a sentence break, below
-        if previous_end is not None and "\n" in text[previous_end:start]:
-            yield ""
+        if previous_end is not None and "\n" in text[previous_end:start] and not tag.startswith("I-"):
+            yield ""  # (an entity across a line break stays in one sentence: IOB entities never cross one)
         previous_end = end
         yield f"{_SPACE.sub('_', token)} {tag}"  # a token never holds a space; the columns stay two
     yield ""
