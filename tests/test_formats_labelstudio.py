@@ -93,9 +93,9 @@ def test_suggestions_become_predictions_and_come_back_as_suggestions(cli, db, tm
 
 
 def test_label_studio_own_export_imports_with_annotator(cli, tmp_path):
-    """As Label Studio exports: numeric completed_by, region ids of its own, a task id, no meta."""
+    """As Label Studio exports: numeric completed_by, region ids of its own, a task id, predictions by id, no meta."""
     text = "Angela Merkel said: “We will manage.”"
-    task = [{"id": 7, "data": {"text": text}, "annotations": [{"id": 3, "completed_by": 1, "result": [
+    task = [{"id": 7, "data": {"text": text}, "predictions": [5], "annotations": [{"id": 3, "completed_by": 1, "result": [
         {"id": "Xy1", "from_name": "label", "to_name": "text", "type": "labels",
          "value": {"start": 0, "end": 13, "text": "Angela Merkel", "labels": ["PERSON"]}},
         {"id": "Zq2", "from_name": "label", "to_name": "text", "type": "labels",

@@ -218,7 +218,9 @@ def task_items(obj: Any, where: str, n: int, options: ReadOptions) -> list[Item]
     predicted: list[dict] = []
     predicted_links: list[dict] = []
     for prediction in obj.get("predictions") or []:
-        found = _spans_of(prediction.get("result") if isinstance(prediction, dict) else None, text, n, "prediction")
+        if not isinstance(prediction, dict):
+            continue  # Label Studio's quick export names predictions by id only: nothing to read
+        found = _spans_of(prediction.get("result"), text, n, "prediction")
         if isinstance(found, str):
             return [Problem(where, found)]
         predicted += found[0]
