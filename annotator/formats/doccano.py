@@ -19,7 +19,7 @@ from annotator.formats.registry import ExportJob, Format
 
 def line_of(gold: GoldArticle, relations: bool) -> dict[str, Any]:
     article = gold.article
-    meta = meta_of(article)
+    meta = {**meta_of(article), **gold.work}  # as our JSONL: active seconds and flag note go back to the annotator
     spans = ordered(gold.spans)
     line: dict[str, Any] = {"id": meta["article_id"], "text": article.text}
     if relations:

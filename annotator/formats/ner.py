@@ -24,7 +24,7 @@ def entities(gold: GoldArticle, kinds: dict[str, str]) -> list[GoldSpan]:
 def line_of(gold: GoldArticle, kinds: dict[str, str]) -> bytes:
     article = gold.article
     spans = [(s.start, s.end, s.label) for s in entities(gold, kinds)]
-    return task_line(article.text, meta_of(article), gold.token_json, gold.token_starts, gold.token_ends, spans, [],
+    return task_line(article.text, {**meta_of(article), **gold.work}, gold.token_json, gold.token_starts, gold.token_ends, spans, [],
                      {"answer": ANSWERS.get(gold.status, "accept"), "_view_id": "ner_manual",
                       "_timestamp": gold.timestamp, "_annotator_id": gold.annotator, "_session_id": gold.annotator})
 
