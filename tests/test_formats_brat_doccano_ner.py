@@ -166,3 +166,20 @@ def test_ner_drops_the_shorter_of_overlapping_entities(cli, tmp_path, store):
     (line,) = [json.loads(x) for x in (tmp_path / "ner.jsonl").read_text().splitlines()]
     assert [s["text"] for s in line["spans"]] == ["United Nations Security Council"]
     assert re.search(r'"_view_id":"ner_manual"', (tmp_path / "ner.jsonl").read_text())
+
+
+def test_doccano_keeps_active_time_and_flag_notes_through_the_round_trip(cli, tmp_path):
+    from annotator.store import Store
+    from tests.test_day import day_db
+
+    day_db(tmp_path / "d.db").close()
+    first = tmp_path / "doccano.jsonl"
+    export(cli, tmp_path / "d.db", first, "doccano")
+    alice = json.loads(first.read_text().splitlines()[0])
+    assert alice["meta"]["flag"] == "ORG or [bold]GPE[/bold]?" and alice["meta"]["active_seconds"] == 190.0
+    assert cli("import", first, "--db", tmp_path / "fresh.db", "--no-extract")[0] == 0
+    with Store(tmp_path / "fresh.db") as fresh:
+        assert fresh.flag(1, "alice") == "ORG or [bold]GPE[/bold]?" and fresh.active_seconds(1, "alice") == 190.0
+    again = tmp_path / "again.jsonl"
+    export(cli, tmp_path / "fresh.db", again, "doccano")
+    assert again.read_bytes() == first.read_bytes()
