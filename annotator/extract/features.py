@@ -101,6 +101,10 @@ class DocContext:
                 if subj is not None:
                     self.cue_subject[subj] = tok.i
         self.spans = [(self.view.token_at(q.start), self.view.token_at(q.end - 1)) for q in quotes]
+        # Does the quote end inside its marks with a comma (“…,” she said)?
+        self.trailing = [
+            doc.text[q.start : q.end].rstrip(_MARKS).rstrip()[-1:] in (",", "?", "!", "—", "-") for q in quotes
+        ]
         self.chain_lists = [_chain(self.view, q, 0, n - 1) for q in quotes]
         self.chains = [set(c) for c in self.chain_lists]
 
@@ -188,7 +192,10 @@ def candidate_features(ctx: DocContext, qi: int, cand: Candidate, rank: int) -> 
             f["cue_naming"] = 1.0
         # Is the cue between the candidate and the quote, or beyond the candidate?
         f[f"cue_side={'near' if min(verb, h) <= q_lo and verb >= h or verb <= h and verb > q_hi else 'far'}"] = 1.0
-    elif tok.dep_ in ("nsubj", "nsubjpass"):
+    if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.pos_ in ("VERB", "AUX"):
+        # The verb itself, learned rather than listed: "scolded", "pressed", "hammered" speak too.
+        f[f"subj_verb={tok.head.lemma_.lower()}"] = 1.0
+    if verb is None and tok.dep_ in ("nsubj", "nsubjpass"):
         head = tok.head
         f["subj_other_verb"] = 1.0
         if head.i in ctx.chains[qi]:
@@ -283,6 +290,7 @@ def quote_features(ctx: DocContext, qi: int, best: float, best_feats: dict[str, 
             if key in best_feats:
                 f[f"best&{key}"] = 1.0
                 f[f"best&{key}&words={_bucket(n)}"] = 1.0
+
     return f
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from annotator.extract.attribution import Attribution, _char_span, _mention_extent, attribute
 from annotator.extract.features import Candidate, DocContext, candidate_features, quote_features
+from annotator.extract.merging import merge_quotes
 from annotator.extract.quotes import QuoteCandidate, find_quotes
 
 FORMAT = "annotator-quote-attribution/1"
@@ -58,16 +59,27 @@ class QuoteModel:
     speaker_threshold: float = 0.0
     quote_threshold: float = 0.5
     meta: dict = field(default_factory=dict)
+    merge: LinearScorer | None = None  # None: the rules of quotes.merge_parts join parts
+    merge_threshold: float = 0.5
+
+    def find_quotes(self, text: str) -> list[QuoteCandidate]:
+        if self.merge is None:
+            return find_quotes(text)
+        return merge_quotes(text, self.merge, self.merge_threshold)
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "format": FORMAT,
             "speaker_threshold": self.speaker_threshold,
             "quote_threshold": self.quote_threshold,
+            "merge_threshold": self.merge_threshold,
             "meta": self.meta,
             "speaker": dict(sorted(self.speaker.weights.items())),
             "quote": dict(sorted(self.quote.weights.items())),
         }
+        if self.merge is not None:
+            out["merge"] = dict(sorted(self.merge.weights.items()))
+        return out
 
     def to_bytes(self) -> bytes:
         return json.dumps(self.to_dict(), indent=0, sort_keys=False, ensure_ascii=False).encode("utf-8")
@@ -82,6 +94,8 @@ class QuoteModel:
             speaker_threshold=float(data.get("speaker_threshold", 0.0)),
             quote_threshold=float(data.get("quote_threshold", 0.5)),
             meta=dict(data.get("meta", {})),
+            merge=LinearScorer({str(k): float(v) for k, v in data["merge"].items()}) if "merge" in data else None,
+            merge_threshold=float(data.get("merge_threshold", 0.5)),
         )
 
     @classmethod
@@ -147,7 +161,7 @@ def _previous_head(ctx: DocContext, qi: int, chosen: list[int | None]) -> int | 
 def score_doc(doc, model: QuoteModel, quotes: list[QuoteCandidate] | None = None) -> list[Scored]:
     """Every quote of `doc` found by its marks, scored; the Doc must be parsed."""
     if quotes is None:
-        quotes = find_quotes(doc.text)
+        quotes = model.find_quotes(doc.text)
     if not quotes:
         return []
     return score_context(DocContext(doc, quotes, attribute(doc, quotes)), model)

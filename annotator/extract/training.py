@@ -26,11 +26,14 @@ from dataclasses import dataclass, field
 from annotator.extract.attribution import attribute
 from annotator.extract.features import DocContext, quote_features
 from annotator.extract.learned import LinearScorer, QuoteModel, choose, ranked_candidates, score_context
+from annotator.extract.merging import merge_examples
 from annotator.extract.quotes import find_quotes
 from annotator.extract.scoring import gold_quotes, lenient, overlap, score
 
 SPEAKER_C = 0.1
 QUOTE_C = 0.5
+MERGE_C = 0.5
+MERGE_THRESHOLD = 0.5
 INNER_FOLDS = 3
 
 
@@ -49,9 +52,17 @@ class ArticleExample:
     quotes: list[QuoteExample]
 
 
-def prepare(doc, row: dict) -> ArticleExample | None:
-    """The training view of one parsed article, or None when no quote is found in it."""
-    quotes = find_quotes(doc.text)
+@dataclass(slots=True)
+class Parsed:
+    """One gold article with its parsed Doc: the unit that training, folds and scoring share."""
+
+    doc: object
+    row: dict
+
+
+def prepare(doc, row: dict, find=find_quotes) -> ArticleExample:
+    """The training view of one parsed article, its quotes found by `find` (text -> quotes)."""
+    quotes = find(doc.text)
     golds = gold_quotes(row)
     if not quotes:
         return ArticleExample(None, golds, [])  # type: ignore[arg-type]
@@ -156,13 +167,34 @@ def _folds(n: int, k: int, seed: int) -> list[list[int]]:
 
 
 def fit(
-    articles: Sequence[ArticleExample],
+    parsed: Sequence[Parsed],
     seed: int = 0,
     prior: QuoteModel | None = None,
     speaker_c: float = SPEAKER_C,
     quote_c: float = QUOTE_C,
+    merge_c: float = MERGE_C,
 ) -> QuoteModel:
-    """Both scorers and the quote threshold from prepared articles."""
+    """The merge, speaker and quote scorers and the quote threshold, from gold articles."""
+    m_rows: list[dict[str, float]] = []
+    m_labels: list[int] = []
+    for p in parsed:
+        for feats, label in merge_examples(p.doc.text, [(q["start"], q["end"]) for q in p.row["quotes"]]):
+            m_rows.append(feats)
+            m_labels.append(label)
+    merge = _fit(m_rows, m_labels, merge_c, prior.merge if prior else None)
+    finder = QuoteModel(LinearScorer(), LinearScorer(), merge=merge, merge_threshold=MERGE_THRESHOLD)
+    articles = [prepare(p.doc, p.row, finder.find_quotes) for p in parsed]
+    model = _fit_attribution(articles, seed, prior, speaker_c, quote_c)
+    model.merge, model.merge_threshold = merge, MERGE_THRESHOLD
+    model.meta = {"seed": seed, "articles": len(parsed), "quotes": sum(len(a.quotes) for a in articles),
+                  "speaker_c": speaker_c, "quote_c": quote_c, "merge_c": merge_c}
+    return model
+
+
+def _fit_attribution(
+    articles: Sequence[ArticleExample], seed: int, prior: QuoteModel | None, speaker_c: float, quote_c: float
+) -> QuoteModel:
+    """The speaker ranker, the quote scorer and its threshold, from prepared articles."""
     speaker = _fit_ranker(articles, speaker_c, prior.speaker if prior else None, seed)
     # The quote scorer learns from the speaker scorer's out-of-fold confidence.
     q_rows: list[dict[str, float]] = []
@@ -183,8 +215,6 @@ def fit(
     quote = _fit(q_rows, q_labels, quote_c, prior.quote if prior else None)
     model = QuoteModel(speaker, quote, speaker_threshold=0.0, quote_threshold=0.5)
     model.quote_threshold = _best_threshold(articles, model, oof_speakers)
-    model.meta = {"seed": seed, "articles": len(articles), "quotes": len(q_labels), "speaker_c": speaker_c,
-                  "quote_c": quote_c}
     return model
 
 
@@ -216,36 +246,41 @@ def predictions(art: ArticleExample, model: QuoteModel) -> list[dict]:
     return [_prediction(s) for s in score_context(art.ctx, model) if s.keep]
 
 
-def evaluate(articles: Sequence[ArticleExample], model: QuoteModel) -> dict:
-    return score([(a.golds, predictions(a, model)) for a in articles])
+def evaluate(parsed: Sequence[Parsed], model: QuoteModel) -> dict:
+    """The metrics of scoring.py for `model` on gold articles."""
+    return score([(gold_quotes(p.row), predict(p, model)) for p in parsed])
 
 
-def cross_validate(articles: Sequence[ArticleExample], k: int = 5, seed: int = 0, **kw) -> dict:
+def predict(p: Parsed, model: QuoteModel) -> list[dict]:
+    return predictions(prepare(p.doc, p.row, model.find_quotes), model)
+
+
+def cross_validate(parsed: Sequence[Parsed], k: int = 5, seed: int = 0, **kw) -> dict:
     """k-fold figures: each fold predicted by a model trained from scratch on the other folds."""
     pairs = []
-    for fold in _folds(len(articles), k, seed):
+    for fold in _folds(len(parsed), k, seed):
         held = set(fold)
-        model = fit([a for i, a in enumerate(articles) if i not in held], seed=seed, **kw)
-        pairs.extend((articles[i].golds, predictions(articles[i], model)) for i in fold)
+        model = fit([p for i, p in enumerate(parsed) if i not in held], seed=seed, **kw)
+        pairs.extend((gold_quotes(parsed[i].row), predict(parsed[i], model)) for i in fold)
     return score(pairs)
 
 
 def prepare_all(
     nlp, rows: Iterable[dict], batch_size: int = 32, progress: Callable[[int], None] | None = None
-) -> list[ArticleExample]:
-    """Parse each row's text with `nlp` (without the attribution component) and prepare it."""
+) -> list[Parsed]:
+    """Parse each row's text with `nlp`, without the attribution component."""
     rows = list(rows)
     disable = [name for name in ("annotator_quotes",) if name in nlp.pipe_names]
     out = []
     with nlp.select_pipes(disable=disable):
-        for n, (doc, row) in enumerate(zip(nlp.pipe((r["text"] for r in rows), batch_size=batch_size), rows,
-                                           strict=True)):
-            out.append(prepare(doc, row))
+        docs = nlp.pipe((r["text"] for r in rows), batch_size=batch_size)
+        for n, (doc, row) in enumerate(zip(docs, rows, strict=True)):
+            out.append(Parsed(doc, row))
             if progress:
                 progress(n + 1)
     return out
 
 
 def train_quote_model(rows: Iterable[dict], nlp, seed: int = 0, prior: QuoteModel | None = None) -> QuoteModel:
-    """Parse, prepare and fit in one call (what `annotator train-quotes` and `annotator train` use)."""
+    """Parse and fit in one call (what `annotator train-quotes` and `annotator train` use)."""
     return fit(prepare_all(nlp, rows), seed=seed, prior=prior)
