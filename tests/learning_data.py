@@ -31,14 +31,24 @@ def article(i: int) -> tuple[str, list[tuple[int, int, str]]]:
     return text, spans
 
 
-def answered_line(i: int, annotator: str = "alice") -> dict:
+def answered_line(i: int, annotator: str = "alice", quote: bool = False) -> dict:
     text, spans = article(i)
-    return {"text": text, "spans": [{"start": s, "end": e, "label": lab} for s, e, lab in spans],
-            "answer": "accept", "_annotator_id": annotator, "_session_id": annotator, "_timestamp": 1700000000 + i}
+    rows = [{"start": s, "end": e, "label": lab} for s, e, lab in spans]
+    if quote:  # “We are leaving Aleppo now,” John Smith said.
+        person = PEOPLE[i % len(PEOPLE)]
+        said = f" \u201cWe are leaving {PLACES[i % len(PLACES)]} now,\u201d "
+        start = len(text) + 1
+        end = start + len(said) - 2
+        speaker = {"start": end + 1, "end": end + 1 + len(person)}
+        text += said + person + " said."
+        rows.append({"start": speaker["start"], "end": speaker["end"], "label": "PER"})
+        rows.append({"start": start, "end": end, "label": "QUOTE", "speaker": speaker})
+    return {"text": text, "spans": rows, "answer": "accept", "_annotator_id": annotator, "_session_id": annotator,
+            "_timestamp": 1700000000 + i}
 
 
-def write_answers(path: Path, indexes, annotator: str = "alice") -> Path:
-    path.write_text("".join(json.dumps(answered_line(i, annotator)) + "\n" for i in indexes))
+def write_answers(path: Path, indexes, annotator: str = "alice", quote: bool = False) -> Path:
+    path.write_text("".join(json.dumps(answered_line(i, annotator, quote)) + "\n" for i in indexes))
     return path
 
 

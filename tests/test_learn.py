@@ -108,3 +108,28 @@ def test_train_from_an_unknown_base_is_one_clear_line(finished_db, tmp_path, cli
     code, _, err = cli("train", "--db", finished_db, "-o", tmp_path / "m", "--schema", CONLL,
                        "--base", str(tmp_path / "no-such-model"))
     assert code == 1 and "no spaCy pipeline" in err and err.strip().count("\n") == 0
+
+
+@needs_model
+def test_train_refits_the_quote_attribution_with_the_teams_quotes(tmp_path, cli):
+    db = tmp_path / "quotes.db"
+    cli("import", write_answers(tmp_path / "q.jsonl", range(20), quote=True), "--db", db, "--schema", CONLL,
+        "--no-extract")
+    schema = load_schema(CONLL)
+    with Store(db, create=False) as store:
+        snapshot = read_snapshot(store, schema)
+    with_quote = [f for f in snapshot.articles if f.quotes]
+    assert len(with_quote) == 20 and all(f.quotes[0].speaker for f in with_quote)
+    out = tmp_path / "m"
+    code, _, err = cli("train", "--db", db, "-o", out, "--schema", CONLL, "--max-epochs", "2")
+    assert code == 0, err
+    meta = json.loads((out / "meta.json").read_text())["annotator"]
+    assert meta["quotes"]["refitted"] and meta["quotes"]["quotes"] == 20
+    nlp = spacy.load(out)
+    assert "annotator_quotes" in nlp.pipe_names
+    assert (out / "annotator_quotes" / "model.json").exists()
+    from annotator.extract import load_extractor
+
+    drafts = load_extractor(schema, model=str(out))(article(50)[0] + " \u201cWe stay,\u201d Maria Lopez said.")
+    quote = next(d for d in drafts if d.kind == "quote")
+    assert quote.speaker is not None  # import, extract and suggest take a trained pipeline's path

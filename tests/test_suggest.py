@@ -114,3 +114,20 @@ def test_suggest_with_a_path_that_is_no_model_is_one_clear_line(team_db, tmp_pat
     code, _, err = cli("suggest", "--db", db, "--model", tmp_path / "empty", "--schema", CONLL)
     assert code == 1 and "not a spaCy pipeline" in err and err.strip().count("\n") == 0
     assert _rows(db) == before
+
+
+@needs_model
+def test_import_and_extract_take_a_trained_pipelines_path(trained_model, tmp_path, cli):
+    import json
+
+    source = write_texts(tmp_path / "more.jsonl", range(200, 203))
+    code, out, err = cli("extract", source, "--model", trained_model)
+    assert code == 0, err
+    labels = {span["label"] for line in out.splitlines() for span in json.loads(line)["spans"]}
+    assert labels and labels <= {"PER", "ORG", "LOC", "MISC", "QUOTE", "SPEAKER"}
+    db = tmp_path / "m.db"
+    code, _, err = cli("import", source, "--db", db, "--schema", CONLL, "--model", trained_model)
+    assert code == 0, err
+    with Store(db, create=False) as store:
+        models = {row[0] for row in store._query("SELECT model FROM spans WHERE origin = 'model'")}
+    assert len(models) == 1 and models.pop().startswith(f"{trained_model}@")

@@ -185,7 +185,7 @@ def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summar
                 answers.append(_answer_of(store, conn, draft, toks, summary))
                 continue
             article_id = store.insert_article(conn, draft, text_hash(draft.text), toks, origin,
-                                              model=getattr(extractor, "model_name", None))
+                                              model=_model_id(extractor))
             if article_id is None:
                 summary.duplicates += 1
             else:
@@ -200,6 +200,15 @@ def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summar
                 summary.spans += recorded
                 if work:
                     store.record_work_meta(conn, answer.article_id, answer.annotator, work)
+
+
+def _model_id(extractor) -> str | None:
+    """What spans.model records for this import's suggestions (as `annotator suggest` does)."""
+    if extractor is None or not getattr(extractor, "model_name", None):
+        return None
+    from annotator.learn.suggest import model_id
+
+    return model_id(extractor.model_name, extractor.nlp)
 
 
 def _answer_of(store: Store, conn, draft: ArticleDraft, tokens, summary: ImportSummary) -> Answer:

@@ -81,6 +81,11 @@ def train_pipeline(snapshot: Snapshot, schema: Any, output: Path, *, base: str |
     if should_stop():
         raise KeyboardInterrupt
     kept = keep is None or keep(result, [f.article for f in held])
+    quotes = {"refitted": False, "why": "the new recognizer was not kept"}
+    if kept:
+        from annotator.learn.quotes import refit_quotes
+
+        quotes = refit_quotes(nlp, snapshot.articles, seed=seed)
     meta = {
         "database": database,
         "schema": getattr(schema, "path", "") or getattr(schema, "name", ""),
@@ -94,6 +99,7 @@ def train_pipeline(snapshot: Snapshot, schema: Any, output: Path, *, base: str |
         "epochs": len(result.epochs) - 1,
         "seconds": round(result.seconds, 1),
         "scores": {"base": result.base.as_dict(), "trained": result.trained.as_dict()},
+        "quotes": quotes,
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     nlp.meta["annotator"] = meta
