@@ -32,15 +32,15 @@ class TrainArticle:
 @dataclass(frozen=True)
 class Settings:
     max_epochs: int = 30
-    patience: int = 4           # epochs without a better held-back F1 before stopping
+    patience: int = 3           # epochs without a better held-back F1 before stopping
     learn_rate: float = 0.001
     dropout: float = 0.2
-    batch_start: float = 2.0    # articles a batch, compounding up to batch_stop
-    batch_stop: float = 16.0
+    batch_start: float = 1.0    # articles a batch, compounding up to batch_stop
+    batch_stop: float = 8.0
     batch_rate: float = 1.02
     max_seconds: float | None = None  # stop after the epoch that passes this
     encoder_rate: float = 1.0   # the token encoder's steps, as a share of the rest's (0: frozen)
-    upper_share: float = 0.0    # of the training articles, also learnt from in capitals (see examples_of)
+    upper_share: float = 0.3    # of the training articles, also learnt from in capitals (see examples_of)
 
 
 @dataclass
