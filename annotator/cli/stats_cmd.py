@@ -111,15 +111,14 @@ def _print_corrections(db: Path, model: str | None, as_json: bool) -> None:
         print(json.dumps(figures, ensure_ascii=False))
         return
     rows = figures["labels"]
-    targets = sorted({to for row in rows.values() for to in row["relabelled"]})
     table = Table(title="answers to the model's entity suggestions" + (f" ({model})" if model else ""))
     table.add_column("model label")
-    for column in ("suggested", "accepted", *(f"→ {t}" for t in targets), "bounds fixed", "rejected", "missed"):
-        table.add_column(column, justify="right")
+    for column in ("suggested", "accepted", "relabelled to", "bounds fixed", "rejected", "missed"):
+        table.add_column(column, justify="left" if column == "relabelled to" else "right")
     for label, row in rows.items():
         share = f" ({row['accepted'] / row['suggested']:.0%})" if row["suggested"] else ""
-        table.add_row(label, str(row["suggested"]), f"{row['accepted']}{share}",
-                      *(str(row["relabelled"].get(t, "")) for t in targets),
+        relabelled = ", ".join(f"{to} {n}" for to, n in sorted(row["relabelled"].items(), key=lambda kv: -kv[1]))
+        table.add_row(label, str(row["suggested"]), f"{row['accepted']}{share}", relabelled,
                       str(row["bounds_fixed"]), str(row["rejected"]), str(row["missed"]))
     console = Console()
     console.print(table)

@@ -14,7 +14,7 @@ from annotator.learn.train import TrainArticle
 
 HELD_SHARE = 0.1   # of the finished articles, held back for early stopping and the scores
 MIN_HELD = 5
-MIN_TRAIN = 10     # fewer finished articles than MIN_HELD + MIN_TRAIN: nothing worth training on
+MIN_TRAIN = 5      # fewer finished articles than MIN_HELD + MIN_TRAIN: nothing worth training on
 MIN_ARTICLES = MIN_HELD + MIN_TRAIN
 
 
