@@ -9,20 +9,6 @@ from pathlib import Path
 import typer
 
 
-def duration(seconds: float | None) -> str:
-    """120.5 -> '2m 01s', 4000 -> '1h 06m'; None -> '–'."""
-    if seconds is None:
-        return "–"
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes, secs = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes}m {secs:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h {minutes:02d}m"
-
-
 def register(app: typer.Typer) -> None:
     @app.command("stats")
     def stats(
@@ -39,6 +25,7 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
 
         from annotator.store import Store
+        from annotator.store.day import duration
 
         if corrections:
             _print_corrections(db, model, as_json)

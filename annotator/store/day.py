@@ -77,6 +77,20 @@ def work_meta(conn: sqlite3.Connection, article_ids: list[int]) -> dict[tuple[in
     return out
 
 
+def duration(seconds: float | None) -> str:
+    """120.5 -> '2m 01s', 4000 -> '1h 06m', None -> '–': for stats and the review screen."""
+    if seconds is None:
+        return "–"
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, secs = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m {secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m"
+
+
 def median(values: list[float]) -> float | None:
     if not values:
         return None

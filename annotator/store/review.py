@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
@@ -157,6 +157,8 @@ class ReviewArticle:
     works: tuple[Work, ...]
     agreed: frozenset[Mark]
     items: tuple[ReviewItem, ...]
+    # Each annotator's active seconds and flag note on the article (store/day.py), as export writes them.
+    work: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def annotators(self) -> list[str]:
@@ -190,8 +192,9 @@ def load_review(store: Store, article_id: int, reviewer: str) -> ReviewArticle:
     works = works_of(store, article_id)
     chosen = _choices(store, article_id, reviewer)
     items = tuple(ReviewItem(d, chosen.get(d.key)) for d in disagreements(works))
+    work = {who: meta for (_, who), meta in store.work_meta([article_id]).items()}
     return ReviewArticle(article, reviewer, review_status(store, article_id, reviewer), tuple(works),
-                         agreed(works), items)
+                         agreed(works), items, work)
 
 
 def _set_review(conn, article_id: int, reviewer: str, status: str) -> None:

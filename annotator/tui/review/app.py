@@ -25,6 +25,7 @@ from annotator.agreement import Disagreement, Mark
 from annotator.errors import UserError
 from annotator.store import Store
 from annotator.store import review as rv
+from annotator.store.day import ACTIVE_KEY, FLAG_KEY, duration
 from annotator.tui.review.deliver import deliver_export, stamped
 
 HIGHLIGHT = "on #5f5f00"  # every disagreement in the text
@@ -169,6 +170,16 @@ class ReviewApp(App[None]):
         review = self.review
         assert review is not None
         out = Text()
+        # Each annotator's time on the article and flag note, before the versions they chose.
+        for who in review.annotators:
+            work = review.work.get(who, {})
+            out.append(who, style="bold cyan")
+            out.append(f"  {duration(work.get(ACTIVE_KEY))}", style="dim")
+            if FLAG_KEY in work:
+                out.append("  ⚑ ", style="bold yellow")
+                out.append(work[FLAG_KEY], style="yellow")
+            out.append("\n")
+        out.append("\n")
         if not review.items:
             out.append("The annotators agree on everything here.\nPress f to finish the article.\n")
         line = 0
@@ -193,7 +204,13 @@ class ReviewApp(App[None]):
                         row.append_text(describe(mark, review.article.text))
                 else:
                     row.append("none of these", style="italic")
-                row.append(f"  — {', '.join(version.annotators)}", style="cyan")
+                row.append("  — ", style="cyan")
+                for n, who in enumerate(version.annotators):
+                    work = review.work.get(who, {})
+                    row.append(("" if n == 0 else ", ") + who, style="cyan")
+                    row.append(f" {duration(work.get(ACTIVE_KEY))}", style="dim")
+                    if FLAG_KEY in work:
+                        row.append(" ⚑", style="bold yellow")
                 if selected:
                     row.stylize("reverse")
                 out.append_text(row)
@@ -208,7 +225,8 @@ class ReviewApp(App[None]):
         share = d.start / max(1, len(self.review.article.text))
         pane.scroll_to(y=max(0, int(share * pane.virtual_size.height) - pane.size.height // 2), animate=False)
         items = self.query_one("#items-pane", VerticalScroll)
-        line = self.cursor + (self.current[0] if self.current else 0) + 1
+        # Lines above the versions: one per annotator and a blank (their times and flags), then the headings.
+        line = len(self.review.annotators) + 1 + self.cursor + (self.current[0] if self.current else 0) + 1
         items.scroll_to(y=max(0, line - items.size.height // 2), animate=False)
 
     def say(self, message: str) -> None:
