@@ -37,6 +37,11 @@ def register(app: typer.Typer) -> None:
         suffixes = get(format, "read").suffixes if format else readable_suffixes()
         label_schema = load_schema(schema or default_schema_path())
         err = Console(stderr=True)
+        for path in paths:  # a folder with nothing to read is a mistake to name, not "imported 0 articles"
+            if path.is_dir() and not any(isinstance(p, Path) for p in list_files([path], suffixes, bool(format))):
+                kinds = ", ".join(sorted(suffixes))
+                raise InputError(f"{path}: holds no article files ({kinds}), not even in its subfolders"
+                                 " (or only a symlink loop); give the folder or files that hold the articles")
         total = sum(p.stat().st_size for p in list_files(paths, suffixes, bool(format)) if isinstance(p, Path))
         new_database = not db.exists()
         try:

@@ -35,11 +35,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run the app in a browser: each browser tab gets its own session on the same database."""
         try:
-            from textual_serve.server import Server
+            from annotator.cli.serving import ClosingServer
         except ImportError:
             raise UserError(f"`serve` needs textual-serve: {INSTALL}") from None
         if not db.exists():
             raise UserError(f"{db}: no such database; import articles first (annotator import PATH --db {db})")
         command = serve_command(db, review, annotator, overlap)
         print(f"serving {'review' if review else 'annotate'} on http://{host}:{port}  ({command})", file=sys.stderr)
-        Server(command, host=host, port=port, title="annotator").serve()
+        ClosingServer(command, host=host, port=port, title="annotator").serve()

@@ -19,6 +19,13 @@ ANSWERS = {"done": "accept", "rejected": "reject", "ignored": "ignore", "skipped
 
 
 def check_target(path: Path, force: bool) -> None:
+    """Refuse, in one line naming the wrong path, a target that cannot be written or would overwrite."""
+    for ancestor in path.parents:  # the nearest one that exists must be a folder
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                raise UserError(f"{ancestor}: is a file, not a folder, so {path} cannot go inside it;"
+                                " give -o a path in a folder")
+            break
     if path.exists() and not force:
         raise UserError(f"{path}: exists; pass --force to overwrite it", EXIT_EXISTS)
     if path.parent and not path.parent.is_dir():

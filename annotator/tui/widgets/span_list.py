@@ -20,6 +20,7 @@ from annotator.tui.text import safe_line
 
 DIM = Style(dim=True)
 ARROW = Style(color="grey62")
+NARROW = 34  # columns under which quote rows leave out the label's name (the pane has 30 at 80x24)
 
 
 class SpanList(ScrollView, can_focus=False):
@@ -116,25 +117,31 @@ class SpanList(ScrollView, can_focus=False):
                 Segment(span.suggested_label, text_style + self.palette.label(span.suggested_label) + Style(strike=True)),
                 Segment("→", text_style + ARROW),
             ]
-        segments.append(Segment(span.label, text_style + self.palette.label(span.label)))
+        # A narrow pane (30 columns at 80x24) has no room for "QUOTE" and the speaker and the quote's
+        # words: a quote row that was not relabelled drops the label's name; its colour and the quote
+        # mark say what it is.
+        terse = span.kind == "quote" and width < NARROW and not span.relabelled
+        if not terse:
+            segments.append(Segment(span.label, text_style + self.palette.label(span.label)))
         flags = ("?" if not self.palette.known(span.label) else "") + ("+" if span.origin == "manual" else "") + (
             "↔" if span.adjusted else "")
         if flags:
             segments.append(Segment(flags, text_style + ARROW))
-        segments.append(Segment(" ", base))
-        segments.append(Segment(self._excerpt(state, span, width), text_style))
+        if not terse or flags:
+            segments.append(Segment(" ", base))
         if span.kind == "quote":
+            # The speaker whole, then the quote's first words: at 80x24 the pane is 30 columns, and
+            # "QUOTE “Spo ← Staffan de Mi" told neither who nor what.
             speaker = state.by_id(span.speaker_span_id)
             entity = state.by_id(span.speaker_entity_span_id)
             who = entity or speaker
-            name = self._excerpt(state, who, 30) if who else "no speaker"
-            # Put the speaker right after a short excerpt, so it stays visible in a narrow pane.
-            used = sum(segment.cell_length for segment in segments[:-1])
-            name = name[: max(8, width - used - 7)]
-            room = max(4, width - used - len(name) - 3)
-            segments[-1] = Segment(segments[-1].text[:room], text_style)
-            segments.append(Segment(" ← ", text_style + ARROW))
+            used = sum(segment.cell_length for segment in segments)
+            name = self._excerpt(state, who, 40) if who else "no speaker"
+            name = name[: max(8, width - used - 8)]  # room left for ': “' and a few words
             segments.append(Segment(name, text_style + (self.palette.label(who.label) if who else DIM)))
+            segments.append(Segment(": ", text_style + ARROW))
+        quote_style = text_style + self.palette.label(span.label) if terse else text_style
+        segments.append(Segment(self._excerpt(state, span, width), quote_style))
         strip = Strip(segments).adjust_cell_length(width, base)
         if selected:
             strip = strip.apply_style(SELECTED)
