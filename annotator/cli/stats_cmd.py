@@ -63,16 +63,19 @@ def register(app: typer.Typer) -> None:
                 table.add_row(name, str(count))
             console.print(table)
         table = Table(title="annotators")
-        columns = ("annotator", "decisions", "log", "articles done", "active", "median / article",
-                   "decisions / active h", "flags")
+        # Short headings: eight columns at 80. decisions: standing; log: its rows; median: active time per done article.
+        columns = ("annotator", "decisions", "log", "done", "active", "median", "per hour", "flags")
         for column in columns:
             table.add_column(column, justify="right" if column != "annotator" else "left")
         for name, row in figures["annotators"].items():
             per_hour = row["decisions_per_active_hour"]
             table.add_row(name, str(row["decisions"]), str(row["decision_log"]), str(row["articles_done"]),
-                          duration(row["active_hours"] * 3600), duration(row["median_active_s"]),
+                          duration(row["active_seconds"]), duration(row["median_active_s"]),
                           "–" if per_hour is None else f"{per_hour:g}", str(row["flagged"]))
         console.print(table)
+        console.print("decisions: standing ones (log: every row, undo rows included) · active: time working, gaps cut"
+                      " at the schema's idle_after · median: active time per article done · per hour: decisions per"
+                      " active hour", style="dim")
         if figures["flags"]:
             console.print(f"{figures['flags']} flagged: annotator stats --db {db} --flags", markup=False)
         if figures["agreement"]["pairs"]:
@@ -126,7 +129,7 @@ def print_flags(console, rows: list[dict]) -> None:
     if not rows:
         console.print("no flagged articles")
         return
-    console.print(Text(f"{len(rows)} flagged articles", style="bold"))
+    console.print(Text(f"flagged articles: {len(rows)}", style="bold"))
     for row in rows:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(row["updated_at"]))
         # Text(): a note or a title holding [brackets] is shown as written, never as markup.

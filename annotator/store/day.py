@@ -120,6 +120,7 @@ def annotator_figures(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
         middle = median(finished)
         row |= {
             "articles_done": len(finished),
+            "active_seconds": round(active, 1),
             "active_hours": round(active / 3600, 3),
             "median_active_s": round(middle, 1) if middle is not None else None,
             "decisions_per_active_hour": round(row["decisions"] / (active / 3600), 1) if active > 0 else None,
