@@ -9,12 +9,13 @@ it on 127.0.0.1 only, its SQLite database in a temporary folder, with a user and
 its own (a legacy token: `--enable-legacy-api-token`). Then:
 
 1. a database: seeds/ imported with pre-extraction; alice accepts every suggestion of all but the
-   last five articles and marks them done (the last five stay untouched, as suggestions);
+   last five articles, 7 s a decision, and marks them done (the last five stay untouched, as suggestions);
 2. `annotator export --format labelstudio --include-suggestions -o tasks.json` (tasks.xml beside);
 3. POST /api/projects with tasks.xml as its labeling config, POST /api/projects/ID/import tasks.json;
 4. POST /api/projects/ID/exports (a snapshot, predictions in full), GET .../exports/N/download;
 5. `annotator import` of that export, `--annotator alice`, into a fresh database; export it again;
-6. article by article, annotations and predictions: the same spans (offsets, labels) and links.
+6. article by article, annotations and predictions: the same spans (offsets, labels) and links, and
+   the same lead_time (alice's active seconds) on each annotation.
 
 Prints a summary and one JSON line; exit status 0 when everything came back the same.
 """
@@ -119,9 +120,13 @@ def make_database(db: Path) -> dict:
 
     print(annotator("import", str(REPO / "seeds"), "--db", str(db)), flush=True)
     with Store(db) as store:
+        now = [time.time() - 86_400]
+        store.clock = lambda: now[0]  # alice takes 7 s a decision: her active time becomes each lead_time
         articles = list(store.iter_articles())
         for article in articles[:-UNTOUCHED]:
+            store.start_stretch(article.id, "alice")
             for view in store.spans(article.id, "alice"):
+                now[0] += 7
                 store.decide("alice", view.id, "accept")
             store.set_status(article.id, "alice", "done")
         return {"articles": len(articles), "done": len(articles) - UNTOUCHED}
@@ -132,7 +137,9 @@ def content(tasks: list[dict]) -> dict[str, dict[str, set]]:
     out: dict[str, dict[str, set]] = {}
     for task in tasks:
         text = task["data"]["text"]
-        seen = out.setdefault(text, {"spans": set(), "links": set(), "predicted": set(), "predicted_links": set()})
+        seen = out.setdefault(text, {"spans": set(), "links": set(), "predicted": set(), "predicted_links": set(),
+                                     "lead_times": set()})
+        seen["lead_times"] |= {round(a["lead_time"], 3) for a in task.get("annotations") or [] if a.get("lead_time")}
         for key, groups in (("", task.get("annotations") or []), ("predicted", task.get("predictions") or [])):
             for group in groups:
                 regions = {r["id"]: (r["value"]["start"], r["value"]["end"], r["value"]["labels"][0])
@@ -196,7 +203,7 @@ def main() -> int:
 
     sent, through, returned = content(ours), content(theirs), content(back)
     differences = [text[:60] for text in sent if not (sent[text] == through.get(text) == returned.get(text))]
-    counts = {key: sum(len(v[key]) for v in sent.values()) for key in ("spans", "links", "predicted")}
+    counts = {key: sum(len(v[key]) for v in sent.values()) for key in ("spans", "links", "predicted", "lead_times")}
     result = {
         "benchmark": "labelstudio", "label_studio": subprocess.run(
             [str(args.venv / "bin" / "pip"), "show", "label-studio"], capture_output=True, text=True
