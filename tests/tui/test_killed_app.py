@@ -44,6 +44,7 @@ def test_shown_decisions_survive_kill(db_path):
 
     try:
         wait_for(rb"spans 0/6 decided")
+        time.sleep(0.3)  # some active time before the first key
         os.write(master, b"a")
         wait_for(rb"spans 1/6 decided")
         os.write(master, b"x")
@@ -56,3 +57,6 @@ def test_shown_decisions_survive_kill(db_path):
         os.close(master)
     with Store(db_path) as store:
         assert [d.action for d in store.decisions(ANNOTATOR)] == ["accept", "reject"]
+        # The active time up to the last decision is stored with it, not held by the app (issue 19).
+        first, last = (d.created_at for d in store.decisions(ANNOTATOR))
+        assert store.active_seconds(1, ANNOTATOR) >= 0.3 + (last - first)
