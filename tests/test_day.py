@@ -137,3 +137,17 @@ def test_label_studio_export_has_lead_time_and_the_note_and_reads_them_back(cli,
     again = tmp_path / "again.json"
     assert cli("export", "--db", tmp_path / "fresh.db", "-o", again, "--format", "labelstudio")[0] == 0
     assert again.read_bytes() == out.read_bytes()
+
+
+def test_docbin_export_carries_the_note_and_the_time(cli, tmp_path):
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    day_db(tmp_path / "d.db").close()
+    out = tmp_path / "gold.spacy"
+    code, _, err = cli("export", "--db", tmp_path / "d.db", "-o", out, "--format", "spacy")
+    assert code == 0, err
+    docs = list(DocBin().from_disk(out).get_docs(spacy.blank("en").vocab))
+    metas = {doc.user_data["meta"]["annotator"]: doc.user_data["meta"] for doc in docs}
+    assert metas["alice"]["flag"] == "ORG or [bold]GPE[/bold]?" and metas["alice"]["active_seconds"] == 190.0
+    assert "flag" not in metas["bob"]
