@@ -131,3 +131,37 @@ def test_import_and_extract_take_a_trained_pipelines_path(trained_model, tmp_pat
     with Store(db, create=False) as store:
         models = {row[0] for row in store._query("SELECT model FROM spans WHERE origin = 'model'")}
     assert len(models) == 1 and models.pop().startswith(f"{trained_model}@")
+
+
+@needs_model
+def test_an_undone_decision_still_keeps_its_article_as_it_was(tmp_path, trained_model, cli):
+    db = tmp_path / "undo.db"
+    cli("import", write_texts(tmp_path / "u.jsonl", range(300, 312)), "--db", db, "--schema", CONLL)
+    with Store(db, create=False) as store:
+        first = store._query("SELECT min(id) FROM articles")[0][0]
+        span = store.spans(first, "carol")[0]
+        store.decide("carol", span.id, "reject")
+        store.undo("carol", first)  # no state, no progress row: only the log remembers
+        assert not store._query("SELECT 1 FROM states WHERE article_id = ?", (first,))
+    before = _rows(db)
+    code, out, err = cli("suggest", "--db", db, "--model", trained_model, "--schema", CONLL)
+    assert code == 0, err
+    after = _rows(db)
+    assert [r for r in after["spans"] if r[1] == first] == [r for r in before["spans"] if r[1] == first]
+    assert int(out.split("re-suggested ")[1].split()[0]) > 0  # the model does change the others
+
+
+def test_replacing_suggestions_someone_decided_on_changes_nothing(tmp_path, cli):
+    """The last guard: even past the checks, the log's foreign key keeps a decided span."""
+    from annotator.model import SpanDraft
+    from annotator.store import learning
+
+    db = tmp_path / "guard.db"
+    cli("import", write_texts(tmp_path / "g.jsonl", range(2)), "--db", db, "--schema", CONLL)
+    with Store(db, create=False) as store:
+        first = store._query("SELECT min(id) FROM articles")[0][0]
+        store.decide("dave", store.spans(first, "dave")[0].id, "accept")
+        before = _rows(db)
+        with store.write() as conn:
+            assert not learning.replace_suggestions(conn, first, [SpanDraft(0, 4, "PER")], "m")
+        assert _rows(db) == before

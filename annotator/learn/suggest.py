@@ -66,16 +66,17 @@ def suggest(store: Any, schema: Any, model: str, *, batch: int = BATCH,
                 if not learning.still_untouched(conn, article_id):
                     summary.passed_over += 1
                     continue
-                old, models = learning.suggestions_of(conn, article_id)
+                old, _ = learning.suggestions_of(conn, article_id)
                 new = learning.as_suggestions(drafts)
-                same = old & new
-                summary.unchanged += len(same)
-                if old == new:
-                    learning.set_model(conn, article_id, summary.model)
+                if old == new:  # not written at all: its suggestions keep the model that first made them
+                    summary.unchanged += len(new)
                     continue
+                if not learning.replace_suggestions(conn, article_id, drafts, summary.model):
+                    summary.passed_over += 1  # someone decided on one of its spans: it keeps them all
+                    continue
+                summary.unchanged += len(old & new)
                 summary.added += len(new - old)
                 summary.removed += len(old - new)
                 summary.resuggested += 1
-                learning.replace_suggestions(conn, article_id, drafts, summary.model)
         advance(len(rows))
     return summary

@@ -34,6 +34,7 @@ class Settings:
     max_epochs: int = 30
     patience: int = 3           # epochs without a better held-back F1 before stopping
     learn_rate: float = 0.001
+    l2: float = 0.01            # Adam's weight decay
     dropout: float = 0.2
     batch_start: float = 1.0    # articles a batch, compounding up to batch_stop
     batch_stop: float = 8.0
@@ -139,7 +140,7 @@ def train_recognizer(nlp: Any, schema: Any, train: Sequence[TrainArticle], held:
 
     examples = examples_of(nlp, train, settings.upper_share, seed)
     ner = replace_recognizer(nlp, labels, sources, examples[:50] or examples_of(nlp, held)[:50])
-    optimizer = Adam(learn_rate=settings.learn_rate, L2=0.01, L2_is_weight_decay=True, grad_clip=1.0,
+    optimizer = Adam(learn_rate=settings.learn_rate, L2=settings.l2, L2_is_weight_decay=True, grad_clip=1.0,
                      use_averages=True)
     if settings.encoder_rate != 1.0:
         optimizer = _Scaled(optimizer, {node.id for node in ner.model.get_ref("tok2vec").walk()},

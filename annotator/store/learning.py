@@ -10,10 +10,11 @@ from typing import Any
 from annotator.store import bulk
 
 # Nobody has opened, decided on, added to, or reviewed the article; and every span it has is a
-# model's suggestion (an article imported with its own spans keeps them).
+# model's suggestion (an article imported with its own spans keeps them). Each check is an index
+# lookup: a decision always leaves a `states` row (decisions has no index by article alone), and a
+# span made and then undone is still a span with its maker.
 _UNTOUCHED = """
 NOT EXISTS (SELECT 1 FROM progress p WHERE p.article_id = a.id)
-AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.article_id = a.id)
 AND NOT EXISTS (SELECT 1 FROM states st WHERE st.article_id = a.id)
 AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.article_id = a.id)
 AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.article_id = a.id AND (s.origin != 'model' OR s.created_by IS NOT NULL))
@@ -61,22 +62,27 @@ def still_untouched(conn: sqlite3.Connection, article_id: int) -> bool:
     return conn.execute(f"SELECT 1 FROM articles a WHERE a.id = ? AND {_UNTOUCHED}", (article_id,)).fetchone() is not None
 
 
-def replace_suggestions(conn: sqlite3.Connection, article_id: int, drafts: Sequence[Any], model: str) -> None:
-    """Inside write(): the article's model suggestions become `drafts` (already checked untouched)."""
+def replace_suggestions(conn: sqlite3.Connection, article_id: int, drafts: Sequence[Any], model: str) -> bool:
+    """Inside write(): the article's model suggestions become `drafts`. False, and nothing changed,
+    when a decision names one of its spans (the log's foreign key refuses the delete): a decision
+    someone undid leaves no state and no progress row, but the log still points at its span."""
     from annotator.store.codec import encode_spans
 
-    # Speaker links point within the article: clear them first so no row points at a deleted one.
-    conn.execute("UPDATE spans SET speaker_span_id = NULL, speaker_entity_span_id = NULL WHERE article_id = ?",
-                 (article_id,))
-    conn.execute("DELETE FROM spans WHERE article_id = ? AND origin = 'model' AND created_by IS NULL", (article_id,))
+    conn.execute("SAVEPOINT resuggest")
+    try:
+        # Speaker links point within the article: clear them first so no row points at a deleted one.
+        conn.execute("UPDATE spans SET speaker_span_id = NULL, speaker_entity_span_id = NULL WHERE article_id = ?",
+                     (article_id,))
+        conn.execute("DELETE FROM spans WHERE article_id = ? AND origin = 'model' AND created_by IS NULL",
+                     (article_id,))
+    except sqlite3.IntegrityError:
+        conn.execute("ROLLBACK TO resuggest")
+        conn.execute("RELEASE resuggest")
+        return False
     if drafts:
         bulk.insert_span_rows(conn, article_id, encode_spans(drafts), "model", model=model)
-
-
-def set_model(conn: sqlite3.Connection, article_id: int, model: str) -> int:
-    """Record `model` as the suggester of the article's spans (the same suggestions, a new model)."""
-    return conn.execute("UPDATE spans SET model = ? WHERE article_id = ? AND origin = 'model'"
-                        " AND model IS NOT ?", (model, article_id, model)).rowcount
+    conn.execute("RELEASE resuggest")
+    return True
 
 
 def suggestions_by_model(store: Any) -> dict[str, int]:
