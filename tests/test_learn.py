@@ -133,3 +133,19 @@ def test_train_refits_the_quote_attribution_with_the_teams_quotes(tmp_path, cli)
     drafts = load_extractor(schema, model=str(out))(article(50)[0] + " \u201cWe stay,\u201d Maria Lopez said.")
     quote = next(d for d in drafts if d.kind == "quote")
     assert quote.speaker is not None  # import, extract and suggest take a trained pipeline's path
+
+
+def test_gold_snapshot_reads_what_export_gold_writes(finished_db):
+    schema = load_schema(CONLL)
+    with Store(finished_db, create=False) as store:
+        gold = read_snapshot(store, schema, gold=True)
+        done = read_snapshot(store, schema)
+        only_bob = read_snapshot(store, schema, annotator="bob")
+    assert gold.source == "gold" and len(gold.articles) == 24  # one annotator: their work is the agreed gold
+    assert sorted(f.article.entities for f in gold.articles) == sorted(f.article.entities for f in done.articles)
+    assert only_bob.articles == ()
+
+
+def test_train_with_annotator_and_gold_is_a_usage_error(finished_db, tmp_path, cli):
+    code, _, err = cli("train", "--db", finished_db, "-o", tmp_path / "m", "--gold", "--annotator", "alice")
+    assert code == 2 and "not both" in err
