@@ -47,11 +47,24 @@ class ModelNotFound(UserError):
     """The model named with --model is not installed (a UserError: one line, no traceback)."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(
-            f"spaCy model {name!r} is not installed; install it (e.g. python -m spacy download {name}, "
-            f"or {INSTALL_HINT}) or leave out --model to use the default"
-        )
+        if _looks_like_path(name):
+            message = (
+                f"{name}: not a spaCy pipeline folder (no config.cfg and meta.json there); give the folder "
+                "that annotator train or annotator train-quotes -o wrote, or an installed model's name"
+            )
+        else:
+            message = (
+                f"spaCy model {name!r} is not installed; install it (e.g. python -m spacy download {name}, "
+                f"or {INSTALL_HINT}) or leave out --model to use the default"
+            )
+        super().__init__(message)
         self.name = name
+
+
+def _looks_like_path(name: str) -> bool:
+    from pathlib import Path
+
+    return "/" in name or "\\" in name or name.startswith(".") or Path(name).exists()
 
 
 class LabelPolicy:

@@ -30,9 +30,10 @@ from annotator.extract.merging import merge_examples
 from annotator.extract.quotes import find_quotes
 from annotator.extract.scoring import gold_quotes, lenient, overlap, score
 
-SPEAKER_C = 0.1
+SPEAKER_C = 0.5
 QUOTE_C = 0.5
 MERGE_C = 0.5
+PAIR_WEIGHT_SCALE = 10.0  # pairs of a quote share this weight (about its average number of pairs)
 MERGE_THRESHOLD = 0.5
 INNER_FOLDS = 3
 
@@ -96,11 +97,11 @@ def _fit(rows: list[dict[str, float]], labels: list[int], c: float, prior: Linea
     return _logistic(vec.get_feature_names_out(), x, labels, c, prior, len(labels))
 
 
-def _logistic(names, x, labels: list[int], c: float, prior: LinearScorer | None, n: int) -> LinearScorer:
+def _logistic(names, x, labels: list[int], c: float, prior: LinearScorer | None, n: int, weights=None) -> LinearScorer:
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=c, fit_intercept=False, max_iter=3000, solver="lbfgs")
-    model.fit(x, labels)
+    model.fit(x, labels, sample_weight=weights)
     weights = {str(name): float(w) for name, w in zip(names, model.coef_[0], strict=True) if w}
     if prior is not None:
         # Refit beside a prior model: the new weights are averaged with the prior's, weighted by
@@ -129,6 +130,7 @@ def _fit_ranker(articles: Sequence[ArticleExample], c: float, prior: LinearScore
     rows: list[dict[str, float]] = []
     pos_idx: list[int] = []
     neg_idx: list[int] = []
+    weights: list[float] = []
     for art in articles:
         for ex in art.quotes:
             if not ex.label or not any(ex.cand_labels) or all(ex.cand_labels):
@@ -140,6 +142,8 @@ def _fit_ranker(articles: Sequence[ArticleExample], c: float, prior: LinearScore
             for p in pos:
                 pos_idx.extend([p] * len(neg))
                 neg_idx.extend(neg)
+            # Each quote weighs the same, however many candidates it has (accuracy is per quote).
+            weights.extend([PAIR_WEIGHT_SCALE / (len(pos) * len(neg))] * (len(pos) * len(neg)))
     if not pos_idx:
         return LinearScorer(dict(prior.weights) if prior else {})
     vec = DictVectorizer()
@@ -150,7 +154,7 @@ def _fit_ranker(articles: Sequence[ArticleExample], c: float, prior: LinearScore
 
     diffs = diags(signs) @ (x[pos_idx] - x[neg_idx])
     labels = (signs > 0).astype(int).tolist()
-    return _logistic(vec.get_feature_names_out(), diffs, labels, c, prior, len(pos_idx))
+    return _logistic(vec.get_feature_names_out(), diffs, labels, c, prior, len(pos_idx), weights)
 
 
 def _best(scorer: LinearScorer, ex: QuoteExample) -> tuple[float, dict | None]:

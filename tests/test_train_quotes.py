@@ -1,0 +1,106 @@
+"""`annotator train-quotes`: training the attribution from gold quotes, reproducibly, and its errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from annotator.extract import load_extractor
+
+
+@pytest.fixture(scope="module")
+def parsed_model():
+    ex = load_extractor()
+    if ex.model_name is None:
+        pytest.skip("no spaCy model installed")
+    return ex
+
+
+def _row(text: str, quotes: list[tuple[str, str | None]]) -> dict:
+    out = []
+    for quote, speaker in quotes:
+        start = text.index(quote)
+        q = {"start": start, "end": start + len(quote), "speaker": None}
+        if speaker:
+            s = text.index(speaker)
+            q["speaker"] = {"start": s, "end": s + len(speaker)}
+        out.append(q)
+    return {"text": text, "quotes": out}
+
+
+ROWS = [
+    _row("“We will appeal,” said Omar Haddad. The so-called “peace dividend” never came.",
+         [("“We will appeal,”", "Omar Haddad")]),
+    _row("Mayor Ines Ford spoke first. “The bridge is safe,” she said. “We checked it.”",
+         [("“The bridge is safe,” she said. “We checked it.”", "she")]),
+    _row("The union called the offer “an insult” on Monday, and the talks were broken off.",
+         [("“an insult”", "The union")]),
+    _row("He appeared on “Morning Edition” and said: “Nobody saw this coming.”",
+         [("“Nobody saw this coming.”", "He")]),
+    _row("“It is over,” the coach told reporters after the game in Leeds.", [("“It is over,”", "the coach")]),
+    _row("According to the report, the plan was “a failure from the start.”",
+         [("“a failure from the start.”", "the report")]),
+]
+
+
+def _write(path, rows) -> None:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_the_same_data_gives_the_same_weights(cli, parsed_model, tmp_path):
+    data = tmp_path / "gold.jsonl"
+    _write(data, ROWS)
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    assert cli("train-quotes", data, "-o", first)[0] == 0
+    assert cli("train-quotes", data, "-o", second)[0] == 0
+    assert first.read_bytes() == second.read_bytes()
+    weights = json.loads(first.read_text(encoding="utf-8"))
+    assert weights["format"] == "annotator-quote-attribution/1"
+    assert weights["speaker"] and weights["quote"] and weights["merge"]
+
+
+def test_a_trained_pipeline_folder_is_a_model_for_extract(cli, parsed_model, tmp_path):
+    import spacy
+
+    data = tmp_path / "gold.jsonl"
+    _write(data, ROWS)
+    folder = tmp_path / "models" / "quotes"
+    code, _, err = cli("train-quotes", data, "-o", folder)
+    assert code == 0, err
+    nlp = spacy.load(folder)
+    assert nlp.pipe_names[-1] == "annotator_quotes"
+    assert nlp.get_pipe("annotator_quotes").model.meta["articles"] == len(ROWS)
+    article = tmp_path / "a.txt"
+    article.write_text("“We will appeal,” said Omar Haddad.\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    code, _, err = cli("extract", article, "--model", folder, "-o", out)
+    assert code == 0, err
+    (line,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert any(s["label"] == "QUOTE" for s in line["spans"])
+
+
+def test_an_existing_output_needs_force(cli, parsed_model, tmp_path):
+    data = tmp_path / "gold.jsonl"
+    _write(data, ROWS)
+    target = tmp_path / "w.json"
+    target.write_text("{}", encoding="utf-8")
+    code, _, err = cli("train-quotes", data, "-o", target)
+    assert code == 4 and "exists" in err and target.read_text(encoding="utf-8") == "{}"
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        ("not json", "not a gold quotes line"),
+        ('{"text": "short", "quotes": [{"start": 0, "end": 99}]}', "an offset outside the text"),
+        ('{"quotes": []}', "missing or bad field"),
+    ],
+)
+def test_a_bad_line_is_one_error_naming_file_and_line(cli, tmp_path, line, why):
+    data = tmp_path / "gold.jsonl"
+    data.write_text(json.dumps(ROWS[0]) + "\n" + line + "\n", encoding="utf-8")
+    code, out, err = cli("train-quotes", data, "-o", tmp_path / "w.json")
+    assert code == 1
+    assert err.strip().count("\n") == 0 and f"{data}:2:" in err and why in err
+    assert "Traceback" not in err and not (tmp_path / "w.json").exists()
