@@ -144,3 +144,33 @@ def test_the_rules_run_when_there_is_no_parse():
     drafts = extract_doc(nlp("“It works,” said Jane Doe."))
     (quote,) = [d for d in drafts if d.kind == "quote"]
     assert quote.speaker is not None
+
+
+def test_a_schema_model_path_that_is_missing_is_an_error_not_a_fallback(tmp_path):
+    from annotator.extract import ModelNotFound
+    from annotator.schema import load_schema
+
+    from .conftest import NEWS_SCHEMA
+
+    text = NEWS_SCHEMA.read_text(encoding="utf-8").replace("model: en_core_web_sm", "model: ./models/none-here", 1)
+    path = tmp_path / "schema.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ModelNotFound, match="not a spaCy pipeline folder"):
+        load_extractor(load_schema(path))
+
+
+def test_a_speaker_resolves_to_a_person_under_the_schemas_own_label(extractor):
+    """A trained pipeline predicts PER, not PERSON: "he" still resolves to the earlier person."""
+    from annotator.extract.drafts import _resolve
+
+    class Policy:
+        speaker_labels = frozenset({"PER", "ORG"})
+
+        def map(self, label):
+            return {"PERSON": "PER"}.get(label, label)
+
+    text = "Acme Corp hired Jane Okafor. Later he spoke."
+    entities = [(0, 9, "ORG", "ORG"), (16, 27, "PER", "PER")]
+    by_span = {(0, 9): 0, (16, 27): 1}
+    he = text.index("he spoke")
+    assert _resolve(text, (he, he + 2), entities, [0, 16], by_span, Policy()) == 1

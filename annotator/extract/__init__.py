@@ -123,6 +123,8 @@ def _model_candidates(schema: Any, model: str | None) -> tuple[list[str], bool]:
     if model:
         return [model], True
     named = getattr(schema, "model", None) if schema is not None else None
+    if named and _looks_like_path(named):
+        return [named], True  # a trained pipeline's folder: missing is an error, not a fallback
     names = []
     if named:
         names.append(named)

@@ -81,9 +81,12 @@ def _resolve(text, mention, entities, ent_starts, by_span, policy) -> int | None
     and descriptions the nearest fitting earlier PERSON or ORG mention."""
     start, end = mention
     speakers = policy.speaker_labels
+    # A trained pipeline predicts the schema's own labels (PER, not PERSON): both count.
+    personish = {*_PERSONISH, *filter(None, (policy.map(x) for x in _PERSONISH))}
+    orgish = {*_ORGISH, *filter(None, (policy.map(x) for x in _ORGISH))}
     inside = [e for e in entities if e[0] >= start and e[1] <= end and (e[2] in speakers or e[3] in speakers)]
     if inside:
-        persons = [e for e in inside if e[3] == "PERSON" or e[2] == "PERSON"]
+        persons = [e for e in inside if e[3] in personish or e[2] in personish]
         # "UN mediator Staffan de Mistura": the person, not the organisation in the title.
         best = persons[0] if persons else inside[-1]
         return by_span.get((best[0], best[1]))
@@ -91,15 +94,15 @@ def _resolve(text, mention, entities, ent_starts, by_span, policy) -> int | None
     if not words:
         return None
     if words[0] in ("who",):
-        wanted = _PERSONISH
+        wanted = personish
     elif (
         words[0] in PRONOUNS_OTHER
         or words[0] == "which"
         or words[-1] in ("statement", "report", "release", "letter", "group", "campaign")
     ):
-        wanted = _ORGISH
+        wanted = orgish
     else:
-        wanted = _PERSONISH
+        wanted = personish
     if words[0] not in PRONOUNS_PERSON | PRONOUNS_OTHER and words[0] not in (
         "the",
         "a",

@@ -131,15 +131,17 @@ def ranked_candidates(ctx: DocContext, qi: int, previous_head: int | None):
     q_lo, q_hi = ctx.spans[qi]
 
     def distance(c: Candidate) -> int:
-        return q_lo - c.head if c.head < q_lo else c.head - q_hi if c.head > q_hi else 0
+        h = c.syntactic
+        return q_lo - h if h < q_lo else h - q_hi if h > q_hi else 0
 
     out = []
     ranks = {"before": 0, "after": 0, "inside": 0}
     cue_subjects = 0
     for c in sorted(cands, key=distance):
-        side = "before" if c.head < q_lo else "after" if c.head > q_hi else "inside"
+        h = c.syntactic
+        side = "before" if h < q_lo else "after" if h > q_hi else "inside"
         feats = candidate_features(ctx, qi, c, ranks[side])
-        if c.head in ctx.cue_subject:
+        if h in ctx.cue_subject:
             # The nearest subject of a reporting verb is the usual speaker; farther ones less so.
             feats[f"cue_subject_rank={min(cue_subjects, 2)}"] = 1.0
             cue_subjects += 1
@@ -188,13 +190,19 @@ def score_context(ctx: DocContext, model: QuoteModel) -> list[Scored]:
 def _attribution_for(ctx: DocContext, qi: int, cand: Candidate, earlier: list[Scored]) -> Attribution:
     """The chosen head as a mention: the rules' extent when they chose it, else its parse extent."""
     rule = ctx.rules[qi]
+    view, doc = ctx.view, ctx.doc
+    if cand.pronoun is not None:
+        # "Marc Morial, the chief executive, who": from the noun phrase to its pronoun.
+        verb = ctx.cue_subject.get(cand.pronoun)
+        cue = _char_span(doc, verb, verb) if verb is not None else None
+        return Attribution(_char_span(doc, doc[cand.head].left_edge.i, cand.pronoun), cand.head, cue, False,
+                           "model+relative")
     if rule is not None and rule.head == cand.head and rule.speaker is not None:
         return Attribution(rule.speaker, rule.head, rule.cue, rule.inherited, "model+" + rule.how)
     if cand.previous and earlier and earlier[-1].attribution is not None:
         prev = earlier[-1].attribution
         if prev.head == cand.head:
             return Attribution(prev.speaker, prev.head, None, True, "model+previous")
-    view, doc = ctx.view, ctx.doc
     q = ctx.quotes[qi]
     lo, hi = _mention_extent(view, cand.head, q, max(0, cand.head - 25), min(len(doc) - 1, cand.head + 25))
     cue = ctx.cue_subject.get(cand.head)

@@ -76,10 +76,11 @@ def prepare(doc, row: dict, find=find_quotes) -> ArticleExample:
         ex = QuoteExample(qi, int(gold is not None))
         rule_prev = ctx.rules[qi - 1].head if qi and ctx.rules[qi - 1] is not None else None
         for cand, feats in ranked_candidates(ctx, qi, rule_prev):
-            tok = doc[cand.head]
-            hit = gold is not None and gold["speaker"] is not None and overlap(
-                (tok.idx, tok.idx + len(tok.text)), gold["speaker"]
-            ) > 0
+            hit = gold is not None and gold["speaker"] is not None and any(
+                overlap((doc[i].idx, doc[i].idx + len(doc[i].text)), gold["speaker"]) > 0
+                for i in (cand.head, cand.pronoun)
+                if i is not None
+            )
             ex.cand_feats.append(feats)
             ex.cand_labels.append(int(hit))
         examples.append(ex)
