@@ -10,7 +10,6 @@ Kind = Literal["entity", "quote", "speaker"]
 Origin = Literal["model", "manual", "import"]
 Action = Literal["accept", "reject", "relabel", "adjust", "speaker", "undo"]
 Status = Literal["undecided", "accepted", "rejected"]
-ArticleStatus = Literal["todo", "doing", "done", "skipped", "rejected", "ignored"]
 
 ACTIONS: tuple[str, ...] = ("accept", "reject", "relabel", "adjust", "speaker", "undo")
 

@@ -121,6 +121,16 @@ class Schema:
         return found.kind if found else "entity"
 
 
+def overlap_of(raw: str) -> int | None:
+    """How many annotators each article gets: 'all' -> None (everyone), else a whole number >= 1."""
+    raw = raw.strip().lower()
+    if raw == "all":
+        return None
+    if raw.isdigit() and int(raw) >= 1:
+        return int(raw)
+    raise ValueError(raw)
+
+
 def _where(path: str, node: yaml.Node) -> str:
     mark = node.start_mark
     return f"{path}:{mark.line + 1}:{mark.column + 1}"
@@ -286,12 +296,10 @@ def parse_schema(text: str, path: str = "<schema>") -> Schema:
     if "overlap" in top:
         node = top["overlap"][1]
         raw = _scalar(path, node, "overlap")
-        if raw == "all":
-            overlap = None
-        elif raw.isdigit() and int(raw) >= 1:
-            overlap = int(raw)
-        else:
-            raise _fail(path, node, f"overlap {raw!r} must be a whole number of at least 1, or 'all'")
+        try:
+            overlap = overlap_of(raw)
+        except ValueError:
+            raise _fail(path, node, f"overlap {raw!r} must be a whole number of at least 1, or 'all'") from None
     allow_nested = False
     if "allow_nested" in top:
         node = top["allow_nested"][1]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from annotator.cli.names import check_name
 from annotator.errors import UserError
 
 
@@ -16,18 +17,12 @@ def parse_overlap(value: str | None, default: int | None) -> int | None:
     """'all' -> None (everyone annotates every article); a number >= 1; None -> the schema's."""
     if value is None:
         return default
-    if value.strip().lower() == "all":
-        return None
-    if value.strip().isdigit() and int(value) >= 1:
-        return int(value)
-    raise UserError(f"--overlap {value!r}: give a whole number of at least 1, or 'all'", exit_code=2)
+    from annotator.schema import overlap_of
 
-
-def check_name(name: str) -> str:
-    name = name.strip()
-    if not name or any(ch.isspace() or not ch.isprintable() for ch in name):
-        raise UserError(f"{name!r}: give an annotator name without spaces (--annotator NAME)", exit_code=2)
-    return name
+    try:
+        return overlap_of(value)
+    except ValueError:
+        raise UserError(f"--overlap {value!r}: give a whole number of at least 1, or 'all'", exit_code=2) from None
 
 
 def seed_if_empty(db: Path, seed: Path | None, schema: Path | None) -> None:

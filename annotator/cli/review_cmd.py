@@ -7,15 +7,8 @@ from pathlib import Path
 
 import typer
 
-from annotator.errors import UserError
+from annotator.cli.names import check_name
 from annotator.store import Store
-
-
-def check_name(name: str) -> str:
-    name = name.strip()
-    if not name or any(ch.isspace() for ch in name):
-        raise UserError(f"{name!r}: give a reviewer name without spaces (--reviewer NAME)")
-    return name
 
 
 def register(app: typer.Typer) -> None:
@@ -29,7 +22,7 @@ def register(app: typer.Typer) -> None:
 
         For each article finished by several annotators; the result is stored under the reviewer and leaves
         with `export --gold`."""
-        name = check_name(reviewer or getpass.getuser())
+        name = check_name(reviewer or getpass.getuser(), "--reviewer")
         from annotator.tui.review import ReviewApp
 
         with Store(db, create=False) as store:

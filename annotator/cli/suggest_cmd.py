@@ -33,7 +33,7 @@ def run_suggest(store, schema, model, console, should_stop=lambda: False, extrac
     from annotator.store import learning
 
     extractor = extractor or load_model(schema, model)
-    total = store._one(f"SELECT count(*) FROM articles a WHERE {learning._UNTOUCHED}")[0]
+    total = learning.untouched_count(store)
     with Progress(TextColumn("re-suggesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task("suggest", total=total)

@@ -26,7 +26,6 @@ from annotator.extract.lexicon import (
 )
 from annotator.extract.quotes import QuoteCandidate
 
-_DASHES = {"—", "―", "–", "--", "-", "—-"}
 _STOP = {".", "!", "?"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 _CLIMB_DEPS = {"conj", "xcomp", "advcl", "ccomp", "parataxis"}
@@ -70,12 +69,6 @@ class DocView:
     def is_break(self, i: int) -> bool:
         tok = self.doc[i]
         return tok.is_space and "\n" in tok.text or "\n" in tok.whitespace_
-
-    def is_verb(self, i: int) -> bool:
-        tok = self.doc[i]
-        if not self.tagged:
-            return True
-        return tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
 
 
 def _char_span(doc, lo: int, hi: int) -> tuple[int, int]:

@@ -26,7 +26,6 @@ from annotator.extract.lexicon import ABBREVIATIONS, CORE_FORMS, PARTICIPLES, SP
 _MARK = re.compile(r"``|''|[“”\"«»„]")
 _OPEN_BEFORE = set("([{—–-/:;,‘'`“\"«„") | {"\u2015"}
 _CLOSE_AFTER = set(".,;:!?)]}—–-…’'”\"»") | {"\u2015"}
-_LINE = re.compile(r"[^\n]*")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _ATTRIBUTE = re.compile(r"""[\w\-]+\s*=\s*(?:"[^"\n]*"|'[^'\n]*')""")
 _INNER_STOP = re.compile(r"[.!?](?=\s+[A-Z])")

@@ -45,11 +45,9 @@ class Stopper:
 
 
 def finished_count(store: Any, annotator: str | None = None, gold: bool = False) -> int:
-    if gold:
-        return store._one("SELECT count(DISTINCT article_id) FROM reviews WHERE status = 'gold'")[0] + \
-            store._one("SELECT count(DISTINCT article_id) FROM progress WHERE status = 'done'")[0]
-    sql = "SELECT count(DISTINCT article_id) FROM progress WHERE status = 'done'"
-    return store._one(sql + (" AND annotator = ?" if annotator else ""), (annotator,) if annotator else ())[0]
+    from annotator.store import learning
+
+    return learning.finished_count(store, annotator, gold)
 
 
 def trained_on(output: Path) -> int:

@@ -1,4 +1,4 @@
-"""The annotator's day (issue 19): active time and flags with notes, as SQL on an open connection.
+"""The annotator’s day: active time and flags with notes, as SQL on an open connection.
 
 Active time is a running total per (article, annotator) in `activity` (migration v3), updated in the
 transaction of each action, so what a killed app had counted is kept. Each action adds the gap

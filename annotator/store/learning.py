@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from annotator.store import bulk
+from annotator.store.paging import pages
 
 # Nobody has opened, decided on, added to, or reviewed the article; and every span it has is a
 # model's suggestion (an article imported with its own spans keeps them). Each check is an index
@@ -23,18 +24,32 @@ AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.article_id = a.id AND (s.origin !=
 Suggestion = tuple  # (start, end, label, kind, speaker (start, end) | None, entity (start, end) | None, cue | None)
 
 
+def _all(store: Any, sql: str, params: Any = ()) -> list[Any]:
+    with store.reading() as db:
+        return db.execute(sql, params).fetchall()
+
+
+def untouched_count(store: Any) -> int:
+    return _all(store, f"SELECT count(*) FROM articles a WHERE {_UNTOUCHED}")[0][0]
+
+
+def finished_count(store: Any, annotator: str | None = None, gold: bool = False) -> int:
+    """Articles finished (by `annotator`, or anyone); with gold, reviewed ones are counted too."""
+    done = "SELECT count(DISTINCT article_id) FROM progress WHERE status = 'done'"
+    if gold:
+        return (_all(store, "SELECT count(DISTINCT article_id) FROM reviews WHERE status = 'gold'")[0][0]
+                + _all(store, done)[0][0])
+    if annotator:
+        return _all(store, done + " AND annotator = ?", (annotator,))[0][0]
+    return _all(store, done)[0][0]
+
+
 def untouched_batches(store: Any, batch: int = 64) -> Iterator[list[tuple[int, str]]]:
     """(article id, text) of untouched articles, in id order, `batch` at a time (each read on its own,
     so an article someone opens meanwhile is passed over at write time, not here)."""
-    last = 0
-    while True:
-        rows = store._query(f"SELECT a.id, a.text FROM articles a WHERE a.id > ? AND {_UNTOUCHED}"
-                            " ORDER BY a.id LIMIT ?", (last, batch))
-        if rows:
-            yield [(row[0], row[1]) for row in rows]
-        if len(rows) < batch:
-            return
-        last = rows[-1][0]
+    for rows in pages(lambda last: _all(store, f"SELECT a.id, a.text FROM articles a WHERE a.id > ? AND {_UNTOUCHED}"
+                                        " ORDER BY a.id LIMIT ?", (last, batch)), batch):
+        yield [(row["id"], row["text"]) for row in rows]
 
 
 def suggestions_of(conn: sqlite3.Connection, article_id: int) -> tuple[set[Suggestion], dict[Suggestion, str | None]]:
@@ -86,9 +101,9 @@ def replace_suggestions(conn: sqlite3.Connection, article_id: int, drafts: Seque
 
 
 def suggestions_by_model(store: Any) -> dict[str, int]:
-    rows = store._query("SELECT coalesce(model, '(not recorded)'), count(*) FROM spans WHERE origin = 'model'"
-                        " GROUP BY 1 ORDER BY count(*) DESC")
-    return dict(rows)
+    rows = _all(store, "SELECT coalesce(model, '(not recorded)'), count(*) FROM spans WHERE origin = 'model'"
+                " GROUP BY 1 ORDER BY count(*) DESC")
+    return {row[0]: row[1] for row in rows}
 
 
 def answered_suggestions(store: Any, model: str | None = None) -> list[tuple]:
@@ -101,12 +116,12 @@ def answered_suggestions(store: Any, model: str | None = None) -> list[tuple]:
     if model is not None:
         sql += " AND s.model = ?"
         params = (model,)
-    return store._query(sql, params)
+    return [tuple(row) for row in _all(store, sql, params)]
 
 
 def missed_spans(store: Any) -> list[tuple]:
     """(label, count) of entity spans annotators added themselves (what the model missed), accepted."""
-    return store._query(
-        "SELECT st.label, count(*) FROM states st JOIN spans s ON s.id = st.span_id"
+    return [tuple(row) for row in _all(
+        store, "SELECT st.label, count(*) FROM states st JOIN spans s ON s.id = st.span_id"
         " WHERE s.created_by IS NOT NULL AND s.kind = 'entity' AND st.status = 'accepted' GROUP BY st.label"
-        " ORDER BY count(*) DESC")
+        " ORDER BY count(*) DESC")]

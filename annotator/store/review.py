@@ -1,4 +1,4 @@
-"""The SQL of teams work (issue 6): whose finished work to compare, and adjudication by a reviewer.
+"""The SQL of teams work: whose finished work to compare, and adjudication by a reviewer.
 
 How a review is stored (migration v2):
 - `reviews` (article_id, reviewer, status doing|gold, updated_at): a reviewer claims an article
@@ -24,6 +24,8 @@ from typing import Any
 from annotator.agreement import Disagreement, Mark, Work, agreed, disagreements
 from annotator.errors import UserError
 from annotator.model import Article, heading_of
+from annotator.store.paging import paged_ids
+from annotator.store.rows import SpanRow
 from annotator.store.store import IDLE_CLAIM_S, Store
 
 WHOLE = "*"  # review_decisions.item of the article's frozen gold
@@ -32,53 +34,66 @@ WHOLE = "*"  # review_decisions.item of the article's frozen gold
 # -- what annotators finished ----------------------------------------------------------------
 
 
+def _all(store: Store, sql: str, params: Any = ()) -> list[Any]:
+    with store.reading() as db:
+        return db.execute(sql, params).fetchall()
+
+
+def _first(store: Store, sql: str, params: Any = ()) -> Any:
+    with store.reading() as db:
+        return db.execute(sql, params).fetchone()
+
+
 def finished_annotators(store: Store, article_id: int) -> list[str]:
     """Annotators who marked the article done, by name."""
-    return [row[0] for row in store._query(
-        "SELECT annotator FROM progress WHERE article_id = ? AND status = 'done' ORDER BY annotator", (article_id,))]
+    return [row["annotator"] for row in _all(
+        store, "SELECT annotator FROM progress WHERE article_id = ? AND status = 'done' ORDER BY annotator",
+        (article_id,))]
 
 
-def marks_of(rows: Iterable[Sequence]) -> frozenset[Mark]:
+def marks_of(rows: Iterable[SpanRow]) -> frozenset[Mark]:
     """Rows of Store.exported_spans as Marks: quotes carry their speaker's offsets when exported too."""
-    rows = list(rows)
-    where = {row[0]: (row[1], row[2]) for row in rows}
+    rows = [SpanRow._make(row) for row in rows]
+    where = {row.span_id: (row.start, row.end) for row in rows}
     out = set()
-    for _span_id, start, end, label, kind, speaker, entity in rows:
-        if kind == "quote":
+    for row in rows:
+        if row.kind == "quote":
+            speaker, entity = row.speaker_id, row.entity_id
             speaker_at = where.get(speaker) if speaker is not None else None
             entity_at = where.get(entity) if entity is not None and entity != speaker else None
-            out.add(Mark(kind, start, end, label, speaker_at, entity_at))
+            out.add(Mark(row.kind, row.start, row.end, row.label, speaker_at, entity_at))
         else:
-            out.add(Mark(kind, start, end, label))
+            out.add(Mark(row.kind, row.start, row.end, row.label))
     return frozenset(out)
 
 
 def suggested_ids(store: Store, article_id: int) -> list[int]:
     """The article's shared suggestions (model or imported), not anyone's own spans."""
-    return [row[0] for row in store._query(
-        "SELECT id FROM spans WHERE article_id = ? AND created_by IS NULL ORDER BY id", (article_id,))]
+    return [row["id"] for row in _all(
+        store, "SELECT id FROM spans WHERE article_id = ? AND created_by IS NULL ORDER BY id", (article_id,))]
 
 
-def exported_rows(store: Store, article_id: int, annotator: str) -> list[tuple]:
+def exported_rows(store: Store, article_id: int, annotator: str) -> list[SpanRow]:
     """What export writes of this annotator's article (Store.exported_spans: the same rule)."""
     return store.exported_spans([article_id]).get((article_id, annotator), [])
 
 
 def finished_at(store: Store, article_id: int, annotator: str) -> float:
-    row = store._one("SELECT updated_at FROM progress WHERE article_id = ? AND annotator = ?", (article_id, annotator))
-    return row[0] if row else 0.0
+    row = _first(store, "SELECT updated_at FROM progress WHERE article_id = ? AND annotator = ?",
+                 (article_id, annotator))
+    return row["updated_at"] if row else 0.0
 
 
 def article_tokens(store: Store, article_id: int) -> tuple[Any, ...]:
     """The article row's stored token columns (whatever the current schema keeps), for export."""
-    columns = [row[1] for row in store._query("PRAGMA table_info(articles)")]
+    columns = [row["name"] for row in _all(store, "PRAGMA table_info(articles)")]
     wanted = [c for c in ("tokens", "token_bounds") if c in columns]
-    return tuple(store._one(f"SELECT {', '.join(wanted)} FROM articles WHERE id = ?", (article_id,)))
+    return tuple(_first(store, f"SELECT {', '.join(wanted)} FROM articles WHERE id = ?", (article_id,)))
 
 
 def work_of(store: Store, article_id: int, annotator: str, suggested: Sequence[int] | None = None) -> Work:
     rows, last = exported_rows(store, article_id, annotator), finished_at(store, article_id, annotator)
-    kept = {row[0] for row in rows}
+    kept = {row.span_id for row in rows}
     ids = suggested if suggested is not None else suggested_ids(store, article_id)
     return Work(annotator, marks_of(rows), {sid: sid in kept for sid in ids}, last)
 
@@ -90,18 +105,9 @@ def works_of(store: Store, article_id: int) -> list[Work]:
 
 def iter_article_ids(store: Store, min_annotators: int = 2, batch: int = 500) -> Iterator[int]:
     """Articles that at least `min_annotators` marked done, in id order, read in batches."""
-    last = 0
-    while True:
-        rows = store._query(
-            "SELECT article_id FROM progress WHERE status = 'done' AND article_id > ?"
-            " GROUP BY article_id HAVING count(*) >= ? ORDER BY article_id LIMIT ?",
-            (last, min_annotators, batch),
-        )
-        for (article_id,) in rows:
-            yield article_id
-        if len(rows) < batch:
-            return
-        last = rows[-1][0]
+    return paged_ids(lambda last: _all(
+        store, "SELECT article_id FROM progress WHERE status = 'done' AND article_id > ?"
+        " GROUP BY article_id HAVING count(*) >= ? ORDER BY article_id LIMIT ?", (last, min_annotators, batch)), batch)
 
 
 def iter_compared(store: Store, min_annotators: int = 2, batch: int = 500) -> Iterator[tuple[int, str, list[Work]]]:
@@ -113,23 +119,22 @@ def iter_compared(store: Store, min_annotators: int = 2, batch: int = 500) -> It
     ids_iter = iter_article_ids(store, min_annotators, batch)
     while ids := list(islice(ids_iter, batch)):
         marks = ",".join("?" * len(ids))
-        heads = {row[0]: heading_of(row[1], row[2]) for row in store._query(
-            f"SELECT id, title, substr(text, 1, 400) FROM articles WHERE id IN ({marks})", ids)}
+        heads = {row["id"]: heading_of(row["title"], row["opening"]) for row in _all(
+            store, f"SELECT id, title, substr(text, 1, 400) AS opening FROM articles WHERE id IN ({marks})", ids)}
         done: dict[int, list[tuple[str, float]]] = {}
-        for article_id, who, when in store._query(
-                "SELECT article_id, annotator, updated_at FROM progress WHERE status = 'done'"
-                f" AND article_id IN ({marks}) ORDER BY article_id, annotator", ids):
-            done.setdefault(article_id, []).append((who, when))
+        for row in _all(store, "SELECT article_id, annotator, updated_at FROM progress WHERE status = 'done'"
+                        f" AND article_id IN ({marks}) ORDER BY article_id, annotator", ids):
+            done.setdefault(row["article_id"], []).append((row["annotator"], row["updated_at"]))
         rows = store.exported_spans(ids)
         suggested: dict[int, list[int]] = {}
-        for article_id, span_id in store._query(
-                f"SELECT article_id, id FROM spans WHERE article_id IN ({marks}) AND created_by IS NULL ORDER BY id", ids):
-            suggested.setdefault(article_id, []).append(span_id)
+        for row in _all(store, f"SELECT article_id, id FROM spans WHERE article_id IN ({marks})"
+                        " AND created_by IS NULL ORDER BY id", ids):
+            suggested.setdefault(row["article_id"], []).append(row["id"])
         for article_id in ids:
             works = []
             for who, when in done.get(article_id, []):
                 got = rows.get((article_id, who), [])
-                kept = {row[0] for row in got}
+                kept = {row.span_id for row in got}
                 works.append(Work(who, marks_of(got), {sid: sid in kept for sid in suggested.get(article_id, [])}, when))
             yield article_id, heads.get(article_id, ""), works
 
@@ -174,15 +179,14 @@ class ReviewArticle:
 
 
 def _choices(store: Store, article_id: int, reviewer: str) -> dict[str, tuple[Mark, ...]]:
-    rows = store._query(
-        "SELECT item, spans FROM review_decisions WHERE article_id = ? AND reviewer = ? AND item != ?"
-        " ORDER BY id", (article_id, reviewer, WHOLE))
-    return {item: tuple(Mark.from_json(m) for m in json.loads(spans)) for item, spans in rows}
+    rows = _all(store, "SELECT item, spans FROM review_decisions WHERE article_id = ? AND reviewer = ? AND item != ?"
+                " ORDER BY id", (article_id, reviewer, WHOLE))
+    return {row["item"]: tuple(Mark.from_json(m) for m in json.loads(row["spans"])) for row in rows}
 
 
 def review_status(store: Store, article_id: int, reviewer: str) -> str:
-    row = store._one("SELECT status FROM reviews WHERE article_id = ? AND reviewer = ?", (article_id, reviewer))
-    return row[0] if row else "todo"
+    row = _first(store, "SELECT status FROM reviews WHERE article_id = ? AND reviewer = ?", (article_id, reviewer))
+    return row["status"] if row else "todo"
 
 
 def load_review(store: Store, article_id: int, reviewer: str) -> ReviewArticle:
@@ -259,19 +263,12 @@ _HELD_BY_OTHER = ("SELECT 1 FROM reviews r WHERE r.article_id = {article} AND r.
 def _candidates(store: Store, reviewer: str, after: int, descending: bool, batch: int = 200,
                 idle_s: float = IDLE_CLAIM_S) -> Iterator[int]:
     """Articles several annotators finished that no other reviewer holds, from `after` on."""
-    last = after
-    while True:
-        rows = store._query(
-            "SELECT p.article_id FROM progress p WHERE p.status = 'done'"
-            f" AND p.article_id {'<' if descending else '>'} ?"
-            f" AND NOT EXISTS ({_HELD_BY_OTHER.format(article='p.article_id')})"
-            f" GROUP BY p.article_id HAVING count(*) >= 2 ORDER BY p.article_id {'DESC' if descending else ''}"
-            " LIMIT ?", (last, reviewer, time.time() - idle_s, batch))
-        for (article_id,) in rows:
-            yield article_id
-        if len(rows) < batch:
-            return
-        last = rows[-1][0]
+    return paged_ids(lambda last: _all(
+        store, "SELECT p.article_id FROM progress p WHERE p.status = 'done'"
+        f" AND p.article_id {'<' if descending else '>'} ?"
+        f" AND NOT EXISTS ({_HELD_BY_OTHER.format(article='p.article_id')})"
+        f" GROUP BY p.article_id HAVING count(*) >= 2 ORDER BY p.article_id {'DESC' if descending else ''}"
+        " LIMIT ?", (last, reviewer, time.time() - idle_s, batch)), batch, start=after)
 
 
 def _claim(store: Store, article_id: int, reviewer: str, idle_s: float = IDLE_CLAIM_S) -> bool:
@@ -296,10 +293,10 @@ def next_review(store: Store, reviewer: str, after: int | None = None, step: int
     count too when include_gold (so they can go back to one).
     """
     if after is None:
-        row = store._one("SELECT article_id FROM reviews WHERE reviewer = ? AND status = 'doing'"
-                         " ORDER BY article_id LIMIT 1", (reviewer,))
+        row = _first(store, "SELECT article_id FROM reviews WHERE reviewer = ? AND status = 'doing'"
+                     " ORDER BY article_id LIMIT 1", (reviewer,))
         if row:
-            return row[0]
+            return row["article_id"]
         after, step = 0, 1
     descending = step < 0
     for article_id in _candidates(store, reviewer, after, descending):
@@ -315,41 +312,33 @@ def next_review(store: Store, reviewer: str, after: int | None = None, step: int
 
 def gold_record(store: Store, article_id: int) -> tuple[str, list[Mark], float] | None:
     """The latest finished review of the article: (reviewer, marks, when), or None."""
-    row = store._one(
-        "SELECT d.reviewer, d.spans, d.created_at FROM review_decisions d JOIN reviews r"
-        " ON r.article_id = d.article_id AND r.reviewer = d.reviewer AND r.status = 'gold'"
-        " WHERE d.article_id = ? AND d.item = ? ORDER BY d.id DESC LIMIT 1", (article_id, WHOLE))
+    row = _first(store, "SELECT d.reviewer, d.spans, d.created_at FROM review_decisions d JOIN reviews r"
+                 " ON r.article_id = d.article_id AND r.reviewer = d.reviewer AND r.status = 'gold'"
+                 " WHERE d.article_id = ? AND d.item = ? ORDER BY d.id DESC LIMIT 1", (article_id, WHOLE))
     if row is None:
         return None
-    return row[0], [Mark.from_json(m) for m in json.loads(row[1])], row[2]
+    return row["reviewer"], [Mark.from_json(m) for m in json.loads(row["spans"])], row["created_at"]
 
 
 def still_annotating(store: Store, article_id: int) -> list[str]:
     """Annotators who have the article open and not finished ('doing')."""
-    return [row[0] for row in store._query(
-        "SELECT annotator FROM progress WHERE article_id = ? AND status = 'doing' ORDER BY annotator", (article_id,))]
+    return [row["annotator"] for row in _all(
+        store, "SELECT annotator FROM progress WHERE article_id = ? AND status = 'doing' ORDER BY annotator",
+        (article_id,))]
 
 
 def iter_gold_ids(store: Store, batch: int = 500) -> Iterator[int]:
     """Articles with any gold to export: someone finished them, or a reviewer did."""
-    last = 0
-    while True:
-        rows = store._query(
-            "SELECT article_id FROM (SELECT article_id FROM progress WHERE status = 'done' AND article_id > :a"
-            " UNION SELECT article_id FROM reviews WHERE status = 'gold' AND article_id > :a)"
-            " ORDER BY article_id LIMIT :n", {"a": last, "n": batch})
-        for (article_id,) in rows:
-            yield article_id
-        if len(rows) < batch:
-            return
-        last = rows[-1][0]
+    return paged_ids(lambda last: _all(
+        store, "SELECT article_id FROM (SELECT article_id FROM progress WHERE status = 'done' AND article_id > :a"
+        " UNION SELECT article_id FROM reviews WHERE status = 'gold' AND article_id > :a)"
+        " ORDER BY article_id LIMIT :n", {"a": last, "n": batch}), batch)
 
 
 def review_summary(store: Store) -> dict[str, int]:
     """Counts for `stats`: articles finished by several annotators, and reviewed ones."""
-    multi = store._one(
-        "SELECT count(*) FROM (SELECT article_id FROM progress WHERE status = 'done'"
-        " GROUP BY article_id HAVING count(*) >= 2)")[0]
-    gold = store._one("SELECT count(DISTINCT article_id) FROM reviews WHERE status = 'gold'")[0]
-    doing = store._one("SELECT count(DISTINCT article_id) FROM reviews WHERE status = 'doing'")[0]
+    multi = _first(store, "SELECT count(*) FROM (SELECT article_id FROM progress WHERE status = 'done'"
+                   " GROUP BY article_id HAVING count(*) >= 2)")[0]
+    gold = _first(store, "SELECT count(DISTINCT article_id) FROM reviews WHERE status = 'gold'")[0]
+    doing = _first(store, "SELECT count(DISTINCT article_id) FROM reviews WHERE status = 'doing'")[0]
     return {"multi_annotated": multi, "reviewed": gold, "in_review": doing}

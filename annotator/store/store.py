@@ -1,4 +1,4 @@
-"""All reads and writes of annotation data. The TUI and the CLI both call this; nothing else writes SQL."""
+"""All reads and writes of annotation data. The TUI and the CLI both call this; SQL lives in annotator/store/ only."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from annotator.model import ACTIONS, IDLE_AFTER_S, Article, ArticleDraft, Decisi
 from annotator.store import bulk, day
 from annotator.store.codec import decode_bounds, encode_spans, encode_tokens, token_json
 from annotator.store.connection import BUSY_TIMEOUT_MS, open_database
+from annotator.store.paging import pages
+from annotator.store.rows import ExportPiece, SpanRow, WorkRow
 
 FINISHED = ("done", "skipped", "rejected", "ignored")
 # An article someone opened and then left alone this long no longer holds their place: others
@@ -122,6 +124,20 @@ class Store:
                 raise
             self.conn.execute("COMMIT")
 
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Cursor]:
+        """A cursor for the store's own modules (review.py, day.py…) to read with: rows by name.
+
+        Holds the store's lock, so the UI thread and a worker never interleave on the connection.
+        """
+        with self._lock:
+            cursor = self.conn.cursor()
+            cursor.row_factory = sqlite3.Row
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+
     def _query(self, sql: str, params: Any = ()) -> list[Any]:
         with self._lock:
             return self.conn.execute(sql, params).fetchall()
@@ -173,14 +189,9 @@ class Store:
 
     def iter_articles(self, batch: int = 500) -> Iterator[Article]:
         """Every article in id order, fetched in batches (never the whole table at once)."""
-        last = 0
-        while True:
-            rows = self._query(_ARTICLE_SQL + " WHERE id > ? ORDER BY id LIMIT ?", (last, batch))
-            if not rows:
-                return
-            for row in rows:
-                yield _article(row)
-            last = rows[-1][0]
+        for rows in pages(lambda last: self._query(_ARTICLE_SQL + " WHERE id > ? ORDER BY id LIMIT ?", (last, batch)),
+                          batch):
+            yield from map(_article, rows)
 
     def article_count(self) -> int:
         return self._one("SELECT count(*) FROM articles")[0]
@@ -495,34 +506,27 @@ class Store:
 
     def iter_work(self, annotator: str | None = None, include_unfinished: bool = False,
                   batch: int = 500, after: int = 0, upto: int | None = None
-                  ) -> Iterator[list[tuple[int, str, str, float]]]:
-        """Batches of (article_id, annotator, status, updated_at) of finished work, in article order,
-        for articles after `after` and up to `upto` (inclusive)."""
+                  ) -> Iterator[list[WorkRow]]:
+        """Batches of finished work, in article order, for articles after `after` and up to `upto` (inclusive)."""
         where = self._work_filter(annotator, include_unfinished) + " AND article_id > :after"
         if upto is not None:
             where += " AND article_id <= :upto"
-        last_article, last_annotator = 0, ""
-        while True:
-            rows = self._query(
+
+        def fetch(last: tuple[int, str]) -> list[WorkRow]:
+            return [WorkRow._make(row) for row in self._query(
                 "SELECT article_id, annotator, status, updated_at FROM progress"
                 " WHERE (article_id > :a OR (article_id = :a AND annotator > :n))" + where +
                 " ORDER BY article_id, annotator LIMIT :batch",
-                {"a": last_article, "n": last_annotator, "annotator": annotator, "batch": batch, "upto": upto,
-                 "after": after},
-            )
-            if rows:
-                yield rows
-            if len(rows) < batch:
-                return
-            last_article, last_annotator = rows[-1][0], rows[-1][1]
+                {"a": last[0], "n": last[1], "annotator": annotator, "batch": batch, "upto": upto, "after": after},
+            )]
+
+        yield from pages(fetch, batch, start=(0, ""), key=lambda row: (row.article_id, row.annotator))
 
     def iter_export(self, annotator: str | None = None, include_unfinished: bool = False,
-                    after: int = 0, upto: int | None = None) -> Iterator[tuple]:
-        """For each piece of finished work, in article order: (article, token JSON, token starts, token ends,
-        annotator, status, updated_at, accepted span rows, {active_seconds, flag}). A few queries per batch
-        of 500, whatever the size."""
+                    after: int = 0, upto: int | None = None) -> Iterator[ExportPiece]:
+        """Each piece of finished work, in article order. A few queries per batch of 500, whatever the size."""
         for work in self.iter_work(annotator, include_unfinished, after=after, upto=upto):
-            ids = sorted({row[0] for row in work})
+            ids = sorted({row.article_id for row in work})
             marks = ",".join("?" * len(ids))
             articles = {
                 row[0]: row for row in self._query(
@@ -534,25 +538,25 @@ class Store:
             for article_id, who, status, updated_at in work:
                 row = articles[article_id]
                 starts, ends = decode_bounds(row[10])
-                yield (_article(row[:9]), token_json(row[9]), starts, ends, who, status, updated_at,
-                       spans.get((article_id, who), []), extra.get((article_id, who), {}))
+                yield ExportPiece(_article(row[:9]), token_json(row[9]), starts, ends, who, status, updated_at,
+                                  spans.get((article_id, who), []), extra.get((article_id, who), {}))
 
-    def exported_spans(self, article_ids: Sequence[int]) -> dict[tuple[int, str], list[tuple]]:
-        """What export writes of each (article, annotator) among these articles: rows (span id, start,
-        end, label, kind, speaker id, speaker entity id) of the spans they accepted (relabelled,
+    def exported_spans(self, article_ids: Sequence[int]) -> dict[tuple[int, str], list[SpanRow]]:
+        """What export writes of each (article, annotator) among these articles: the spans they accepted (relabelled,
         adjusted, manual included), plus the speaker mentions of their accepted quotes that they
         did not decide on themselves, unless they rejected them. A few queries, whatever the count.
         The one rule for export, agreement and review."""
         marks = ",".join("?" * len(article_ids))
-        rows: dict[tuple[int, str], list[tuple]] = {}
+        rows: dict[tuple[int, str], list[SpanRow]] = {}
         for row in self._query(
             'SELECT st.article_id, st.annotator, s.id, st.start, st."end", st.label, s.kind, st.speaker_span_id,'
             " st.speaker_entity_span_id FROM states st JOIN spans s ON s.id = st.span_id"
             f" WHERE st.article_id IN ({marks}) AND st.status = 'accepted'", list(article_ids),
         ):
-            rows.setdefault((row[0], row[1]), []).append(tuple(row[2:]))
+            rows.setdefault((row[0], row[1]), []).append(SpanRow._make(row[2:]))
         wanted = {
-            key: {sid for row in got if row[4] == "quote" for sid in row[5:7] if sid is not None} - {r[0] for r in got}
+            key: ({sid for row in got if row.kind == "quote" for sid in (row.speaker_id, row.entity_id) if sid is not None}
+                  - {r.span_id for r in got})
             for key, got in rows.items()
         }
         every = sorted(set().union(*wanted.values())) if wanted else []
@@ -577,13 +581,12 @@ class Store:
                     if state[2] == "rejected":
                         continue
                     start, end, label = state[3], state[4], state[5]
-                rows[(article_id, who)].append((sid, start, end, label, kind, None, None))
+                rows[(article_id, who)].append(SpanRow(sid, start, end, label, kind, None, None))
         return rows
 
-    def undecided_suggestions(self, article_ids: Sequence[int]) -> dict[int, list[tuple]]:
-        """For each article, rows (span id, start, end, label, kind, speaker id, speaker entity id) of the
-        shared suggestions that nobody has decided on (Label Studio's predictions)."""
-        out: dict[int, list[tuple]] = {}
+    def undecided_suggestions(self, article_ids: Sequence[int]) -> dict[int, list[SpanRow]]:
+        """For each article, the shared suggestions that nobody has decided on (Label Studio's predictions)."""
+        out: dict[int, list[SpanRow]] = {}
         for at in range(0, len(article_ids), 500):
             chunk = list(article_ids[at:at + 500])
             marks = ",".join("?" * len(chunk))
@@ -591,7 +594,7 @@ class Store:
                 'SELECT s.article_id, s.id, s.start, s."end", s.label, s.kind, s.speaker_span_id,'
                 f" s.speaker_entity_span_id FROM spans s WHERE s.article_id IN ({marks}) AND s.created_by IS NULL"
                 " AND NOT EXISTS (SELECT 1 FROM states st WHERE st.span_id = s.id) ORDER BY s.id", chunk):
-                out.setdefault(row[0], []).append(tuple(row[1:]))
+                out.setdefault(row[0], []).append(SpanRow._make(row[1:]))
         return out
 
     # -- counts for `stats` -------------------------------------------------------------

@@ -225,9 +225,10 @@ async def test_quit(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        assert app.return_code is None  # running: no code yet
         await pilot.press("q")
         await pilot.pause()
-    assert app.return_code == 0 or app.return_code is None
+    assert app.return_code == 0  # q exited the app, cleanly
 
 
 async def test_empty_database_says_so(tmp_path, schema):

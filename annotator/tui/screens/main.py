@@ -365,7 +365,7 @@ class MainScreen(Screen[None]):
 
         self.say(await deliver_export(self.app, write, stamped(f"{app.annotator}-gold"), Path("exports"), self.call))
 
-    # -- the annotator's day: flags and guidelines (issue 19) ----------------------------------
+    # -- the annotator's day: flags and guidelines ----------------------------------
 
     def action_flag(self) -> None:
         self.submit(self._flag)
@@ -591,7 +591,7 @@ class MainScreen(Screen[None]):
         if self.state is not None:
             self.say(f"article {state.position[0]} done")
 
-    # -- mark mode (issue 5) -------------------------------------------------------------------
+    # -- mark mode -------------------------------------------------------------------
 
     async def _mark(self, for_quote: int | None) -> None:
         state = self.state
@@ -711,7 +711,7 @@ class MainScreen(Screen[None]):
         self._show_status()
         self._show_selection()
 
-    # -- bounds (issue 5) --------------------------------------------------------------------
+    # -- bounds --------------------------------------------------------------------
 
     async def _edit(self) -> None:
         state = self.state
@@ -762,7 +762,7 @@ class MainScreen(Screen[None]):
         self._show_status()
         self._show_selection()
 
-    # -- speakers (issue 5) ------------------------------------------------------------------
+    # -- speakers ------------------------------------------------------------------
 
     async def _speaker(self) -> None:
         state = self.state
@@ -807,7 +807,7 @@ class MainScreen(Screen[None]):
         self._show_status()
         self._show_selection()
 
-    # -- filter and search (issue 5) ---------------------------------------------------------
+    # -- filter and search ---------------------------------------------------------
 
     async def _filter(self) -> None:
         state = self.state
