@@ -285,13 +285,17 @@ class Store:
                 count += 1
         return count
 
-    def add_span(self, annotator: str, article_id: int, start: int, end: int, label: str, kind: str) -> SpanView:
-        """A span the annotator marked themselves: origin manual, accepted at once."""
+    def add_span(self, annotator: str, article_id: int, start: int, end: int, label: str, kind: str,
+                 speaker_of: int | None = None) -> SpanView:
+        """A span the annotator marked themselves: origin manual, accepted at once; with `speaker_of`,
+        also made that quote's speaker, in the same transaction."""
         from annotator.model import SpanDraft
 
         with self.write() as conn:
             (span_id,) = self.insert_spans(conn, article_id, [SpanDraft(start, end, label, kind)], "manual", annotator)  # type: ignore[arg-type]
             self._append(conn, annotator, span_id, "accept", label, None, None, None)
+            if speaker_of is not None:
+                self._append(conn, annotator, speaker_of, "speaker", None, None, None, span_id)
         view = self.span(span_id, annotator)
         assert view is not None
         return view
@@ -404,6 +408,15 @@ class Store:
             " ON CONFLICT (article_id, annotator) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
             (article_id, annotator, status, time.time() if when is None else when),
         )
+
+    def finish(self, article_id: int, annotator: str, accept: Iterable[int] = ()) -> None:
+        """Done: accept these spans and mark the article done, in one transaction."""
+        with self.write() as conn:
+            for span_id in accept:
+                self._append(conn, annotator, span_id, "accept", None, None, None, None)
+            now = self.clock()
+            self._set_status(conn, article_id, annotator, "done", now)
+            day.count_action(conn, article_id, annotator, now, self.idle_after)
 
     def set_status(self, article_id: int, annotator: str, status: str) -> None:
         """An annotator's answer on the article (done, skipped…): an action, counted in active time."""

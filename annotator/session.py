@@ -1,0 +1,203 @@
+"""An annotator's session: every rule of the annotation work, over a store and a schema.
+
+The main screen maps keys to these calls and redraws what they return; nothing here knows about
+screens (no textual). Each method that changes anything is one user action and commits it as one
+transaction before it returns, so whatever a screen shows is already in the database. A rule that
+refuses an action raises Refused with the sentence to show; the database is then left as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from annotator.errors import UserError
+from annotator.model import Article, Progress, SpanView
+from annotator.schema import Schema
+from annotator.store import Store
+
+
+class Refused(UserError):
+    """A rule said no; the message says why (and what to do instead)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """One article as a screen opens it."""
+
+    article: Article | None
+    spans: list[SpanView]
+    position: tuple[int, int]
+    progress: Progress
+    status: str
+    flag: str | None = None  # the annotator's note on this article, when they flagged it
+
+
+def _excerpt(text: str, width: int) -> str:
+    return " ".join(text.split())[:width]
+
+
+class AnnotationSession:
+    """One annotator's work on one database with one schema."""
+
+    def __init__(self, store: Store, schema: Schema, annotator: str, overlap: int | None = 1) -> None:
+        self.store = store
+        self.schema = schema
+        self.annotator = annotator
+        self.overlap = overlap
+        store.idle_after = schema.idle_after  # active time cuts longer gaps to this
+
+    # -- articles -------------------------------------------------------------------------------
+
+    def open(self, article_id: int | None = None) -> Loaded:
+        """Where to resume (article_id None: the unfinished one, else claim a new one) and all a
+        screen needs of it. Opening starts the article's active-time clock."""
+        store, who = self.store, self.annotator
+        if article_id is None:
+            article_id = store.next_article(who, self.overlap)
+        if article_id is None:
+            return Loaded(None, [], (0, 0), store.progress(who), "todo")
+        article = store.article(article_id)
+        spans = store.spans(article_id, who) if article else []
+        if article is not None:
+            store.start_stretch(article_id, who)
+        return Loaded(article, spans, store.position(article_id), store.progress(who, article_id),
+                      store.status(article_id, who), store.flag(article_id, who))
+
+    def neighbour(self, article_id: int, step: int) -> int:
+        """The next (step 1) or previous article this annotator may work on."""
+        target = self.store.neighbour(article_id, step, self.annotator, self.overlap)
+        if target is None:
+            where = "later" if step > 0 else "earlier"
+            raise Refused(f"no {where} article for you" + (f" (overlap {self.overlap})" if self.overlap else ""))
+        return target
+
+    def finish(self, article_id: int, spans: Sequence[SpanView]) -> None:
+        """Done: every span still undecided is accepted and the article marked done, as one action."""
+        self.store.finish(article_id, self.annotator, self.undecided(spans))
+
+    @staticmethod
+    def undecided(spans: Sequence[SpanView]) -> list[int]:
+        return [span.id for span in spans if span.status == "undecided"]
+
+    # -- decisions on a span ------------------------------------------------------------------------
+
+    def accept(self, span: SpanView, label: str | None = None) -> SpanView:
+        """Accept the span, under `label` when given: the same label is an accept, another a relabel,
+        and a label of another kind (an entity label on a quote) is refused."""
+        if label is None or label == span.label:
+            return self.store.decide(self.annotator, span.id, "accept")
+        kind = self.schema.kind_of(label)
+        if kind != span.kind:
+            raise Refused(f"{label} is a {kind} label; this span is a {span.kind}")
+        return self.store.decide(self.annotator, span.id, "relabel", label=label)
+
+    relabel = accept
+
+    def reject(self, span: SpanView) -> SpanView:
+        return self.store.decide(self.annotator, span.id, "reject")
+
+    def undo(self, article_id: int) -> SpanView:
+        """Reverse the latest decision standing in the article; the span as it now stands."""
+        view = self.store.undo(self.annotator, article_id)
+        if view is None:
+            raise Refused("nothing left to undo in this article")
+        return view
+
+    @staticmethod
+    def unmade(view: SpanView) -> bool:
+        """The undo took back the making of a span the annotator added: it is gone from their view."""
+        return view.created_by is not None and view.status == "undecided"
+
+    # -- new spans, bounds ------------------------------------------------------------------------
+
+    def nesting_problem(self, text: str, spans: Sequence[SpanView], start: int, end: int, kind: str,
+                        ignore: int | None = None) -> str | None:
+        """Why an entity may not go at [start, end), or None when it may: it may not cover the same
+        words as another entity, cross one, or nest in one unless the schema allows nesting."""
+        if kind != "entity":
+            return None
+        for other in spans:
+            if other.id == ignore or other.kind != "entity" or other.status == "rejected":
+                continue
+            if other.start < end and start < other.end:
+                words = _excerpt(text[other.start:other.end], 30)
+                if (other.start, other.end) == (start, end):
+                    return f"{other.label} “{words}” covers these words: relabel that one (l)"
+                nested = (other.start <= start and end <= other.end) or (start <= other.start and other.end <= end)
+                if not nested:
+                    return f"it crosses {other.label} “{words}”"
+                if not self.schema.allow_nested:
+                    return f"nests with {other.label} “{words}” and the schema has allow_nested: false"
+        return None
+
+    def add_span(self, article: Article, spans: Sequence[SpanView], start: int, end: int, label: str,
+                 speaker_of: int | None = None) -> SpanView:
+        """Mark a span the suggestions missed (accepted at once); with `speaker_of`, it becomes that
+        quote's speaker in the same transaction, and then it must take a label that may speak."""
+        if not 0 <= start < end <= len(article.text):
+            raise Refused("not marked: select some words first")
+        if self.schema.label(label) is None:
+            raise Refused(f"not marked: {label} is not a label of this schema")
+        if speaker_of is not None and label not in self.schema.speaker_labels:
+            raise Refused(f"a speaker takes one of: {', '.join(sorted(self.schema.speaker_labels))};"
+                          f" {label} is not one")
+        kind = self.schema.kind_of(label)
+        problem = self.nesting_problem(article.text, spans, start, end, kind)
+        if problem:
+            raise Refused(f"not marked: {problem}")
+        return self.store.add_span(self.annotator, article.id, start, end, label, kind, speaker_of=speaker_of)
+
+    def fix_bounds(self, article: Article, spans: Sequence[SpanView], span: SpanView, start: int,
+                   end: int) -> SpanView | None:
+        """Move the span to [start, end); None when that is where it already is (nothing to record)."""
+        if (start, end) == (span.start, span.end):
+            return None
+        if not 0 <= start < end <= len(article.text):
+            raise Refused("not saved: a span needs at least one character")
+        problem = self.nesting_problem(article.text, spans, start, end, span.kind, ignore=span.id)
+        if problem:
+            raise Refused(f"not saved: {problem}")
+        return self.store.decide(self.annotator, span.id, "adjust", start=start, end=end)
+
+    # -- speakers -----------------------------------------------------------------------------------
+
+    def speaker_candidates(self, spans: Sequence[SpanView], quote: SpanView) -> list[SpanView]:
+        """The entities that may speak this quote (labels the schema lets speak, not rejected),
+        nearest first: the distance from the quote's edge, then the order in the text."""
+        allowed = self.schema.speaker_labels
+
+        def distance(span: SpanView) -> int:
+            return quote.start - span.end if span.end <= quote.start else max(0, span.start - quote.end)
+
+        found = [s for s in spans if s.kind == "entity" and s.label in allowed and s.status != "rejected"]
+        return sorted(found, key=lambda s: (distance(s), s.start))
+
+    def set_speaker(self, quote: SpanView, speaker: SpanView | None) -> SpanView:
+        """The quote's speaker is this span (None: no speaker)."""
+        if quote.kind != "quote":
+            raise Refused("s sets the speaker of a quote; select a quote first")
+        if speaker is not None and speaker.kind == "entity" and speaker.label not in self.schema.speaker_labels:
+            raise Refused(f"a speaker takes one of: {', '.join(sorted(self.schema.speaker_labels))};"
+                          f" {speaker.label} is not one")
+        return self.store.decide(self.annotator, quote.id, "speaker",
+                                 speaker_span_id=None if speaker is None else speaker.id)
+
+    # -- the annotator's day ------------------------------------------------------------------------
+
+    def flag(self, article_id: int, note: str, flagged: bool) -> str | None:
+        """Flag the article with a note, edit it, or clear it with an empty one; the note now."""
+        if not note.strip() and not flagged:
+            raise Refused("not flagged: write a note saying what you are unsure about")
+        return self.store.set_flag(article_id, self.annotator, note)
+
+    def next_flagged(self, here: int) -> int:
+        target = self.store.next_flagged(self.annotator, here)
+        if target is None:
+            raise Refused("you have flagged no article (! flags one)")
+        if target == here:
+            raise Refused("this is your only flagged article")
+        return target
+
+    def has_finished_work(self) -> bool:
+        return bool(self.store.count_work(self.annotator, False))
