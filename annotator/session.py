@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from annotator.errors import UserError
 from annotator.model import Article, Progress, SpanView
 from annotator.schema import Schema
 from annotator.store import Store
+
+if TYPE_CHECKING:
+    from annotator.agreement import Mark
+    from annotator.store.review import ReviewArticle
 
 
 class Refused(UserError):
@@ -94,6 +99,9 @@ class AnnotationSession:
 
     relabel = accept
 
+    def span(self, span_id: int) -> SpanView | None:
+        return self.store.span(span_id, self.annotator)
+
     def reject(self, span: SpanView) -> SpanView:
         return self.store.decide(self.annotator, span.id, "reject")
 
@@ -165,6 +173,8 @@ class AnnotationSession:
     def speaker_candidates(self, spans: Sequence[SpanView], quote: SpanView) -> list[SpanView]:
         """The entities that may speak this quote (labels the schema lets speak, not rejected),
         nearest first: the distance from the quote's edge, then the order in the text."""
+        if quote.kind != "quote":
+            raise Refused("s sets the speaker of a quote; select a quote first")
         allowed = self.schema.speaker_labels
 
         def distance(span: SpanView) -> int:
@@ -201,3 +211,49 @@ class AnnotationSession:
 
     def has_finished_work(self) -> bool:
         return bool(self.store.count_work(self.annotator, False))
+
+
+class ReviewSession:
+    """One reviewer's adjudication (annotator/store/review.py holds its SQL): each call that changes
+    anything is one choice, committed before it returns."""
+
+    def __init__(self, store: Store, reviewer: str) -> None:
+        self.store = store
+        self.reviewer = reviewer
+
+    def next(self, after: int | None = None, step: int = 1, include_gold: bool = False) -> int | None:
+        """The next article to review (claimed), or None; with `after`, going `step` from it."""
+        from annotator.store import review
+
+        return review.next_review(self.store, self.reviewer, after, step, include_gold)
+
+    def open(self, article_id: int) -> ReviewArticle:
+        from annotator.store import review
+
+        return review.load_review(self.store, article_id, self.reviewer)
+
+    def summary(self) -> dict[str, int]:
+        from annotator.store import review
+
+        return review.review_summary(self.store)
+
+    def choose(self, article: ReviewArticle, index: int, marks: Sequence[Mark]) -> ReviewArticle:
+        """Resolve disagreement `index` with these marks (none: reject all of its spans)."""
+        from annotator.store import review
+
+        return review.choose(self.store, article, index, marks)
+
+    def take(self, article: ReviewArticle, index: int, version: int) -> ReviewArticle:
+        """One annotator's version of disagreement `index`."""
+        versions = article.items[index].disagreement.versions
+        if not 0 <= version < len(versions):
+            raise Refused(f"disagreement {index + 1} has {len(versions)} versions")
+        return self.choose(article, index, versions[version].marks)
+
+    def finish(self, article: ReviewArticle, force: bool = False) -> ReviewArticle:
+        """Freeze the article's gold; with disagreements left only when forced."""
+        from annotator.store import review
+
+        if article.unresolved and not force:
+            raise Refused(f"{article.unresolved} disagreements left: resolve them, or F to finish anyway")
+        return review.finish(self.store, article, force)

@@ -1,34 +1,19 @@
-"""The Textual app: owns the store, the schema and the one thread that talks to the store."""
+"""The Textual app: holds the annotator's session and the one thread that talks to the store."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from annotator.model import Article, Progress, SpanView
 from annotator.schema import Schema
+from annotator.session import AnnotationSession
 from annotator.store import Store
 from annotator.tui.palette import Palette
 from annotator.tui.screens.main import MainScreen
-
-
-@dataclass(frozen=True, slots=True)
-class Loaded:
-    """One article as the main screen opens it."""
-
-    article: Article | None
-    spans: list[SpanView]
-    position: tuple[int, int]
-    progress: Progress
-    status: str
-    flag: str | None = None  # the annotator's note on this article, when they flagged it
+from annotator.tui.worker import StoreWorker
 
 
 class AnnotatorApp(App[None]):
@@ -38,45 +23,18 @@ class AnnotatorApp(App[None]):
 
     def __init__(self, store: Store, schema: Schema, annotator: str, overlap: int | None = 1) -> None:
         super().__init__()
-        self.store = store
-        self.schema = schema
-        self.annotator = annotator
-        self.overlap = overlap
+        self.session = AnnotationSession(store, schema, annotator, overlap)
+        self.store, self.schema, self.annotator, self.overlap = store, schema, annotator, overlap
         self.palette = Palette(schema)
-        store.idle_after = schema.idle_after  # active time cuts longer gaps to this
-        # One thread, so store calls run off the UI loop and still in the order they were made.
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self.worker = StoreWorker("store")
         # Start reading the first article now, while Textual is still starting up.
-        self._first: Future[Loaded] | None = self._executor.submit(self.load, None)
-
-    def load(self, article_id: int | None) -> Loaded:
-        """On the store thread: where to resume (article_id None) and all the screen needs of it."""
-        store = self.store
-        if article_id is None:
-            article_id = store.next_article(self.annotator, self.overlap)
-        if article_id is None:
-            return Loaded(None, [], (0, 0), store.progress(self.annotator), "todo")
-        article = store.article(article_id)
-        spans = store.spans(article_id, self.annotator) if article else []
-        if article is not None:
-            store.start_stretch(article_id, self.annotator)  # active time counts from the moment it opens
-        return Loaded(article, spans, store.position(article_id), store.progress(self.annotator, article_id),
-                      store.status(article_id, self.annotator), store.flag(article_id, self.annotator))
-
-    async def load_article(self, article_id: int | None) -> Loaded:
-        first, self._first = self._first, None
-        if article_id is None and first is not None:
-            return await asyncio.wrap_future(first)
-        return await self.store_call(self.load, article_id)
-
-    async def store_call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, partial(fn, *args, **kwargs))
+        self._first = self.worker.submit(self.session.open, None)
 
     def on_mount(self) -> None:
-        self.push_screen(MainScreen())
+        self.push_screen(MainScreen(self.session, self.palette, self.worker, self._first))
 
     async def on_unmount(self) -> None:
-        self._executor.shutdown(wait=True)
+        self.worker.close()
 
     @property
     def main(self) -> MainScreen:

@@ -4,14 +4,13 @@ Keys: j/k move over the versions · a or enter takes the version under the curso
 version of the current disagreement · x rejects the disagreement (none of its spans in the gold) ·
 f finishes the article (F: even with disagreements left) · ]/[ next/previous article ·
 e exports the gold (a download in the browser under `annotator serve`) · q quits.
-Every choice is committed by the store (annotator.store.review) before the screen shows it.
+Keys map to the review session's calls (annotator/session.py: ReviewSession), each committed before
+the screen shows it; the SQL is annotator.store.review's.
 """
 
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +22,12 @@ from textual.widgets import Footer, Static
 
 from annotator.agreement import Disagreement, Mark
 from annotator.errors import UserError
+from annotator.session import ReviewSession
 from annotator.store import Store
 from annotator.store import review as rv
 from annotator.store.day import ACTIVE_KEY, FLAG_KEY, duration
 from annotator.tui.review.deliver import deliver_export, stamped
+from annotator.tui.worker import StoreWorker
 
 HIGHLIGHT = "on #5f5f00"  # every disagreement in the text
 CURRENT = "bold black on #ffaf00"  # the one under the cursor
@@ -77,18 +78,19 @@ class ReviewApp(App[None]):
         super().__init__()
         self.store = store
         self.reviewer = reviewer
+        self.session = ReviewSession(store, reviewer)
         self.exports = exports or Path("exports")
         self.review: rv.ReviewArticle | None = None
         self.rows: list[tuple[int, int]] = []  # (disagreement, version) per selectable line
         self.cursor = 0
         self.message = ""
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="review-store")
+        self.worker = StoreWorker("review-store")
         self._busy = asyncio.Lock()
 
     # -- plumbing ------------------------------------------------------------------------------
 
     async def call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, partial(fn, *args, **kwargs))
+        return await self.worker.call(fn, *args, **kwargs)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title")
@@ -101,13 +103,13 @@ class ReviewApp(App[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
-        await self.open(await self.call(rv.next_review, self.store, self.reviewer))
+        await self.open(await self.call(self.session.next))
 
     async def on_unmount(self) -> None:
-        self._executor.shutdown(wait=True)
+        self.worker.close()
 
     async def _run(self, fn: Any, *args: Any) -> Any:
-        """A store call in order with the others; a user error becomes the status line."""
+        """A session call in order with the others; a refusal or user error becomes the status line."""
         async with self._busy:
             try:
                 return await self.call(fn, *args)
@@ -120,7 +122,7 @@ class ReviewApp(App[None]):
     async def open(self, article_id: int | None) -> None:
         if article_id is None:
             self.review, self.rows, self.cursor = None, [], 0
-            summary = await self.call(rv.review_summary, self.store)
+            summary = await self.call(self.session.summary)
             self.query_one("#title", Static).update(f"review · {self.reviewer} · nothing left to review")
             self.query_one("#text", Static).update(
                 f"No article with disagreements is waiting for review.\n\n"
@@ -129,7 +131,7 @@ class ReviewApp(App[None]):
             self.query_one("#items", Static).update("")
             self.say("")
             return
-        review = await self.call(rv.load_review, self.store, article_id, self.reviewer)
+        review = await self.call(self.session.open, article_id)
         self.show(review, keep_cursor=False)
 
     def show(self, review: rv.ReviewArticle, keep_cursor: bool = True) -> None:
@@ -241,10 +243,14 @@ class ReviewApp(App[None]):
             self.message = ""
             self.render_review()
 
-    async def _choose(self, index: int, marks: tuple[Mark, ...], what: str) -> None:
+    async def _choose(self, index: int, marks: tuple[Mark, ...] | int, what: str) -> None:
+        """Resolve disagreement `index` with these marks, or with the version of that number."""
         if self.review is None:
             return
-        updated = await self._run(rv.choose, self.store, self.review, index, marks)
+        if isinstance(marks, int):
+            updated = await self._run(self.session.take, self.review, index, marks)
+        else:
+            updated = await self._run(self.session.choose, self.review, index, marks)
         if updated is not None:
             self.message = what
             # On to the next unresolved disagreement, if any.
@@ -264,11 +270,7 @@ class ReviewApp(App[None]):
         if self.review is None or self.current is None:
             return
         i = self.current[0]
-        versions = self.review.items[i].disagreement.versions
-        if version >= len(versions):
-            self.say(f"disagreement {i + 1} has {len(versions)} versions")
-            return
-        await self._choose(i, versions[version].marks, f"{i + 1}: took version {version + 1}")
+        await self._choose(i, version, f"{i + 1}: took version {version + 1}")
 
     async def action_reject(self) -> None:
         if self.review is None or self.current is None:
@@ -279,20 +281,17 @@ class ReviewApp(App[None]):
     async def action_finish(self, force: bool) -> None:
         if self.review is None:
             return
-        if self.review.unresolved and not force:
-            self.say(f"{self.review.unresolved} disagreements left: resolve them, or F to finish anyway")
-            return
-        done = await self._run(rv.finish, self.store, self.review, force)
+        done = await self._run(self.session.finish, self.review, force)
         if done is None:
             return
         gold = len(done.gold())
-        following = await self.call(rv.next_review, self.store, self.reviewer)
+        following = await self.call(self.session.next)
         await self.open(following)
         self.say(f"article {done.article.id} finished: {gold} gold spans under {self.reviewer}")
 
     async def action_article(self, step: int) -> None:
         after = self.review.article.id if self.review else (0 if step > 0 else 1 << 62)
-        found = await self._run(rv.next_review, self.store, self.reviewer, after, step, True)
+        found = await self._run(self.session.next, after, step, True)
         if found is None:
             self.say("no further article to review that way")
             return

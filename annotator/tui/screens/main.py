@@ -1,19 +1,19 @@
-"""The main screen: the article beside its spans, and every key of the annotation work.
+"""The main screen: the article beside its spans; keys map to the session's calls, then it redraws.
 
 Keys do not touch the store themselves: each action is queued and one worker runs the queue in
-order, sending store calls to a single thread. A decision shows on screen only after the store
-returned from its commit, so whatever the screen showed survives a killed process.
+order, sending session calls to the store's thread. A decision shows on screen only after the
+store returned from its commit, so whatever the screen showed survives a killed process. The rules
+(what may be accepted, marked, moved or spoken by whom) are annotator/session.py's; a refusal is a
+sentence on the status line. Mark and bounds modes, pickers and the asides live in their own modules.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Awaitable, Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from concurrent.futures import Future
+from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,27 +22,18 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from annotator.model import Progress, SpanView
-from annotator.tui.palette import CURSOR, EDITING, MATCH, SELECTED, SELECTION, Palette
+from annotator.session import AnnotationSession, Loaded, Refused
+from annotator.tui.palette import SELECTED, Palette
+from annotator.tui.screens.asides import Asides
+from annotator.tui.screens.lazy import MODALS
+from annotator.tui.screens.marking import Marking
+from annotator.tui.screens.pickers import Pickers
 from annotator.tui.state import ArticleState, SpanFilter, order_key
-from annotator.tui.text import safe_line
 from annotator.tui.tokens import Tokens
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.bars import ArticleHeader, StatusLine
 from annotator.tui.widgets.span_list import SpanList
-
-if TYPE_CHECKING:
-    from annotator.tui.app import AnnotatorApp
-    from annotator.tui.screens.picker import Choice
-
-
-def _modals():  # type: ignore[no-untyped-def]
-    """The modal screens, imported on first use: their widgets are not needed to open an article."""
-    from annotator.tui.screens import dialogs, help, picker
-
-    return dialogs, help, picker
-
-NO_SPEAKER = "-"
-NEW_SPEAKER = "+"
+from annotator.tui.worker import StoreWorker
 
 # Actions that belong to one mode; everything else works in normal mode only, unless listed in ALWAYS.
 MARK_ACTIONS = {"cursor", "cursor_line", "select_start", "leave"}
@@ -50,7 +41,7 @@ EDIT_ACTIONS = {"bound", "save_bounds", "leave"}
 ALWAYS = {"help", "quit", "label_key", "relabel", "accept", "guidelines"}
 
 
-class MainScreen(Screen[None]):
+class MainScreen(Marking, Pickers, Asides, Screen[None]):
     BINDINGS = [
         Binding("j,down", "next_span", "Next", id="next_span", key_display="j/k", tooltip="Select the next span"),
         Binding("k,up", "prev_span", "Prev", id="prev_span", key_display="k", show=False,
@@ -99,8 +90,16 @@ class MainScreen(Screen[None]):
         Binding("escape", "leave", "Leave", key_display="esc", id="leave"),
     ]
 
-    def __init__(self) -> None:
+
+    _modals = MODALS
+
+    def __init__(self, session: AnnotationSession, palette: Palette, worker: StoreWorker,
+                 first: Future[Loaded] | None = None) -> None:
         super().__init__()
+        self.session = session
+        self.palette = palette
+        self.worker = worker
+        self._first = first  # the first article, read on the store thread while Textual started
         self._queue: asyncio.Queue[tuple[Callable[..., Awaitable[Any]], tuple[Any, ...]]] = asyncio.Queue()
         self.state: ArticleState | None = None
         self.progress: Progress | None = None
@@ -118,18 +117,13 @@ class MainScreen(Screen[None]):
         self.match_index = -1
         self.cursor_hint: int | None = None  # where m puts the cursor: the search match just shown
 
-    @property
-    def annotator_app(self) -> AnnotatorApp:
-        return self.app  # type: ignore[return-value]
-
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        palette = self.annotator_app.palette
         yield ArticleHeader(id="header")
         with Horizontal(id="panes"):
-            yield ArticleView(palette, id="text")
-            yield SpanList(palette, id="spans")
+            yield ArticleView(self.palette, id="text")
+            yield SpanList(self.palette, id="spans")
         yield StatusLine(id="status")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -148,16 +142,12 @@ class MainScreen(Screen[None]):
 
     def _add_label_bindings(self) -> None:
         # The schema's keys: bindings with ids like any other (listed in help and the palette).
-        for label in self.annotator_app.schema.labels:
+        for label in self.session.schema.labels:
             if label.key:
                 self._bindings.key_to_bindings.setdefault(label.key, []).append(
                     Binding(label.key, f"label_key('{label.name}')", f"Label {label.name}", show=False,
                             id=f"label.{label.name}")
                 )
-
-    @property
-    def palette(self) -> Palette:
-        return self.annotator_app.palette
 
     # -- the command queue ---------------------------------------------------------------------
 
@@ -173,6 +163,8 @@ class MainScreen(Screen[None]):
             command, args = await self._queue.get()
             try:
                 await command(*args)
+            except Refused as exc:  # a rule said no: the database is as it was
+                self.say(str(exc))
             except Exception as exc:  # keep the queue alive; tell the user
                 self.log.error(exc)
                 self.say(f"error: {exc}")
@@ -180,7 +172,7 @@ class MainScreen(Screen[None]):
                 self._queue.task_done()
 
     async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        return await self.annotator_app.store_call(fn, *args, **kwargs)
+        return await self.worker.call(fn, *args, **kwargs)
 
     # -- showing -----------------------------------------------------------------------------
 
@@ -196,7 +188,7 @@ class MainScreen(Screen[None]):
             mode = f"filter: {state.filter.describe()}"
         if self.message:
             mode = self.message
-        self.status.show(self.annotator_app.annotator, state.decided if state else 0,
+        self.status.show(self.session.annotator, state.decided if state else 0,
                          len(state.spans) if state else 0, self.progress, mode)
 
     def _show_selection(self, scroll: bool = True) -> None:
@@ -239,10 +231,24 @@ class MainScreen(Screen[None]):
                         if other.kind == "quote" and view.id in (other.speaker_span_id, other.speaker_entity_span_id):
                             self.list.refresh_span(state.index_of[other.id])
 
+    def _decided(self, span_id: int, advance: bool = False) -> None:
+        """After a decision was applied: select its span (or the next undecided one), redraw the status."""
+        assert self.state is not None
+        self.state.select(span_id)
+        if advance:
+            self.state.advance()
+        self.message = ""
+        self._show_status()
+        self._show_selection()
+
     # -- opening articles --------------------------------------------------------------------
 
     async def _open(self, article_id: int | None) -> None:
-        loaded = await self.annotator_app.load_article(article_id)
+        first, self._first = self._first, None
+        if article_id is None and first is not None:
+            loaded = await asyncio.wrap_future(first)
+        else:
+            loaded = await self.call(self.session.open, article_id)
         self._leave_modes()
         article = loaded.article
         self.progress = loaded.progress
@@ -304,7 +310,6 @@ class MainScreen(Screen[None]):
             self._set_mode("normal")
 
     # -- actions: every key queues its command ----------------------------------------------
-
     def action_next_span(self) -> None:
         self.submit(self._step, 1)
 
@@ -342,30 +347,13 @@ class MainScreen(Screen[None]):
         bindings = [b for bs in self._bindings.key_to_bindings.values() for b in bs]
         order = {binding.id: i for i, binding in enumerate(self.BINDINGS)}  # type: ignore[union-attr]
         bindings.sort(key=lambda b: order.get(b.id, len(order)))
-        self.app.push_screen(_modals()[1].HelpScreen(bindings, self.annotator_app.schema))
+        self.app.push_screen(self._modals.help.HelpScreen(bindings, self.session.schema))
 
     def action_quit(self) -> None:
         self.submit(self._quit)
 
     def action_export(self) -> None:
         self.submit(self._export)
-
-    async def _export(self) -> None:
-        """The same export as `annotator export --annotator NAME`, delivered where the user is."""
-        from annotator.formats import ExportJob, get
-        from annotator.tui.review.deliver import deliver_export, stamped
-
-        app, jsonl = self.annotator_app, get("jsonl", "write")
-        if not await self.call(app.store.count_work, app.annotator, False):
-            self.say("nothing to export yet: no article of yours is done (d marks one done)")
-            return
-
-        def write(path: Path) -> tuple[int, int]:
-            return jsonl.write(ExportJob(app.store, path, app.schema, app.annotator, parallel=False))  # type: ignore[misc]
-
-        self.say(await deliver_export(self.app, write, stamped(f"{app.annotator}-gold"), Path("exports"), self.call))
-
-    # -- the annotator's day: flags and guidelines ----------------------------------
 
     def action_flag(self) -> None:
         self.submit(self._flag)
@@ -375,53 +363,6 @@ class MainScreen(Screen[None]):
 
     def action_guidelines(self) -> None:
         self.submit(self._guidelines)
-
-    async def _flag(self) -> None:
-        state = self.state
-        if state is None:
-            return
-        note = await self.app.push_screen_wait(_modals()[0].FlagDialog(self.flag))
-        if note is None:
-            return
-        if not note.strip() and not self.flag:
-            self.say("not flagged: write a note saying what you are unsure about")
-            return
-        app = self.annotator_app
-        self.flag = await self.call(app.store.set_flag, state.article.id, app.annotator, note)
-        self.header.show(state.article, state.position, self.article_status, self.flag)
-        self.say("flagged (! again edits or clears it)" if self.flag else "flag cleared")
-
-    async def _next_flagged(self) -> None:
-        app = self.annotator_app
-        here = self.state.article.id if self.state else 0
-        target = await self.call(app.store.next_flagged, app.annotator, here)
-        if target is None:
-            self.say("you have flagged no article (! flags one)")
-        elif target == here:
-            self.say("this is your only flagged article")
-        else:
-            await self._open(target)
-            self.say(f"flagged: {self.flag}" if self.flag else "")
-
-    async def _guidelines(self) -> None:
-        from annotator.schema import guidelines_problem
-
-        schema = self.annotator_app.schema
-        if schema.guidelines is None:
-            self.say("this schema names no guidelines (add 'guidelines: FILE.md' to it)")
-            return
-        problem = guidelines_problem(schema)
-        if problem:
-            self.say(problem)
-            return
-        from annotator.tui.screens.guidelines import GuidelinesScreen, read_guidelines
-
-        try:
-            text = read_guidelines(schema.guidelines)
-        except OSError as exc:
-            self.say(f"{schema.guidelines}: cannot read the guidelines ({exc.strerror or exc})")
-            return
-        self.app.push_screen(GuidelinesScreen(schema.guidelines_name or schema.guidelines, text))
 
     def action_mark(self) -> None:
         self.submit(self._mark, None)
@@ -498,60 +439,16 @@ class MainScreen(Screen[None]):
         span = state.current if state else None
         if state is None or span is None:
             return
-        app = self.annotator_app
-        view = await self.call(app.store.decide, app.annotator, span.id, action, label=label)
+        view = await self.call(self.session.reject if action == "reject" else self.session.accept, span)
         self._apply(view)
-        state.select(view.id)
-        state.advance()
-        self.message = ""
-        self._show_status()
-        self._show_selection()
-
-    def _label_choices(self, kind: str | None) -> list[Choice]:
-        Choice = _modals()[2].Choice  # noqa: N806
-        choices = []
-        for label in self.annotator_app.schema.labels:
-            if kind is not None and label.kind != kind:
-                continue
-            prompt = Text()
-            prompt.append(f"{label.key or ' '} ", style="bold")
-            prompt.append(f"{label.name:<8}", style=f"bold {label.colour}")
-            prompt.append(f" {label.description}")
-            choices.append(Choice(label.name, prompt, f"{label.name} {label.description}".lower()))
-        return choices
-
-    async def _relabel(self, label: str | None) -> None:
-        if self.mode == "mark":
-            await self._create(label)
-            return
-        state = self.state
-        span = state.current if state else None
-        if state is None or span is None:
-            return
-        schema = self.annotator_app.schema
-        if label is None:
-            label = await self.app.push_screen_wait(
-                _modals()[2].PickerScreen(f"Label for “{safe_line(state.article.text[span.start:span.end])[:40]}”",
-                                          self._label_choices(span.kind), span.label,
-                                          _modals()[1].guidelines_line(schema)))
-            if label is None:
-                return
-        if schema.kind_of(label) != span.kind:
-            self.say(f"{label} is a {schema.kind_of(label)} label; this span is a {span.kind}")
-            return
-        await self._decide("accept" if label == span.label else "relabel", label if label != span.label else None)
+        self._decided(view.id, advance=True)
 
     async def _undo(self) -> None:
         state = self.state
         if state is None:
             return
-        app = self.annotator_app
-        view = await self.call(app.store.undo, app.annotator, state.article.id)
-        if view is None:
-            self.say("nothing left to undo in this article")
-            return
-        if view.created_by is not None and view.status == "undecided":
-            # Undoing a new span's making removes it.
+        view = await self.call(self.session.undo, state.article.id)
+        if self.session.unmade(view):  # undoing a new span's making removes it
             old = state.by_id(view.id)
             state.remove(view.id)
             self.view.spans_reordered(state.spans)
@@ -559,312 +456,22 @@ class MainScreen(Screen[None]):
             self.list.set_state(state)
         else:
             self._apply(view)
-            state.select(view.id)
-        self.message = ""
-        self._show_status()
-        self._show_selection()
+        self._decided(view.id)
 
     async def _neighbour(self, step: int) -> None:
         if self.state is None:
             await self._open(None)
             return
-        app = self.annotator_app
-        target = await self.call(app.store.neighbour, self.state.article.id, step, app.annotator, app.overlap)
-        if target is None:
-            where = "later" if step > 0 else "earlier"
-            self.say(f"no {where} article for you" + (f" (overlap {app.overlap})" if app.overlap else ""))
-            return
-        await self._open(target)
+        await self._open(await self.call(self.session.neighbour, self.state.article.id, step))
 
     async def _done(self) -> None:
         state = self.state
         if state is None:
             return
-        app = self.annotator_app
-        undecided = [span.id for span in state.spans if span.status == "undecided"]
-        if undecided:
-            if not await self.app.push_screen_wait(_modals()[0].DoneDialog(len(undecided))):
-                return
-            await self.call(app.store.decide_many, app.annotator, [(i, "accept", None) for i in undecided])
-        await self.call(app.store.set_status, state.article.id, app.annotator, "done")
+        undecided = self.session.undecided(state.spans)
+        if undecided and not await self.app.push_screen_wait(self._modals.dialogs.DoneDialog(len(undecided))):
+            return
+        await self.call(self.session.finish, state.article.id, state.spans)
         await self._open(None)
         if self.state is not None:
             self.say(f"article {state.position[0]} done")
-
-    # -- mark mode -------------------------------------------------------------------
-
-    async def _mark(self, for_quote: int | None) -> None:
-        state = self.state
-        if state is None or self.tokens is None:
-            return
-        span = state.current
-        if self.cursor_hint is not None:
-            self.cursor = self.tokens.at(self.cursor_hint)
-        elif span is not None:
-            self.cursor = self.tokens.at(span.start)
-        else:
-            top = self.view.lines.spans[min(int(self.view.scroll_offset.y), len(self.view.lines) - 1)][0]
-            self.cursor = self.tokens.at(top)
-        self.anchor = None
-        self.mark_for_quote = for_quote
-        self.view.set_mark("selected", [])
-        self.view.set_mark("speaker", [])
-        self._set_mode("mark")
-        self._show_cursor()
-
-    def _selection(self) -> tuple[int, int]:
-        assert self.tokens is not None
-        return self.tokens.span(self.anchor if self.anchor is not None else self.cursor, self.cursor)
-
-    def _show_cursor(self) -> None:
-        assert self.tokens is not None
-        start, end = self.tokens.pairs[self.cursor]
-        marks = []
-        if self.anchor is not None:
-            marks.append((*self._selection(), SELECTION))
-        marks.append((start, end, CURSOR))
-        self.view.set_mark("cursor", marks)
-        self.view.scroll_to_range(start, end)
-
-    async def _cursor(self, step: int) -> None:
-        if self.mode == "mark" and self.tokens is not None:
-            self.cursor = max(0, min(len(self.tokens) - 1, self.cursor + step))
-            self._show_cursor()
-
-    async def _cursor_to(self, offset: int) -> None:
-        if self.mode == "mark" and self.tokens is not None:
-            self.cursor = self.tokens.at(offset)
-            self._show_cursor()
-
-    async def _cursor_line(self, step: int) -> None:
-        if self.mode != "mark" or self.tokens is None:
-            return
-        offset = self.tokens.pairs[self.cursor][0]
-        line = self.view.lines.line_of(offset) + step
-        if 0 <= line < len(self.view.lines):
-            target = self.view.offset_at(line, self.view.column_of(offset))
-            self.cursor = self.tokens.at(target)
-            self._show_cursor()
-
-    async def _select_start(self) -> None:
-        if self.mode == "mark":
-            self.anchor = None if self.anchor is not None else self.cursor
-            self._show_cursor()
-
-    async def _leave(self) -> None:
-        self._leave_modes()
-        self._show_selection()
-
-    def _nesting_problem(self, start: int, end: int, kind: str, ignore: int | None = None) -> str | None:
-        """Why an entity may not go at [start, end), or None when it may."""
-        if kind != "entity" or self.state is None:
-            return None
-        schema = self.annotator_app.schema
-        for other in self.state.spans:
-            if other.id == ignore or other.kind != "entity" or other.status == "rejected":
-                continue
-            if other.start < end and start < other.end:
-                text = safe_line(self.state.article.text[other.start:other.end])[:30]
-                if (other.start, other.end) == (start, end):
-                    return f"{other.label} “{text}” covers these words: relabel that one (l)"
-                nested = (other.start <= start and end <= other.end) or (start <= other.start and other.end <= end)
-                if not nested:
-                    return f"it crosses {other.label} “{text}”"
-                if not schema.allow_nested:
-                    return f"nests with {other.label} “{text}” and the schema has allow_nested: false"
-        return None
-
-    async def _create(self, label: str | None) -> None:
-        state = self.state
-        if state is None or self.tokens is None:
-            return
-        start, end = self._selection()
-        schema = self.annotator_app.schema
-        if label is None:
-            speakers = schema.speaker_labels if self.mark_for_quote is not None else None
-            choices = [c for c in self._label_choices(None) if speakers is None or c.value in speakers]
-            label = await self.app.push_screen_wait(
-                _modals()[2].PickerScreen(f"Label for new span “{safe_line(state.article.text[start:end])[:40]}”",
-                                          choices, note=_modals()[1].guidelines_line(schema)))
-            if label is None:
-                return
-        kind = schema.kind_of(label)
-        if self.mark_for_quote is not None and label not in schema.speaker_labels:
-            self.say(f"a speaker takes one of: {', '.join(sorted(schema.speaker_labels))}; {label} is not one")
-            return
-        problem = self._nesting_problem(start, end, kind)
-        if problem:
-            self.say(f"not marked: {problem}")
-            return
-        app = self.annotator_app
-        view = await self.call(app.store.add_span, app.annotator, state.article.id, start, end, label, kind)
-        quote_id = self.mark_for_quote
-        self._leave_modes()
-        self._apply(view)
-        if quote_id is not None:
-            quote = await self.call(app.store.decide, app.annotator, quote_id, "speaker", speaker_span_id=view.id)
-            self._apply(quote)
-            state.select(quote_id)
-        else:
-            state.select(view.id)
-        self.message = ""
-        self._show_status()
-        self._show_selection()
-
-    # -- bounds --------------------------------------------------------------------
-
-    async def _edit(self) -> None:
-        state = self.state
-        span = state.current if state else None
-        if span is None or self.tokens is None:
-            return
-        self.bounds = (self.tokens.first_in(span.start, span.end), self.tokens.last_in(span.start, span.end))
-        self._set_mode("edit")
-        self._show_bounds()
-
-    def _show_bounds(self) -> None:
-        assert self.tokens is not None
-        start, end = self.tokens.span(*self.bounds)
-        self.view.set_mark("editing", [(start, end, EDITING)])
-        self.view.scroll_to_range(start, end)
-
-    async def _bound(self, which: str, step: int) -> None:
-        if self.mode != "edit" or self.tokens is None:
-            return
-        first, last = self.bounds
-        if which == "start":
-            first = max(0, min(last, first + step))
-        else:
-            last = max(first, min(len(self.tokens) - 1, last + step))
-        self.bounds = (first, last)
-        self._show_bounds()
-
-    async def _save_bounds(self) -> None:
-        state = self.state
-        span = state.current if state else None
-        if self.mode != "edit" or span is None or self.tokens is None or state is None:
-            return
-        start, end = self.tokens.span(*self.bounds)
-        if (start, end) == (span.start, span.end):
-            self._leave_modes()
-            self._show_selection()
-            return
-        problem = self._nesting_problem(start, end, span.kind, ignore=span.id)
-        if problem:
-            self.say(f"not saved: {problem}")
-            return
-        app = self.annotator_app
-        view = await self.call(app.store.decide, app.annotator, span.id, "adjust", start=start, end=end)
-        self._leave_modes()
-        self._apply(view)
-        state.select(view.id)
-        self.message = ""
-        self._show_status()
-        self._show_selection()
-
-    # -- speakers ------------------------------------------------------------------
-
-    async def _speaker(self) -> None:
-        state = self.state
-        quote = state.current if state else None
-        if state is None or quote is None:
-            return
-        if quote.kind != "quote":
-            self.say("s sets the speaker of a quote; select a quote first")
-            return
-        allowed = self.annotator_app.schema.speaker_labels
-        candidates = [s for s in state.spans
-                      if s.kind == "entity" and s.label in allowed and s.status != "rejected"]
-
-        def distance(span: SpanView) -> int:
-            return quote.start - span.end if span.end <= quote.start else max(0, span.start - quote.end)
-
-        candidates.sort(key=lambda s: (distance(s), s.start))
-        Choice, PickerScreen = _modals()[2].Choice, _modals()[2].PickerScreen  # noqa: N806
-        choices = [
-            Choice(NO_SPEAKER, Text("  no speaker", style="italic"), "no speaker none"),
-            Choice(NEW_SPEAKER, Text("  new speaker from a selection…", style="italic"), "new speaker selection mark"),
-        ]
-        for span in candidates:
-            name = safe_line(state.article.text[span.start:span.end])
-            prompt = Text("  ")
-            prompt.append(name[:40])
-            prompt.append(f"  {span.label}", style=f"bold {self.palette.colour(span.label)}")
-            choices.append(Choice(span.id, prompt, f"{name} {span.label}".lower()))
-        current = quote.speaker_entity_span_id or quote.speaker_span_id
-        choice = await self.app.push_screen_wait(PickerScreen("Speaker of the quote", choices, current))
-        if choice is None:
-            return
-        if choice == NEW_SPEAKER:
-            await self._mark(quote.id)
-            return
-        app = self.annotator_app
-        speaker_id = None if choice == NO_SPEAKER else int(choice)
-        view = await self.call(app.store.decide, app.annotator, quote.id, "speaker", speaker_span_id=speaker_id)
-        self._apply(view)
-        state.select(view.id)
-        self.message = ""
-        self._show_status()
-        self._show_selection()
-
-    # -- filter and search ---------------------------------------------------------
-
-    async def _filter(self) -> None:
-        state = self.state
-        if state is None:
-            return
-        Choice, PickerScreen = _modals()[2].Choice, _modals()[2].PickerScreen  # noqa: N806
-        choices = [
-            Choice(SpanFilter(), Text("all spans"), "all spans"),
-            Choice(SpanFilter(undecided=True), Text("undecided only"), "undecided only"),
-            Choice(SpanFilter(kind="entity"), Text("entities"), "entities"),
-            Choice(SpanFilter(kind="quote"), Text("quotes"), "quotes"),
-        ]
-        for label in self.annotator_app.schema.labels:
-            choices.append(Choice(SpanFilter(label=label.name), Text(label.name, style=f"bold {label.colour}"),
-                                  label.name.lower()))
-        chosen = await self.app.push_screen_wait(PickerScreen("Show in the list", choices, state.filter))
-        if chosen is None:
-            return
-        state.set_filter(chosen)
-        self.list.set_state(state)
-        self._show_status()
-        self._show_selection()
-
-    async def _search(self) -> None:
-        state = self.state
-        if state is None:
-            return
-        query = await self.app.push_screen_wait(_modals()[0].PromptScreen("/", self.search_query))
-        if not query:
-            return
-        self.search_query = query
-        self.matches = [m.span() for m in re.finditer(re.escape(query), state.article.text, re.IGNORECASE)]
-        if not self.matches:
-            self.view.set_mark("match", [])
-            self.say(f"not found: {safe_line(query)}")
-            return
-        current = state.current.start if state.current else 0
-        self.match_index = next((i for i, (s, _) in enumerate(self.matches) if s >= current), 0) - 1
-        await self._search_step(1)
-
-    async def _search_step(self, step: int) -> None:
-        state = self.state
-        if state is None or not self.matches:
-            if self.search_query:
-                self.say("no matches; / to search")
-            return
-        self.match_index = (self.match_index + step) % len(self.matches)
-        start, end = self.matches[self.match_index]
-        self.view.set_mark("match", [(start, end, MATCH)])
-        self.cursor_hint = start
-        # The selection follows: the innermost span at the match, else the next span after it.
-        span = self.view.span_at(start)
-        if span is None:
-            span = next((s for s in state.spans if s.start >= start), None)
-        if span is not None and state.filter(span):
-            state.select(span.id)
-        self.message = f"match {self.match_index + 1} of {len(self.matches)}"
-        self._show_status()
-        self._show_selection(scroll=False)
-        self.view.scroll_to_range(start, end)

@@ -1,0 +1,28 @@
+"""The modal screens, imported on first use: their widgets are not needed to open an article."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+
+class Modals:
+    @property
+    def dialogs(self) -> ModuleType:
+        from annotator.tui.screens import dialogs
+
+        return dialogs
+
+    @property
+    def help(self) -> ModuleType:
+        from annotator.tui.screens import help
+
+        return help
+
+    @property
+    def picker(self) -> ModuleType:
+        from annotator.tui.screens import picker
+
+        return picker
+
+
+MODALS = Modals()
