@@ -35,6 +35,7 @@ QUOTE_C = 0.5
 MERGE_C = 0.5
 PAIR_WEIGHT_SCALE = 10.0  # pairs of a quote share this weight (about its average number of pairs)
 MERGE_THRESHOLD = 0.5
+OWN_THRESHOLD_ARTICLES = 200  # below this, a refit keeps its prior's quote threshold
 INNER_FOLDS = 3
 
 
@@ -191,6 +192,9 @@ def fit(
     articles = [prepare(p.doc, p.row, finder.find_quotes) for p in parsed]
     model = _fit_attribution(articles, seed, prior, speaker_c, quote_c)
     model.merge, model.merge_threshold = merge, MERGE_THRESHOLD
+    if prior is not None and len(parsed) < OWN_THRESHOLD_ARTICLES:
+        # A few team articles adjust the weights; a threshold picked on them alone would be noise.
+        model.quote_threshold = prior.quote_threshold
     model.meta = {"seed": seed, "articles": len(parsed), "quotes": sum(len(a.quotes) for a in articles),
                   "speaker_c": speaker_c, "quote_c": quote_c, "merge_c": merge_c}
     return model
