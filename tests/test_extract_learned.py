@@ -174,3 +174,14 @@ def test_a_speaker_resolves_to_a_person_under_the_schemas_own_label(extractor):
     by_span = {(0, 9): 0, (16, 27): 1}
     he = text.index("he spoke")
     assert _resolve(text, (he, he + 2), entities, [0, 16], by_span, Policy()) == 1
+
+
+def test_a_pronoun_opening_a_sentence_resolves_to_the_previous_sentences_subject(extractor):
+    """The seed article: “It celebrated with the words “thanks be to God,”” is Tahrir al-Sham's,
+    whatever label the model gave it, not the nearest place before it (Geneva)."""
+    text = (SEEDS / "000_424ad7856360768d.txt").read_text(encoding="utf-8")
+    drafts = extractor(text)
+    (quote,) = [d for d in drafts if d.kind == "quote" and text[d.start : d.end].startswith("“thanks be to God")]
+    assert text[drafts[quote.speaker].start : drafts[quote.speaker].end] == "It"
+    entity = drafts[quote.speaker_entity]
+    assert text[entity.start : entity.end] == "Tahrir al-Sham"

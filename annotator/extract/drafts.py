@@ -48,7 +48,7 @@ def drafts_from_doc(doc: Any, policy: Any) -> list[SpanDraft]:
                     speaker = len(drafts)
                     drafts.append(SpanDraft(key[0], key[1], policy.speaker_label, "speaker"))
                     by_span[key] = speaker
-                speaker_entity = _resolve(text, key, entities, ent_starts, by_span, policy)
+                speaker_entity = _resolve(text, key, entities, ent_starts, by_span, policy, doc)
                 speaker_index[key] = (speaker, speaker_entity)
         drafts.append(
             SpanDraft(
@@ -76,7 +76,7 @@ def _quotes_of(doc: Any) -> tuple[list[QuoteCandidate], list[Attribution | None]
     return quotes, attributions
 
 
-def _resolve(text, mention, entities, ent_starts, by_span, policy) -> int | None:
+def _resolve(text, mention, entities, ent_starts, by_span, policy, doc=None) -> int | None:
     """The entity draft a speaker mention stands for: itself, an entity inside it, or for pronouns
     and descriptions the nearest fitting earlier PERSON or ORG mention."""
     start, end = mention
@@ -120,7 +120,34 @@ def _resolve(text, mention, entities, ent_starts, by_span, policy) -> int | None
                 return by_span.get((e[0], e[1]))
         if words[0][:1].isalpha() and text[start].isupper():
             return None  # a name of its own that no entity matches: nothing to resolve it to
+    if len(words) == 1 and words[0] in PRONOUNS_PERSON | PRONOUNS_OTHER and doc is not None:
+        found = _previous_subject_entity(doc, start, entities, wanted, words[0] in PRONOUNS_OTHER)
+        if found is not None:
+            return by_span.get(found)
     for e in reversed(entities[: bisect_left(ent_starts, start)]):
         if e[3] in wanted or e[2] in wanted:
             return by_span.get((e[0], e[1]))
+    return None
+
+
+def _previous_subject_entity(doc, start: int, entities, wanted, neuter: bool) -> tuple[int, int] | None:
+    """A pronoun that opens a sentence's subject refers back to the subject of the sentence before
+    ("The rebel alliance Tahrir al-Sham said … It celebrated …"): the entity in that subject, when
+    it fits. For "it"/"they" the subject's head decides when it is a common noun (an alliance, a
+    group): the entity's label may be the model's mistake, which the annotator is there to fix."""
+    if not doc.has_annotation("DEP"):
+        return None
+    tok = next((t for t in doc if t.idx == start), None)
+    if tok is None or tok.dep_ not in ("nsubj", "nsubjpass") or tok.sent.start == 0:
+        return None
+    before = doc[tok.sent.start - 1].sent
+    subjects = [c for c in before.root.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects:
+        return None
+    subject = subjects[0]
+    lo, hi = doc[subject.left_edge.i].idx, doc[subject.right_edge.i].idx + len(doc[subject.right_edge.i])
+    inside = [e for e in entities if lo <= e[0] and e[1] <= hi]
+    for e in inside:
+        if e[2] in wanted or e[3] in wanted or neuter and subject.pos_ == "NOUN":
+            return e[0], e[1]
     return None
