@@ -59,6 +59,7 @@ def test_train_writes_a_pipeline_that_loads_and_predicts_the_schema_labels(finis
     assert "F1" in stdout and "held-back" in stdout
     nlp = spacy.load(out)
     assert set(nlp.get_pipe("ner").labels) == {"PER", "ORG", "LOC", "MISC"}
+    assert nlp.pipe_names.index("annotator_consistency") == nlp.pipe_names.index("ner") + 1
     meta = json.loads((out / "meta.json").read_text())["annotator"]
     assert meta["database"] == str(finished_db)
     assert len(meta["articles"]["train"]) + len(meta["articles"]["held_back"]) == 24

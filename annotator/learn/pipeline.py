@@ -81,6 +81,7 @@ def train_pipeline(snapshot: Snapshot, schema: Any, output: Path, *, base: str |
     if should_stop():
         raise KeyboardInterrupt
     kept = keep is None or keep(result, [f.article for f in held])
+    with_consistency(nlp)
     quotes = {"refitted": False, "why": "the new recognizer was not kept"}
     if kept:
         from annotator.learn.quotes import refit_quotes
@@ -109,6 +110,14 @@ def train_pipeline(snapshot: Snapshot, schema: Any, output: Path, *, base: str |
     if kept and not should_stop():
         write_atomically(nlp, output)
     return Trained(output, result, meta, base_name, kept)
+
+
+def with_consistency(nlp: Any) -> None:
+    """One name, one label across an article (learn/consistency.py), right after the recognizer."""
+    from annotator.learn.consistency import NAME
+
+    if NAME not in nlp.pipe_names:
+        nlp.add_pipe(NAME, after="ner")
 
 
 def prepare(snapshot: Snapshot, schema: Any, output: Path, base: str | None) -> tuple[Any, str]:
