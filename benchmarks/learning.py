@@ -1,6 +1,6 @@
 """The model-in-the-loop learning curve on CoNLL-2003 (issue 16).
 
-    python benchmarks/learning.py [--sizes 0,50,200,946] [--seed 0] [--max-epochs 30]
+    python benchmarks/learning.py [--sizes 0,50,200,946] [--seed 0] [--max-epochs 30] [--settings JSON]
 
 For each N: a fresh database where a team has finished the first N training articles (imported as
 answered lines, as `annotator import` reads them), `annotator train` on it (timed: snapshot,
@@ -65,6 +65,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="0,50,200,946")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-epochs", type=int, default=None)
+    parser.add_argument("--settings", default="{}", help='Training settings to change, as JSON: {"patience": 2}')
     parser.add_argument("--keep", type=Path, default=None, help="Keep the trained pipelines in this folder.")
     args = parser.parse_args()
 
@@ -79,7 +80,7 @@ def main() -> None:
     train, valid = read(args.train), read(args.valid)
     texts = [a["text"] for a in valid]
     gold = [[(s["start"], s["end"], s["label"]) for s in a["spans"]] for a in valid]
-    settings = Settings(**({"max_epochs": args.max_epochs} if args.max_epochs else {}))
+    settings = Settings(**({"max_epochs": args.max_epochs} if args.max_epochs else {}), **json.loads(args.settings))
     rows = []
     with tempfile.TemporaryDirectory(prefix="learning-") as tmp:
         work = args.keep or Path(tmp)
