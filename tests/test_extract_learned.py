@@ -161,13 +161,17 @@ def test_a_schema_model_path_that_is_missing_is_an_error_not_a_fallback(tmp_path
 
 def test_a_speaker_resolves_to_a_person_under_the_schemas_own_label(extractor):
     """A trained pipeline predicts PER, not PERSON: "he" still resolves to the earlier person."""
+    from annotator.extract import LabelPolicy
     from annotator.extract.drafts import _resolve
 
-    class Policy:
+    class Schema:  # maps PERSON to PER, as the CoNLL schema does
         speaker_labels = frozenset({"PER", "ORG"})
 
-        def map(self, label):
+        def map_model_label(self, label):
             return {"PERSON": "PER"}.get(label, label)
+
+    def Policy():
+        return LabelPolicy(Schema())
 
     text = "Acme Corp hired Jane Okafor. Later he spoke."
     entities = [(0, 9, "ORG", "ORG"), (16, 27, "PER", "PER")]

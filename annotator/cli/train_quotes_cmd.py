@@ -111,22 +111,11 @@ def run_train_quotes(
 
 
 def _write(trained, output: Path, nlp) -> None:
-    import shutil
-    import tempfile
-
     from annotator.extract.component import NAME
+    from annotator.learn.pipeline import write_atomically
 
     if output.suffix == ".json":
         trained.to_disk(output)
         return
-    # A whole pipeline: written beside the target, then renamed into place (never half-written).
     nlp.get_pipe(NAME).set_model(trained)
-    tmp = Path(tempfile.mkdtemp(prefix=".train-", dir=output.parent if output.parent.exists() else None))
-    try:
-        nlp.to_disk(tmp / "pipeline")
-        if output.exists():
-            shutil.rmtree(output)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        (tmp / "pipeline").rename(output)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    write_atomically(nlp, output)  # never half-written, as annotator train writes its models

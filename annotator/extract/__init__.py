@@ -82,6 +82,10 @@ class LabelPolicy:
             self.speaker_label = "SPEAKER"
             self.speaker_labels = DEFAULT_SPEAKER_LABELS
         self._cache: dict[str, str | None] = {}
+        # The labels that stand for a person and for an organisation, under the model's names and
+        # the schema's (a trained pipeline predicts PER, not PERSON): resolution looks for these.
+        self.personish = frozenset({"PERSON"} | {m for m in (self.map("PERSON"),) if m})
+        self.orgish = frozenset({"ORG", "NORP", "GPE"} | {m for m in map(self.map, ("ORG", "NORP", "GPE")) if m})
 
     def map(self, label: str) -> str | None:
         if label not in self._cache:

@@ -63,10 +63,6 @@ class QuoteAttributor:
         doc._.set(NAME, found)
         return doc
 
-    def pipe(self, docs, batch_size: int = 128):
-        for doc in docs:
-            yield self(doc)
-
     # Serialisation: the weights as JSON, never a pickle.
     def to_bytes(self, *, exclude=()) -> bytes:
         return self.model.to_bytes()

@@ -11,8 +11,6 @@ from annotator.extract.quotes import QuoteCandidate, find_quotes
 from annotator.model import SpanDraft
 
 QUOTES_ATTR = "annotator_quotes"  # set by the spaCy component of component.py
-_PERSONISH = ("PERSON",)
-_ORGISH = ("ORG", "NORP", "GPE")
 
 
 def drafts_from_doc(doc: Any, policy: Any) -> list[SpanDraft]:
@@ -81,9 +79,7 @@ def _resolve(text, mention, entities, ent_starts, by_span, policy, doc=None) -> 
     and descriptions the nearest fitting earlier PERSON or ORG mention."""
     start, end = mention
     speakers = policy.speaker_labels
-    # A trained pipeline predicts the schema's own labels (PER, not PERSON): both count.
-    personish = {*_PERSONISH, *filter(None, (policy.map(x) for x in _PERSONISH))}
-    orgish = {*_ORGISH, *filter(None, (policy.map(x) for x in _ORGISH))}
+    personish, orgish = policy.personish, policy.orgish
     inside = [e for e in entities if e[0] >= start and e[1] <= end and (e[2] in speakers or e[3] in speakers)]
     if inside:
         persons = [e for e in inside if e[3] in personish or e[2] in personish]
@@ -137,8 +133,9 @@ def _previous_subject_entity(doc, start: int, entities, wanted, neuter: bool) ->
     group): the entity's label may be the model's mistake, which the annotator is there to fix."""
     if not doc.has_annotation("DEP"):
         return None
-    tok = next((t for t in doc if t.idx == start), None)
-    if tok is None or tok.dep_ not in ("nsubj", "nsubjpass") or tok.sent.start == 0:
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    tok = span[0] if span is not None and len(span) else None
+    if tok is None or tok.idx != start or tok.dep_ not in ("nsubj", "nsubjpass") or tok.sent.start == 0:
         return None
     before = doc[tok.sent.start - 1].sent
     subjects = [c for c in before.root.children if c.dep_ in ("nsubj", "nsubjpass")]
