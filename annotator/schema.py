@@ -13,16 +13,15 @@ from pathlib import Path
 import yaml
 from rich.color import Color, ColorParseError
 
+from annotator import keys as key_map
 from annotator.errors import SchemaError
 from annotator.model import IDLE_AFTER_S
 
 KINDS = ("entity", "quote", "speaker")
 
-# Keys the app binds itself; a label key may not shadow them (docs/keys.md lists them all).
-RESERVED_KEYS = frozenset("jkaxlseumdfqnNvwbp?/[]EFg!") | {"enter", "escape", "space", "tab"}
-
 _LABEL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
-_TOP_FIELDS = {"name", "model", "overlap", "labels", "map", "drop", "allow_nested", "idle_after", "guidelines"}
+_TOP_FIELDS = {"name", "model", "overlap", "labels", "map", "drop", "allow_nested", "idle_after", "guidelines",
+               "keys"}
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min)?\s*$")
 _LABEL_FIELDS = {"name", "kind", "key", "colour", "color", "description", "speakers"}
 # libyaml's safe loader when PyYAML has it (ten times faster; same node marks), else the pure one.
@@ -62,6 +61,8 @@ class Schema:
     guidelines: str | None = None  # the annotation guidelines (Markdown), resolved against the schema's folder
     guidelines_at: str = ""  # FILE:LINE:COL of the schema line that names them
     guidelines_name: str = ""  # as the schema writes it (relative to the schema file), for screens
+    keymap: dict[str, str] = field(default_factory=dict)  # the team's keys: binding id -> keys (docs/keys.md)
+    keymap_at: dict[str, str] = field(default_factory=dict)  # binding id -> FILE:LINE:COL of its keys
 
     def label(self, name: str) -> Label | None:
         for label in self.labels:  # a handful of labels: a scan beats building a dict
@@ -198,8 +199,6 @@ def _colour(path: str, node: yaml.Node) -> str:
 
 def _key(path: str, node: yaml.Node) -> str:
     value = _scalar(path, node, "key")
-    if value in RESERVED_KEYS:
-        raise _fail(path, node, f"key {value!r} is already an app key; pick another (digits are free)")
     if len(value) != 1 or not value.isprintable() or value.isspace():
         raise _fail(path, node, f"key {value!r} must be one printable character, like '1' or 'p'")
     return value
@@ -233,10 +232,8 @@ def _label(path: str, node: yaml.Node) -> tuple[Label, yaml.Node]:
     return Label(name, kind, colour, key, description, speakers), node
 
 
-def parse_schema(text: str, path: str = "<schema>") -> Schema:
-    """Parse schema YAML text; raise SchemaError naming FILE:LINE:COL on any problem."""
-    if not text.strip():
-        raise SchemaError(f"{path}:1:1: the schema is empty; it needs at least 'labels:'")
+def compose(text: str, path: str) -> yaml.Node | None:
+    """The YAML node tree of a text, its tags checked; a syntax error names FILE:LINE:COL."""
     try:
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
@@ -249,9 +246,48 @@ def parse_schema(text: str, path: str = "<schema>") -> Schema:
         raise SchemaError(f"{path}:{line}:{col}: YAML syntax error: {problem}; fix the YAML") from None
     except yaml.YAMLError as exc:
         raise SchemaError(f"{path}:1:1: not valid YAML ({exc}); fix the YAML") from None
+    if root is not None:
+        _check_tags(path, root)
+    return root
+
+
+def keymap_entries(path: str, node: yaml.Node, app: str = "annotate") -> tuple[dict[str, str], dict[str, yaml.Node]]:
+    """A keymap mapping (binding id -> keys): the keys normalised, and each entry's value node."""
+    keymap: dict[str, str] = {}
+    nodes: dict[str, yaml.Node] = {}
+    for binding_id, (id_node, value_node) in _mapping(path, node, "keys", set()).items():
+        problem = key_map.unknown_id(binding_id, app)
+        if problem:
+            raise _fail(path, id_node, problem)
+        value = _scalar(path, value_node, f"the keys of {binding_id}").strip()
+        problem = key_map.key_problem(value)
+        if problem:
+            raise _fail(path, value_node, problem)
+        keymap[binding_id] = ",".join(key_map.normalised({binding_id: value})[binding_id])
+        nodes[binding_id] = value_node
+    return keymap, nodes
+
+
+def _check_keys(path: str, labels: list[tuple[Label, yaml.Node]], keymap: dict[str, str],
+                nodes: dict[str, yaml.Node]) -> None:
+    """No key may be two actions at once: label keys against the app's, after the team's keymap."""
+    label_keys = {label.name: label.key for label, _ in labels if label.key}
+    found = key_map.clash(keymap, label_keys)
+    if found is None:
+        return
+    for label, node in labels:  # a label on a key the app has anyway
+        if key_map.LABEL_PREFIX + label.name == found.second:
+            raise _fail(path, node, f"key {label.key!r} is already an app key; pick another (digits are free)")
+    raise _fail(path, nodes[found.second], str(found))  # a key the keymap moved
+
+
+def parse_schema(text: str, path: str = "<schema>") -> Schema:
+    """Parse schema YAML text; raise SchemaError naming FILE:LINE:COL on any problem."""
+    if not text.strip():
+        raise SchemaError(f"{path}:1:1: the schema is empty; it needs at least 'labels:'")
+    root = compose(text, path)
     if root is None:
         raise SchemaError(f"{path}:1:1: the schema is empty; it needs at least 'labels:'")
-    _check_tags(path, root)
     top = _mapping(path, root, "the schema", _TOP_FIELDS)
     if "labels" not in top:
         raise _fail(path, root, "the schema has no 'labels:' list; add one")
@@ -260,6 +296,7 @@ def parse_schema(text: str, path: str = "<schema>") -> Schema:
         raise _fail(path, labels_node, "'labels' must be a non-empty list of labels")
 
     labels: list[Label] = []
+    key_nodes: list[tuple[Label, yaml.Node]] = []
     seen_names: dict[str, Label] = {}
     seen_keys: dict[str, Label] = {}
     for item in labels_node.value:
@@ -271,7 +308,10 @@ def parse_schema(text: str, path: str = "<schema>") -> Schema:
         seen_names[label.name] = label
         if label.key:
             seen_keys[label.key] = label
+            key_nodes.append((label, _mapping(path, node, "a label", _LABEL_FIELDS)["key"][1]))
         labels.append(label)
+    keymap, keymap_nodes = keymap_entries(path, top["keys"][1]) if "keys" in top else ({}, {})
+    _check_keys(path, key_nodes, keymap, keymap_nodes)
 
     for label in labels:
         for speaker in label.speakers:
@@ -310,7 +350,7 @@ def parse_schema(text: str, path: str = "<schema>") -> Schema:
     idle_after = _idle_after(path, top["idle_after"][1]) if "idle_after" in top else IDLE_AFTER_S
     guidelines, at, written = _guidelines(path, top["guidelines"][1]) if "guidelines" in top else (None, "", "")
     return Schema(name, tuple(labels), model_map, frozenset(drop), model or None, overlap, allow_nested, path,
-                  idle_after, guidelines, at, written)
+                  idle_after, guidelines, at, written, keymap, {id: _where(path, n) for id, n in keymap_nodes.items()})
 
 
 def _idle_after(path: str, node: yaml.Node) -> float:

@@ -15,6 +15,12 @@ SEEDS = REPO / "seeds"
 NEWS_SCHEMA = REPO / "schemas" / "news.yaml"
 
 
+@pytest.fixture(autouse=True)
+def own_config(tmp_path_factory, monkeypatch):
+    """No test reads the keymap of whoever runs the tests (~/.config/annotator/keys.yaml)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
 @pytest.fixture
 def schema():
     return load_schema(NEWS_SCHEMA)

@@ -48,10 +48,12 @@ def seed_if_empty(db: Path, seed: Path | None, schema: Path | None) -> None:
 
 
 def annotate(db: Path, schema: Path | None, annotator: str | None, overlap: str | None, seed: Path | None) -> None:
+    from annotator.keymap import for_annotate
     from annotator.schema import default_schema_path, load_schema
     from annotator.store import Store
 
     label_schema = load_schema(schema or default_schema_path())
+    keymap = for_annotate(label_schema)  # the team's keys, then the annotator's own (a bad file stops here)
     name = check_name(annotator or getpass.getuser())
     share = parse_overlap(overlap, label_schema.overlap)
     seed_if_empty(db, seed, schema)
@@ -59,7 +61,7 @@ def annotate(db: Path, schema: Path | None, annotator: str | None, overlap: str 
 
     # create=False: a mistyped --db names the problem instead of opening an empty new database.
     with Store(db, create=False) as store:
-        run(store, label_schema, name, share)
+        run(store, label_schema, name, share, keymap)
 
 
 def register(app: typer.Typer) -> None:

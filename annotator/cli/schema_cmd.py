@@ -40,3 +40,5 @@ def register(app: typer.Typer) -> None:
         console.print(f"model: {schema.model or 'default'} · map: {mapped} · drop: {', '.join(sorted(schema.drop)) or 'none'}")
         console.print(f"overlap: {schema.overlap or 'all'} · nested entities: {'allowed' if schema.allow_nested else 'not allowed'}")
         console.print(f"idle after: {schema.idle_after:g} s · guidelines: {schema.guidelines or 'none'}", markup=False)
+        moved = ", ".join(f"{binding_id}→{keys}" for binding_id, keys in schema.keymap.items()) or "none (docs/keys.md)"
+        console.print(f"keys moved: {moved}", markup=False)

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from annotator.store import Store
 
 
-def run(store: Store, schema: Schema, annotator: str, overlap: int | None) -> None:
+def run(store: Store, schema: Schema, annotator: str, overlap: int | None, keymap: dict[str, str] | None = None) -> None:
     from annotator.tui.app import AnnotatorApp
 
-    AnnotatorApp(store, schema, annotator, overlap).run()
+    AnnotatorApp(store, schema, annotator, overlap, keymap).run()

@@ -6,11 +6,14 @@ from collections.abc import Iterable
 from functools import partial
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
+from annotator import keys as key_map
 from annotator.schema import Schema
 from annotator.session import AnnotationSession
 from annotator.store import Store
+from annotator.tui.bindings import key_display, textual_keymap
 from annotator.tui.palette import Palette
 from annotator.tui.screens.main import MainScreen
 from annotator.tui.worker import StoreWorker
@@ -21,8 +24,12 @@ class AnnotatorApp(App[None]):
     TITLE = "annotator"
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, store: Store, schema: Schema, annotator: str, overlap: int | None = 1) -> None:
+    def __init__(self, store: Store, schema: Schema, annotator: str, overlap: int | None = 1,
+                 keymap: dict[str, str] | None = None) -> None:
         super().__init__()
+        # The team's keys (the schema's), or those and the annotator's own over them (annotator/keymap.py).
+        self.keymap = schema.keymap if keymap is None else keymap
+        self.set_keymap(textual_keymap("annotate", self.keymap))
         self.session = AnnotationSession(store, schema, annotator, overlap)
         self.store, self.schema, self.annotator, self.overlap = store, schema, annotator, overlap
         self.palette = Palette(schema)
@@ -31,7 +38,7 @@ class AnnotatorApp(App[None]):
         self._first = self.worker.submit(self.session.open, None)
 
     def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.session, self.palette, self.worker, self._first))
+        self.push_screen(MainScreen(self.session, self.palette, self.worker, self._first, self.keymap))
 
     async def on_unmount(self) -> None:
         self.worker.close()
@@ -43,19 +50,22 @@ class AnnotatorApp(App[None]):
                 return screen
         raise LookupError("the main screen is not open")
 
+    def get_key_display(self, binding: Binding) -> str:
+        return key_display(binding) or super().get_key_display(binding)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Offer every key of the main screen in the command palette (ctrl+p) by its description.
         yield from super().get_system_commands(screen)
         if not isinstance(screen, MainScreen):
             return
         seen = set()
-        for bindings in screen._bindings.key_to_bindings.values():
-            for binding in bindings:
-                if not binding.description or binding.action in seen:
-                    continue
-                if screen.check_action(binding.action.split("(")[0], ()) is not True:
-                    continue
-                seen.add(binding.action)
-                key = binding.key_display or binding.key
-                yield SystemCommand(binding.description, f"{binding.tooltip or binding.description} (key {key})",
-                                    partial(screen.run_action, binding.action))
+        for key, keys in key_map.effective("main", self.keymap):
+            if key.action in seen or screen.check_action(key.action_name, ()) is not True:
+                continue
+            seen.add(key.action)
+            shown = key.key_display if keys == key.keys and key.key_display else key_map.shown(keys[0])
+            yield SystemCommand(key.description, f"{key.help_text} (key {shown})", partial(screen.run_action, key.action))
+        for label in self.schema.labels:
+            if label.key and screen.check_action("label_key", ()) is True:
+                yield SystemCommand(f"Label {label.name}", f"Label {label.name} (key {label.key})",
+                                    partial(screen.run_action, f"label_key('{label.name}')"))

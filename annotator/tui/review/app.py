@@ -26,6 +26,7 @@ from annotator.session import ReviewSession
 from annotator.store import Store
 from annotator.store import review as rv
 from annotator.store.day import ACTIVE_KEY, FLAG_KEY, duration
+from annotator.tui.bindings import bindings, key_display, textual_keymap
 from annotator.tui.review.deliver import deliver_export, stamped
 from annotator.tui.worker import StoreWorker
 
@@ -60,22 +61,12 @@ class ReviewApp(App[None]):
     CSS_PATH = "review.tcss"
     TITLE = "annotator review"
 
-    BINDINGS = [
-        Binding("j,down", "move(1)", "Next", key_display="j"),
-        Binding("k,up", "move(-1)", "Prev", key_display="k"),
-        Binding("a,enter", "take", "Take version", key_display="a"),
-        Binding("x", "reject", "Reject all"),
-        *[Binding(str(n), f"pick({n - 1})", f"Version {n}", show=False) for n in range(1, 10)],
-        Binding("f", "finish(False)", "Finish"),
-        Binding("F", "finish(True)", "Finish anyway", show=False),
-        Binding("right_square_bracket", "article(1)", "Next article", key_display="]"),
-        Binding("left_square_bracket", "article(-1)", "Prev article", key_display="["),
-        Binding("e", "export", "Export gold"),
-        Binding("q", "quit", "Quit"),
-    ]
+    BINDINGS = bindings("review")
 
-    def __init__(self, store: Store, reviewer: str, exports: Path | None = None) -> None:
+    def __init__(self, store: Store, reviewer: str, exports: Path | None = None,
+                 keymap: dict[str, str] | None = None) -> None:
         super().__init__()
+        self.set_keymap(textual_keymap("review", keymap or {}))  # the review.* keys of the annotator's keys.yaml
         self.store = store
         self.reviewer = reviewer
         self.session = ReviewSession(store, reviewer)
@@ -88,6 +79,9 @@ class ReviewApp(App[None]):
         self._busy = asyncio.Lock()
 
     # -- plumbing ------------------------------------------------------------------------------
+
+    def get_key_display(self, binding: Binding) -> str:
+        return key_display(binding) or super().get_key_display(binding)
 
     async def call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         return await self.worker.call(fn, *args, **kwargs)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
+
+from annotator.tui.bindings import bindings
 
 
 class DoneDialog(ModalScreen[bool]):
@@ -22,10 +23,7 @@ class DoneDialog(ModalScreen[bool]):
     DoneDialog Horizontal { height: auto; margin-top: 1; }
     DoneDialog Button { margin-right: 2; }
     """
-    BINDINGS = [
-        Binding("a", "answer(True)", "Accept all", id="done.accept_all"),
-        Binding("escape,b", "answer(False)", "Go back", id="done.back"),
-    ]
+    BINDINGS = bindings("done")
 
     def __init__(self, undecided: int) -> None:
         super().__init__()
@@ -60,7 +58,7 @@ class PromptScreen(ModalScreen[str | None]):
     PromptScreen Label { width: auto; padding: 0 1; text-style: bold; }
     PromptScreen #prompt, PromptScreen #prompt:focus { border: none; height: 1; padding: 0; width: 1fr; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+    BINDINGS = bindings("prompt")
 
     def __init__(self, prompt: str, value: str = "") -> None:
         super().__init__()
@@ -93,7 +91,7 @@ class FlagDialog(ModalScreen[str | None]):
     FlagDialog #note, FlagDialog #note:focus { margin-top: 1; border: tall $warning; }
     FlagDialog .hint { color: $text-muted; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="flag.cancel")]
+    BINDINGS = bindings("flag")
 
     def __init__(self, note: str | None) -> None:
         super().__init__()

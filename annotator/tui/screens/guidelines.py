@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Markdown, Static
 
+from annotator.tui.bindings import bindings
 from annotator.tui.text import safe_line
 
 
@@ -21,15 +21,7 @@ class GuidelinesScreen(Screen[None]):
     GuidelinesScreen VerticalScroll { height: 1fr; padding: 0 1; }
     GuidelinesScreen Markdown { margin: 0; padding: 0; }
     """
-    BINDINGS = [
-        Binding("escape,g,q", "close", "Back to the article", key_display="esc", id="guidelines.close"),
-        Binding("j,down", "scroll(1)", "Down", key_display="j/k", id="guidelines.down"),
-        Binding("k,up", "scroll(-1)", "Up", show=False, id="guidelines.up"),
-        Binding("space,pagedown", "page(1)", "Page down", key_display="space", id="guidelines.page_down"),
-        Binding("b,pageup", "page(-1)", "Page up", show=False, id="guidelines.page_up"),
-        Binding("home", "top", "Top", show=False, id="guidelines.top"),
-        Binding("end", "bottom", "End", show=False, id="guidelines.end"),
-    ]
+    BINDINGS = bindings("guidelines")
 
     def __init__(self, name: str, markdown: str) -> None:
         super().__init__()

@@ -5,22 +5,13 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from annotator.keys import Key, shown
 from annotator.schema import Schema
-
-
-def key_name(key: str) -> str:
-    names = {
-        "question_mark": "?", "right_square_bracket": "]", "left_square_bracket": "[", "slash": "/",
-        "down": "↓", "up": "↑", "left": "←", "right": "→", "shift+left": "shift+←", "shift+right": "shift+→",
-        "enter": "enter", "escape": "esc", "exclamation_mark": "!",
-    }
-    return names.get(key, key)
-
+from annotator.tui.bindings import bindings
 
 SECTIONS = {"": "Spans", "mark": "Mark mode (m): a new span", "edit": "Bounds (e)"}
 
@@ -41,20 +32,23 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen > VerticalScroll { width: 84; max-width: 98%; height: 90%; border: round $accent;
         background: $surface; padding: 0 1; }
     """
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
+    BINDINGS = bindings("help")
 
-    def __init__(self, bindings: list[Binding], schema: Schema) -> None:
+    def __init__(self, keys: list[tuple[Key, tuple[str, ...]]], schema: Schema,
+                 others: list[tuple[str, str]] | None = None) -> None:
         super().__init__()
-        self.bindings = bindings
+        self.keys = keys  # the main screen's bindings, each with its keys after the keymap
+        self.others = others or []  # (description, key) of Textual's own screen keys (tab, copy)
         self.schema = schema
 
     def compose(self) -> ComposeResult:
         # Sections by binding id: "mark.left" belongs to mark mode, "edit.save" to bounds editing.
         sections: dict[str, dict[str, list[str]]] = {name: {} for name in SECTIONS.values()}
-        for binding in self.bindings:
-            if binding.description and not (binding.id or "").startswith("label."):
-                section = SECTIONS.get((binding.id or "").split(".")[0] if "." in (binding.id or "") else "", "Spans")
-                sections[section].setdefault(binding.tooltip or binding.description, []).append(key_name(binding.key))
+        for key, names in self.keys:
+            section = SECTIONS.get(key.id.split(".")[0] if "." in key.id else "", "Spans")
+            sections[section].setdefault(key.help_text, []).extend(shown(name) for name in names)
+        for description, name in self.others:
+            sections[SECTIONS[""]].setdefault(description, []).append(shown(name))
         keys = Table.grid(padding=(0, 2))
         keys.add_column(style="bold", min_width=10)
         keys.add_column()

@@ -16,13 +16,14 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from annotator import keys as key_map
 from annotator.model import Progress, SpanView
 from annotator.session import AnnotationSession, Loaded, Refused
+from annotator.tui.bindings import bindings, label_bindings
 from annotator.tui.palette import SELECTED, Palette
 from annotator.tui.screens.asides import Asides
 from annotator.tui.screens.lazy import MODALS
@@ -35,67 +36,19 @@ from annotator.tui.widgets.bars import ArticleHeader, StatusLine
 from annotator.tui.widgets.span_list import SpanList
 from annotator.tui.worker import StoreWorker
 
-# Actions that belong to one mode; everything else works in normal mode only, unless listed in ALWAYS.
-MARK_ACTIONS = {"cursor", "cursor_line", "select_start", "leave"}
-EDIT_ACTIONS = {"bound", "save_bounds", "leave"}
-ALWAYS = {"help", "quit", "label_key", "relabel", "accept", "guidelines"}
+# The modes each action works in, from the key map; what it does not list works in normal mode only.
+MODES_OF = {key.action_name: key.modes for key in key_map.MAIN} | {"label_key": key_map.MODES}
 
 
 class MainScreen(Marking, Pickers, Asides, Screen[None]):
-    BINDINGS = [
-        Binding("j,down", "next_span", "Next", id="next_span", key_display="j/k", tooltip="Select the next span"),
-        Binding("k,up", "prev_span", "Prev", id="prev_span", key_display="k", show=False,
-                tooltip="Select the previous span"),
-        Binding("a,enter", "accept", "Accept", id="accept", key_display="a",
-                tooltip="Accept the span and go to the next undecided one"),
-        Binding("x", "reject", "Reject", id="reject", tooltip="Reject the span and go on"),
-        Binding("l", "relabel", "Label", id="relabel", tooltip="Relabel through a picker (type to filter)"),
-        Binding("u", "undo", "Undo", id="undo", tooltip="Undo your latest decision in this article (repeat to go back)"),
-        Binding("right_square_bracket", "article(1)", "Article", key_display="]", id="next_article",
-                tooltip="Next article"),
-        Binding("left_square_bracket", "article(-1)", "Previous article", key_display="[", id="prev_article",
-                show=False),
-        Binding("d", "done", "Done", id="done", tooltip="Mark the article done and open the next"),
-        Binding("m", "mark", "Mark new span", id="mark", show=False),
-        Binding("e", "edit", "Edit bounds", id="edit", show=False),
-        Binding("s", "speaker", "Speaker", id="speaker", show=False),
-        Binding("f", "filter", "Filter list", id="filter", show=False),
-        Binding("slash", "search", "Search text", key_display="/", id="search", show=False),
-        Binding("n", "search_step(1)", "Next match", id="search_next", show=False),
-        Binding("N", "search_step(-1)", "Previous match", id="search_prev", show=False),
-        Binding("E", "export", "Export my work", id="export", show=False,
-                tooltip="Your finished articles as JSONL: a download in the browser, else a file in exports/"),
-        Binding("exclamation_mark", "flag", "Flag", key_display="!", id="flag", show=False,
-                tooltip="Flag the article with a note for the reviewer (again: edit or clear it)"),
-        Binding("F", "next_flagged", "Next flagged", id="next_flagged", show=False,
-                tooltip="Go to your next flagged article"),
-        Binding("g", "guidelines", "Guidelines", id="guidelines", show=False,
-                tooltip="Read the annotation guidelines (esc comes back)"),
-        Binding("question_mark", "help", "Help", key_display="?", id="help"),
-        Binding("q", "quit", "Quit", id="quit"),
-        # Mark mode: a cursor over tokens, v starts a selection.
-        Binding("left", "cursor(-1)", "Cursor left", key_display="←", id="mark.left", show=False),
-        Binding("right", "cursor(1)", "Cursor right", key_display="→", id="mark.right", show=False),
-        Binding("b", "cursor(-1)", "Word back", id="mark.word_back", show=False),
-        Binding("w", "cursor(1)", "Word forward", id="mark.word_forward", show=False),
-        Binding("up", "cursor_line(-1)", "Line up", key_display="↑", id="mark.up", show=False),
-        Binding("down", "cursor_line(1)", "Line down", key_display="↓", id="mark.down", show=False),
-        Binding("v", "select_start", "Select", id="mark.select"),
-        # Edit mode: move the selected span's start (←/→) and end (shift+←/→) by a token.
-        Binding("left", "bound('start', -1)", "Start left", key_display="←", id="edit.start_left"),
-        Binding("right", "bound('start', 1)", "Start right", key_display="→", id="edit.start_right"),
-        Binding("shift+left", "bound('end', -1)", "End left", key_display="⇧←", id="edit.end_left"),
-        Binding("shift+right", "bound('end', 1)", "End right", key_display="⇧→", id="edit.end_right"),
-        Binding("enter", "save_bounds", "Save", id="edit.save"),
-        Binding("escape", "leave", "Leave", key_display="esc", id="leave"),
-    ]
-
+    BINDINGS = bindings("main")
 
     _modals = MODALS
 
     def __init__(self, session: AnnotationSession, palette: Palette, worker: StoreWorker,
-                 first: Future[Loaded] | None = None) -> None:
+                 first: Future[Loaded] | None = None, keymap: dict[str, str] | None = None) -> None:
         super().__init__()
+        self.keymap = keymap or {}  # the team's and the annotator's keys (Textual applies them app-wide)
         self.session = session
         self.palette = palette
         self.worker = worker
@@ -141,13 +94,8 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
             self.run_worker(self._run_queue(), name="commands", group="commands")
 
     def _add_label_bindings(self) -> None:
-        # The schema's keys: bindings with ids like any other (listed in help and the palette).
-        for label in self.session.schema.labels:
-            if label.key:
-                self._bindings.key_to_bindings.setdefault(label.key, []).append(
-                    Binding(label.key, f"label_key('{label.name}')", f"Label {label.name}", show=False,
-                            id=f"label.{label.name}")
-                )
+        for binding in label_bindings(self.session.schema):
+            self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
 
     # -- the command queue ---------------------------------------------------------------------
 
@@ -287,13 +235,7 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
     # -- mode gating -------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ALWAYS:
-            return True
-        if self.mode == "mark":
-            return action in MARK_ACTIONS
-        if self.mode == "edit":
-            return action in EDIT_ACTIONS
-        return action not in MARK_ACTIONS and action not in EDIT_ACTIONS
+        return self.mode in MODES_OF.get(action, key_map.NORMAL)
 
     def _set_mode(self, mode: str) -> None:
         self.mode = mode
@@ -317,9 +259,7 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
         self.submit(self._step, -1)
 
     def action_accept(self) -> None:
-        if self.mode == "edit":
-            self.submit(self._save_bounds)
-        elif self.mode == "mark":
+        if self.mode == "mark":
             self.submit(self._relabel, None)
         else:
             self.submit(self._decide, "accept", None)
@@ -344,10 +284,12 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
         self.submit(self._done)
 
     def action_help(self) -> None:
-        bindings = [b for bs in self._bindings.key_to_bindings.values() for b in bs]
-        order = {binding.id: i for i, binding in enumerate(self.BINDINGS)}  # type: ignore[union-attr]
-        bindings.sort(key=lambda b: order.get(b.id, len(order)))
-        self.app.push_screen(self._modals.help.HelpScreen(bindings, self.session.schema))
+        others = [(binding.tooltip or binding.description, binding.key)  # Textual's own: tab, shift+tab, copy
+                  for bindings in self._bindings.key_to_bindings.values() for binding in bindings
+                  if binding.description and binding.id not in key_map.BY_ID
+                  and not (binding.id or "").startswith(key_map.LABEL_PREFIX)]
+        self.app.push_screen(self._modals.help.HelpScreen(key_map.effective("main", self.keymap), self.session.schema,
+                                                          others))
 
     def action_quit(self) -> None:
         self.submit(self._quit)

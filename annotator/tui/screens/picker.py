@@ -8,11 +8,12 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
+
+from annotator.tui.bindings import bindings
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,7 @@ class PickerScreen(ModalScreen[Any]):
         background: $boost; }
     PickerScreen OptionList { height: auto; max-height: 16; border: none; padding: 0; margin-top: 1; }
     """
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
-        Binding("down", "move(1)", "Down", show=False, id="picker.down"),
-        Binding("up", "move(-1)", "Up", show=False, id="picker.up"),
-    ]
+    BINDINGS = bindings("picker")
 
     def __init__(self, title: str, choices: list[Choice], selected: Any = None, note: Text | None = None) -> None:
         super().__init__()
