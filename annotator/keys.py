@@ -206,6 +206,12 @@ def shown(key: str) -> str:
     return key
 
 
+def written(binding_id: str, keymap: Mapping[str, str] | None = None) -> str:
+    """A binding's keys after the keymap, as a hint writes them: "l", "a/enter", "⇧←"."""
+    keys = normalised(keymap or {}).get(binding_id, BY_ID[binding_id].keys)
+    return "/".join(shown(key).replace("shift+", "⇧") for key in keys)
+
+
 def key_problem(keys: str) -> str | None:
     """Why a keymap value is not a list of keys; None when it is."""
     for key in keys.split(","):

@@ -2,8 +2,8 @@
 
 Textual applies a keymap by replacing the keys of the bindings it names, and while doing so drops
 every other binding on a key it moves: keymap `accept: y` would take `enter` from edit.save too.
-So when anything is remapped the app hands Textual a complete keymap, every binding id with its
-keys after the remapping, and each binding is rebuilt on its own keys.
+So the keymap handed to Textual also names, with their own keys, the bindings that share a key
+with a moved one (and those that share one with these), and each is rebuilt on its own keys.
 """
 
 from __future__ import annotations
@@ -29,10 +29,21 @@ def label_bindings(schema: Schema) -> list[Binding]:
 
 
 def textual_keymap(app: str, keymap: Mapping[str, str]) -> dict[str, str]:
-    """What App.set_keymap gets: nothing when nothing moves, else every binding id of the app."""
-    if not keymap:
-        return {}
-    return {key.id: ",".join(keys) for context in key_map.APPS[app] for key, keys in key_map.effective(context, keymap)}
+    """What App.set_keymap gets: the bindings the keymap moves, and every binding that shares a key
+    with one of those (Textual would drop it), each with its keys after the keymap."""
+    out: dict[str, str] = {}
+    for context in key_map.APPS[app]:
+        bound = key_map.effective(context, keymap)
+        todo = [key for key, _ in bound if key.id in keymap]
+        touched: set[str] = set()
+        while todo:
+            key = todo.pop()
+            if key.id not in touched:
+                touched.add(key.id)
+                keys = set(key.keys) | set(dict(bound)[key])
+                todo += [other for other, other_keys in bound if keys & (set(other.keys) | set(other_keys))]
+        out.update({key.id: ",".join(keys) for key, keys in bound if key.id in touched})
+    return out
 
 
 def key_display(binding: Binding) -> str | None:
@@ -43,3 +54,17 @@ def key_display(binding: Binding) -> str | None:
     if key is not None and key.key_display and binding.key in key.keys:
         return key.key_display
     return None
+
+
+def mode_hints(keymap: Mapping[str, str]) -> dict[str, str]:
+    """The status line's reminder of the keys of mark and bounds modes, after the keymap."""
+    def w(binding_id: str) -> str:
+        return key_map.written(binding_id, keymap)
+
+    return {
+        "mark": f"MARK: move {w('mark.left')}{w('mark.right')} {w('mark.word_forward')} {w('mark.word_back')} "
+                f"{w('mark.up')}{w('mark.down')}, {w('mark.select')} select, label key or {w('relabel')} to create, "
+                f"{w('leave')} leaves",
+        "edit": f"BOUNDS: {w('edit.start_left')} {w('edit.start_right')} start, {w('edit.end_left')} "
+                f"{w('edit.end_right')} end, {w('edit.save')} saves, {w('leave')} cancels",
+    }

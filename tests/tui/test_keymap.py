@@ -109,3 +109,16 @@ async def test_review_app_bindings_have_ids_and_take_the_personal_keymap(tmp_pat
             await pilot.press("Q")
             await pilot.pause()
         assert app.return_code == 0
+
+
+async def test_mark_mode_says_the_keys_it_has(store):
+    schema = with_keys("{leave: ctrl+g, mark.select: space}")
+    app = AnnotatorApp(store, schema, ANNOTATOR, 1)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "m")
+        status = str(app.main.status.render())
+        assert "space select" in status and "ctrl+g leaves" in status and "esc" not in status
+        await press(pilot, "escape")
+        assert app.main.mode == "mark"  # esc is no longer leave
+        await press(pilot, "ctrl+g")
+        assert app.main.mode == "normal"

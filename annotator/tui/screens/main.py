@@ -23,7 +23,7 @@ from textual.widgets import Footer
 from annotator import keys as key_map
 from annotator.model import Progress, SpanView
 from annotator.session import AnnotationSession, Loaded, Refused
-from annotator.tui.bindings import bindings, label_bindings
+from annotator.tui.bindings import bindings, label_bindings, mode_hints
 from annotator.tui.palette import SELECTED, Palette
 from annotator.tui.screens.asides import Asides
 from annotator.tui.screens.lazy import MODALS
@@ -49,6 +49,7 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
                  first: Future[Loaded] | None = None, keymap: dict[str, str] | None = None) -> None:
         super().__init__()
         self.keymap = keymap or {}  # the team's and the annotator's keys (Textual applies them app-wide)
+        self._hints = mode_hints(self.keymap)
         self.session = session
         self.palette = palette
         self.worker = worker
@@ -130,8 +131,7 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
 
     def _show_status(self) -> None:
         state = self.state
-        mode = {"mark": "MARK: move ←→ w b ↑↓, v select, label key or l to create, esc leaves",
-                "edit": "BOUNDS: ← → start, ⇧← ⇧→ end, enter saves, esc cancels"}.get(self.mode, "")
+        mode = self._hints.get(self.mode, "")
         if state is not None and state.filter != SpanFilter() and not mode:
             mode = f"filter: {state.filter.describe()}"
         if self.message:
@@ -156,7 +156,7 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
             self.view.scroll_to_range(span.start, span.end)
         self.list.show_selection()
         if span is not None and not self.message and not self.palette.known(span.label):
-            self.message = f"{span.label}? is not in the schema: relabel it (l)"
+            self.message = f"{span.label}? is not in the schema: relabel it ({key_map.written('relabel', self.keymap)})"
             self._show_status()
 
     def _apply(self, view: SpanView) -> None:
@@ -204,7 +204,8 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
         if article is None:
             self.state = None
             self.header.show(None, None)
-            self.view.set_article("Nothing left to annotate here. Press q to quit.", [])
+            self.view.set_article(f"Nothing left to annotate here. Press {key_map.written('quit', self.keymap)} to quit.",
+                                  [])
             self.list.set_state(None)
             done, total = self.progress.articles_done, self.progress.articles_total
             self.message = ("the database has no articles" if not total else "all articles done" if done >= total
