@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from annotator.extract.lexicon import (
     CORE_FORMS,
@@ -484,11 +486,6 @@ def _in_relative_clause(view: DocView, verb: int) -> bool:
     return False
 
 
-def _how(how: str, att: Attribution) -> Attribution:
-    att.how = how
-    return att
-
-
 def _starts_paragraph(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     return not text[line_start:start].strip()
@@ -589,124 +586,259 @@ def _previous_sentence(view: DocView, q: QuoteCandidate, q_lo: int, before: list
     return None
 
 
-def _attribute_one(view: DocView, qi: int, q: QuoteCandidate) -> Attribution | None:
-    doc = view.doc
-    before = _before_tokens(view, qi, q)
-    after = _after_tokens(view, qi, q)
-    gap = _gap_tokens(view, q)
-    q_lo = view.token_at(q.start)
-    q_hi = view.token_at(q.end - 1)
-    lo_bound = min(before) if before else q_lo
-    hi_bound = max(after) if after else q_hi
+# The cascade: named rules tried in order; the first that finds a speaker wins and its name is the
+# attribution's `how` (a feature of the learned attribution, features.py: renaming a rule changes
+# what the shipped weights mean). Every rule reads one RuleContext and returns an Attribution or None.
 
-    def found(rng, head, cue_rng):
-        s, e = _char_span(doc, rng[0], rng[1])
-        c = _char_span(doc, cue_rng[0], cue_rng[1])
-        return Attribution((s, e), head, c)
 
-    # 1. A reader's comment signed `― Name`.
-    t = _trailer(view, q)
-    if t:
-        return _how("trailer", Attribution(t[3], t[1], _char_span(doc, t[2][0], t[2][1])))
-    # 2. An attribution between the parts: “A,” she said. “B.”
-    if gap:
-        verb = _first_cue(view, gap)
-        if verb is not None:
-            got = _from_verb(view, verb, q, min(gap), max(gap))
-            if got:
-                return _how("gap", found(got[0], got[1], (verb, verb)))
-    last_inside = view.text[q.start : q.end].rstrip("”\"'»`’‘ \xa0").rstrip()[-1:]
-    trailing = last_inside in (",", "?", "!", "—", "–", "-", "…")
-    in_context = before + after + gap
-    lo_all = min([q_lo] + in_context)
-    hi_all = max([q_hi] + in_context)
+@dataclass(frozen=True)
+class RuleContext:
+    """What the rules read about one quote; the token lists and the parse chain are worked out
+    the first time a rule asks for them, once per quote."""
 
-    def after_cue():
-        for i in after[:30]:
+    view: DocView
+    qi: int
+    q: QuoteCandidate
+
+    @property
+    def doc(self):
+        return self.view.doc
+
+    @cached_property
+    def before(self) -> list[int]:
+        return _before_tokens(self.view, self.qi, self.q)
+
+    @cached_property
+    def after(self) -> list[int]:
+        return _after_tokens(self.view, self.qi, self.q)
+
+    @cached_property
+    def gap(self) -> list[int]:
+        return _gap_tokens(self.view, self.q)
+
+    @cached_property
+    def q_lo(self) -> int:
+        return self.view.token_at(self.q.start)
+
+    @cached_property
+    def q_hi(self) -> int:
+        return self.view.token_at(self.q.end - 1)
+
+    @cached_property
+    def lo_bound(self) -> int:
+        return min(self.before) if self.before else self.q_lo
+
+    @cached_property
+    def hi_bound(self) -> int:
+        return max(self.after) if self.after else self.q_hi
+
+    @cached_property
+    def lo_all(self) -> int:
+        return min([self.q_lo] + self.before + self.after + self.gap)
+
+    @cached_property
+    def hi_all(self) -> int:
+        return max([self.q_hi] + self.before + self.after + self.gap)
+
+    @cached_property
+    def trailing(self) -> bool:
+        """The quote's last mark inside is a comma, ?, !, dash or ellipsis: the sentence goes on."""
+        last_inside = self.view.text[self.q.start : self.q.end].rstrip("”\"'»`’‘ \xa0").rstrip()[-1:]
+        return last_inside in (",", "?", "!", "—", "–", "-", "…")
+
+    @cached_property
+    def chain(self) -> list[int]:
+        return _chain(self.view, self.q, self.lo_all, self.hi_all)
+
+    @cached_property
+    def governed_before(self) -> bool:
+        """A reporting verb before the quote governs it in the parse."""
+        return any(i < self.q_lo and _is_cue(self.view, i) for i in self.chain)
+
+    @cached_property
+    def after_cue(self) -> int | None:
+        """The first reporting verb (not a participle) after the quote, unless a finite verb comes
+        between them that the quote does not hang from."""
+        doc, view = self.doc, self.view
+        for i in self.after[:30]:
             if _is_cue(view, i) and not (doc[i].tag_ == "VBG" or doc[i].lower_.endswith("ing")):
-                between = [j for j in after if j < i]
+                between = [j for j in self.after if j < i]
                 finite = any(doc[j].tag_ in ("VBD", "VBZ", "VBP", "MD") for j in between) if view.tagged else False
-                if _governs_quote(view, i, q) or not finite:
+                if _governs_quote(view, i, self.q) or not finite:
                     return i
                 return None
         return None
 
-    chain = _chain(view, q, lo_all, hi_all)
-    governed_before = any(i < q_lo and _is_cue(view, i) for i in chain)
-    # 3. “…,” she said / said X (a quote that ends in a comma is followed by its attribution),
-    #    unless a reporting verb before it already governs it (“X said that “…,” but he …”).
-    if trailing and not governed_before:
-        verb = after_cue()
-        if verb is not None:
-            got = _from_verb(view, verb, q, lo_all, hi_bound)
-            if got:
-                return _how("after-comma", found(got[0], got[1], (verb, verb)))
-    # 4. The parse: the outermost reporting verb the quote hangs from ("X said Y called it “…”").
-    speech_chain = [i for i in chain if _is_cue(view, i)]
-    for verb in reversed(speech_chain):
-        got = _from_verb(view, verb, q, lo_all, hi_all)
+    def from_verb(self, verb: int, lo: int, hi: int, speech: bool = True):
+        return _from_verb(self.view, verb, self.q, lo, hi, speech)
+
+    def found(self, rng: tuple[int, int], head: int, cue: tuple[int, int]) -> Attribution:
+        """An Attribution from token ranges of the mention and the cue."""
+        return Attribution(_char_span(self.doc, rng[0], rng[1]), head, _char_span(self.doc, cue[0], cue[1]))
+
+    def found_for_verb(self, got, verb: int) -> Attribution:
+        """An Attribution from `from_verb`'s (mention range, head), the verb being the cue."""
+        return self.found(got[0], got[1], (verb, verb))
+
+
+def _rule_trailer(c: RuleContext) -> Attribution | None:
+    """A reader's comment signed `“…” ― Jane Doe`."""
+    t = _trailer(c.view, c.q)
+    if t:
+        return Attribution(t[3], t[1], _char_span(c.doc, t[2][0], t[2][1]))
+    return None
+
+
+def _rule_gap(c: RuleContext) -> Attribution | None:
+    """An attribution between the parts: “A,” she said. “B.”"""
+    if not c.gap:
+        return None
+    verb = _first_cue(c.view, c.gap)
+    if verb is not None:
+        got = c.from_verb(verb, min(c.gap), max(c.gap))
         if got:
-            if _in_relative_clause(view, verb):
-                # "He attacked what he called “…”": the source is the clause around the relative one.
-                for outer in chain[chain.index(verb) + 1 :]:
-                    if doc[outer].pos_ in ("VERB", "AUX"):
-                        around = _from_verb(view, outer, q, lo_all, hi_all, speech=False)
-                        if around:
-                            return _how("chain", found(around[0], around[1], (verb, verb)))
-                        break
-            return _how("chain", found(got[0], got[1], (verb, verb)))
-    # 5. The nearest reporting verb before the quote in its sentence (X said: “…” / X told Y that “…”),
-    #    not one inside a clause of time, condition or contrast ("While checks will continue,
-    #    officials will … “streamline” …").
-    for i in before:
-        if _is_cue(view, i) and not _in_subordinate_clause(view, i):
-            got = _from_verb(view, i, q, lo_bound, q_lo - 1)
+            return c.found_for_verb(got, verb)
+    return None
+
+
+def _rule_after_comma(c: RuleContext) -> Attribution | None:
+    """“…,” she said / said X: a quote that ends in a comma is followed by its attribution, unless a
+    reporting verb before it already governs it (“X said that “…,” but he …”)."""
+    if not c.trailing or c.governed_before:
+        return None
+    verb = c.after_cue
+    if verb is not None:
+        got = c.from_verb(verb, c.lo_all, c.hi_bound)
+        if got:
+            return c.found_for_verb(got, verb)
+    return None
+
+
+def _rule_chain(c: RuleContext) -> Attribution | None:
+    """The parse: the outermost reporting verb the quote hangs from ("X said Y called it “…”")."""
+    speech_chain = [i for i in c.chain if _is_cue(c.view, i)]
+    for verb in reversed(speech_chain):
+        got = c.from_verb(verb, c.lo_all, c.hi_all)
+        if got:
+            if _in_relative_clause(c.view, verb):
+                around = _around_relative_clause(c, verb)
+                if around:
+                    return c.found_for_verb(around, verb)
+            return c.found_for_verb(got, verb)
+    return None
+
+
+def _around_relative_clause(c: RuleContext, verb: int):
+    """"He attacked what he called “…”": the source is the subject of the first verb above the
+    relative clause in the chain (or nobody's, if that verb has no person for a subject)."""
+    for outer in c.chain[c.chain.index(verb) + 1 :]:
+        if c.doc[outer].pos_ in ("VERB", "AUX"):
+            return c.from_verb(outer, c.lo_all, c.hi_all, speech=False)
+    return None
+
+
+def _rule_before(c: RuleContext) -> Attribution | None:
+    """The nearest reporting verb before the quote in its sentence (X said: “…” / X told Y that “…”),
+    not one inside a clause of time, condition or contrast ("While checks will continue, officials
+    will … “streamline” …"). Only the nearest: when its subject is no speaker, the rule gives up."""
+    for i in c.before:
+        if _is_cue(c.view, i) and not _in_subordinate_clause(c.view, i):
+            got = c.from_verb(i, c.lo_bound, c.q_lo - 1)
             if got:
-                return _how("before", found(got[0], got[1], (i, i)))
-            break
-    # 6. according to X / per X / in X's words.
-    acc = _according(view, after + before, lo_bound, hi_bound)
+                return c.found_for_verb(got, i)
+            return None
+    return None
+
+
+def _rule_according(c: RuleContext) -> Attribution | None:
+    """according to X / per X / in X's words."""
+    acc = _according(c.view, c.after + c.before, c.lo_bound, c.hi_bound)
     if acc:
-        return _how("according", found(*acc))
-    # 7. X's claim that “…” / his words.
-    for i in chain:
+        return c.found(*acc)
+    return None
+
+
+def _rule_speech_noun(c: RuleContext) -> Attribution | None:
+    """X's claim that “…” / his words: the owner of a speech noun the quote hangs from."""
+    doc = c.doc
+    for i in c.chain:
         if doc[i].lemma_.lower() in SPEECH_NOUNS:
-            owners = [c for c in doc[i].children if c.dep_ == "poss" and view.in_quote[c.i] == -1]
+            owners = [o for o in doc[i].children if o.dep_ == "poss" and c.view.in_quote[o.i] == -1]
             if owners:
                 o = owners[0]
                 lo, hi = o.left_edge.i, o.right_edge.i
                 if doc[hi].text in ("'s", "’s", "'", "’") and hi > lo:
                     hi -= 1
-                return _how("speech-noun", found((lo, hi), o.i, (i, i)))
-    # 8. Any verb the quote hangs from whose subject is a person or organisation
-    #    ("Trump likened the refugees to a “vicious snake”").
-    for verb in chain:
-        if doc[verb].pos_ not in ("VERB", "AUX"):
+                return c.found((lo, hi), o.i, (i, i))
+    return None
+
+
+def _rule_chain_verb(c: RuleContext) -> Attribution | None:
+    """Any verb the quote hangs from whose subject is a person or organisation ("Trump likened the
+    refugees to a “vicious snake”")."""
+    for verb in c.chain:
+        if c.doc[verb].pos_ not in ("VERB", "AUX"):
             continue
-        got = _from_verb(view, verb, q, lo_all, hi_all, speech=False)
+        got = c.from_verb(verb, c.lo_all, c.hi_all, speech=False)
         if got:
-            return _how("chain-verb", found(got[0], got[1], (verb, verb)))
-    # 9. A reporting verb after the quote, whatever the quote's last mark.
-    verb = after_cue()
+            return c.found_for_verb(got, verb)
+    return None
+
+
+def _rule_after(c: RuleContext) -> Attribution | None:
+    """A reporting verb after the quote, whatever the quote's last mark."""
+    verb = c.after_cue
     if verb is not None:
-        got = _from_verb(view, verb, q, lo_all, hi_bound)
+        got = c.from_verb(verb, c.lo_all, c.hi_bound)
         if got:
-            return _how("after", found(got[0], got[1], (verb, verb)))
-    # 10. A colon right before the quote: "Said Ellis:", "this finding:", "made the following comment:".
-    if before and doc[before[0]].text == ":":
-        got = _colon_clause(view, q, before[0])
-        if got:
-            return _how("colon", got)
-    # 11. A paragraph that opens with the quote after a line ending in a colon ("X continued:"),
-    #     or a quote that opens a sentence after an attribution (", Schiff said. “…”").
-    if _starts_paragraph(view.text, q.start):
-        prev = _previous_line_cue(view, q)
+            return c.found_for_verb(got, verb)
+    return None
+
+
+def _rule_colon(c: RuleContext) -> Attribution | None:
+    """A colon right before the quote: "Said Ellis:", "this finding:", "made the following comment:"."""
+    if c.before and c.doc[c.before[0]].text == ":":
+        return _colon_clause(c.view, c.q, c.before[0])
+    return None
+
+
+def _rule_previous(c: RuleContext) -> Attribution | None:
+    """A paragraph that opens with the quote after a line ending in a colon ("X continued:"), or
+    else a quote that opens a sentence after an attribution (", Schiff said. “…”")."""
+    if _starts_paragraph(c.view.text, c.q.start):
+        prev = _previous_line_cue(c.view, c.q)
         if prev:
-            return _how("previous", prev)
-    got = _previous_sentence(view, q, q_lo, before)
+            return prev
+    got = _previous_sentence(c.view, c.q, c.q_lo, c.before)
     if got:
-        (rng, head), verb = got
-        return _how("previous", found(rng, head, (verb, verb)))
+        mention, verb = got
+        return c.found_for_verb(mention, verb)
+    return None
+
+
+RULES: tuple[tuple[str, Callable[[RuleContext], Attribution | None]], ...] = (
+    ("trailer", _rule_trailer),
+    ("gap", _rule_gap),
+    ("after-comma", _rule_after_comma),
+    ("chain", _rule_chain),
+    ("before", _rule_before),
+    ("according", _rule_according),
+    ("speech-noun", _rule_speech_noun),
+    ("chain-verb", _rule_chain_verb),
+    ("after", _rule_after),
+    ("colon", _rule_colon),
+    ("previous", _rule_previous),
+)
+
+
+def _attribute_one(view: DocView, qi: int, q: QuoteCandidate) -> Attribution | None:
+    """The first rule's attribution, tagged with the rule's name (None: no rule found a speaker)."""
+    context = RuleContext(view, qi, q)
+    for name, rule in RULES:
+        att = rule(context)
+        if att is not None:
+            att.how = name
+            return att
     return None
 
 
