@@ -168,6 +168,8 @@ BY_ID: dict[str, Key] = {key.id: key for keys in CONTEXTS.values() for key in ke
 CONTEXT_OF: dict[str, str] = {key.id: name for name, keys in CONTEXTS.items() for key in keys}
 LABEL_PREFIX = "label."  # the schema's label keys are bindings label.NAME of the main screen
 
+# Textual's own keys on every screen: quit, copy, the command palette.
+TEXTUAL_KEYS = frozenset({"ctrl+q", "ctrl+c", "ctrl+p"})
 _MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 _KEY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _REPLACEMENTS = {"solidus": "slash", "reverse_solidus": "backslash", "commercial_at": "at",
@@ -218,6 +220,8 @@ def key_problem(keys: str) -> str | None:
         key = key.strip()
         if not key:
             return f"{keys!r} has an empty key; write keys like 'y', 'ctrl+s' or 'y,enter'"
+        if key in TEXTUAL_KEYS:
+            return f"{key!r} is Textual's own key (quit, copy, the command palette); pick another"
         *modifiers, base = key.split("+") if len(key) > 1 else [key]
         if any(m not in _MODIFIERS for m in modifiers):
             return f"{key!r}: modifiers are {', '.join(sorted(_MODIFIERS))}, as in 'ctrl+s'"

@@ -40,6 +40,7 @@ def test_a_schema_keymap_is_kept_normalised():
     ("  accept: 'y,'\n", "team.yaml:7:11", "has an empty key"),
     ("  accept: cmd+y\n", "team.yaml:7:11", "modifiers are"),
     ("  accept: [y]\n", "team.yaml:7:11", "must be a single value"),
+    ("  accept: ctrl+q\n", "team.yaml:7:11", "Textual's own key"),
 ])
 def test_schema_keymap_errors_name_file_line_col(keys, where, says):
     message = error(LABELS + "keys:\n" + keys)
