@@ -1,66 +1,42 @@
-"""The `annotator` command line: thin Typer commands over the core."""
+"""The `annotator` command line: thin Typer commands over the core (annotator/cli/commands.py).
+
+`annotator annotate` with plain options (and a bare `annotator`) is parsed without Typer: Typer
+and the pydantic it builds its option parsers with cost the app's open 0.15 s, a third of it
+(annotator/cli/quick.py). Anything else, --help and every mistake included, goes through Typer.
+"""
 
 from __future__ import annotations
 
 import sys
-
-import typer
+from typing import Any
 
 from annotator.errors import UserError
-
-app = typer.Typer(
-    name="annotator",
-    help="Correct machine-made annotations of news articles in the terminal.",
-    no_args_is_help=False,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-# Each module adds its commands; keeping them apart lets each grow on its own.
-from annotator.cli import (  # noqa: E402
-    agreement_cmd,
-    annotate_cmd,
-    export_cmd,
-    extract_cmd,
-    formats_cmd,
-    import_cmd,
-    learn_cmd,
-    review_cmd,
-    schema_cmd,
-    serve_cmd,
-    stats_cmd,
-    suggest_cmd,
-    train_cmd,
-    train_quotes_cmd,
-)
-
-for _module in (import_cmd, export_cmd, stats_cmd, schema_cmd, extract_cmd, annotate_cmd, agreement_cmd, review_cmd,
-                serve_cmd, formats_cmd, train_cmd, suggest_cmd, learn_cmd,
-                train_quotes_cmd):
-    _module.register(app)
 
 
 def main() -> None:
     """Entry point: user errors become one line on stderr and their exit status, no traceback."""
+    from annotator.cli.quick import annotate_arguments
+
+    arguments = annotate_arguments(sys.argv[1:])
+    if arguments is None:
+        from annotator.cli.commands import main as with_typer
+
+        with_typer()
+        return
+    from annotator.cli.quick import annotate
+
     try:
-        app(standalone_mode=False)
+        annotate(**arguments)
     except UserError as exc:
         print(f"annotator: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # click's usage errors
-        import click
 
-        try:  # Typer 0.2x raises the exceptions of its own copy of click
-            from typer import _click as typer_click
-        except ImportError:
-            typer_click = click
-        if isinstance(exc, click.exceptions.ClickException | typer_click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort | getattr(typer, "Abort", click.exceptions.Abort)):
-            sys.exit(130)
-        raise
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the Typer app, built on first use
+        from annotator.cli.commands import app
+
+        return app
+    raise AttributeError(name)

@@ -18,7 +18,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from annotator import keys as key_map
 from annotator.model import Progress, SpanView
@@ -32,7 +31,7 @@ from annotator.tui.screens.pickers import Pickers
 from annotator.tui.state import ArticleState, SpanFilter, order_key
 from annotator.tui.tokens import Tokens
 from annotator.tui.widgets.article_view import ArticleView
-from annotator.tui.widgets.bars import ArticleHeader, StatusLine
+from annotator.tui.widgets.bars import ArticleHeader, KeysFooter, StatusLine
 from annotator.tui.widgets.span_list import SpanList
 from annotator.tui.worker import StoreWorker
 
@@ -79,7 +78,7 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
             yield ArticleView(self.palette, id="text")
             yield SpanList(self.palette, id="spans")
         yield StatusLine(id="status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     async def on_mount(self) -> None:
         self._add_label_bindings()

@@ -93,8 +93,8 @@ class ArticleView(ScrollView, can_focus=False):
     def _content_width(self) -> int:
         return max(1, self.scrollable_content_region.width)
 
-    def _rewrap(self) -> None:
-        if not self.size.width:  # not laid out yet: on_resize wraps once the width is known
+    def _rewrap(self, in_layout: bool = False) -> None:
+        if not self.size.width:  # not laid out yet: _size_updated wraps once the width is known
             self._width = 0
             return
         width = self._content_width()
@@ -104,7 +104,11 @@ class ArticleView(ScrollView, can_focus=False):
         self.lines = Lines(self._safe, width)
         self._index_spans()
         self._cache.clear()
-        self.virtual_size = Size(width, len(self.lines))
+        if in_layout:  # the layout under way takes the new size; asking for another costs a frame
+            self.set_reactive(ScrollView.virtual_size, Size(width, len(self.lines)))
+            self._scroll_update(self.virtual_size)
+        else:
+            self.virtual_size = Size(width, len(self.lines))
 
     def _index_spans(self) -> None:
         # Which spans touch each line; bisect inlined: this runs over every span at open.
@@ -118,12 +122,17 @@ class ArticleView(ScrollView, can_focus=False):
                 index[line].append(position)
         self._line_spans = index
 
-    def on_resize(self, event: events.Resize) -> None:
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # Wrap inside Textual's layout pass, as soon as the width is known: the first frame then has
+        # the lines, the scrollbar and the selection in view (wrapping on Resize, which comes after
+        # that frame, cost a second layout and frame at every open).
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
         if self.size.width and self._content_width() != self._width:
-            self._rewrap()
+            self._rewrap(in_layout=True)
             if self._follow:
                 self.scroll_to_range(*self._follow)
             self.refresh()
+        return changed
 
     def _invalidate(self, start: int, end: int) -> None:
         if not self.lines.spans:

@@ -1,9 +1,16 @@
-"""The one-line header and status bar. Fixed height: updated with layout=False (no relayout per key)."""
+"""The one-line header and status bar, and the footer of keys.
+
+Fixed height: updated with layout=False (no relayout per key). All three draw in the app's first
+frame: a widget that redraws itself once its size is known, or composes after the first refresh
+(Textual's Footer), adds frames to the open.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from annotator.model import Article, Progress
 from annotator.tui.text import safe_line
@@ -12,17 +19,20 @@ from annotator.tui.text import safe_line
 class ArticleHeader(Static):
     DEFAULT_CSS = "ArticleHeader { height: 1; background: $primary-background; color: $text; text-wrap: nowrap; text-overflow: ellipsis; }"
 
-    _shown: tuple[Article | None, tuple[int, int] | None, str, str | None] = (None, None, "", None)
-
-    def on_resize(self) -> None:
-        self.show(*self._shown)  # the heading is cut to the width
+    _shown: tuple[Article | None, tuple[int, int] | None, str, str | None] | None = None
 
     def show(self, article: Article | None, position: tuple[int, int] | None, status: str = "",
              flag: str | None = None) -> None:
         self._shown = (article, position, status, flag)
+        self.refresh()
+
+    def render(self) -> Any:
+        # Built at render time, so the heading is cut to the width the first frame has.
+        if self._shown is None:
+            return Text()
+        article, position, status, flag = self._shown
         if article is None:
-            self.update(Text(" No article to annotate", style="bold"), layout=False)
-            return
+            return Text(" No article to annotate", style="bold")
         # Text() from plain strings: a title holding [bold] or escapes is shown as it is.
         # The heading gives way first, so source, date and position stay visible at 80 columns.
         tail = Text()
@@ -46,7 +56,7 @@ class ArticleHeader(Static):
         text = Text(" ")
         text.append(heading, style="bold")
         text.append_text(tail)
-        self.update(text, layout=False)
+        return text
 
 
 class StatusLine(Static):
@@ -61,3 +71,30 @@ class StatusLine(Static):
         if mode:
             text.append("  " + mode, style="bold reverse")
         self.update(text, layout=False)
+
+
+class KeysFooter(Footer):
+    """Textual's Footer, composed with the screen instead of after its first refresh.
+
+    Textual's composes its keys once the screen announces its bindings, after the first frame:
+    two more frames of layout at every open. This one composes at once and recomposes only when
+    the keys shown change (a mode entered or left).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.set_reactive(Footer._bindings_ready, True)
+        self._keys: tuple[Any, ...] | None = None
+
+    def _shown_keys(self) -> tuple[Any, ...]:
+        return tuple((b.key, b.action, b.description, enabled, tooltip)
+                     for _, b, enabled, tooltip in self.screen.active_bindings.values() if b.show)
+
+    def compose(self) -> Any:
+        self._keys = self._shown_keys()
+        yield from super().compose()
+
+    def bindings_changed(self, screen: Any) -> None:
+        if self.is_attached and screen is self.screen and self._shown_keys() == self._keys:
+            return
+        super().bindings_changed(screen)

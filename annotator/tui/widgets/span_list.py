@@ -46,7 +46,7 @@ class SpanList(ScrollView, can_focus=False):
         self.state = state
         self._cache.clear()
         rows = len(state.visible) if state else 0
-        self.virtual_size = Size(self._content_width(), rows)
+        self.virtual_size = Size(1, rows)  # rows never scroll sideways: the width is the pane's
         self._selected_row = state.row_of(state.selected) if state else None
         self.refresh()
 
@@ -78,13 +78,14 @@ class SpanList(ScrollView, can_focus=False):
     def _content_width(self) -> int:
         return max(1, self.scrollable_content_region.width)
 
-    def on_resize(self, event: events.Resize) -> None:
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # Inside Textual's layout pass, as ArticleView: the first frame has the selection in view.
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
         if self._content_width() != self._width:
             self._width = self._content_width()
             self._cache.clear()
-            if self.state:
-                self.virtual_size = Size(self._width, len(self.state.visible))
             self.show_selection()
+        return changed
 
     def render_line(self, y: int) -> Strip:
         row = int(self.scroll_offset.y) + y
