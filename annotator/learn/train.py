@@ -44,6 +44,8 @@ class Settings:
     upper_share: float = 0.2    # of the training articles, also learnt from in capitals (see examples_of)
     min_seen: int = 400         # articles learnt from before early stopping may stop (see below) ...
     min_epochs_cap: int = 8     # ... but never more epochs than this
+    swap_share: float = 0.5     # of the training articles, also learnt from with their names swapped (see swapped) ...
+    swap_from: int = 100        # ... once there are this many: with fewer names to draw from it did worse
 
 
 @dataclass
@@ -110,6 +112,38 @@ def examples_of(nlp: Any, articles: Sequence[TrainArticle], upper_share: float =
     return examples
 
 
+def swapped(articles: Sequence[TrainArticle], share: float, seed: int = 0) -> list[TrainArticle]:
+    """Copies of a share of the articles in which each name is replaced by another name the team gave
+    the same label elsewhere (mention replacement): the recognizer learns from the context of a
+    name, not only from the names it has seen."""
+    if share <= 0:
+        return []
+    rng = random.Random(seed + 1)
+    names: dict[str, list[str]] = {}
+    for article in articles:
+        for start, end, label in article.entities:
+            names.setdefault(label, []).append(article.text[start:end])
+    out = []
+    for article in articles:
+        if rng.random() >= share:
+            continue
+        parts, spans, at = [], [], 0
+        for start, end, label in sorted(article.entities):
+            if start < at:
+                continue
+            name = rng.choice(names[label])
+            if article.text[start:end].isupper():
+                name = name.upper()
+            parts.append(article.text[at:start])
+            begin = sum(map(len, parts))
+            parts.append(name)
+            spans.append((begin, begin + len(name), label))
+            at = end
+        parts.append(article.text[at:])
+        out.append(TrainArticle(-article.id - 1, "".join(parts), tuple(spans)))
+    return out
+
+
 def train_recognizer(nlp: Any, schema: Any, train: Sequence[TrainArticle], held: Sequence[TrainArticle],
                      settings: Settings = Settings(), seed: int = 0,
                      on_epoch: Callable[[Epoch], None] | None = None,
@@ -138,7 +172,8 @@ def train_recognizer(nlp: Any, schema: Any, train: Sequence[TrainArticle], held:
     base_labels = list(nlp.get_pipe(NER).labels)
     sources = source_labels(schema, base_labels, labels, evidence)
 
-    examples = examples_of(nlp, train, settings.upper_share, seed)
+    swaps = swapped(train, settings.swap_share, seed) if len(train) >= settings.swap_from else []
+    examples = examples_of(nlp, list(train) + swaps, settings.upper_share, seed)
     ner = replace_recognizer(nlp, labels, sources, examples[:50] or examples_of(nlp, held)[:50])
     optimizer = Adam(learn_rate=settings.learn_rate, L2=settings.l2, L2_is_weight_decay=True, grad_clip=1.0,
                      use_averages=True)
@@ -151,7 +186,8 @@ def train_recognizer(nlp: Any, schema: Any, train: Sequence[TrainArticle], held:
         with ner.model.use_params(optimizer.averages):
             return score(predict(nlp, held_texts, schema), held_gold)
 
-    min_epochs = min(settings.min_epochs_cap, -(-settings.min_seen // max(1, len(examples))))
+    # Counted in finished articles: the copies in capitals or with swapped names are not more evidence.
+    min_epochs = min(settings.min_epochs_cap, -(-settings.min_seen // max(1, len(train))))
     best_f1, best_bytes, stale = held_out().f1, ner.to_bytes(), 0
     result.epochs.append(Epoch(0, 0.0, best_f1, time.perf_counter() - started, True))
     if on_epoch:
