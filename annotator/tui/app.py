@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from functools import partial
 
@@ -39,6 +40,15 @@ class AnnotatorApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.session, self.palette, self.worker, self._first, self.keymap))
+        self.call_after_refresh(self._first_frame_shown)
+
+    def _first_frame_shown(self) -> None:
+        # `annotator annotate` opens with the garbage collector off (annotator/cli/__init__.py): turn it
+        # on, with everything the open made frozen, so later collections never walk the imports,
+        # the article and its spans again (a full collection there took 40 ms).
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     async def on_unmount(self) -> None:
         self.worker.close()
