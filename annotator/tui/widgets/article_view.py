@@ -22,6 +22,7 @@ from textual.strip import Strip
 from annotator.model import SpanView
 from annotator.tui.palette import Palette
 from annotator.tui.text import Lines, safe
+from annotator.tui.widgets.ahead import Ahead, rows_ahead
 
 Mark = tuple[int, int, Style]
 
@@ -51,6 +52,7 @@ class ArticleView(ScrollView, can_focus=False):
         self._cache: dict[int, Strip] = {}
         self._marks: dict[str, list[Mark]] = {}
         self._follow: tuple[int, int] | None = None
+        self.ahead = Ahead(self, self._build_ahead)
 
     # -- content -----------------------------------------------------------------------------
 
@@ -155,6 +157,16 @@ class ArticleView(ScrollView, can_focus=False):
             return
         target = lines.start - height // 3 if len(lines) < height * 2 // 3 else lines.start
         self.scroll_to(y=max(0, target), animate=False, immediate=True)
+        self.ahead.schedule()
+
+    def _build_ahead(self) -> None:
+        width = self._content_width()
+        if width != self._width or not self.lines.spans:
+            return
+        top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
+        for line in rows_ahead(top, height, len(self.lines)):
+            if line not in self._cache:
+                self._cache[line] = self._build(line, width)
 
     # -- rendering ---------------------------------------------------------------------------
 

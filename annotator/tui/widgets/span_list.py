@@ -17,6 +17,7 @@ from annotator.model import SpanView
 from annotator.tui.palette import ICON_STYLES, ICONS, SELECTED, Palette
 from annotator.tui.state import ArticleState
 from annotator.tui.text import safe_line
+from annotator.tui.widgets.ahead import Ahead, rows_ahead
 
 DIM = Style(dim=True)
 ARROW = Style(color="grey62")
@@ -40,6 +41,7 @@ class SpanList(ScrollView, can_focus=False):
         self._cache: dict[int, Strip] = {}
         self._width = 0
         self._selected_row: int | None = None
+        self.ahead = Ahead(self, self._build_ahead)
 
     def set_state(self, state: ArticleState | None) -> None:
         """A new article, or the rows changed (filter, new span): rebuild everything."""
@@ -74,6 +76,17 @@ class SpanList(ScrollView, can_focus=False):
             if height > 0 and not top <= new < top + height:
                 target = new - height // 3 if new >= top + height else new - 1
                 self.scroll_to(y=max(0, target), animate=False, immediate=True)
+                self.ahead.schedule()
+
+    def _build_ahead(self) -> None:
+        state, width = self.state, self._content_width()
+        if state is None or width != self._width:
+            return
+        top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
+        for row in rows_ahead(top, height, len(state.visible)):
+            strip = self._cache.get(row)
+            if strip is None or strip.cell_length != width:
+                self._cache[row] = self._build(state, state.visible[row], width, row == self._selected_row)
 
     def _content_width(self) -> int:
         return max(1, self.scrollable_content_region.width)
