@@ -105,14 +105,24 @@ def make_slate_files(folder: Path, paragraphs: list[list[str]], spans: list[tupl
     return doc
 
 
-def write_bare_lines(folder: Path, paragraphs: list[list[str]], width: int = 116) -> Path:
-    """The article as the bare app shows it: wrapped once here, so the bare app only reads lines."""
+def write_bare_files(folder: Path, paragraphs: list[list[str]], spans: list[tuple[int, int, int, str]],
+                     width: int = 66) -> list[str]:
+    """What the bare app shows: the text wrapped to its left pane; for its right one, one row a span
+    with the text line the span starts on (where the bare app's text highlight goes with it)."""
     lines: list[str] = []
-    for words in paragraphs:
-        lines += textwrap.wrap(" ".join(words), width) + [""]
-    path = folder / "bare-lines.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
+    line_of: dict[tuple[int, int], int] = {}  # (paragraph, word) -> line
+    for p, words in enumerate(paragraphs):
+        word = 0
+        for line in textwrap.wrap(" ".join(words), width, break_long_words=False, break_on_hyphens=False):
+            for _ in line.split():
+                line_of[(p, word)] = len(lines)
+                word += 1
+            lines.append(line)
+        lines.append("")
+    rows = [f"{line_of[(p, a)]}\t · {label} {' '.join(paragraphs[p][a : b + 1])}" for p, a, b, label in spans]
+    (folder / "bare-text.txt").write_text("\n".join(lines), encoding="utf-8")
+    (folder / "bare-rows.txt").write_text("\n".join(rows), encoding="utf-8")
+    return [str(folder / "bare-text.txt"), str(folder / "bare-rows.txt")]
 
 
 def keylat(cmd: list[str], key: str, n: int, cwd: Path, ready: str | None, warmup: int = 3) -> dict:
@@ -146,7 +156,7 @@ def measure_size(words: int, count: int, args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         template = make_app_db(folder, paragraphs, spans)
-        bare = [sys.executable, str(ROOT / "benchmarks" / "bare_app.py"), str(write_bare_lines(folder, paragraphs))]
+        bare = [sys.executable, str(ROOT / "benchmarks" / "bare_app.py"), *write_bare_files(folder, paragraphs, spans)]
         for round_ in range(args.rounds):
             for case, (app_key, bare_key, slate_key) in CASES.items():
                 db = folder / f"app-{round_}-{case}.db"
