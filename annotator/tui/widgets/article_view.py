@@ -7,7 +7,7 @@ look changed (the old and new selection), so a 50,000-word article costs what a 
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 from rich.cells import get_character_cell_size
@@ -47,7 +47,9 @@ class ArticleView(ScrollView, can_focus=False):
         self._safe = ""
         self._spans: Sequence[SpanView] = ()
         self.lines = Lines("", 1)
-        self._line_spans: list[list[int]] = []
+        self._line_spans: dict[int, list[int]] = {}
+        self._starts: list[int] = []
+        self._longest = 0
         self._width = 0
         self._cache: dict[int, Strip] = {}
         self._marks: dict[str, list[Mark]] = {}
@@ -113,16 +115,28 @@ class ArticleView(ScrollView, can_focus=False):
             self.virtual_size = Size(width, len(self.lines))
 
     def _index_spans(self) -> None:
-        # Which spans touch each line; bisect inlined: this runs over every span at open.
-        starts = self.lines.starts
-        index: list[list[int]] = [[] for _ in range(len(starts))]
-        for position, span in enumerate(self._spans):
-            first = max(0, bisect_right(starts, span.start) - 1)
-            last = max(first, bisect_right(starts, max(span.start, span.end - 1)) - 1)
-            index[first].append(position)
-            for line in range(first + 1, last + 1):
-                index[line].append(position)
-        self._line_spans = index
+        # Which spans touch a line is worked out when the line is first drawn (_spans_on), not for
+        # every line at open: a 50,000-word article has 6,000 lines and 5,000 spans.
+        self._starts = [span.start for span in self._spans]
+        self._longest = max((span.end - span.start for span in self._spans), default=0)
+        self._line_spans = {}
+
+    def _spans_on(self, line: int) -> list[int]:
+        """Positions (in span order) of the spans that touch a line: from the line holding their start
+        to the one holding their last character."""
+        found = self._line_spans.get(line)
+        if found is None:
+            starts = self.lines.starts
+            line_start = starts[line]
+            after = starts[line + 1] if line + 1 < len(starts) else len(self._safe) + 1
+            first = bisect_left(self._starts, line_start - self._longest)
+            last = bisect_left(self._starts, after)
+            spans = self._spans
+            found = self._line_spans[line] = [
+                position for position in range(first, last)
+                if max(spans[position].start, spans[position].end - 1) >= line_start
+            ]
+        return found
 
     def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
         # Wrap inside Textual's layout pass, as soon as the width is known: the first frame then has
@@ -187,7 +201,7 @@ class ArticleView(ScrollView, can_focus=False):
         base = self.rich_style
         layers: list[Mark] = [
             (span.start, span.end, self.palette.text(span))
-            for span in (self._spans[i] for i in self._line_spans[line])
+            for span in (self._spans[i] for i in self._spans_on(line))
         ]
         layers.sort(key=lambda layer: layer[0] - layer[1])  # outer (longer) spans first
         for marks in self._marks.values():
@@ -235,7 +249,7 @@ class ArticleView(ScrollView, can_focus=False):
         if not self.lines.spans:
             return None
         found = None
-        for position in self._line_spans[self.lines.line_of(offset)]:
+        for position in self._spans_on(self.lines.line_of(offset)):
             span = self._spans[position]
             if span.start <= offset < span.end and (found is None or span.end - span.start < found.end - found.start):
                 found = span
