@@ -90,3 +90,23 @@ def test_app_writes_no_sql_and_loads_no_spacy():
     code = ("import sys, annotator.tui.app, annotator.tui.screens.picker, annotator.tui.screens.dialogs;"
             "print('spacy' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=60).map(" ".join), st.integers(min_value=2, max_value=30),
+       st.lists(st.tuples(st.integers(0, 400), st.sampled_from([0, 1, 3, 10, 80, 400])), max_size=30))
+def test_each_line_draws_the_spans_from_the_line_of_their_start_to_that_of_their_last_character(text, width, cuts):
+    from annotator.tui.state import order_key
+    from annotator.tui.widgets.article_view import ArticleView
+
+    shown = safe(text)
+    spans = sorted((SpanView(i, 1, "entity", "model", "X", a, b, "undecided", "X", a, b, None, None, None, None)
+                    for i, (a, b) in enumerate((min(a, len(shown)), min(len(shown), a + n)) for a, n in cuts)),
+                   key=order_key)
+    view = ArticleView.__new__(ArticleView)  # the line lookup alone: no app, no screen
+    view._spans, view._safe, view.lines = spans, shown, Lines(shown, width)
+    view._index_spans()
+    for line in range(len(view.lines)):
+        expected = [position for position, span in enumerate(spans)
+                    if view.lines.line_of(span.start) <= line <= view.lines.line_of(max(span.start, span.end - 1))]
+        assert view._spans_on(line) == expected
