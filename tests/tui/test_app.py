@@ -265,3 +265,19 @@ async def test_export_key_writes_my_finished_work(make_app, store, tmp_path, mon
         assert "exported 1 articles" in app.main.message
     (line,) = [json.loads(x) for x in written.read_text().splitlines()]
     assert [s["text"] for s in line["spans"]] == ["UN"] and line["_annotator_id"] == ANNOTATOR
+
+
+async def test_a_resized_terminal_rewraps_the_text_and_keeps_the_heading(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = app.main.view
+        wide = view.scrollable_content_region.width
+        assert max(end - start for start, end in view.lines.spans) <= wide
+        await pilot.resize_terminal(60, 20)
+        await settle(pilot)
+        narrow = view.scrollable_content_region.width
+        assert narrow < wide and max(len(TEXT_1[start:end].rstrip()) for start, end in view.lines.spans) <= narrow
+        assert view.virtual_size.height == len(view.lines)  # the scrollbar follows the new lines
+        heading = str(app.main.header.render())
+        assert "article 1 of 3" in heading and len(heading) <= 60
