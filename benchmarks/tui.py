@@ -196,7 +196,7 @@ def main() -> int:
     loads = [load_average()]
     header = (f"{'article':>22} {'case':>6} {'key':>3} │ {'app p50':>7} {'p95':>6} │ {'bare p50':>8} {'p95':>6} │"
               f" {'p95 ratio':>9} │ {'SLATE p50':>9} {'p95':>6}")
-    lines, opens = [header], []
+    lines, opens, records = [header], [], []
     for size in args.sizes.split(","):
         words, count = (int(x) for x in size.split(":"))
         runs = measure_size(words, count, args)
@@ -213,6 +213,8 @@ def main() -> int:
             else:
                 line += f" {'skipped':>9}"
             lines.append(line)
+            records.append({"words": words, "spans": count, "case": case, "key": app_key, "app": ours, "bare": floor,
+                            "p95_ratio": round(ratio, 3)})
             if ratio > TARGET_P95_RATIO:
                 failures.append(f"{words} words: {case} p95 {ours['p95']:.1f} ms = {ratio:.2f}x the bare app's "
                                 f"{floor['p95']:.1f} ms > {TARGET_P95_RATIO}x")
@@ -236,6 +238,9 @@ def main() -> int:
           f"after each size: {' | '.join(loads)})")
     for failure in failures:
         print("TARGET MISSED:", failure)
+    print(json.dumps({"benchmark": "tui", "keys": records, "opens": [
+        {"article": label.strip(), "app_s": round(a, 3), "bare_s": round(b, 3), "ratio": round(a / b, 3)}
+        for label, a, b in opens], "load": loads, "missed": failures}))
     return 1 if failures else 0
 
 
