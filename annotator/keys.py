@@ -214,6 +214,11 @@ def written(binding_id: str, keymap: Mapping[str, str] | None = None) -> str:
     return "/".join(shown(key).replace("shift+", "⇧") for key in keys)
 
 
+def first_key(binding_id: str, keymap: Mapping[str, str] | None = None) -> str:
+    """The one key a sentence names for a binding ("Press e to export"), after the keymap."""
+    return shown(normalised(keymap or {}).get(binding_id, BY_ID[binding_id].keys)[0])
+
+
 def key_problem(keys: str) -> str | None:
     """Why a keymap value is not a list of keys; None when it is."""
     for key in keys.split(","):

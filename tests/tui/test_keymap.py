@@ -122,3 +122,25 @@ async def test_mark_mode_says_the_keys_it_has(store):
         assert app.main.mode == "mark"  # esc is no longer leave
         await press(pilot, "ctrl+g")
         assert app.main.mode == "normal"
+
+
+async def test_the_help_screen_names_the_moved_keys(store):
+    schema = with_keys("{guidelines: G, help.close: c}")
+    app = AnnotatorApp(store, schema, ANNOTATOR, 1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Keys (c closes)" in text and "(G opens them on the main screen)" in text
+
+
+async def test_the_review_apps_sentences_name_the_moved_keys(tmp_path):
+    from annotator.store import Store
+
+    with Store(tmp_path / "empty.db") as store:
+        app = ReviewApp(store, "rita", keymap={"review.export": "X", "review.quit": "Q"})
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            assert "Press X to export the gold, Q to quit." in screen_text(app)

@@ -22,6 +22,7 @@ from textual.widgets import Footer, Static
 
 from annotator.agreement import Disagreement, Mark
 from annotator.errors import UserError
+from annotator.keys import first_key
 from annotator.session import ReviewSession
 from annotator.store import Store
 from annotator.store import review as rv
@@ -66,7 +67,8 @@ class ReviewApp(App[None]):
     def __init__(self, store: Store, reviewer: str, exports: Path | None = None,
                  keymap: dict[str, str] | None = None) -> None:
         super().__init__()
-        self.set_keymap(textual_keymap("review", keymap or {}))  # the review.* keys of the annotator's keys.yaml
+        self.keymap = keymap or {}
+        self.set_keymap(textual_keymap("review", self.keymap))  # the review.* keys of the annotator's keys.yaml
         self.store = store
         self.reviewer = reviewer
         self.session = ReviewSession(store, reviewer)
@@ -121,7 +123,8 @@ class ReviewApp(App[None]):
             self.query_one("#text", Static).update(
                 f"No article with disagreements is waiting for review.\n\n"
                 f"{summary['multi_annotated']} articles finished by several annotators, "
-                f"{summary['reviewed']} reviewed. Press e to export the gold, q to quit.")
+                f"{summary['reviewed']} reviewed. Press {first_key('review.export', self.keymap)} to export the gold, "
+                f"{first_key('review.quit', self.keymap)} to quit.")
             self.query_one("#items", Static).update("")
             self.say("")
             return
@@ -177,7 +180,8 @@ class ReviewApp(App[None]):
             out.append("\n")
         out.append("\n")
         if not review.items:
-            out.append("The annotators agree on everything here.\nPress f to finish the article.\n")
+            out.append(f"The annotators agree on everything here.\nPress {first_key('review.finish', self.keymap)}"
+                       " to finish the article.\n")
         line = 0
         for i, item in enumerate(review.items):
             d = item.disagreement

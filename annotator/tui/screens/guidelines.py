@@ -8,6 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Markdown, Static
 
+from annotator.keys import first_key
 from annotator.tui.bindings import bindings
 from annotator.tui.text import safe_line
 
@@ -31,7 +32,8 @@ class GuidelinesScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         from textual.widgets import Footer
 
-        yield Static(Text(f" Guidelines · {safe_line(self.file_name)}  (esc back to the article)", style="bold"),
+        yield Static(Text(f" Guidelines · {safe_line(self.file_name)}  "
+                          f"({first_key('guidelines.close', getattr(self.app, 'keymap', None))} back to the article)", style="bold"),
                      id="guidelines-title")
         with VerticalScroll(id="guidelines-scroll"):
             yield Markdown(self.markdown, id="guidelines")

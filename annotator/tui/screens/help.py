@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -9,20 +11,20 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from annotator.keys import Key, shown
+from annotator.keys import Key, first_key, shown
 from annotator.schema import Schema
 from annotator.tui.bindings import bindings
 
 SECTIONS = {"": "Spans", "mark": "Mark mode (m): a new span", "edit": "Bounds (e)"}
 
 
-def guidelines_line(schema: Schema) -> Text:
+def guidelines_line(schema: Schema, keymap: Mapping[str, str] | None = None) -> Text:
     """The link line to the guidelines, for the help screen and the label picker."""
     if schema.guidelines is None:
         return Text("\nNo guidelines: a schema can name a Markdown file with 'guidelines:'", style="dim")
     line = Text("\nGuidelines: ", style="bold")
     line.append(schema.guidelines_name or schema.guidelines, style="underline")
-    line.append("  (g opens them on the main screen)")
+    line.append(f"  ({first_key('guidelines', keymap)} opens them on the main screen)")
     return line
 
 
@@ -66,12 +68,13 @@ class HelpScreen(ModalScreen[None]):
             if label.key:
                 labels.add_row(Text(label.key), Text(label.name, style=f"bold {label.colour}"), Text(label.description))
         with VerticalScroll():
-            yield Static(Text("Keys (esc closes)", style="bold underline"))
+            keymap = getattr(self.app, "keymap", None)
+            yield Static(Text(f"Keys ({first_key('help.close', keymap)} closes)", style="bold underline"))
             yield Static(keys)
             yield Static(Text("\nLabel keys: relabel and accept in one stroke; in mark mode, create the span",
                               style="bold"))
             yield Static(labels)
-            yield Static(guidelines_line(self.schema))
+            yield Static(guidelines_line(self.schema, keymap))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -95,7 +95,7 @@ class Marking(_Base):
             label = await self.app.push_screen_wait(
                 self._modals.picker.PickerScreen(
                     f"Label for new span “{safe_line(state.article.text[start:end])[:40]}”", choices,
-                    note=self._modals.help.guidelines_line(schema)))
+                    note=self._modals.help.guidelines_line(schema, self.keymap)))
             if label is None:
                 return
         quote_id = self.mark_for_quote

@@ -48,7 +48,7 @@ class Pickers(_Base):
         if label is None:
             label = await self.app.push_screen_wait(self._modals.picker.PickerScreen(
                 f"Label for “{safe_line(state.article.text[span.start:span.end])[:40]}”",
-                self._label_choices(span.kind), span.label, self._modals.help.guidelines_line(self.session.schema)))
+                self._label_choices(span.kind), span.label, self._modals.help.guidelines_line(self.session.schema, self.keymap)))
             if label is None:
                 return
         view = await self.call(self.session.accept, span, label)
