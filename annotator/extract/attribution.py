@@ -706,12 +706,7 @@ def _rule_after_comma(c: RuleContext) -> Attribution | None:
     reporting verb before it already governs it (“X said that “…,” but he …”)."""
     if not c.trailing or c.governed_before:
         return None
-    verb = c.after_cue
-    if verb is not None:
-        got = c.from_verb(verb, c.lo_all, c.hi_bound)
-        if got:
-            return c.found_for_verb(got, verb)
-    return None
+    return _rule_after(c)
 
 
 def _rule_chain(c: RuleContext) -> Attribution | None:
