@@ -48,3 +48,14 @@ def cli(capsys, monkeypatch):
         return code, out, err
 
     return run
+
+
+@pytest.fixture(scope="session")
+def extractor():
+    """The default extractor (spaCy model, attribution component), loaded once; skips with no model."""
+    from annotator.extract import load_extractor
+
+    ex = load_extractor()
+    if ex.model_name is None:
+        pytest.skip("no spaCy model installed")
+    return ex

@@ -16,14 +16,6 @@ from annotator.extract.learned import DEFAULT_WEIGHTS, LinearScorer, QuoteModel,
 from .conftest import SEEDS
 
 
-@pytest.fixture(scope="module")
-def extractor():
-    ex = load_extractor()
-    if ex.model_name is None:
-        pytest.skip("no spaCy model installed")
-    return ex
-
-
 def offered(extractor, text: str) -> list[tuple[str, str | None]]:
     """(quote, speaker as written) for every quote the default extractor offers."""
     drafts = extractor(text)

@@ -49,16 +49,6 @@ def test_every_rule_the_shipped_weights_name_is_in_the_table():
     assert named - {"inherited", "none", ""} <= set(CASCADE)
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    from annotator.extract import load_extractor
-
-    ex = load_extractor()
-    if ex.model_name is None:
-        pytest.skip("no spaCy model installed")
-    return ex.nlp
-
-
 @pytest.mark.parametrize(
     ("rule", "text", "speaker"),
     [
@@ -74,8 +64,8 @@ def nlp():
         ("previous", "The bridge will stay closed until spring, the engineer said. “We cannot risk it.”", "the engineer"),
     ],
 )
-def test_a_rule_found_by_its_name_gives_what_the_cascade_gives(nlp, rule, text, speaker):
-    doc = nlp(text)
+def test_a_rule_found_by_its_name_gives_what_the_cascade_gives(extractor, rule, text, speaker):
+    doc = extractor.nlp(text)
     quotes = find_quotes(text)
     (att,) = attribute(doc, quotes)
     assert att.how == rule

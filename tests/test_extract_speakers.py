@@ -9,16 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.extract import load_extractor
-
-
-@pytest.fixture(scope="session")
-def extractor():
-    ex = load_extractor()
-    if ex.model_name is None:
-        pytest.skip("no spaCy model installed")
-    return ex
-
 
 def quotes(extractor, text: str) -> list[tuple[str, str | None, str | None, str | None]]:
     """(quote, speaker as written, speaker entity, cue) for every quote, by the rules alone."""
