@@ -127,17 +127,17 @@ def swapped(articles: Sequence[TrainArticle], share: float, seed: int = 0) -> li
     for article in articles:
         if rng.random() >= share:
             continue
-        parts, spans, at = [], [], 0
+        parts, spans, at, length = [], [], 0, 0
         for start, end, label in sorted(article.entities):
             if start < at:
                 continue
             name = rng.choice(names[label])
             if article.text[start:end].isupper():
                 name = name.upper()
-            parts.append(article.text[at:start])
-            begin = sum(map(len, parts))
-            parts.append(name)
-            spans.append((begin, begin + len(name), label))
+            length += start - at
+            parts += [article.text[at:start], name]
+            spans.append((length, length + len(name), label))
+            length += len(name)
             at = end
         parts.append(article.text[at:])
         out.append(TrainArticle(-article.id - 1, "".join(parts), tuple(spans)))
