@@ -105,6 +105,7 @@ def main() -> None:
                 row["epochs"] = len(trained.result.epochs) - 1
                 row["best_epoch"] = trained.result.best_epoch
                 row["held_back_f1"] = round(trained.result.trained.f1, 4)
+                row["relabel"] = trained.meta.get("relabel")
                 model = str(out)
             scores = score(suggestions(model, texts, schema), gold)
             row |= {"f1": round(scores.f1, 4), "p": round(scores.prf()[0], 4), "r": round(scores.prf()[1], 4),

@@ -64,6 +64,11 @@ def test_train_writes_a_pipeline_that_loads_and_predicts_the_schema_labels(finis
     assert meta["database"] == str(finished_db)
     assert len(meta["articles"]["train"]) + len(meta["articles"]["held_back"]) == 24
     assert set(meta["scores"]["trained"]) >= {"p", "r", "f"}
+    # The label second opinion is in the pipeline exactly when the held-back articles said it helps.
+    relabel = meta["relabel"]
+    assert ("annotator_relabel" in nlp.pipe_names) == relabel["used"]
+    if relabel["used"]:
+        assert relabel["held_back_f1_with"] > relabel["held_back_f1_without"]
     doc = nlp(article(30)[0])
     assert doc.ents and {ent.label_ for ent in doc.ents} <= {"PER", "ORG", "LOC", "MISC"}
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # no temporary folder left

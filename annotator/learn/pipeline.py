@@ -82,6 +82,7 @@ def train_pipeline(snapshot: Snapshot, schema: Any, output: Path, *, base: str |
         raise KeyboardInterrupt
     kept = keep is None or keep(result, [f.article for f in held])
     with_consistency(nlp)
+    relabel = with_relabel(nlp, schema, [f.article for f in train], [f.article for f in held], seed) if kept else {}
     quotes = {"refitted": False, "why": "the new recognizer was not kept"}
     if kept:
         from annotator.learn.quotes import refit_quotes
@@ -100,6 +101,7 @@ def train_pipeline(snapshot: Snapshot, schema: Any, output: Path, *, base: str |
         "epochs": len(result.epochs) - 1,
         "seconds": round(result.seconds, 1),
         "scores": {"base": result.base.as_dict(), "trained": result.trained.as_dict()},
+        "relabel": relabel,
         "quotes": quotes,
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
@@ -118,6 +120,47 @@ def with_consistency(nlp: Any) -> None:
 
     if NAME not in nlp.pipe_names:
         nlp.add_pipe(NAME, after="ner")
+
+
+def with_relabel(nlp: Any, schema: Any, train: list[Any], held: list[Any], seed: int = 0) -> dict:
+    """The label second opinion (learn/relabel.py) after the consistency pass, when it helps.
+
+    Fitted on the training articles, its vote weight is chosen on the held-back ones; then it is
+    fitted again on all of them. Left out when no weight beats the recognizer alone there.
+    """
+    from annotator.learn.consistency import NAME as CONSISTENCY
+    from annotator.learn.relabel import KEEP_WEIGHTS, NAME, fit_relabeler
+    from annotator.learn.scoring import score
+
+    def docs_and_spans(articles):
+        return [(nlp.make_doc(a.text), a.entities) for a in articles]
+
+    relabeler = fit_relabeler(docs_and_spans(train), seed)
+    if relabeler is None or not held:
+        return {"used": False, "why": "fewer than two labels to tell apart"}
+    with nlp.select_pipes(enable=["ner", CONSISTENCY]):
+        docs = list(nlp.pipe([a.text for a in held], batch_size=32))
+    gold = [a.entities for a in held]
+
+    def held_f1(keep):
+        predicted = []
+        for doc in docs:
+            ents = list(doc.ents)
+            labels = relabeler.labels(doc, ents, keep) if keep else [e.label_ for e in ents]
+            predicted.append([(e.start_char, e.end_char, label) for e, label in zip(ents, labels, strict=True)])
+        return score(predicted, gold).f1
+
+    before = held_f1(None)
+    if NAME in nlp.pipe_names:  # a base that `train` wrote carries its own
+        nlp.remove_pipe(NAME)
+    f1, keep = max((held_f1(w), w) for w in KEEP_WEIGHTS)  # a tie: the larger vote, fewer changes
+    report = {"held_back_f1_without": round(before, 4), "held_back_f1_with": round(f1, 4), "keep": keep}
+    if f1 <= before:
+        return {"used": False, **report}
+    relabeler = fit_relabeler(docs_and_spans(list(train) + list(held)), seed)
+    relabeler.keep = keep
+    nlp.add_pipe(NAME, after=CONSISTENCY).relabeler = relabeler
+    return {"used": True, **report}
 
 
 def prepare(snapshot: Snapshot, schema: Any, output: Path, base: str | None) -> tuple[Any, str]:
