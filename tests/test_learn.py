@@ -56,7 +56,7 @@ def test_train_writes_a_pipeline_that_loads_and_predicts_the_schema_labels(finis
     out = tmp_path / "models" / "team"
     code, stdout, err = cli("train", "--db", finished_db, "-o", out, "--schema", CONLL, "--max-epochs", "3")
     assert code == 0, err
-    assert "F1" in stdout and "held-back" in stdout
+    assert "F1" in stdout and "held-back" in stdout and "label second opinion" in stdout
     nlp = spacy.load(out)
     assert set(nlp.get_pipe("ner").labels) == {"PER", "ORG", "LOC", "MISC"}
     assert nlp.pipe_names.index("annotator_consistency") == nlp.pipe_names.index("ner") + 1

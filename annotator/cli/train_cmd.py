@@ -89,3 +89,9 @@ def print_scores(console, trained) -> None:
     console.print(f"corrections an article: {base.corrections_per_article:.1f} → {new.corrections_per_article:.1f} · "
                   f"trained on {len(meta['articles']['train'])} articles, best epoch {meta['best_epoch']} of "
                   f"{meta['epochs']}, {meta['seconds']:.0f} s · wrote {trained.path}")
+    relabel = meta.get("relabel") or {}
+    if "held_back_f1_with" in relabel:
+        verdict = "kept" if relabel["used"] else "left out: no better than the recognizer alone"
+        console.print(f"label second opinion (reads the whole article): held-back F1 after the consistency pass {relabel['held_back_f1_without']:.3f} → "
+                      f"{relabel['held_back_f1_with']:.3f} with the recognizer's vote at {relabel['keep']} · {verdict}",
+                      highlight=False)
