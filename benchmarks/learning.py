@@ -3,7 +3,8 @@
     python benchmarks/learning.py [--sizes 0,50,200,946] [--seed 0] [--max-epochs 30] [--settings JSON]
 
 For each N: a fresh database where a team has finished the first N training articles (imported as
-answered lines, as `annotator import` reads them), `annotator train` on it (timed: snapshot,
+answered lines, as `annotator import` reads them) and imported the rest unopened, as a team
+works through a corpus (no labels of theirs are read), `annotator train` on it (timed: snapshot,
 training, writing the pipeline), then the trained pipeline's suggestions (the extractor that
 import and suggest use) scored on the validation articles: entity F1 and corrections an article
 (missed plus wrong spans; a wrong label is one of each). N = 0 is the base model, its labels
@@ -35,16 +36,18 @@ def read(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.open(encoding="utf-8")]
 
 
-def finished_db(db: Path, articles: list[dict], schema) -> None:
-    """The first N articles as one team's finished work."""
+def finished_db(db: Path, articles: list[dict], n: int, schema) -> None:
+    """The first N articles as one team's finished work, the rest imported and not yet opened."""
     from annotator.ingest import import_paths
     from annotator.store import Store
 
     lines = db.with_suffix(".jsonl")
     with lines.open("w", encoding="utf-8") as out:
-        for i, article in enumerate(articles):
+        for i, article in enumerate(articles[:n]):
             out.write(json.dumps({"text": article["text"], "spans": article["spans"], "answer": "accept",
                                   "_annotator_id": "team", "_timestamp": 1_700_000_000 + i}) + "\n")
+        for article in articles[n:]:
+            out.write(json.dumps({"text": article["text"]}) + "\n")
     with Store(db) as store:
         import_paths(store, [lines], schema, extract=False)
 
@@ -90,7 +93,7 @@ def main() -> None:
             model = None
             if n:
                 db = Path(tmp) / f"team-{n}.db"
-                finished_db(db, train[:n], schema)
+                finished_db(db, train, n, schema)
                 started = time.perf_counter()
                 with Store(db, create=False) as store:
                     snapshot = read_snapshot(store, schema)

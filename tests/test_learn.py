@@ -49,6 +49,19 @@ def test_snapshot_holds_the_accepted_entities_of_finished_articles(finished_db):
     train, held = snapshot.split()
     assert len(held) >= 2 and len(train) + len(held) == 24
     assert not {f.article.id for f in train} & {f.article.id for f in held}
+    assert set(snapshot.corpus) == {f.article.text for f in snapshot.articles}
+
+
+def test_the_snapshot_corpus_holds_the_articles_nobody_finished_too(finished_db, tmp_path, cli):
+    # Not yet opened: no labels of theirs are read, only their text (what company names keep).
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text(json.dumps({"text": article(40)[0]}) + "\n", encoding="utf-8")
+    code, _, err = cli("import", plain, "--db", finished_db, "--schema", CONLL, "--no-extract")
+    assert code == 0, err
+    with Store(finished_db, create=False) as store:
+        snapshot = read_snapshot(store, load_schema(CONLL))
+    assert len(snapshot.articles) == 24
+    assert article(40)[0] in snapshot.corpus and len(snapshot.corpus) == 25
 
 
 @needs_model

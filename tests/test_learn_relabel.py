@@ -97,3 +97,31 @@ def test_json_round_trip_keeps_the_probabilities(fitted):
 
     features = span_features(span, article_features(doc))
     assert again.probabilities(features) == relabeler.probabilities(features)
+
+
+def test_a_name_keeps_the_company_it_keeps_in_the_corpus():
+    from annotator.learn.relabel import name_contexts
+
+    nlp = spacy.blank("en")
+    # In the corpus (articles nobody labelled), "Worcester" keeps a side's company: "beat", "captain".
+    corpus = [nlp.make_doc(t) for t in ["Worcester beat Essex .", "the Worcester captain was out .",
+                                        "Worcester beat Kent again ."]]
+    contexts = name_contexts(corpus)
+    assert contexts["worcester"][0] == "after=beat"
+    assert "the" not in contexts  # lower-case words are not names
+    teams = ["Essex", "Durham", "Sussex", "Yorkshire", "Lancashire", "Somerset", "Middlesex", "Derbyshire"]
+    places = ["Leeds", "Bristol", "Norwich", "Hull", "Exeter", "Dover", "Bath", "Truro"]
+    data = _articles(nlp, teams, places)
+    contexts = name_contexts([doc for doc, _ in data] + corpus)
+    with_corpus = fit_relabeler(data, contexts=contexts)
+    without = fit_relabeler(data)
+    # An article that says nothing of what Worcester is: only the corpus can tell.
+    doc = nlp.make_doc("Worcester is here .")
+    ents = [Span(doc, 0, 1, label="LOC")]
+    from annotator.learn.relabel import article_features, span_features
+
+    org = with_corpus.classes.index("ORG")
+    p_with = with_corpus.probabilities(span_features(ents[0], article_features(doc), with_corpus.contexts))[org]
+    p_without = without.probabilities(span_features(ents[0], article_features(doc)))[org]
+    assert p_with > p_without
+    assert Relabeler.from_json(with_corpus.to_json()).contexts == with_corpus.contexts

@@ -82,7 +82,8 @@ def train_pipeline(snapshot: Snapshot, schema: Any, output: Path, *, base: str |
         raise KeyboardInterrupt
     kept = keep is None or keep(result, [f.article for f in held])
     with_consistency(nlp)
-    relabel = with_relabel(nlp, schema, [f.article for f in train], [f.article for f in held], seed) if kept else {}
+    relabel = (with_relabel(nlp, schema, [f.article for f in train], [f.article for f in held], seed,
+                            snapshot.corpus) if kept else {})
     quotes = {"refitted": False, "why": "the new recognizer was not kept"}
     if kept:
         from annotator.learn.quotes import refit_quotes
@@ -122,20 +123,23 @@ def with_consistency(nlp: Any) -> None:
         nlp.add_pipe(NAME, after="ner")
 
 
-def with_relabel(nlp: Any, schema: Any, train: list[Any], held: list[Any], seed: int = 0) -> dict:
+def with_relabel(nlp: Any, schema: Any, train: list[Any], held: list[Any], seed: int = 0,
+                 corpus: tuple[str, ...] = ()) -> dict:
     """The label second opinion (learn/relabel.py) after the consistency pass, when it helps.
 
     Fitted on the training articles, its vote weight is chosen on the held-back ones; then it is
-    fitted again on all of them. Left out when no weight beats the recognizer alone there.
+    fitted again on all of them. Left out when no weight beats the recognizer alone there. `corpus`:
+    the database's articles, finished or not, where it learns what company each name keeps.
     """
     from annotator.learn.consistency import NAME as CONSISTENCY
-    from annotator.learn.relabel import KEEP_WEIGHTS, NAME, fit_relabeler
+    from annotator.learn.relabel import KEEP_WEIGHTS, NAME, fit_relabeler, name_contexts
     from annotator.learn.scoring import score
 
     def docs_and_spans(articles):
         return [(nlp.make_doc(a.text), a.entities) for a in articles]
 
-    relabeler = fit_relabeler(docs_and_spans(train), seed)
+    contexts = name_contexts(nlp.tokenizer.pipe(corpus or [a.text for a in list(train) + list(held)]))
+    relabeler = fit_relabeler(docs_and_spans(train), seed, contexts)
     if relabeler is None or not held:
         return {"used": False, "why": "fewer than two labels to tell apart"}
     with nlp.select_pipes(enable=["ner", CONSISTENCY]):
@@ -157,7 +161,7 @@ def with_relabel(nlp: Any, schema: Any, train: list[Any], held: list[Any], seed:
     report = {"held_back_f1_without": round(before, 4), "held_back_f1_with": round(f1, 4), "keep": keep}
     if f1 <= before:
         return {"used": False, **report}
-    relabeler = fit_relabeler(docs_and_spans(list(train) + list(held)), seed)
+    relabeler = fit_relabeler(docs_and_spans(list(train) + list(held)), seed, contexts)
     relabeler.keep = keep
     nlp.add_pipe(NAME, after=CONSISTENCY).relabeler = relabeler
     return {"used": True, **report}

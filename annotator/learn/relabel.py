@@ -31,6 +31,7 @@ NAME = "annotator_relabel"
 KEEP_WEIGHTS = (0.5, 0.6, 0.7, 0.8)  # the recognizer's vote, tried on the held-back articles
 TOPIC_WORDS, TOPIC_VALUE = 30, 0.3   # the article's most frequent words, each a weak feature
 C = 3.0                              # inverse regularisation (0.3-10 all within 10 spans on CoNLL)
+CONTEXTS, CONTEXT_VALUE = 10, 0.2    # a name's most frequent neighbours anywhere in the corpus
 _STOP = frozenset(
     "the a an of in on at to for and or by with from is was were be has have had that this it as said he she "
     "they his her its their not but which who will would after before over than up out new".split())
@@ -49,9 +50,28 @@ def article_features(doc: Doc) -> dict[str, float]:
     return features
 
 
-def span_features(span: Span, article: dict[str, float]) -> dict[str, float]:
+def name_contexts(docs: Iterable[Doc]) -> dict[str, list[str]]:
+    """For each word written with a capital in the corpus (finished articles or not), the words most
+    often beside it: "surrey" follows "beat" and precedes "captain" in scorecards all over the
+    corpus, which tells a county side from a county even in an article nobody labelled."""
+    seen: dict[str, Counter] = defaultdict(Counter)
+    for doc in docs:
+        lower = [t.lower_ for t in doc]
+        for i, token in enumerate(doc):
+            if token.is_title or token.is_upper:
+                if i > 0:
+                    seen[lower[i]]["before=" + lower[i - 1]] += 1
+                if i + 1 < len(lower):
+                    seen[lower[i]]["after=" + lower[i + 1]] += 1
+    return {word: [name for name, _ in counts.most_common(CONTEXTS)] for word, counts in seen.items()}
+
+
+def span_features(span: Span, article: dict[str, float], contexts: dict[str, list[str]] | None = None) -> dict[str, float]:
     doc, words = span.doc, [t.text for t in span]
     features = dict(article)
+    for word in {w.lower() for w in words}:
+        for name in (contexts or {}).get(word, ()):
+            features["corpus:" + name] = CONTEXT_VALUE
     features["str=" + " ".join(words).lower()] = 1.0
     for word in words:
         features["w=" + word.lower()] = 1.0
@@ -76,8 +96,9 @@ class Relabeler:
     """The fitted weights, and the rule that combines them with the recognizer's labels."""
 
     def __init__(self, classes: Sequence[str], bias: Sequence[float], weights: dict[str, list[float]],
-                 keep: float | None = None) -> None:
+                 keep: float | None = None, contexts: dict[str, list[str]] | None = None) -> None:
         self.classes, self.bias, self.weights, self.keep = list(classes), list(bias), weights, keep
+        self.contexts = contexts or {}
 
     def probabilities(self, features: dict[str, float]) -> list[float]:
         scores = list(self.bias)
@@ -97,7 +118,7 @@ class Relabeler:
         if keep is None or not ents:
             return [ent.label_ for ent in ents]
         article = article_features(doc)
-        probs = [self.probabilities(span_features(ent, article)) for ent in ents]
+        probs = [self.probabilities(span_features(ent, article, self.contexts)) for ent in ents]
         by_name: dict[str, list[list[float]]] = defaultdict(list)
         for ent, p in zip(ents, probs, strict=True):
             by_name[ent.text.lower()].append(p)
@@ -113,15 +134,18 @@ class Relabeler:
         return out
 
     def to_json(self) -> dict:
-        return {"classes": self.classes, "bias": self.bias, "keep": self.keep, "weights": self.weights}
+        return {"classes": self.classes, "bias": self.bias, "keep": self.keep, "weights": self.weights,
+                "contexts": self.contexts}
 
     @classmethod
     def from_json(cls, data: dict) -> Relabeler:
-        return cls(data["classes"], data["bias"], data["weights"], data.get("keep"))
+        return cls(data["classes"], data["bias"], data["weights"], data.get("keep"), data.get("contexts"))
 
 
-def fit_relabeler(docs_and_spans: Iterable[tuple[Doc, Sequence[tuple[int, int, str]]]], seed: int = 0) -> Relabeler | None:
-    """Fit on the team's accepted spans (character offsets into each doc). None with fewer than two labels."""
+def fit_relabeler(docs_and_spans: Iterable[tuple[Doc, Sequence[tuple[int, int, str]]]], seed: int = 0,
+                  contexts: dict[str, list[str]] | None = None) -> Relabeler | None:
+    """Fit on the team's accepted spans (character offsets into each doc), with `contexts` from
+    name_contexts (the corpus). None with fewer than two labels."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -131,7 +155,7 @@ def fit_relabeler(docs_and_spans: Iterable[tuple[Doc, Sequence[tuple[int, int, s
         for start, end, label in spans:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is not None and len(span):
-                rows.append(span_features(span, article))
+                rows.append(span_features(span, article, contexts))
                 labels.append(label)
     if len(set(labels)) < 2:
         return None
@@ -143,7 +167,10 @@ def fit_relabeler(docs_and_spans: Iterable[tuple[Doc, Sequence[tuple[int, int, s
     # Weights too small to change a label are left out: the JSON stays a few MB after 1,000 articles.
     weights = {name: [round(float(w), 5) for w in coef[:, j]] for name, j in vectorizer.vocabulary_.items()
                if abs(coef[:, j]).max() >= 1e-4}
-    return Relabeler([str(c) for c in model.classes_], [float(b) for b in bias], weights)
+    # A name's neighbours are kept only for the features the fit gave a weight.
+    kept_contexts = {word: [n for n in names if "corpus:" + n in weights] for word, names in (contexts or {}).items()}
+    kept_contexts = {word: names for word, names in kept_contexts.items() if names}
+    return Relabeler([str(c) for c in model.classes_], [float(b) for b in bias], weights, contexts=kept_contexts)
 
 
 def _two_classes(coef: Any) -> Any:

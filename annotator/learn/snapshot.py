@@ -16,6 +16,7 @@ HELD_SHARE = 0.1   # of the finished articles, held back for early stopping and 
 MIN_HELD = 5
 MIN_TRAIN = 5      # fewer finished articles than MIN_HELD + MIN_TRAIN: nothing worth training on
 MIN_ARTICLES = MIN_HELD + MIN_TRAIN
+CORPUS_ARTICLES = 3000  # texts read besides the finished work (finished or not): see learn/relabel.py
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Finished:
 class Snapshot:
     articles: tuple[Finished, ...]
     source: str  # "done" (annotators' finished articles) or "gold"
+    corpus: tuple[str, ...] = ()  # the text of up to CORPUS_ARTICLES articles of the database, finished or not
 
     def split(self, share: float = HELD_SHARE, minimum: int = MIN_HELD) -> tuple[list[Finished], list[Finished]]:
         """(train, held back). An article's place depends on its text alone, so the articles held
@@ -90,7 +92,9 @@ def read_snapshot(store: Any, schema: Any, annotator: str | None = None, gold: b
             quotes.append(Quote(span.start, span.end, (speaker.start, speaker.end) if speaker else None))
         article = TrainArticle(article_id, work.article.text, _without_overlaps(entities))
         articles.append(Finished(article, work.article.hash, tuple(sorted(quotes, key=lambda q: q.start))))
-    return Snapshot(tuple(articles), "gold" if gold else "done")
+    from annotator.store.learning import article_texts
+
+    return Snapshot(tuple(articles), "gold" if gold else "done", tuple(article_texts(store, CORPUS_ARTICLES)))
 
 
 def _without_overlaps(spans: tuple[tuple[int, int, str], ...]) -> tuple[tuple[int, int, str], ...]:

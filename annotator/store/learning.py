@@ -44,6 +44,12 @@ def finished_count(store: Any, annotator: str | None = None, gold: bool = False)
     return _all(store, done)[0][0]
 
 
+def article_texts(store: Any, limit: int) -> list[str]:
+    """The text of up to `limit` articles, finished or not, the newest first: what the team's corpus
+    reads like (learn/relabel.py learns from the company names keep)."""
+    return [row["text"] for row in _all(store, "SELECT text FROM articles ORDER BY id DESC LIMIT ?", (limit,))]
+
+
 def untouched_batches(store: Any, batch: int = 64) -> Iterator[list[tuple[int, str]]]:
     """(article id, text) of untouched articles, in id order, `batch` at a time (each read on its own,
     so an article someone opens meanwhile is passed over at write time, not here)."""
