@@ -22,7 +22,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
+
+from annotator.learn.ents import set_labels
 
 NAME = "annotator_consistency"
 CAPITALS_VOTE = 0.5  # what a mention in capitals counts for in the vote (measured: see docs/learning.md)
@@ -55,10 +57,7 @@ class EntityConsistency:
         ents = list(doc.ents)
         if len(ents) < 2:
             return doc
-        labels = consistent_labels([tuple(t.text for t in ent) for ent in ents], [ent.label_ for ent in ents])
-        if labels != [ent.label_ for ent in ents]:
-            doc.ents = [ent if ent.label_ == label else Span(doc, ent.start, ent.end, label=label)
-                        for ent, label in zip(ents, labels, strict=True)]
+        set_labels(doc, ents, consistent_labels([tuple(t.text for t in ent) for ent in ents], [ent.label_ for ent in ents]))
         return doc
 
     def pipe(self, docs, batch_size: int = 128):

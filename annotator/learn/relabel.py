@@ -27,6 +27,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from annotator.learn.ents import set_labels
+
 NAME = "annotator_relabel"
 KEEP_WEIGHTS = (0.5, 0.6, 0.7, 0.8)  # the recognizer's vote, tried on the held-back articles
 TOPIC_WORDS, TOPIC_VALUE = 30, 0.3   # the article's most frequent words, each a weak feature
@@ -190,10 +192,7 @@ class EntityRelabel:
         ents = list(doc.ents)
         if self.relabeler is None or not ents:
             return doc
-        labels = self.relabeler.labels(doc, ents)
-        if labels != [ent.label_ for ent in ents]:
-            doc.ents = [ent if ent.label_ == label else Span(doc, ent.start, ent.end, label=label)
-                        for ent, label in zip(ents, labels, strict=True)]
+        set_labels(doc, ents, self.relabeler.labels(doc, ents))
         return doc
 
     def pipe(self, docs, batch_size: int = 128):
