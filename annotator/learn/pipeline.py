@@ -135,10 +135,17 @@ def with_relabel(nlp: Any, schema: Any, train: list[Any], held: list[Any], seed:
     from annotator.learn.relabel import KEEP_WEIGHTS, NAME, fit_relabeler, name_contexts
     from annotator.learn.scoring import score
 
-    def docs_and_spans(articles):
-        return [(nlp.make_doc(a.text), a.entities) for a in articles]
+    if NAME in nlp.pipe_names:  # a base that `train` wrote carries its own
+        nlp.remove_pipe(NAME)
+    finished = list(train) + list(held)
+    # Each text tokenised once: the corpus holds the finished articles too, and both fits read them.
+    texts = list(dict.fromkeys([*corpus, *(a.text for a in finished)]))
+    tokens = dict(zip(texts, nlp.tokenizer.pipe(texts), strict=True))
+    contexts = name_contexts(tokens[t] for t in (corpus or texts))
 
-    contexts = name_contexts(nlp.tokenizer.pipe(corpus or [a.text for a in list(train) + list(held)]))
+    def docs_and_spans(articles):
+        return [(tokens[a.text], a.entities) for a in articles]
+
     relabeler = fit_relabeler(docs_and_spans(train), seed, contexts)
     if relabeler is None or not held:
         return {"used": False, "why": "fewer than two labels to tell apart"}
@@ -155,13 +162,11 @@ def with_relabel(nlp: Any, schema: Any, train: list[Any], held: list[Any], seed:
         return score(predicted, gold).f1
 
     before = held_f1(None)
-    if NAME in nlp.pipe_names:  # a base that `train` wrote carries its own
-        nlp.remove_pipe(NAME)
     f1, keep = max((held_f1(w), w) for w in KEEP_WEIGHTS)  # a tie: the larger vote, fewer changes
     report = {"held_back_f1_without": round(before, 4), "held_back_f1_with": round(f1, 4), "keep": keep}
     if f1 <= before:
         return {"used": False, **report}
-    relabeler = fit_relabeler(docs_and_spans(list(train) + list(held)), seed, contexts)
+    relabeler = fit_relabeler(docs_and_spans(finished), seed, contexts)
     relabeler.keep = keep
     nlp.add_pipe(NAME, after=CONSISTENCY).relabeler = relabeler
     return {"used": True, **report}
