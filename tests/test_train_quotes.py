@@ -6,16 +6,6 @@ import json
 
 import pytest
 
-from annotator.extract import load_extractor
-
-
-@pytest.fixture(scope="module")
-def parsed_model():
-    ex = load_extractor()
-    if ex.model_name is None:
-        pytest.skip("no spaCy model installed")
-    return ex
-
 
 def _row(text: str, quotes: list[tuple[str, str | None]]) -> dict:
     out = []
@@ -48,7 +38,7 @@ def _write(path, rows) -> None:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
 
-def test_the_same_data_gives_the_same_weights(cli, parsed_model, tmp_path):
+def test_the_same_data_gives_the_same_weights(cli, extractor, tmp_path):
     data = tmp_path / "gold.jsonl"
     _write(data, ROWS)
     first, second = tmp_path / "a.json", tmp_path / "b.json"
@@ -60,7 +50,7 @@ def test_the_same_data_gives_the_same_weights(cli, parsed_model, tmp_path):
     assert weights["speaker"] and weights["quote"] and weights["merge"]
 
 
-def test_a_trained_pipeline_folder_is_a_model_for_extract(cli, parsed_model, tmp_path):
+def test_a_trained_pipeline_folder_is_a_model_for_extract(cli, extractor, tmp_path):
     import spacy
 
     data = tmp_path / "gold.jsonl"
@@ -80,7 +70,7 @@ def test_a_trained_pipeline_folder_is_a_model_for_extract(cli, parsed_model, tmp
     assert any(s["label"] == "QUOTE" for s in line["spans"])
 
 
-def test_an_existing_output_needs_force(cli, parsed_model, tmp_path):
+def test_an_existing_output_needs_force(cli, extractor, tmp_path):
     data = tmp_path / "gold.jsonl"
     _write(data, ROWS)
     target = tmp_path / "w.json"
