@@ -2,7 +2,7 @@
 
 thinc's CPU backend multiplies matrices with its bundled BLIS, whose kernels are chosen by CPU
 model; on a CPU it does not recognise (the AMD EPYC of our 2-core machines, for one) it falls back
-to generic code that is 3-6 times slower than the OpenBLAS numpy ships (benchmarks/matmul.py).
+to generic code that is 3-7 times slower than the OpenBLAS numpy ships (benchmarks/matmul.py).
 The recognizer spends most of its time in those products, training and predicting, so every
 pipeline annotator loads gets this backend: thinc's own NumpyOps with `gemm` handed to numpy.
 The sums are the same up to float32 rounding.

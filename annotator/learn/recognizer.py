@@ -56,6 +56,8 @@ def replace_recognizer(nlp: Any, labels: Sequence[str], sources: dict[str, str |
     for label in labels:  # initialize() may have forgotten labels the sample lacks
         new.add_label(label)
     _copy_weights(old_model, old_names, new, sources)
+    for node in new.model.walk():  # the new layers run on the backend the old ones had (extract/matmul.py)
+        node.ops = old_model.ops
     return new
 
 

@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.extract.matmul import use_numpy_matmul
 from annotator.learn.recognizer import NER, replace_recognizer, source_labels
 from annotator.learn.scoring import Scores, Span, score
 
@@ -176,7 +175,6 @@ def train_recognizer(nlp: Any, schema: Any, train: Sequence[TrainArticle], held:
     swaps = swapped(train, settings.swap_share, seed) if len(train) >= settings.swap_from else []
     examples = examples_of(nlp, list(train) + swaps, settings.upper_share, seed)
     ner = replace_recognizer(nlp, labels, sources, examples[:50] or examples_of(nlp, held)[:50])
-    use_numpy_matmul(nlp)  # the new recognizer's layers too (see extract/matmul.py)
     optimizer = Adam(learn_rate=settings.learn_rate, L2=settings.l2, L2_is_weight_decay=True, grad_clip=1.0,
                      use_averages=True)
     if settings.encoder_rate != 1.0:
