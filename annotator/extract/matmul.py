@@ -2,10 +2,12 @@
 
 thinc's CPU backend multiplies matrices with its bundled BLIS, whose kernels are chosen by CPU
 model; on a CPU it does not recognise (the AMD EPYC of our 2-core machines, for one) it falls back
-to generic code that is 3-7 times slower than the OpenBLAS numpy ships (benchmarks/matmul.py).
+to generic code, 3 times slower than the OpenBLAS numpy ships, thread for thread (benchmarks/matmul.py).
 The recognizer spends most of its time in those products, training and predicting, so every
 pipeline annotator loads gets this backend: thinc's own NumpyOps with `gemm` handed to numpy.
-The sums are the same up to float32 rounding.
+The sums are the same up to float32 rounding. BLIS ran on one thread; so does numpy's BLAS here
+(threadpoolctl, which scikit-learn brings): OpenBLAS's own threads would take every core and spin,
+starving the annotators' apps beside a `learn` server or a test run.
 
     nlp = use_numpy_matmul(spacy.load(name))
 """
@@ -34,6 +36,9 @@ def use_numpy_matmul(nlp: Any) -> Any:
     """Give every layer of the pipeline's models the numpy-matmul backend (in place); returns nlp.
 
     A pipeline whose layers run elsewhere (a GPU) is left as it is."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")  # for the whole process, as BLIS was (see above)
     ops = NumpyMatmulOps()
     for _, pipe in nlp.pipeline:
         model = getattr(pipe, "model", None)
