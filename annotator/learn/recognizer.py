@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from annotator.learn.clusters import copy_encoder, has_clusters, register, with_cluster_embed
+
 NER = "ner"
 
 
@@ -37,11 +39,12 @@ def source_labels(schema: Any, base_labels: Sequence[str], targets: Sequence[str
 
 
 def replace_recognizer(nlp: Any, labels: Sequence[str], sources: dict[str, str | None],
-                       sample: Sequence[Any]) -> Any:
+                       sample: Sequence[Any], clusters: bool = True) -> Any:
     """Swap `nlp`'s recognizer for one over `labels`, initialised from the old one's weights.
 
     `sample` is a few training Examples (spaCy needs them to size the network). Returns the new
-    component. The base recognizer must have its own token encoder (en_core_web_* do).
+    component. With `clusters` and a cluster table in the vocab (clusters.py), the token embedding
+    also reads each word's Brown cluster, those weights starting at zero. The base recognizer must have its own token encoder (en_core_web_* do).
     """
     old = nlp.get_pipe(NER)
     old_moves = old.moves
@@ -49,21 +52,30 @@ def replace_recognizer(nlp: Any, labels: Sequence[str], sources: dict[str, str |
     old_model = old.model
     config = nlp.config["components"][NER]
     factory_config = {k: v for k, v in config.items() if k != "factory"}
+    old_embed = factory_config["model"]["tok2vec"]["embed"].get("@architectures")
+    if clusters and has_clusters(nlp.vocab):
+        register()
+        factory_config = with_cluster_embed(factory_config)
+    grown = factory_config["model"]["tok2vec"]["embed"].get("@architectures") != old_embed
     new = nlp.replace_pipe(NER, "ner", config=factory_config)
     for label in labels:
         new.add_label(label)
     new.initialize(lambda: sample, nlp=nlp, labels=None)
     for label in labels:  # initialize() may have forgotten labels the sample lacks
         new.add_label(label)
-    _copy_weights(old_model, old_names, new, sources)
+    _copy_weights(old_model, old_names, new, sources, grown)
     for node in new.model.walk():  # the new layers run on the backend the old ones had (extract/matmul.py)
         node.ops = old_model.ops
     return new
 
 
-def _copy_weights(old_model: Any, old_names: list[str], new: Any, sources: dict[str, str | None]) -> None:
-    for ref in ("tok2vec", "lower"):
-        new.model.get_ref(ref).from_bytes(old_model.get_ref(ref).to_bytes())
+def _copy_weights(old_model: Any, old_names: list[str], new: Any, sources: dict[str, str | None],
+                  grown: bool = False) -> None:
+    if grown:  # the new embedding has the cluster tables too (clusters.py)
+        copy_encoder(old_model.get_ref("tok2vec"), new.model.get_ref("tok2vec"))
+    else:
+        new.model.get_ref("tok2vec").from_bytes(old_model.get_ref("tok2vec").to_bytes())
+    new.model.get_ref("lower").from_bytes(old_model.get_ref("lower").to_bytes())
     old_upper, new_upper = old_model.get_ref("upper"), new.model.get_ref("upper")
     old_w, old_b = old_upper.get_param("W"), old_upper.get_param("b")
     new_w, new_b = new_upper.get_param("W").copy(), new_upper.get_param("b").copy()

@@ -4,8 +4,8 @@ The recognizer reads a window of four tokens. Most of its remaining mistakes aft
 finished articles are labels, not bounds (on CoNLL after 200: 508 spans with the right bounds and
 the wrong label, against 294 with wrong bounds), and most of those need the article: "Surrey" is a
 county side in a cricket scorecard and a place in a crime report. This component is a logistic
-regression over each span's words and shape, the words around it and the article's most frequent
-words, fitted on every span the team accepted. At run time its label probabilities, averaged over
+regression over each span's words, shape and Brown clusters, the words around it and the article's
+most frequent words, fitted on every span the team accepted. At run time its label probabilities, averaged over
 the mentions of the same name in the article, are added to the recognizer's own label (a one-hot
 vote of weight `keep`); the larger sum wins. `keep` is chosen on the held-back articles (train
 leaves the component out when no weight beats the recognizer alone there).
@@ -27,6 +27,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from annotator.learn.clusters import PREFIX_BITS, cluster_of, prefixes
+from annotator.learn.clusters import TABLE as CLUSTER_TABLE
 from annotator.learn.ents import set_labels
 
 NAME = "annotator_relabel"
@@ -34,6 +36,7 @@ KEEP_WEIGHTS = (0.5, 0.6, 0.7, 0.8)  # the recognizer's vote, tried on the held-
 TOPIC_WORDS, TOPIC_VALUE = 30, 0.3   # the article's most frequent words, each a weak feature
 C = 3.0                              # inverse regularisation (0.3-10 all within 10 spans on CoNLL)
 CONTEXTS, CONTEXT_VALUE = 10, 0.2    # a name's most frequent neighbours anywhere in the corpus
+CLUSTER_VALUE = 0.5                  # each word's Brown cluster path prefixes (clusters.py)
 _STOP = frozenset(
     "the a an of in on at to for and or by with from is was were be has have had that this it as said he she "
     "they his her its their not but which who will would after before over than up out new".split())
@@ -75,6 +78,11 @@ def span_features(span: Span, article: dict[str, float], contexts: dict[str, lis
         for name in (contexts or {}).get(word, ()):
             features["corpus:" + name] = CONTEXT_VALUE
     features["str=" + " ".join(words).lower()] = 1.0
+    table = doc.vocab.lookups.get_table(CLUSTER_TABLE) if CLUSTER_TABLE in doc.vocab.lookups else None
+    if table is not None:  # "Magna" unseen, but in the cluster of "Reuters"
+        for word in words:
+            for bits, prefix in zip(PREFIX_BITS, prefixes(cluster_of(table, word)), strict=True):
+                features[f"cluster{bits}={prefix}"] = CLUSTER_VALUE
     for word in words:
         features["w=" + word.lower()] = 1.0
     features["first=" + words[0].lower()] = 1.0
