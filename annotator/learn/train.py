@@ -10,14 +10,13 @@ epoch's weights are kept, and training stops when `patience` epochs pass without
 
 from __future__ import annotations
 
-import copy
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.learn.clusters import add_clusters
+from annotator.learn.clusters import add_clusters, has_clusters
 from annotator.learn.recognizer import NER, replace_recognizer, source_labels
 from annotator.learn.scoring import Scores, Span, score
 
@@ -48,7 +47,6 @@ class Settings:
     min_epochs_cap: int = 8     # ... but never more epochs than this
     swap_share: float = 0.5     # of the training articles, also learnt from with their names swapped (see swapped) ...
     swap_from: int = 100        # ... once there are this many: with fewer names to draw from it did worse
-    fold_in_epochs: int = 0     # after early stopping, epochs more on training and held-back articles (see fold_in)
     clusters: bool = True       # the token embedding also reads each word's Brown cluster (clusters.py)
 
 
@@ -70,7 +68,7 @@ class TrainResult:
     best_epoch: int = 0
     sources: dict[str, str | None] = field(default_factory=dict)
     seconds: float = 0.0
-    resume: Any = None           # the best epoch's raw weights, optimizer and examples (fold_in)
+    clusters: bool = False       # the recognizer's embedding reads Brown clusters (clusters.py)
 
 
 def entity_labels(schema: Any) -> list[str]:
@@ -186,7 +184,8 @@ def train_recognizer(nlp: Any, schema: Any, train: Sequence[TrainArticle], held:
     if settings.encoder_rate != 1.0:
         optimizer = _Scaled(optimizer, {node.id for node in ner.model.get_ref("tok2vec").walk()},
                             settings.encoder_rate)
-    result = TrainResult(nlp=nlp, base=base_scores, trained=Scores(), sources=sources)
+    result = TrainResult(nlp=nlp, base=base_scores, trained=Scores(), sources=sources,
+                         clusters=has_clusters(nlp.vocab) and with_clusters)
 
     def held_out() -> Scores:
         with ner.model.use_params(optimizer.averages):
@@ -195,7 +194,6 @@ def train_recognizer(nlp: Any, schema: Any, train: Sequence[TrainArticle], held:
     # Counted in finished articles: the copies in capitals or with swapped names are not more evidence.
     min_epochs = min(settings.min_epochs_cap, -(-settings.min_seen // max(1, len(train))))
     best_f1, best_bytes, stale = held_out().f1, ner.to_bytes(), 0
-    resume = (ner.to_bytes(), copy.deepcopy(optimizer))
     result.epochs.append(Epoch(0, 0.0, best_f1, time.perf_counter() - started, True))
     if on_epoch:
         on_epoch(result.epochs[-1])
@@ -215,7 +213,6 @@ def train_recognizer(nlp: Any, schema: Any, train: Sequence[TrainArticle], held:
             if better:
                 with ner.model.use_params(optimizer.averages):
                     best_bytes = ner.to_bytes()
-                resume = (ner.to_bytes(), copy.deepcopy(optimizer))
                 best_f1, stale, result.best_epoch = f1, 0, epoch
             else:
                 stale += 1
@@ -231,45 +228,8 @@ def train_recognizer(nlp: Any, schema: Any, train: Sequence[TrainArticle], held:
     ner.from_bytes(best_bytes)
     result.trained = score(predict(nlp, held_texts, schema), held_gold)
     result.seconds = time.perf_counter() - started
-    result.resume = (*resume, examples)
     del spacy
     return result
-
-
-def fold_in(result: TrainResult, held: Sequence[TrainArticle], settings: Settings = Settings(), seed: int = 0,
-            should_stop: Callable[[], bool] = lambda: False) -> int:
-    """Training picked its epoch on the held-back articles; now they are learnt from too.
-
-    From the best epoch's raw weights and optimizer state, `settings.fold_in_epochs` more epochs
-    over the training examples and the held-back articles; the averaged weights are kept. The
-    held-back scores in `result` stay those from before, when the recognizer had not seen them.
-    Returns the epochs run.
-    """
-    if not settings.fold_in_epochs or result.resume is None or not held:
-        return 0
-    from spacy.util import compounding, minibatch
-
-    nlp = result.nlp
-    ner = nlp.get_pipe(NER)
-    raw, optimizer, examples = result.resume
-    ner.from_bytes(raw)
-    examples = list(examples) + examples_of(nlp, held, settings.upper_share, seed + 7)
-    rng = random.Random(seed + 7)
-    done = 0
-    with nlp.select_pipes(enable=[NER]):
-        for _ in range(settings.fold_in_epochs):
-            rng.shuffle(examples)
-            sizes = compounding(settings.batch_start, settings.batch_stop, settings.batch_rate)
-            for batch in minibatch(examples, size=sizes):
-                if should_stop():
-                    break
-                nlp.update(batch, drop=settings.dropout, sgd=optimizer)
-            done += 1
-    with ner.model.use_params(optimizer.averages):
-        averaged = ner.to_bytes()
-    ner.from_bytes(averaged)
-    result.resume = None
-    return done
 
 
 class _Scaled:
