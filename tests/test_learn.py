@@ -174,3 +174,21 @@ def test_gold_snapshot_reads_what_export_gold_writes(finished_db):
 def test_train_with_annotator_and_gold_is_a_usage_error(finished_db, tmp_path, cli):
     code, _, err = cli("train", "--db", finished_db, "-o", tmp_path / "m", "--gold", "--annotator", "alice")
     assert code == 2 and "not both" in err
+
+
+@pytest.mark.parametrize(("new_spans", "warned"), [([(0, 5, "PER")], False), ([(0, 5, "ORG")], True)])
+def test_train_says_when_the_new_model_is_worse_than_the_base(new_spans, warned):
+    import io
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from annotator.cli.train_cmd import print_scores
+    from annotator.learn.scoring import score
+
+    gold = [[(0, 5, "PER")]]
+    result = SimpleNamespace(base=score([[(0, 5, "PER")]], gold), trained=score([new_spans], gold))
+    meta = {"articles": {"train": [1, 2]}, "best_epoch": 0, "epochs": 3, "seconds": 1.0, "clusters": True}
+    out = io.StringIO()
+    print_scores(Console(file=out, width=200), SimpleNamespace(result=result, meta=meta, base_name="base", path="m"))
+    assert ("scores below the base model" in out.getvalue()) is warned
