@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from annotator.schema import load_schema  # noqa: E402
 from annotator.session import AnnotationSession  # noqa: E402
-from annotator.store import Store  # noqa: E402
+from annotator.store import Store, learning  # noqa: E402
 
 FIXES = {"Staffan de Mistura": "PERSON", "Tahrir al-Sham": "ORG", "Douma": "GPE"}
 
@@ -65,25 +65,20 @@ def finish_articles(db: Path, schema_path: Path, count: int) -> dict[str, int]:
     return tally
 
 
-def snapshot(db: Path) -> tuple[dict[int, str], dict[int, list[tuple]]]:
-    """Per article: a digest of its spans and decisions if someone opened it, and the suggestions
-    of the untouched ones."""
+def snapshot(db: Path) -> tuple[dict[int, str], dict[int, set[tuple]]]:
+    """Per article, by the store's own rule of untouched (what suggest may replace): a digest of the
+    spans and decisions of each touched one, and the suggestions of each untouched one."""
+    digests: dict[int, str] = {}
+    untouched: dict[int, set[tuple]] = {}
     with Store(db) as store:
         conn = store.conn
-        opened = {row[0] for row in conn.execute("SELECT DISTINCT article_id FROM progress")}
-        opened |= {row[0] for row in conn.execute("SELECT DISTINCT article_id FROM states")}
-        digests: dict[int, str] = {}
-        untouched: dict[int, list[tuple]] = {}
         for (article_id,) in conn.execute("SELECT id FROM articles ORDER BY id").fetchall():
-            spans = conn.execute("SELECT * FROM spans WHERE article_id = ? ORDER BY id", (article_id,)).fetchall()
-            if article_id in opened:
-                states = conn.execute("SELECT * FROM states WHERE article_id = ? ORDER BY span_id, annotator",
-                                      (article_id,)).fetchall()
-                digests[article_id] = hashlib.sha256(repr((spans, states)).encode()).hexdigest()
-            else:
-                untouched[article_id] = conn.execute(
-                    'SELECT start, "end", label FROM spans WHERE article_id = ? AND kind = ? ORDER BY start',
-                    (article_id, "entity")).fetchall()
+            if learning.still_untouched(conn, article_id):
+                untouched[article_id] = learning.suggestions_of(conn, article_id)[0]
+                continue
+            rows = [conn.execute(f"SELECT * FROM {table} WHERE article_id = ? ORDER BY 1, 2", (article_id,)).fetchall()
+                    for table in ("spans", "states")]
+            digests[article_id] = hashlib.sha256(repr(rows).encode()).hexdigest()
     return digests, untouched
 
 
@@ -111,21 +106,21 @@ def main() -> None:
     before, suggested_before = snapshot(db)
     out, took = cli("train", "--db", str(db), "-o", str(model), "--schema", str(options.schema), "--seed", "0")
     print(f"train: {took:.1f} s (the whole command)\n{out.rstrip()}")
+    runs = []
     for run in (1, 2):
         out, took = cli("suggest", "--db", str(db), "--model", str(model), "--schema", str(options.schema))
         print(f"suggest, run {run}: {took:.1f} s\n{out.rstrip()}")
-        if run == 1:
-            after_first = snapshot(db)
-    after, suggested_after = snapshot(db)
+        runs.append(snapshot(db))
+    (_, suggested_first), (after, suggested_second) = runs  # opened articles: after both runs
 
     changed_opened = [a for a in before if after.get(a) != before[a]]
-    changed_untouched = [a for a in suggested_before if suggested_before[a] != after_first[1].get(a)]
-    second_run = [a for a in suggested_after if suggested_after[a] != after_first[1].get(a)]
+    changed_untouched = [a for a in suggested_before if suggested_before[a] != suggested_first.get(a)]
+    second_run = [a for a in suggested_second if suggested_second[a] != suggested_first.get(a)]
     print(f"opened articles: {len(before)}, changed by suggest: {len(changed_opened)}")
     print(f"untouched articles: {len(suggested_before)}, suggestions changed: {len(changed_untouched)}, "
           f"changed again by the second run: {len(second_run)}")
     for article_id in changed_untouched:
-        old, new = set(suggested_before[article_id]), set(after_first[1][article_id])
+        old, new = suggested_before[article_id], suggested_first[article_id]
         print(f"  article {article_id}: -{len(old - new)} +{len(new - old)}")
     print(cli("stats", "--db", str(db))[0].rstrip())
     if changed_opened or second_run:

@@ -89,7 +89,7 @@ def print_scores(console, trained) -> None:
     console.print(f"corrections an article: {base.corrections_per_article:.1f} → {new.corrections_per_article:.1f} · "
                   f"trained on {len(meta['articles']['train'])} articles, best epoch {meta['best_epoch']} of "
                   f"{meta['epochs']}, {meta['seconds']:.0f} s · wrote {trained.path}")
-    if new.f1 < base.f1:  # train writes it anyway (it was asked to); `learn` would not keep it
+    if new.f1 < base.f1:  # written anyway, as asked; `learn` keeps a model only when it does at least as well
         console.print(f"the new model scores below the base model on the held-back articles (F1 {new.f1:.3f} against "
                       f"{base.f1:.3f}): its suggestions would be worse; finish more articles before `annotator suggest`",
                       highlight=False)
