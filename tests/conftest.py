@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -26,9 +27,59 @@ def schema():
     return load_schema(NEWS_SCHEMA)
 
 
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One real PostgreSQL server per test process (tests/pg.py), or the reason there is none.
+    Under CI a server that cannot start fails the tests that need it instead of skipping them."""
+    from tests import pg
+
+    try:
+        server = pg.start()
+    except pg.Unavailable as exc:
+        yield str(exc)
+        return
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "test.db") as opened:
+def pg_url(pg_server):
+    """A URL of a new, empty PostgreSQL database, dropped after the test."""
+    import uuid
+
+    import psycopg
+
+    if isinstance(pg_server, str):
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL cannot start here: {pg_server}")
+        pytest.skip(f"PostgreSQL cannot start here: {pg_server}")
+    name = "t_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(pg_server.url(), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    yield pg_server.url(name)
+    with psycopg.connect(pg_server.url(), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    return request.param
+
+
+@pytest.fixture
+def db_at(backend, tmp_path, request):
+    """Where a test's database lives on its backend: an SQLite file path, or a fresh PostgreSQL database's URL."""
+    if backend == "sqlite":
+        return tmp_path / "test.db"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def store(db_at):
+    with Store(db_at) as opened:
         yield opened
 
 

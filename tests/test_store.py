@@ -127,47 +127,68 @@ def test_position_and_neighbours(store):
     assert store.neighbour(ids[0], 1, "alice", overlap=None) == ids[1]
 
 
-def test_reopen_keeps_everything(tmp_path):
-    path = tmp_path / "x.db"
-    with Store(path) as store:
+def test_reopen_keeps_everything(db_at, backend):
+    with Store(db_at) as store:
         article = add_article(store)
         store.decide("alice", store.spans(article, "alice")[0].id, "accept")
-    with Store(path) as store:
+    with Store(db_at) as store:
         assert store.spans(article, "alice")[0].status == "accepted"
-        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        if backend == "sqlite":
+            assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
-def test_older_database_is_backed_up_then_migrated(tmp_path, monkeypatch):
-    path = tmp_path / "old.db"
-    with Store(path) as store:
+def _version(store: Store) -> int:
+    if store.dialect == "sqlite":
+        return store.conn.execute("PRAGMA user_version").fetchone()[0]
+    return int(store.conn.execute("SELECT value FROM annotator_meta WHERE key = 'version'").fetchone()[0])
+
+
+def test_older_database_is_migrated_and_sqlite_backed_up(db_at, backend, tmp_path, monkeypatch):
+    with Store(db_at) as store:
         add_article(store)
-    added = []
-
-    def v2(db):
-        db["notes"].create({"id": int, "text": str}, pk="id")
-        added.append(True)
-
-    newer = [*migrations.MIGRATIONS, v2]
+    notes = migrations.Migration("notes", ("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)",
+                                           "INSERT INTO notes (text) VALUES ('migrated')"))
+    newer = [*migrations.MIGRATIONS, notes]
     monkeypatch.setattr("annotator.store.connection.MIGRATIONS", newer)
     monkeypatch.setattr("annotator.store.connection.LATEST", len(newer))
-    with Store(path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(newer)
-        assert "notes" in store.db.table_names()
+    with Store(db_at) as store:
+        assert _version(store) == len(newer)
+        assert store.conn.execute("SELECT id, text FROM notes").fetchall() == [(1, "migrated")]
         assert store.article_count() == 1
-    backups = list(tmp_path.glob(f"old.db.v{migrations.LATEST}-*.bak"))
-    assert len(backups) == 1 and added == [True]
-    with sqlite3.connect(backups[0]) as old:
-        assert old.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
+    with Store(db_at) as store:  # migrated once only
+        assert store.conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 1
+    if backend == "sqlite":
+        backups = list(tmp_path.glob(f"test.db.v{migrations.LATEST}-*.bak"))
+        assert len(backups) == 1
+        with sqlite3.connect(backups[0]) as old:
+            assert old.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
 
 
-def test_newer_database_is_refused(tmp_path):
-    path = tmp_path / "new.db"
-    Store(path).close()
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA user_version = 99")
+def test_a_failed_migration_leaves_the_database_as_it_was(db_at, monkeypatch):
+    with Store(db_at) as store:
+        add_article(store)
+    broken = migrations.Migration("broken", ("CREATE TABLE half (id INTEGER PRIMARY KEY)", "CREATE TABLE spans (x TEXT)"))
+    monkeypatch.setattr("annotator.store.connection.MIGRATIONS", [*migrations.MIGRATIONS, broken])
+    monkeypatch.setattr("annotator.store.connection.LATEST", migrations.LATEST + 1)
+    with pytest.raises(Exception):  # noqa: B017 - each backend says it its own way
+        Store(db_at)
+    monkeypatch.undo()
+    with Store(db_at) as store:
+        assert _version(store) == migrations.LATEST and store.article_count() == 1
+        assert "half" not in {row[0] for row in store.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'" if store.dialect == "sqlite" else
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()").fetchall()}
+
+
+def test_newer_database_is_refused(db_at):
+    with Store(db_at) as store:
+        if store.dialect == "sqlite":
+            store.conn.execute("PRAGMA user_version = 99")
+        else:
+            store.conn.execute("UPDATE annotator_meta SET value = '99' WHERE key = 'version'")
     with pytest.raises(DatabaseError, match="newer annotator"):
-        Store(path)
+        Store(db_at)
 
 
 def test_not_a_database_and_foreign_database(tmp_path):
@@ -182,6 +203,23 @@ def test_not_a_database_and_foreign_database(tmp_path):
         Store(other)
     with pytest.raises(DatabaseError, match="no such database"):
         Store(tmp_path / "missing.db", create=False)
+
+
+def test_foreign_and_empty_postgresql_databases(pg_url):
+    import psycopg
+
+    with pytest.raises(DatabaseError, match="no annotator database there yet"):
+        Store(pg_url, create=False)  # reading commands create nothing
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM information_schema.tables"
+                            " WHERE table_schema = 'public'").fetchone()[0] == 0
+        conn.execute("CREATE TABLE customers (id int)")
+    with pytest.raises(DatabaseError, match="not an annotator database") as refused:
+        Store(pg_url)
+    assert str(refused.value).count("\n") == 0 and pg_url in str(refused.value)
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # left as it was
+        assert conn.execute("SELECT count(*) FROM information_schema.tables"
+                            " WHERE table_schema = 'public'").fetchone()[0] == 1
 
 
 def test_stats_counts(store):

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from annotator.model import PackedSpans, SpanDraft
 from annotator.store.codec import decode_spans, encode_spans
+from annotator.store.connection import dialect_of
 
 # Ids are given explicitly (:first + position) so that a row's speaker links, which are positions
 # in the same array, become ids in the same statement.
@@ -26,6 +27,17 @@ _INSERT_SPAN_ROWS = (
     " :model"
     " FROM json_each(:rows) j"
 )
+# PostgreSQL: the same rows from jsonb_array_elements (->> gives text there, hence the casts).
+_INSERT_SPAN_ROWS_PG = (
+    'INSERT INTO spans (id, article_id, start, "end", label, kind, origin, speaker_span_id, speaker_entity_span_id,'
+    " cue_start, cue_end, created_by, created_at, model)"
+    " SELECT :first + j.n - 1, :article_id, (j.value ->> 0)::bigint, (j.value ->> 1)::bigint, j.value ->> 2,"
+    " j.value ->> 3, :origin, :first + (j.value ->> 4)::bigint, :first + (j.value ->> 5)::bigint,"
+    " (j.value ->> 6)::bigint, (j.value ->> 7)::bigint, :created_by, :created_at, :model"
+    " FROM jsonb_array_elements(CAST(:rows AS jsonb)) WITH ORDINALITY AS j(value, n) ORDER BY j.n"
+)
+# The id of the last row this connection inserted (decisions numbered in one statement run on from it).
+LAST_ID = {"sqlite": "SELECT last_insert_rowid()", "postgresql": "SELECT lastval()"}
 
 
 def next_span_id(conn: sqlite3.Connection) -> int:
@@ -38,8 +50,10 @@ def insert_span_rows(conn: sqlite3.Connection, article_id: int, rows: bytes, ori
     """Insert packed span rows (codec.encode_spans) of one article; the ids they got, in order.
     `first`: the next span id, when the caller already knows it; `model`: the model that suggested them."""
     first = next_span_id(conn) if first is None else first
-    cur = conn.execute(_INSERT_SPAN_ROWS, {
-        "first": first, "article_id": article_id, "rows": rows, "origin": origin, "created_by": created_by,
+    postgres = dialect_of(conn) == "postgresql"
+    cur = conn.execute(_INSERT_SPAN_ROWS_PG if postgres else _INSERT_SPAN_ROWS, {
+        "first": first, "article_id": article_id, "rows": rows.decode() if postgres else rows, "origin": origin,
+        "created_by": created_by,
         "created_at": time.time() if created_at is None else created_at, "model": model,
     })
     return range(first, first + cur.rowcount)
@@ -119,13 +133,22 @@ def _record_own(conn: sqlite3.Connection, answers: Sequence[Answer], session: st
         " SELECT id, article_id, created_by, 'accept', label, :session, created_at FROM spans"
         " WHERE id >= :first ORDER BY id", {"first": first, "session": session})
     # Spans and their decisions were numbered in the same order, without gaps.
-    first_decision = conn.execute("SELECT last_insert_rowid()").fetchone()[0] - cur.rowcount + 1
+    first_decision = conn.execute(LAST_ID[dialect_of(conn)]).fetchone()[0] - cur.rowcount + 1
     conn.execute(
         'INSERT INTO states (span_id, annotator, article_id, status, label, start, "end",'
         " speaker_span_id, speaker_entity_span_id, decision_id)"
         ' SELECT id, created_by, article_id, \'accepted\', label, start, "end", speaker_span_id,'
         " speaker_entity_span_id, :first_decision + id - :first FROM spans WHERE id >= :first",
         {"first": first, "first_decision": first_decision})
+
+
+_STAGED = {
+    "sqlite": "CREATE TEMP TABLE IF NOT EXISTS staged_answers (seq INTEGER PRIMARY KEY, article_id, annotator, ts,"
+              ' start, "end", label, kind, speaker, entity, shared_id)',
+    "postgresql": "CREATE TEMP TABLE IF NOT EXISTS staged_answers (seq bigint PRIMARY KEY, article_id bigint,"
+                  ' annotator text, ts double precision, start bigint, "end" bigint, label text, kind text,'
+                  " speaker bigint, entity bigint, shared_id bigint)",
+}
 
 
 def _record_matched(conn: sqlite3.Connection, answers: Sequence[tuple[Answer, dict]], session: str) -> None:
@@ -152,9 +175,7 @@ def _record_matched(conn: sqlite3.Connection, answers: Sequence[tuple[Answer, di
                 if suggested[1:] != (line_speaker, line_entity):
                     speaker_changes.append((ids[n], item.article_id, item.annotator, line_speaker, session,
                                             item.timestamp))
-    conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS staged_answers (seq INTEGER PRIMARY KEY, article_id, annotator, ts,"
-        ' start, "end", label, kind, speaker, entity, shared_id)')
+    conn.execute(_STAGED[dialect_of(conn)])
     conn.execute("DELETE FROM temp.staged_answers")
     conn.executemany("INSERT INTO temp.staged_answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", staged)
     span_id = "coalesce(a.shared_id, :base + a.seq)"
@@ -169,7 +190,7 @@ def _record_matched(conn: sqlite3.Connection, answers: Sequence[tuple[Answer, di
         "INSERT INTO decisions (span_id, article_id, annotator, action, label, session, created_at)"
         f" SELECT {span_id}, a.article_id, a.annotator, 'accept', a.label, :session, a.ts"
         " FROM temp.staged_answers a ORDER BY a.seq", {"base": base, "session": session})
-    first_decision = conn.execute("SELECT last_insert_rowid()").fetchone()[0] - cur.rowcount + 1
+    first_decision = conn.execute(LAST_ID[dialect_of(conn)]).fetchone()[0] - cur.rowcount + 1
     conn.executemany(
         "INSERT INTO decisions (span_id, article_id, annotator, action, speaker_span_id, session, created_at)"
         " VALUES (?, ?, ?, 'speaker', ?, ?, ?)", speaker_changes)

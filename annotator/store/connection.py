@@ -5,14 +5,21 @@ from __future__ import annotations
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 from annotator.errors import DatabaseError
-from annotator.store.migrations import LATEST, MIGRATIONS
+from annotator.store.migrations import LATEST, MIGRATIONS, statements
+from annotator.store.url import is_url
 
 # 'ANNO': marks a database as ours, so a stranger's SQLite file is not migrated by mistake.
 APPLICATION_ID = 0x414E4E4F
 BUSY_TIMEOUT_MS = 10_000
 PAGE_SIZE = 8192
+
+
+def dialect_of(conn: Any) -> str:
+    """'sqlite' or 'postgresql': for the few statements each says its own way."""
+    return getattr(conn, "dialect", "sqlite")
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -34,8 +41,11 @@ def _describe(path: Path, exc: sqlite3.Error) -> DatabaseError:
     return DatabaseError(f"{path}: cannot use the database ({text})")
 
 
-def open_database(path: str | Path, create: bool = True) -> sqlite3.Connection:
-    """Open (and if needed create or migrate) an annotator database."""
+def open_database(path: str | Path, create: bool = True) -> Any:
+    """Open (and if needed create or migrate) an annotator database: an SQLite file, or a
+    PostgreSQL database given by a `postgresql://` URL (store/postgres.py)."""
+    if is_url(path):
+        return _open_postgres(str(path), create)
     path = Path(path)
     if path.is_dir():
         raise DatabaseError(f"{path}: is a folder; give a database file path")
@@ -90,16 +100,30 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     return target
 
 
-def _migrate(conn: sqlite3.Connection, version: int) -> None:
-    import sqlite_utils  # only when there is something to migrate
+def _open_postgres(url: str, create: bool) -> Any:
+    try:
+        from annotator.store import postgres
+    except ImportError:
+        from annotator.store.url import redact
 
-    db = sqlite_utils.Database(conn)
+        raise DatabaseError(f"{redact(url)}: a PostgreSQL database needs psycopg:"
+                            " pip install 'annotator[postgres]'") from None
+    from annotator.store.store import WRITE_WAIT_S
+
+    def migrate(conn: Any, version: int) -> None:
+        postgres.migrate(conn, lambda number: statements(MIGRATIONS[number], "postgresql"), LATEST, WRITE_WAIT_S)
+
+    return postgres.open_database(url, create, LATEST, migrate)
+
+
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         # Another process may have migrated while we waited for the lock.
         current = conn.execute("PRAGMA user_version").fetchone()[0]
         for number in range(current, LATEST):
-            MIGRATIONS[number](db)
+            for statement in statements(MIGRATIONS[number], "sqlite"):
+                conn.execute(statement)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {LATEST}")
         conn.execute("COMMIT")

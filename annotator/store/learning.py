@@ -115,7 +115,7 @@ def suggestions_by_model(store: Any) -> dict[str, int]:
 def answered_suggestions(store: Any, model: str | None = None) -> list[tuple]:
     """(model label, status, label now, start moved or end moved) for each annotator's current answer to
     each entity suggestion, in finished or unfinished work alike; `model` narrows to one model's."""
-    sql = ('SELECT s.label, st.status, st.label, (st.start != s.start OR st."end" != s."end")'
+    sql = ('SELECT s.label, st.status, st.label, CAST((st.start != s.start OR st."end" != s."end") AS INTEGER)'
            " FROM states st JOIN spans s ON s.id = st.span_id"
            " WHERE s.origin = 'model' AND s.kind = 'entity'")
     params: tuple = ()

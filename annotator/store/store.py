@@ -20,6 +20,7 @@ from annotator.store.codec import decode_bounds, encode_spans, encode_tokens, to
 from annotator.store.connection import BUSY_TIMEOUT_MS, open_database
 from annotator.store.paging import pages
 from annotator.store.rows import ExportPiece, SpanRow, WorkRow
+from annotator.store.url import is_url, shown
 
 FINISHED = ("done", "skipped", "rejected", "ignored")
 # An article someone opened and then left alone this long no longer holds their place: others
@@ -61,8 +62,11 @@ class Store:
     """One database. Safe to share between the UI thread and one worker: calls are serialised."""
 
     def __init__(self, path: str | Path, create: bool = True) -> None:
-        self.path = Path(path)
-        self.conn: sqlite3.Connection = open_database(self.path, create=create)
+        # An SQLite file's path, or a PostgreSQL URL (kept whole: export's workers open it again).
+        self.path: str | Path = path if is_url(path) else Path(path)
+        self.where = shown(path)  # how messages name it: a URL without its password
+        self.conn: Any = open_database(self.path, create=create)
+        self.dialect: str = getattr(self.conn, "dialect", "sqlite")  # sqlite | postgresql
         self.session = uuid.uuid4().hex[:12]
         self._lock = threading.RLock()
         # Active time (store/day.py): the schema's idle_after, set by whoever opens the store for an
@@ -72,8 +76,11 @@ class Store:
 
     @property
     def db(self):
-        """A sqlite-utils view of the same connection, for scripts and tests (not imported on open)."""
+        """A sqlite-utils view of the same connection, for scripts and tests (not imported on open). SQLite only."""
         import sqlite_utils
+
+        if self.dialect != "sqlite":
+            raise TypeError("Store.db is a sqlite-utils view: SQLite databases only")
 
         return sqlite_utils.Database(self.conn)
 
@@ -99,6 +106,9 @@ class Store:
         its 10 s timeout once meant a stall of eight minutes. benchmarks/concurrency.py measures it.
         """
         with self._lock:
+            if self.dialect != "sqlite":
+                yield from self._write_postgres()
+                return
             deadline = time.monotonic() + WRITE_WAIT_S
             delay = 0.0005
             self.conn.execute("PRAGMA busy_timeout = 0")
@@ -111,7 +121,7 @@ class Store:
                         if "locked" not in str(exc) and "busy" not in str(exc):
                             raise
                         if time.monotonic() >= deadline:
-                            raise UserError(f"{self.path}: the database stayed busy for {WRITE_WAIT_S:.0f} s;"
+                            raise UserError(f"{self.where}: the database stayed busy for {WRITE_WAIT_S:.0f} s;"
                                             " try again in a moment") from None
                         time.sleep(delay * (0.5 + random.random()))
                         delay = min(delay * 1.5, 0.005)
@@ -124,15 +134,41 @@ class Store:
                 raise
             self.conn.execute("COMMIT")
 
+    def _write_postgres(self) -> Iterator[Any]:
+        """BEGIN, then the writers' advisory lock (store/postgres.py): writers take turns as with
+        BEGIN IMMEDIATE, waiting at most WRITE_WAIT_S."""
+        self.conn.begin_write(WRITE_WAIT_S)
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.rollback()
+            raise
+        self.conn.commit()
+
     @contextmanager
-    def reading(self) -> Iterator[sqlite3.Cursor]:
+    def snapshot(self) -> Iterator[Any]:
+        """One read transaction: every read inside sees one state of the database, whatever others
+        write meanwhile (SQLite: a WAL read transaction; PostgreSQL: REPEATABLE READ READ ONLY)."""
+        with self._lock:
+            if self.dialect == "sqlite":
+                self.conn.execute("BEGIN")
+            else:
+                self.conn.begin_read()
+            try:
+                yield self.conn
+            finally:
+                self.conn.execute("COMMIT")
+
+    @contextmanager
+    def reading(self) -> Iterator[Any]:
         """A cursor for the store's own modules (review.py, day.py…) to read with: rows by name.
 
         Holds the store's lock, so the UI thread and a worker never interleave on the connection.
         """
         with self._lock:
             cursor = self.conn.cursor()
-            cursor.row_factory = sqlite3.Row
+            if self.dialect == "sqlite":
+                cursor.row_factory = sqlite3.Row  # PostgreSQL's rows are read by name already
             try:
                 yield cursor
             finally:
@@ -502,7 +538,7 @@ class Store:
 
     def count_work(self, annotator: str | None, include_unfinished: bool) -> int:
         where = self._work_filter(annotator, include_unfinished)
-        return self._one("SELECT count(*) FROM progress WHERE 1" + where, {"annotator": annotator})[0]
+        return self._one("SELECT count(*) FROM progress WHERE TRUE" + where, {"annotator": annotator})[0]
 
     def work_bounds(self, annotator: str | None, include_unfinished: bool, parts: int) -> list[int]:
         """Article ids that cut the finished work into `parts` runs of about equal size (for workers)."""
@@ -511,7 +547,7 @@ class Store:
         total = self.count_work(annotator, include_unfinished)
         cuts = []
         for part in range(1, parts):
-            row = self._one("SELECT article_id FROM progress WHERE 1" + where +
+            row = self._one("SELECT article_id FROM progress WHERE TRUE" + where +
                             " ORDER BY article_id, annotator LIMIT 1 OFFSET :n", {**params, "n": total * part // parts})
             if row and (not cuts or row[0] > cuts[-1]):
                 cuts.append(row[0])
@@ -564,7 +600,8 @@ class Store:
         for row in self._query(
             'SELECT st.article_id, st.annotator, s.id, st.start, st."end", st.label, s.kind, st.speaker_span_id,'
             " st.speaker_entity_span_id FROM states st JOIN spans s ON s.id = st.span_id"
-            f" WHERE st.article_id IN ({marks}) AND st.status = 'accepted'", list(article_ids),
+            f" WHERE st.article_id IN ({marks}) AND st.status = 'accepted' ORDER BY st.article_id, st.annotator, s.id",
+            list(article_ids),
         ):
             rows.setdefault((row[0], row[1]), []).append(SpanRow._make(row[2:]))
         wanted = {
@@ -617,8 +654,8 @@ class Store:
         return {
             "articles": self.article_count(),
             "spans": self._one("SELECT count(*) FROM spans")[0],
-            "spans_by_label": dict(q("SELECT label, count(*) FROM spans GROUP BY label ORDER BY count(*) DESC")),
-            "spans_by_origin": dict(q("SELECT origin, count(*) FROM spans GROUP BY origin ORDER BY count(*) DESC")),
+            "spans_by_label": dict(q("SELECT label, count(*) FROM spans GROUP BY label ORDER BY count(*) DESC, label")),
+            "spans_by_origin": dict(q("SELECT origin, count(*) FROM spans GROUP BY origin ORDER BY count(*) DESC, origin")),
             # Standing decisions (an undo row and the decision it reverses count for nothing); the log's size apart.
             "decisions": self._one(
                 "SELECT count(*) FILTER (WHERE action != 'undo') - count(*) FILTER (WHERE action = 'undo')"
