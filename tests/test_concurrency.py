@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.errors import UserError
 from annotator.model import ArticleDraft, SpanDraft
 from annotator.store import Store
 
@@ -21,7 +22,7 @@ import concurrency  # noqa: E402
 CTX = mp.get_context("fork")
 
 
-def make_articles(path: Path, count: int) -> None:
+def make_articles(path: Path | str, count: int) -> None:
     with Store(path) as store, store.write() as conn:
         for n in range(count):
             store.insert_article(conn, ArticleDraft(f"Article number {n}.", spans=(SpanDraft(0, 7, "ORG"),)),
@@ -39,7 +40,7 @@ def claim_all(path: str, name: str, overlap: int | None, barrier, results) -> No
     results.put((name, got))
 
 
-def race(path: Path, processes: int, overlap: int | None) -> dict[str, list[int]]:
+def race(path: Path | str, processes: int, overlap: int | None) -> dict[str, list[int]]:
     barrier, results = CTX.Barrier(processes), CTX.Queue()
     workers = [CTX.Process(target=claim_all, args=(str(path), f"p{i}", overlap, barrier, results))
                for i in range(processes)]
@@ -52,8 +53,8 @@ def race(path: Path, processes: int, overlap: int | None) -> dict[str, list[int]
 
 
 @pytest.mark.parametrize("overlap", [1, 2, None])
-def test_routing_race_never_hands_an_article_to_more_than_overlap(tmp_path, overlap):
-    path, articles, processes = tmp_path / "race.db", 30, 5
+def test_routing_race_never_hands_an_article_to_more_than_overlap(db_at, overlap):
+    path, articles, processes = db_at, 30, 5
     make_articles(path, articles)
     got = race(path, processes, overlap)
     per_article = Counter(a for claims in got.values() for a in claims)
@@ -67,8 +68,8 @@ def test_routing_race_never_hands_an_article_to_more_than_overlap(tmp_path, over
     assert {n for _, n in rows} == {wanted}
 
 
-def test_overlap_one_gives_two_annotators_different_articles_and_two_the_same(tmp_path):
-    path = tmp_path / "two.db"
+def test_overlap_one_gives_two_annotators_different_articles_and_two_the_same(db_at):
+    path = db_at
     make_articles(path, 4)
     with Store(path) as alice, Store(path) as bob:
         assert (alice.next_article("alice", 1), bob.next_article("bob", 1)) == (1, 2)
@@ -77,17 +78,31 @@ def test_overlap_one_gives_two_annotators_different_articles_and_two_the_same(tm
         assert alice.next_article("erin", 2) == 3  # 1 and 2 have their two
 
 
-def test_no_decision_lost_under_many_writers(tmp_path):
-    figures = concurrency.run(processes=4, decisions=150, path=tmp_path / "bench.db")
+def test_no_decision_lost_under_many_writers(db_at):
+    figures = concurrency.run(processes=4, decisions=150, path=db_at)
     assert figures["written"] == figures["expected"] == figures["states"] == 600
     assert figures["errors"] == 0
 
 
-def test_a_busy_database_makes_a_writer_wait_not_fail(tmp_path):
-    path = tmp_path / "busy.db"
+def _hold_the_write_lock(path: Path | str):
+    """Another process's connection, holding the database's write lock until it commits."""
+    if isinstance(path, Path):
+        holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        holder.execute("BEGIN IMMEDIATE")
+        return holder
+    import psycopg
+
+    from annotator.store.postgres import WRITE_LOCK
+
+    holder = psycopg.connect(path, autocommit=True)
+    holder.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+    return holder
+
+
+def test_a_busy_database_makes_a_writer_wait_not_fail(db_at):
+    path = db_at
     make_articles(path, 1)
-    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock for a while
+    holder = _hold_the_write_lock(path)  # another process holds the write lock for a while
     release = threading.Timer(0.5, lambda: holder.execute("COMMIT"))
     with Store(path) as store:
         span = store.spans(1, "alice")[0]
@@ -98,3 +113,18 @@ def test_a_busy_database_makes_a_writer_wait_not_fail(tmp_path):
     release.join()
     holder.close()
     assert view.status == "accepted" and 0.3 < waited < 5
+
+
+def test_a_database_busy_past_the_wait_is_one_line_not_a_hang(db_at, monkeypatch):
+    make_articles(db_at, 1)
+    monkeypatch.setattr("annotator.store.store.WRITE_WAIT_S", 0.3)
+    holder = _hold_the_write_lock(db_at)
+    try:
+        with Store(db_at) as store:
+            span = store.spans(1, "alice")[0]
+            with pytest.raises(UserError, match="stayed busy"):
+                store.decide("alice", span.id, "accept")
+            holder.execute("COMMIT")
+            assert store.decide("alice", span.id, "accept").status == "accepted"  # and the store goes on
+    finally:
+        holder.close()

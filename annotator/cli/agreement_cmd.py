@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
+
+from annotator.dburl import database
 
 if TYPE_CHECKING:  # the CLI imports its commands' dependencies only when they run
     from rich.console import Console
@@ -69,7 +70,7 @@ def print_agreement(console: Console, figures: dict[str, Any]) -> None:
 def register(app: typer.Typer) -> None:
     @app.command("agreement")
     def agreement(
-        db: Path = typer.Option(Path("annotations.db"), "--db", help="The database."),
+        db: str = typer.Option("annotations.db", "--db", help="The database."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
         top: int = typer.Option(10, "--top", min=0, help="How many articles with the most disagreement to list."),
     ) -> None:
@@ -77,6 +78,7 @@ def register(app: typer.Typer) -> None:
 
         Compares what export writes of articles two or more annotators marked done.
         """
+        db = database(db)  # a postgresql:// URL as it is, else a path
         from rich.console import Console
 
         from annotator.store import Store

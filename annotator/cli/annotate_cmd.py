@@ -7,18 +7,20 @@ from pathlib import Path
 import typer
 
 from annotator.cli.quick import annotate
+from annotator.dburl import database
 
 
 def register(app: typer.Typer) -> None:
     @app.command("annotate")
     def annotate_command(
-        db: Path = typer.Option(Path("annotations.db"), "--db", help="The database."),
+        db: str = typer.Option("annotations.db", "--db", help="The database."),
         schema: Path = typer.Option(None, "--schema", help="Label schema YAML (default: schemas/news.yaml)."),
         annotator: str = typer.Option(None, "--annotator", help="Whose decisions these are (default: login name)."),
         overlap: str = typer.Option(None, "--overlap", help="Annotators per article: a number or 'all' (default: the schema's)."),
         seed: Path = typer.Option(None, "--seed", help="Import this folder first when the database is empty."),
     ) -> None:
         """Correct the spans of one article after another: keys a accept, x reject, l relabel, ? help."""
+        db = database(db)  # a postgresql:// URL as it is, else a path
         annotate(db, schema, annotator, overlap, seed)
 
     @app.callback(invoke_without_command=True)

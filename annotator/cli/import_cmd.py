@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from annotator.dburl import database
 from annotator.errors import InputError
 
 
@@ -13,7 +14,7 @@ def register(app: typer.Typer) -> None:
     @app.command("import")
     def import_(
         paths: list[Path] = typer.Argument(..., help=".txt or .jsonl files, or folders (read recursively)."),
-        db: Path = typer.Option(Path("annotations.db"), "--db", help="The database (created if missing)."),
+        db: str = typer.Option("annotations.db", "--db", help="The database (created if missing)."),
         schema: Path = typer.Option(None, "--schema", help="Label schema YAML (default: schemas/news.yaml)."),
         no_extract: bool = typer.Option(False, "--no-extract", help="Do not pre-extract entities and quotes."),
         model: str = typer.Option(None, "--model", help="spaCy model for pre-extraction."),
@@ -26,6 +27,7 @@ def register(app: typer.Typer) -> None:
                                    "content); `annotator formats` lists them."),
     ) -> None:
         """Import articles. Importing the same article twice adds nothing."""
+        db = database(db)  # a postgresql:// URL as it is, else a path
         # Imported here: `annotator` starts the app without loading what other commands need.
         from rich.console import Console
 
@@ -43,7 +45,7 @@ def register(app: typer.Typer) -> None:
                 raise InputError(f"{path}: holds no article files ({kinds}), not even in its subfolders"
                                  " (or only a symlink loop); give the folder or files that hold the articles")
         total = sum(p.stat().st_size for p in list_files(paths, suffixes, bool(format)) if isinstance(p, Path))
-        new_database = not db.exists()
+        new_database = isinstance(db, Path) and not db.exists()
         try:
             _import(db, paths, label_schema, no_extract, model, strict, n_process, batch_size, annotator, err, total,
                     format)

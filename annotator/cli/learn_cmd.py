@@ -6,11 +6,13 @@ from pathlib import Path
 
 import typer
 
+from annotator.dburl import database, shown
+
 
 def register(app: typer.Typer) -> None:
     @app.command("learn")
     def learn(
-        db: Path = typer.Option(Path("annotations.db"), "--db", help="The database."),
+        db: str = typer.Option("annotations.db", "--db", help="The database."),
         every: int = typer.Option(50, "--every", min=1, help="Retrain after this many newly finished articles."),
         output: Path = typer.Option(Path("models/learned"), "-o", "--output", help="The model folder kept up to date."),
         schema: Path = typer.Option(None, "--schema", help="Label schema YAML (default: schemas/news.yaml)."),
@@ -24,6 +26,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Train after every N finished articles; keep the new model only if it scores at least as well
         on the held-back articles; re-suggest the untouched articles. Ctrl-C or SIGTERM stops cleanly."""
+        db = database(db)  # a postgresql:// URL as it is, else a path
         from rich.console import Console
 
         from annotator.cli.suggest_cmd import run_suggest
@@ -43,7 +46,7 @@ def register(app: typer.Typer) -> None:
         restore = stop.install()
         since = trained_on(output)
         settings = Settings(max_epochs=max_epochs)
-        console.print(f"learning from {db}: a round after every {every} newly finished articles"
+        console.print(f"learning from {shown(db)}: a round after every {every} newly finished articles"
                       f" (model {output}{', trained on ' + str(since) if since else ''}); Ctrl-C stops")
         try:
             while not stop():
@@ -52,7 +55,7 @@ def register(app: typer.Typer) -> None:
                     break
 
                 def train(snapshot, keep):
-                    return run_training(snapshot, label_schema, output, base=base, seed=seed, database=str(db),
+                    return run_training(snapshot, label_schema, output, base=base, seed=seed, database=shown(db),
                                         settings=settings, console=console, should_stop=stop, keep=keep)
 
                 def resuggest(store, model):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.cli.names import check_name
+from annotator.dburl import database
 from annotator.errors import UserError
 
 OPTIONS = {"--db": "db", "--schema": "schema", "--annotator": "annotator", "--overlap": "overlap", "--seed": "seed"}
@@ -43,7 +44,7 @@ def annotate_arguments(argv: list[str]) -> dict[str, Any] | None:
     arguments: dict[str, Any] = {name: None for name in OPTIONS.values()}
     arguments["db"] = Path("annotations.db")
     for name, value in given.items():
-        arguments[name] = Path(value) if name in PATHS else value
+        arguments[name] = (database(value) if name == "db" else Path(value)) if name in PATHS else value
     return arguments
 
 
@@ -59,7 +60,7 @@ def parse_overlap(value: str | None, default: int | None) -> int | None:
         raise UserError(f"--overlap {value!r}: give a whole number of at least 1, or 'all'", exit_code=2) from None
 
 
-def seed_if_empty(db: Path, seed: Path | None, schema: Path | None) -> None:
+def seed_if_empty(db: Path | str, seed: Path | None, schema: Path | None) -> None:
     """Import the seed folder into an empty database, in a child process.
 
     A child process, so that spaCy (which pre-extraction loads) never lives in the app's process.
@@ -81,7 +82,7 @@ def seed_if_empty(db: Path, seed: Path | None, schema: Path | None) -> None:
         raise UserError(f"importing {seed} failed; see the messages above")
 
 
-def annotate(db: Path, schema: Path | None, annotator: str | None, overlap: str | None, seed: Path | None) -> None:
+def annotate(db: Path | str, schema: Path | None, annotator: str | None, overlap: str | None, seed: Path | None) -> None:
     from annotator.keymap import for_annotate
     from annotator.schema import default_schema_path, load_schema
     from annotator.store import Store

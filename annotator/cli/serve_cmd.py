@@ -8,14 +8,16 @@ from pathlib import Path
 
 import typer
 
+from annotator.dburl import database, redact
 from annotator.errors import UserError
 
 INSTALL = "pip install 'annotator[serve]'  (or: pip install 'textual-serve>=1.1')"
 
 
-def serve_command(db: Path, review: bool, name: str | None, overlap: str | None) -> str:
+def serve_command(db: Path | str, review: bool, name: str | None, overlap: str | None) -> str:
     """The command each browser session runs: this annotator, same interpreter, same database."""
-    args = [sys.executable, "-m", "annotator", "review" if review else "annotate", "--db", str(db.resolve())]
+    where = str(db.resolve()) if isinstance(db, Path) else db  # a postgresql:// URL as it is
+    args = [sys.executable, "-m", "annotator", "review" if review else "annotate", "--db", where]
     if name:
         args += ["--reviewer" if review else "--annotator", name]
     if overlap and not review:
@@ -26,7 +28,7 @@ def serve_command(db: Path, review: bool, name: str | None, overlap: str | None)
 def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
-        db: Path = typer.Option(Path("annotations.db"), "--db", help="The database."),
+        db: str = typer.Option("annotations.db", "--db", help="The database."),
         host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback: reach it by SSH tunnel)."),
         port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
         annotator: str = typer.Option(None, "--annotator", help="Who annotates in this browser (default: login name)."),
@@ -34,12 +36,14 @@ def register(app: typer.Typer) -> None:
         review: bool = typer.Option(False, "--review", help="Serve the review (adjudication) screen instead."),
     ) -> None:
         """Run the app in a browser: each browser tab gets its own session on the same database."""
+        db = database(db)  # a postgresql:// URL as it is, else a path
         try:
             from annotator.cli.serving import ClosingServer
         except ImportError:
             raise UserError(f"`serve` needs textual-serve: {INSTALL}") from None
-        if not db.exists():
+        if isinstance(db, Path) and not db.exists():
             raise UserError(f"{db}: no such database; import articles first (annotator import PATH --db {db})")
         command = serve_command(db, review, annotator, overlap)
-        print(f"serving {'review' if review else 'annotate'} on http://{host}:{port}  ({command})", file=sys.stderr)
+        shown = command if isinstance(db, Path) else serve_command(redact(db), review, annotator, overlap)
+        print(f"serving {'review' if review else 'annotate'} on http://{host}:{port}  ({shown})", file=sys.stderr)
         ClosingServer(command, host=host, port=port, title="annotator").serve()

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import typer
 
+from annotator.dburl import database, shown
+
 
 def register(app: typer.Typer) -> None:
     @app.command("stats")
     def stats(
-        db: Path = typer.Option(Path("annotations.db"), "--db", help="The database."),
+        db: str = typer.Option("annotations.db", "--db", help="The database."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
         corrections: bool = typer.Option(False, "--corrections", help="How annotators answered each model label."),
         model: str = typer.Option(None, "--model", help="With --corrections: one model's suggestions only."),
@@ -20,6 +22,7 @@ def register(app: typer.Typer) -> None:
         annotator: str = typer.Option(None, "--annotator", help="With --flags: only this annotator's flags."),
     ) -> None:
         """Articles, spans by label, origin and model; per annotator decisions, active time, articles done, flags."""
+        db = database(db)  # a postgresql:// URL as it is, else a path
         # Imported here: `annotator` starts the app without loading what other commands need.
         from rich.console import Console
         from rich.table import Table
@@ -77,7 +80,7 @@ def register(app: typer.Typer) -> None:
                       " at the schema's idle_after · median: active time per article done · per hour: decisions per"
                       " active hour", style="dim")
         if figures["flags"]:
-            console.print(f"{figures['flags']} flagged: annotator stats --db {db} --flags", markup=False)
+            console.print(f"{figures['flags']} flagged: annotator stats --db {shown(db)} --flags", markup=False)
         if figures["agreement"]["pairs"]:
             from annotator.cli.agreement_cmd import print_agreement
 

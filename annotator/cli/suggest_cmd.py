@@ -6,15 +6,18 @@ from pathlib import Path
 
 import typer
 
+from annotator.dburl import database
+
 
 def register(app: typer.Typer) -> None:
     @app.command("suggest")
     def suggest(
-        db: Path = typer.Option(Path("annotations.db"), "--db", help="The database."),
+        db: str = typer.Option("annotations.db", "--db", help="The database."),
         model: str = typer.Option(..., "--model", help="A pipeline folder `annotator train` wrote, or a model name."),
         schema: Path = typer.Option(None, "--schema", help="Label schema YAML (default: schemas/news.yaml)."),
     ) -> None:
         """Replace the model suggestions of articles nobody has opened by MODEL's."""
+        db = database(db)  # a postgresql:// URL as it is, else a path
         from rich.console import Console
 
         from annotator.schema import default_schema_path, load_schema

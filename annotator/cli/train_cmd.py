@@ -6,11 +6,13 @@ from pathlib import Path
 
 import typer
 
+from annotator.dburl import database, shown
+
 
 def register(app: typer.Typer) -> None:
     @app.command("train")
     def train(
-        db: Path = typer.Option(Path("annotations.db"), "--db", help="The database."),
+        db: str = typer.Option("annotations.db", "--db", help="The database."),
         output: Path = typer.Option(..., "-o", "--output", help="Folder to write the spaCy pipeline to."),
         schema: Path = typer.Option(None, "--schema", help="Label schema YAML (default: schemas/news.yaml)."),
         base: str = typer.Option(None, "--base", help="Pipeline to start from (default: the schema's model)."),
@@ -20,6 +22,7 @@ def register(app: typer.Typer) -> None:
         max_epochs: int = typer.Option(30, "--max-epochs", min=1, help="Epochs at most (early stopping ends sooner)."),
     ) -> None:
         """Train the entity recognizer on finished articles; write a pipeline `spacy.load` opens."""
+        db = database(db)  # a postgresql:// URL as it is, else a path
         from rich.console import Console
 
         from annotator.errors import UserError
@@ -34,7 +37,7 @@ def register(app: typer.Typer) -> None:
         with Store(db, create=False) as store:
             snapshot = read_snapshot(store, label_schema, annotator=annotator, gold=gold)
         console = Console(stderr=True)
-        trained = run_training(snapshot, label_schema, output, base=base, seed=seed, database=str(db),
+        trained = run_training(snapshot, label_schema, output, base=base, seed=seed, database=shown(db),
                                settings=Settings(max_epochs=max_epochs), console=console)
         print_scores(Console(), trained)
 

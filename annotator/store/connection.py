@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from annotator.dburl import is_url
 from annotator.errors import DatabaseError
 from annotator.store.migrations import LATEST, MIGRATIONS, statements
-from annotator.store.url import is_url
 
 # 'ANNO': marks a database as ours, so a stranger's SQLite file is not migrated by mistake.
 APPLICATION_ID = 0x414E4E4F
@@ -104,7 +104,7 @@ def _open_postgres(url: str, create: bool) -> Any:
     try:
         from annotator.store import postgres
     except ImportError:
-        from annotator.store.url import redact
+        from annotator.dburl import redact
 
         raise DatabaseError(f"{redact(url)}: a PostgreSQL database needs psycopg:"
                             " pip install 'annotator[postgres]'") from None

@@ -28,8 +28,8 @@ from typing import Any
 import psycopg
 from psycopg import errors as pg_errors
 
+from annotator.dburl import redact
 from annotator.errors import DatabaseError, UserError
-from annotator.store.url import redact
 
 # The writers' lock: pg_advisory_xact_lock(WRITE_LOCK), held to the end of each write transaction.
 # 'ANNO', as SQLite's application_id.

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from annotator.dburl import is_url, shown
 from annotator.errors import UserError
 from annotator.model import ACTIONS, IDLE_AFTER_S, Article, ArticleDraft, Decision, Progress, SpanView
 from annotator.store import bulk, day
@@ -20,7 +21,6 @@ from annotator.store.codec import decode_bounds, encode_spans, encode_tokens, to
 from annotator.store.connection import BUSY_TIMEOUT_MS, open_database
 from annotator.store.paging import pages
 from annotator.store.rows import ExportPiece, SpanRow, WorkRow
-from annotator.store.url import is_url, shown
 
 FINISHED = ("done", "skipped", "rejected", "ignored")
 # An article someone opened and then left alone this long no longer holds their place: others
