@@ -45,9 +45,9 @@ def day_db(path, clock_start: float = 1_800_000_000.0) -> Store:
     return store
 
 
-def test_stats_show_active_time_standing_decisions_and_flags(cli, tmp_path):
-    day_db(tmp_path / "d.db").close()
-    code, out, _ = cli("stats", "--db", tmp_path / "d.db", "--json")
+def test_stats_show_active_time_standing_decisions_and_flags(cli, db_at, tmp_path):
+    day_db(db_at).close()
+    code, out, _ = cli("stats", "--db", db_at, "--json")
     assert code == 0
     figures = json.loads(out)
     alice = figures["annotators"]["alice"]
@@ -57,18 +57,18 @@ def test_stats_show_active_time_standing_decisions_and_flags(cli, tmp_path):
     assert alice["decisions_per_active_hour"] == round(2 / (190 / 3600), 1)
     assert alice["flagged"] == 1 and figures["flags"] == 1
     assert figures["annotators"]["bob"]["median_active_s"] == 100
-    code, out, _ = cli("stats", "--db", tmp_path / "d.db")
+    code, out, _ = cli("stats", "--db", db_at)
     assert code == 0 and "3m 10s" in out and "decisions 3 standing (5 in the log" in out
-    code, out, _ = cli("stats", "--db", tmp_path / "d.db", "--flags")
+    code, out, _ = cli("stats", "--db", db_at, "--flags")
     assert code == 0 and "ORG or [bold]GPE[/bold]?" in out and "alice" in out
-    code, out, _ = cli("stats", "--db", tmp_path / "d.db", "--flags", "--json", "--annotator", "bob")
+    code, out, _ = cli("stats", "--db", db_at, "--flags", "--json", "--annotator", "bob")
     assert json.loads(out) == {"flags": []}
 
 
-def test_export_carries_the_note_and_the_time_and_import_gives_them_back(cli, tmp_path, schema):
-    day_db(tmp_path / "d.db").close()
+def test_export_carries_the_note_and_the_time_and_import_gives_them_back(cli, db_at, tmp_path, schema):
+    day_db(db_at).close()
     out = tmp_path / "gold.jsonl"
-    code, _, err = cli("export", "--db", tmp_path / "d.db", "-o", out)
+    code, _, err = cli("export", "--db", db_at, "-o", out)
     assert code == 0, err
     lines = {line["_annotator_id"]: line for line in map(json.loads, out.read_text().splitlines())}
     assert lines["alice"]["meta"]["flag"] == "ORG or [bold]GPE[/bold]?"
@@ -84,11 +84,11 @@ def test_export_carries_the_note_and_the_time_and_import_gives_them_back(cli, tm
     assert again.read_bytes() == out.read_bytes()
 
 
-def test_gold_export_carries_each_annotators_note(cli, tmp_path):
-    store = day_db(tmp_path / "d.db")
+def test_gold_export_carries_each_annotators_note(cli, db_at, tmp_path):
+    store = day_db(db_at)
     store.close()
     out = tmp_path / "gold.jsonl"
-    assert cli("export", "--db", tmp_path / "d.db", "-o", out, "--gold")[0] == 0
+    assert cli("export", "--db", db_at, "-o", out, "--gold")[0] == 0
     first = json.loads(out.read_text().splitlines()[0])
     assert first["meta"]["flags"] == {"alice": "ORG or [bold]GPE[/bold]?"}
     assert first["meta"]["annotators_active_seconds"] == {"alice": 190.0}
@@ -120,10 +120,10 @@ def test_bad_schema_day_fields(text, message):
         parse_schema(text, "s.yaml")
 
 
-def test_label_studio_export_has_lead_time_and_the_note_and_reads_them_back(cli, tmp_path, schema):
-    day_db(tmp_path / "d.db").close()
+def test_label_studio_export_has_lead_time_and_the_note_and_reads_them_back(cli, db_at, tmp_path, schema):
+    day_db(db_at).close()
     out = tmp_path / "tasks.json"
-    code, _, err = cli("export", "--db", tmp_path / "d.db", "-o", out, "--format", "labelstudio")
+    code, _, err = cli("export", "--db", db_at, "-o", out, "--format", "labelstudio")
     assert code == 0, err
     tasks = json.loads(out.read_text())
     first = next(t for t in tasks if t["annotations"][0]["_annotator_id"] == "alice")
@@ -139,13 +139,13 @@ def test_label_studio_export_has_lead_time_and_the_note_and_reads_them_back(cli,
     assert again.read_bytes() == out.read_bytes()
 
 
-def test_docbin_export_carries_the_note_and_the_time(cli, tmp_path):
+def test_docbin_export_carries_the_note_and_the_time(cli, db_at, tmp_path):
     spacy = pytest.importorskip("spacy")
     from spacy.tokens import DocBin
 
-    day_db(tmp_path / "d.db").close()
+    day_db(db_at).close()
     out = tmp_path / "gold.spacy"
-    code, _, err = cli("export", "--db", tmp_path / "d.db", "-o", out, "--format", "spacy")
+    code, _, err = cli("export", "--db", db_at, "-o", out, "--format", "spacy")
     assert code == 0, err
     docs = list(DocBin().from_disk(out).get_docs(spacy.blank("en").vocab))
     metas = {doc.user_data["meta"]["annotator"]: doc.user_data["meta"] for doc in docs}

@@ -25,8 +25,8 @@ CONLL = REPO / "schemas" / "conll.yaml"
 
 
 @pytest.fixture
-def finished_db(tmp_path, cli):
-    db = tmp_path / "team.db"
+def finished_db(tmp_path, cli, db_at):
+    db = db_at
     code, _, err = cli("import", write_answers(tmp_path / "done.jsonl", range(24)), "--db", db,
                        "--schema", CONLL, "--no-extract")
     assert code == 0, err
@@ -40,6 +40,7 @@ def _snapshot(db):
 
 
 @needs_model
+@pytest.mark.parametrize("backend", ["sqlite"])  # the store under it is the same; on PostgreSQL: learn --once below
 def test_learn_keeps_the_better_model_and_drops_a_worse_one(finished_db, tmp_path):
     schema, snapshot = _snapshot(finished_db)
     out = tmp_path / "models" / "team"
@@ -57,6 +58,7 @@ def test_learn_keeps_the_better_model_and_drops_a_worse_one(finished_db, tmp_pat
 
 
 @needs_model
+@pytest.mark.parametrize("backend", ["sqlite"])  # the store under it is the same; on PostgreSQL: learn --once below
 def test_learn_stops_cleanly_on_sigterm_mid_training(finished_db, tmp_path):
     out = tmp_path / "models" / "team"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}

@@ -43,9 +43,9 @@ def trained_model(tmp_path_factory):
 
 
 @pytest.fixture
-def team_db(tmp_path, cli):
+def team_db(tmp_path, cli, db_at):
     """Twelve articles pre-extracted by the base model; alice opens one, decides in another, bob adds a span."""
-    db = tmp_path / "team.db"
+    db = db_at
     code, _, err = cli("import", write_texts(tmp_path / "new.jsonl", range(100, 112)), "--db", db, "--schema", CONLL)
     assert code == 0, err
     with Store(db, create=False) as store:
@@ -151,12 +151,12 @@ def test_an_undone_decision_still_keeps_its_article_as_it_was(tmp_path, trained_
     assert int(out.split("re-suggested ")[1].split()[0]) > 0  # the model does change the others
 
 
-def test_replacing_suggestions_someone_decided_on_changes_nothing(tmp_path, cli):
+def test_replacing_suggestions_someone_decided_on_changes_nothing(tmp_path, cli, db_at):
     """The last guard: even past the checks, the log's foreign key keeps a decided span."""
     from annotator.model import SpanDraft
     from annotator.store import learning
 
-    db = tmp_path / "guard.db"
+    db = db_at
     cli("import", write_texts(tmp_path / "g.jsonl", range(2)), "--db", db, "--schema", CONLL)
     with Store(db, create=False) as store:
         first = store._query("SELECT min(id) FROM articles")[0][0]

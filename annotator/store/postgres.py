@@ -52,9 +52,10 @@ _INSERT = re.compile(r"^\s*INSERT\s+(?:OR\s+(IGNORE|REPLACE)\s+)?INTO\s+(\w+)\s*
 @functools.lru_cache(maxsize=512)
 def translate(sql: str) -> tuple[str, bool]:
     """(PostgreSQL's statement, whether it returns the new row's id for lastrowid)."""
-    parts = _QUOTED.split(sql)
+    # psycopg reads % everywhere, quoted or not; ? and :name are placeholders only outside quotes.
+    parts = _QUOTED.split(sql.replace("%", "%%"))
     for i in range(0, len(parts), 2):  # the even parts are outside quotes
-        part = parts[i].replace("%", "%%").replace("?", "%s")
+        part = parts[i].replace("?", "%s")
         part = _NAMED.sub(r"%(\1)s", part)
         parts[i] = _TEMP.sub("pg_temp.", part)
     out = "".join(parts)
