@@ -126,7 +126,9 @@ def _session_work(db) -> None:
                 store.decide(name, spans[1].id, "relabel", label="ORG" if spans[1].label != "ORG" else "PERSON")
             store.undo(name, loaded.article.id)
             store.set_flag(loaded.article.id, name, f"{name} was unsure")
-            store.finish(loaded.article.id, name, accept=[s.id for s in spans[1:3]])
+            if name == "bob":  # so that a reviewer has something to settle
+                store.decide(name, spans[1].id, "reject")
+            store.finish(loaded.article.id, name, accept=[s.id for s in spans[1 if name == "alice" else 2:3]])
             store.next_article(name, overlap=2)
 
 
@@ -185,3 +187,78 @@ def test_overlap_claims_under_concurrent_processes_never_collide(pg_url, cli):
         worker.join(timeout=30)
     claimed = [a for claims in got.values() for a in claims]
     assert sorted(claimed) == list(range(1, total + 1))  # each article once, none lost
+
+
+def _all_rows(db) -> dict[str, list[tuple]]:
+    from annotator.store.copy import _ORDER, columns
+    from annotator.store.migrations import TABLES
+
+    with Store(db, create=False) as store:
+        out = {}
+        for table in TABLES:
+            names = ", ".join(f'"{n}"' for n in columns(store, table))
+            out[table] = [tuple(row) for row in store._query(
+                f"SELECT {names} FROM {table} ORDER BY {_ORDER.get(table, 'id')}")]
+        return out
+
+
+@pytest.mark.parametrize("extract", [False, True], ids=["no-extract", "extract"])
+def test_migrate_copies_sqlite_to_postgresql_and_back_exactly(pg_url, tmp_path, cli, extract):
+    if extract:
+        pytest.importorskip("spacy")
+    sqlite_db = tmp_path / "team.db"
+    assert cli("import", SEEDS, "--db", sqlite_db, *([] if extract else ["--no-extract"]))[0] == 0
+    _session_work(sqlite_db)
+    from annotator.store import review
+
+    with Store(sqlite_db) as store:  # a reviewer settles the first disagreement and finishes
+        article = review.next_review(store, "rita")
+        assert article is not None
+        settled = review.load_review(store, article, "rita")
+        if settled.items:
+            settled = review.pick(store, settled, 0, 0)
+        review.finish(store, settled, force=True)
+    code, out, err = cli("migrate", "--from", sqlite_db, "--to", pg_url)
+    assert code == 0, err
+    assert out.startswith(f"copied {sqlite_db} to {pg_url}: ") and "articles" in out
+    back = tmp_path / "back.db"
+    code, _, err = cli("migrate", "--from", pg_url, "--to", back)
+    assert code == 0, err
+    rows = _all_rows(sqlite_db)
+    assert rows["decisions"] and rows["activity"] and rows["flags"] and rows["review_decisions"] and rows["reviews"]
+    assert _all_rows(pg_url) == rows == _all_rows(back)
+    for flags in ([], ["--gold"], ["--format", "labelstudio"], ["--include-unfinished"]):
+        exported = []
+        for n, db in enumerate((sqlite_db, pg_url, back)):
+            target = tmp_path / f"out{n}.{'json' if 'labelstudio' in flags else 'jsonl'}"
+            code, _, err = cli("export", "--db", db, "-o", target, "--force", *flags)
+            assert code == 0, err
+            exported.append(target.read_bytes())
+        assert exported[0] and exported[0] == exported[1] == exported[2], flags
+    with Store(pg_url) as store:  # the copy goes on where the original left off: new ids follow the copied ones
+        with store.write() as conn:
+            from annotator.model import ArticleDraft, SpanDraft
+
+            article = store.insert_article(conn, ArticleDraft("New text here.", spans=(SpanDraft(0, 3, "ORG"),)),
+                                           "new-one", [(0, 3)], "model")
+        assert article == len(rows["articles"]) + 1
+        span = store.spans(article, "zoe")[0]
+        store.decide("zoe", span.id, "accept")
+        assert store.decisions("zoe")[0].id == len(rows["decisions"]) + 1
+
+
+def test_migrate_refuses_a_target_that_is_not_empty(pg_url, tmp_path, cli):
+    sqlite_db = tmp_path / "team.db"
+    assert cli("import", SEEDS, "--db", sqlite_db, "--no-extract")[0] == 0
+    assert cli("migrate", "--from", sqlite_db, "--to", pg_url)[0] == 0
+    before = _all_rows(pg_url)
+    code, out, err = cli("migrate", "--from", sqlite_db, "--to", pg_url)
+    assert code == 1 and out == ""
+    assert err.startswith(f"annotator: {pg_url}: not empty (") and "migrate copies into an empty database only" in err
+    assert _all_rows(pg_url) == before
+    other = tmp_path / "other.db"
+    assert cli("import", SEEDS, "--db", other, "--no-extract")[0] == 0
+    code, _, err = cli("migrate", "--from", pg_url, "--to", other)
+    assert code == 1 and "not empty" in err
+    code, _, err = cli("migrate", "--from", tmp_path / "missing.db", "--to", tmp_path / "new.db")
+    assert code == 3 and "no such database" in err and not (tmp_path / "new.db").exists()

@@ -25,6 +25,7 @@ from annotator.cli import (  # noqa: E402
     formats_cmd,
     import_cmd,
     learn_cmd,
+    migrate_cmd,
     review_cmd,
     schema_cmd,
     serve_cmd,
@@ -35,7 +36,7 @@ from annotator.cli import (  # noqa: E402
 )
 
 for _module in (import_cmd, export_cmd, stats_cmd, schema_cmd, extract_cmd, annotate_cmd, agreement_cmd, review_cmd,
-                serve_cmd, formats_cmd, train_cmd, suggest_cmd, learn_cmd,
+                serve_cmd, formats_cmd, train_cmd, suggest_cmd, learn_cmd, migrate_cmd,
                 train_quotes_cmd):
     _module.register(app)
 
