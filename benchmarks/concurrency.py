@@ -1,6 +1,12 @@
 """Many annotators on one database at once: no decision lost, nobody waits long, no crash.
 
-    python benchmarks/concurrency.py [--processes 8] [--decisions 2000] [--db PATH]
+    python benchmarks/concurrency.py [--processes 8] [--decisions 2000] [--db PATH|URL]
+                                     [--backends sqlite,postgresql] [--pg-url postgresql://…]
+
+By default both backends run, one after the other: SQLite in a temporary file, and PostgreSQL in a
+database of --pg-url (it must not exist yet or be empty) or, without one, of a server the benchmark
+starts itself from the binaries the pgserver package ships (tests/pg.py), with PostgreSQL's
+default, durable settings (fsync on, synchronous_commit on). --db runs one backend on that database.
 
 Each process is one annotator: it claims articles with Store.next_article (overlap all, so everyone
 gets every article), decides every span of each (accept, reject or relabel; one commit each, as the
@@ -28,7 +34,7 @@ SPANS_PER_ARTICLE = 10
 ACTIONS = ("accept", "reject", "relabel")
 
 
-def make_database(path: Path, spans: int) -> None:
+def make_database(path: Path | str, spans: int) -> None:
     """Enough articles of SPANS_PER_ARTICLE spans each for `spans` decisions per annotator."""
     words = " ".join(f"word{i}" for i in range(SPANS_PER_ARTICLE * 2))
     with Store(path) as store, store.write() as conn:
@@ -63,7 +69,7 @@ def annotate(path: str, name: str, decisions: int, barrier, results) -> None:
     results.put((name, made, errors, waits))
 
 
-def run(processes: int = 8, decisions: int = 2000, path: Path | None = None) -> dict:
+def run(processes: int = 8, decisions: int = 2000, path: Path | str | None = None) -> dict:
     """Run the benchmark; returns its figures (also used by tests/test_concurrency.py, small)."""
     tmp = None
     if path is None:
@@ -89,7 +95,8 @@ def run(processes: int = 8, decisions: int = 2000, path: Path | None = None) -> 
         waits = sorted(w for _, _, _, ws in outcomes for w in ws)
         expected = processes * decisions
         return {
-            "benchmark": "concurrency", "processes": processes, "decisions_per_process": decisions,
+            "benchmark": "concurrency", "backend": "postgresql" if isinstance(path, str) else "sqlite",
+            "processes": processes, "decisions_per_process": decisions,
             "expected": expected, "written": written, "made": sum(m for _, m, _, _ in outcomes),
             "states": states, "errors": sum(e for _, _, e, _ in outcomes),
             "worst_wait_ms": round(waits[-1] * 1000, 2) if waits else None,
@@ -102,20 +109,58 @@ def run(processes: int = 8, decisions: int = 2000, path: Path | None = None) -> 
             tmp.cleanup()
 
 
+def _postgres_database(url: str | None) -> tuple[str, object | None]:
+    """(URL of an empty database, the server we started or None)."""
+    if url is not None:
+        return url, None
+    from tests import pg
+
+    server = pg.start(fast=False)  # PostgreSQL's defaults: every commit flushed to disk
+    import psycopg
+
+    with psycopg.connect(server.url(), autocommit=True) as admin:
+        admin.execute("CREATE DATABASE bench")
+    return server.url("bench"), server
+
+
 def main() -> None:
+    from annotator.dburl import database, shown
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--processes", type=int, default=8)
     parser.add_argument("--decisions", type=int, default=2000, help="decisions per process")
-    parser.add_argument("--db", type=Path, default=None, help="database to create (default: a temporary one)")
+    parser.add_argument("--db", default=None, help="one database to create, a path or a postgresql:// URL"
+                        " (default: both backends, temporary databases)")
+    parser.add_argument("--backends", default="sqlite,postgresql", help="which to run without --db")
+    parser.add_argument("--pg-url", default=None, help="PostgreSQL database to use (default: start a server)")
     args = parser.parse_args()
-    figures = run(args.processes, args.decisions, args.db)
+    legs: list[tuple[Path | str | None, object | None]] = []
+    if args.db is not None:
+        legs.append((database(args.db), None))
+    else:
+        for backend in args.backends.split(","):
+            legs.append((None, None) if backend == "sqlite" else _postgres_database(args.pg_url))
+    ok = True
+    for where, server in legs:
+        try:
+            figures = run(args.processes, args.decisions, where)
+        finally:
+            if server is not None:
+                server.stop()  # type: ignore[attr-defined]
+        if where is not None:
+            figures["db"] = shown(where)
+        ok = _report(figures) and ok
+    sys.exit(0 if ok else 1)
+
+
+def _report(figures: dict) -> bool:
     print(json.dumps(figures))
     ok = figures["written"] == figures["expected"] and figures["errors"] == 0
-    print(f"{figures['processes']} processes wrote {figures['written']:,} of {figures['expected']:,} decisions"
+    print(f"{figures['backend']}: {figures['processes']} processes wrote {figures['written']:,} of {figures['expected']:,} decisions"
           f" ({'none lost' if ok else 'MISMATCH'}), {figures['errors']} errors, in {figures['seconds']} s:"
           f" {figures['decisions_per_s']:,} decisions/s; wait per decision median {figures['median_wait_ms']} ms,"
-          f" p99 {figures['p99_wait_ms']} ms, worst {figures['worst_wait_ms']} ms")
-    sys.exit(0 if ok else 1)
+          f" p99 {figures['p99_wait_ms']} ms, worst {figures['worst_wait_ms']} ms", flush=True)
+    return ok
 
 
 if __name__ == "__main__":
