@@ -17,6 +17,7 @@ import pytest
 
 from annotator.dburl import is_url, redact
 from annotator.store import Store
+from annotator.store.migrations import LATEST
 from annotator.store.postgres import translate
 from tests.conftest import REPO, SEEDS
 
@@ -262,3 +263,29 @@ def test_migrate_refuses_a_target_that_is_not_empty(pg_url, tmp_path, cli):
     assert code == 1 and "not empty" in err
     code, _, err = cli("migrate", "--from", tmp_path / "missing.db", "--to", tmp_path / "new.db")
     assert code == 3 and "no such database" in err and not (tmp_path / "new.db").exists()
+
+
+def test_newer_and_foreign_postgresql_databases_are_status_3_and_untouched(pg_url, tmp_path, cli):
+    import psycopg
+
+    assert cli("import", SEEDS, "--db", pg_url, "--no-extract")[0] == 0
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("UPDATE annotator_meta SET value = '99' WHERE key = 'version'")
+    commands = (["stats"], ["export", "-o", str(tmp_path / "o.jsonl")], ["import", str(SEEDS), "--no-extract"],
+                ["annotate"], ["migrate", "--from", pg_url, "--to", str(tmp_path / "c.db")])
+    for args in commands:
+        code, out, err = cli(*args, *([] if args[0] == "migrate" else ["--db", pg_url]))
+        assert code == 3, (args, err)
+        assert err == (f"annotator: {pg_url}: made by a newer annotator (database version 99, this one knows"
+                       f" {LATEST}); upgrade annotator\n")
+    assert not (tmp_path / "o.jsonl").exists() and not (tmp_path / "c.db").exists()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("DROP TABLE annotator_meta")  # now: someone else's tables, no marker
+        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    for args in commands[:4]:
+        code, out, err = cli(*args, "--db", pg_url)
+        assert code == 3 and err == (f"annotator: {pg_url}: a PostgreSQL database, but not an annotator database"
+                                     " (it has other tables); give another --db\n"), (args, err)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert conn.execute("SELECT to_regclass('annotator_meta')").fetchone()[0] is None
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == articles
