@@ -108,7 +108,7 @@ def replace_suggestions(conn: sqlite3.Connection, article_id: int, drafts: Seque
 
 def suggestions_by_model(store: Any) -> dict[str, int]:
     rows = _all(store, "SELECT coalesce(model, '(not recorded)'), count(*) FROM spans WHERE origin = 'model'"
-                " GROUP BY 1 ORDER BY count(*) DESC")
+                " GROUP BY 1 ORDER BY count(*) DESC, 1")
     return {row[0]: row[1] for row in rows}
 
 
@@ -130,4 +130,4 @@ def missed_spans(store: Any) -> list[tuple]:
     return [tuple(row) for row in _all(
         store, "SELECT st.label, count(*) FROM states st JOIN spans s ON s.id = st.span_id"
         " WHERE s.created_by IS NOT NULL AND s.kind = 'entity' AND st.status = 'accepted' GROUP BY st.label"
-        " ORDER BY count(*) DESC")]
+        " ORDER BY count(*) DESC, st.label")]
