@@ -40,6 +40,13 @@ def test_urls_are_told_from_paths_and_shown_without_their_password():
         "postgresql://bob@db.example:5433/team?sslmode=require"
 
 
+def test_serve_hands_each_tab_the_url_as_it_is():
+    from annotator.cli.serve_cmd import serve_command
+
+    command = serve_command("postgresql://bob:pw@db:5433/team", False, "alice", None)
+    assert command.endswith("annotate --db postgresql://bob:pw@db:5433/team --annotator alice")
+
+
 def test_the_sql_is_translated_once_for_postgresql():
     sql, returning = translate("INSERT OR IGNORE INTO articles (hash, text) VALUES (?, ?)")
     assert sql == "INSERT INTO articles (hash, text) VALUES (%s, %s) ON CONFLICT DO NOTHING RETURNING id" and returning

@@ -1,4 +1,4 @@
-"""The SQLite store: every query and write of annotation data lives here."""
+"""The store: every query and write of annotation data lives here, on SQLite (the default) or PostgreSQL (a URL)."""
 
 from annotator.store.store import FINISHED, Store
 
