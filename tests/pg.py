@@ -1,5 +1,5 @@
 """A real PostgreSQL server for the tests and benchmarks, started from the binaries the `pgserver`
-package ships (the dev extra), else from `initdb`/`postgres` on PATH.
+package ships (the dev extra), else from `initdb`/`postgres` on PATH; ANNOTATOR_PG_BIN=FOLDER picks others.
 
 PostgreSQL refuses to run as root (CI runs as root): then the server runs as an unprivileged
 system user (`annotator-pg`, made with useradd when missing), its folder owned by that user.
@@ -25,6 +25,9 @@ class Unavailable(Exception):
 
 
 def binaries() -> Path:
+    chosen = os.environ.get("ANNOTATOR_PG_BIN")  # a folder with initdb and pg_ctl: another PostgreSQL version
+    if chosen:
+        return Path(chosen)
     import importlib.util
 
     spec = importlib.util.find_spec("pgserver")  # found, not imported: importing it starts its own machinery

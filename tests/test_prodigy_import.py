@@ -188,3 +188,16 @@ def test_many_answered_articles_in_one_batch_link_within_their_own_article(tmp_p
         " WHERE s.article_id = st.article_id AND d.span_id = st.span_id AND d.action = 'accept'"
         " AND d.annotator = st.annotator AND s.created_by = st.annotator").fetchone()[0] == 120
     assert conn.execute("SELECT count(*) FROM states").fetchone()[0] == 120
+
+
+def test_a_span_given_twice_in_an_answer_on_suggestions_is_recorded_once(tmp_path, store, schema):
+    """Both backends: a line that repeats a span the article already suggests decides on it once."""
+    suggestions = write(tmp_path / "s.jsonl", {"text": TEXT, "spans": [span("Douma", "GPE")]})
+    import_paths(store, [suggestions], schema, extract=False)
+    line = prodigy_line(_annotator_id="ann")
+    line["spans"].append(span("Douma", "GPE"))
+    summary = import_paths(store, [write(tmp_path / "a.jsonl", line)], schema, extract=False)
+    assert summary.annotated == 1
+    article = next(store.iter_articles())
+    douma = [v for v in store.spans(article.id, "ann") if TEXT[v.start:v.end] == "Douma"]
+    assert len(douma) == 1 and douma[0].status == "accepted"

@@ -194,11 +194,15 @@ def _record_matched(conn: sqlite3.Connection, answers: Sequence[tuple[Answer, di
     conn.executemany(
         "INSERT INTO decisions (span_id, article_id, annotator, action, speaker_span_id, session, created_at)"
         " VALUES (?, ?, ?, 'speaker', ?, ?, ?)", speaker_changes)
-    # A state's decision_id is the span's accept (decisions were numbered in staging order).
+    # A state's decision_id is the span's accept (decisions were numbered in staging order). A line
+    # that gives a suggested span twice stages it twice: SQLite's OR REPLACE keeps the later row;
+    # PostgreSQL refuses to upsert one row twice in a statement, so it is given the later row alone.
+    postgres = dialect_of(conn) == "postgresql"
     conn.execute(
         'INSERT OR REPLACE INTO states (span_id, annotator, article_id, status, label, start, "end",'
         " speaker_span_id, speaker_entity_span_id, decision_id)"
-        f" SELECT {span_id}, a.annotator, a.article_id, 'accepted', a.label, a.start, a.\"end\", {speaker},"
-        f" {entity}, :first_decision + a.seq FROM temp.staged_answers a",
+        f" SELECT {'DISTINCT ON (1, 2) ' if postgres else ''}{span_id}, a.annotator, a.article_id, 'accepted',"
+        f" a.label, a.start, a.\"end\", {speaker}, {entity}, :first_decision + a.seq FROM temp.staged_answers a"
+        + (" ORDER BY 1, 2, a.seq DESC" if postgres else ""),
         {"base": base, "first_decision": first_decision})
     conn.execute("DELETE FROM temp.staged_answers")

@@ -335,14 +335,14 @@ def iter_gold_ids(store: Store, batch: int = 500) -> Iterator[int]:
     """Articles with any gold to export: someone finished them, or a reviewer did."""
     return paged_ids(lambda last: _all(
         store, "SELECT article_id FROM (SELECT article_id FROM progress WHERE status = 'done' AND article_id > :a"
-        " UNION SELECT article_id FROM reviews WHERE status = 'gold' AND article_id > :a)"
+        " UNION SELECT article_id FROM reviews WHERE status = 'gold' AND article_id > :a) AS finished"
         " ORDER BY article_id LIMIT :n", {"a": last, "n": batch}), batch)
 
 
 def review_summary(store: Store) -> dict[str, int]:
     """Counts for `stats`: articles finished by several annotators, and reviewed ones."""
     multi = _first(store, "SELECT count(*) FROM (SELECT article_id FROM progress WHERE status = 'done'"
-                   " GROUP BY article_id HAVING count(*) >= 2)")[0]
+                   " GROUP BY article_id HAVING count(*) >= 2) AS several")[0]  # PostgreSQL < 16 wants the alias
     gold = _first(store, "SELECT count(DISTINCT article_id) FROM reviews WHERE status = 'gold'")[0]
     doing = _first(store, "SELECT count(DISTINCT article_id) FROM reviews WHERE status = 'doing'")[0]
     return {"multi_annotated": multi, "reviewed": gold, "in_review": doing}

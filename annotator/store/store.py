@@ -595,6 +595,8 @@ class Store:
         adjusted, manual included), plus the speaker mentions of their accepted quotes that they
         did not decide on themselves, unless they rejected them. A few queries, whatever the count.
         The one rule for export, agreement and review."""
+        if not article_ids:
+            return {}  # `IN ()` is SQLite's only, and there is nothing to read
         marks = ",".join("?" * len(article_ids))
         rows: dict[tuple[int, str], list[SpanRow]] = {}
         for row in self._query(
