@@ -283,3 +283,14 @@ def test_flags_edit_clear_and_go_round(store):
     assert store.next_flagged("alice", second) == second
     assert store.next_flagged("bob", 0) is None
     assert [row["note"] for row in store.flags()] == ["speaker?"]
+
+
+def test_a_snapshot_sees_one_state_while_another_process_writes(db_at):
+    """Store.snapshot (training's read, migrate's source): later commits by others stay out of it."""
+    with Store(db_at) as reader, Store(db_at) as writer:
+        add_article(reader)
+        with reader.snapshot() as conn:
+            before = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+            add_article(writer, "Another text.", "h2")  # committed meanwhile, through its own connection
+            assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == before == 1
+        assert reader.article_count() == 2
