@@ -294,3 +294,13 @@ def test_a_snapshot_sees_one_state_while_another_process_writes(db_at):
             add_article(writer, "Another text.", "h2")  # committed meanwhile, through its own connection
             assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == before == 1
         assert reader.article_count() == 2
+
+
+def test_imported_active_time_adds_to_what_is_there(store):
+    from annotator.store import day
+
+    article = add_article(store)
+    for seconds in (30.0, 12.5):
+        with store.write() as conn:
+            day.add_active(conn, article, "alice", seconds, 1_000.0)
+    assert store.active_seconds(article, "alice") == 42.5

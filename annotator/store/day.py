@@ -56,7 +56,7 @@ def add_active(conn: sqlite3.Connection, article_id: int, annotator: str, second
     """Active time that arrives as a figure (an imported line's meta): added to what is there."""
     conn.execute(
         "INSERT INTO activity (article_id, annotator, active_s, actions, last_at) VALUES (?, ?, ?, 0, ?)"
-        " ON CONFLICT (article_id, annotator) DO UPDATE SET active_s = active_s + excluded.active_s",
+        " ON CONFLICT (article_id, annotator) DO UPDATE SET active_s = activity.active_s + excluded.active_s",
         (article_id, annotator, seconds, now),
     )
 
