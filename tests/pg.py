@@ -9,6 +9,7 @@ process that started it (stop()). `fast=True` (tests): no fsync; the benchmark k
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
@@ -91,6 +92,8 @@ class Server:
                               cwd=self.base, env={**os.environ, "LC_ALL": "C", "LANG": "C"}, **kwargs)
 
     def stop(self) -> None:
+        if not self.base.exists():
+            return  # stopped already
         self._run("pg_ctl", "-D", str(self.base / "data"), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.base, ignore_errors=True)
 
@@ -119,4 +122,5 @@ def start(fast: bool = True) -> Server:
         log = (base / "log").read_text(errors="replace") if (base / "log").exists() else done.stderr
         shutil.rmtree(base, ignore_errors=True)
         raise Unavailable(f"PostgreSQL did not start: {log.strip().splitlines()[-1:]}")
+    atexit.register(server.stop)  # a run that ends without its teardown leaves no server behind
     return server
