@@ -61,8 +61,13 @@ def _system_user() -> tuple[int, int] | None:
             subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER],
                            check=True, capture_output=True, text=True)
         except (OSError, subprocess.CalledProcessError) as exc:
-            raise Unavailable(f"running as root and cannot make the user {PG_USER} for PostgreSQL: {exc}") from None
-        entry = pwd.getpwnam(PG_USER)
+            problem = exc
+        else:
+            problem = None
+        try:  # the other pytest worker may have made it in the same moment
+            entry = pwd.getpwnam(PG_USER)
+        except KeyError:
+            raise Unavailable(f"running as root and cannot make the user {PG_USER} for PostgreSQL: {problem}") from None
     return entry.pw_uid, entry.pw_gid
 
 

@@ -64,7 +64,9 @@ def _copy_table(read: Any, write: Any, table: str, names: list[str]) -> int:
     insert = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join('?' * len(names))})"
     links: list[tuple] = []
     order = _ORDER.get(table, "id")
-    cursor = read.execute(f"SELECT {quoted} FROM {table} ORDER BY {order}")
+    sql = f"SELECT {quoted} FROM {table} ORDER BY {order}"
+    # PostgreSQL: a server-side cursor, so a big table is never held in memory whole.
+    cursor = read.stream(sql, BATCH) if hasattr(read, "stream") else read.execute(sql)
     total = 0
     while rows := cursor.fetchmany(BATCH):
         rows = [tuple(row) for row in rows]
@@ -79,4 +81,5 @@ def _copy_table(read: Any, write: Any, table: str, names: list[str]) -> int:
     if links:
         sets = ", ".join(f'"{names[i]}" = ?' for i in forward)
         write.executemany(f"UPDATE {table} SET {sets} WHERE id = ?", links)
+    cursor.close()
     return total

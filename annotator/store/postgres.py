@@ -204,6 +204,13 @@ class PgConnection:
     def cursor(self) -> PgCursor:
         return PgCursor(self)
 
+    def stream(self, sql: str, batch: int) -> Any:
+        """Rows of a big read, fetched `batch` at a time from a server-side cursor (inside a transaction)."""
+        cursor = self.raw.cursor(name="annotator_stream")
+        cursor.itersize = batch
+        cursor.execute(translate(sql)[0])
+        return cursor
+
     def close(self) -> None:
         self.raw.close()
 
