@@ -109,13 +109,13 @@ def run(processes: int = 8, decisions: int = 2000, path: Path | str | None = Non
             tmp.cleanup()
 
 
-def _postgres_database(url: str | None) -> tuple[str, object | None]:
+def _postgres_database(url: str | None, no_fsync: bool = False) -> tuple[str, object | None]:
     """(URL of an empty database, the server we started or None)."""
     if url is not None:
         return url, None
     from tests import pg
 
-    server = pg.start(fast=False)  # PostgreSQL's defaults: every commit flushed to disk
+    server = pg.start(fast=no_fsync)  # by default PostgreSQL's own settings: every commit flushed to disk
     import psycopg
 
     with psycopg.connect(server.url(), autocommit=True) as admin:
@@ -133,13 +133,15 @@ def main() -> None:
                         " (default: both backends, temporary databases)")
     parser.add_argument("--backends", default="sqlite,postgresql", help="which to run without --db")
     parser.add_argument("--pg-url", default=None, help="PostgreSQL database to use (default: start a server)")
+    parser.add_argument("--pg-no-fsync", action="store_true", help="the server we start: fsync and"
+                        " synchronous_commit off (as the tests run it), to see what flushing each commit costs")
     args = parser.parse_args()
     legs: list[tuple[Path | str | None, object | None]] = []
     if args.db is not None:
         legs.append((database(args.db), None))
     else:
         for backend in args.backends.split(","):
-            legs.append((None, None) if backend == "sqlite" else _postgres_database(args.pg_url))
+            legs.append((None, None) if backend == "sqlite" else _postgres_database(args.pg_url, args.pg_no_fsync))
     ok = True
     for where, server in legs:
         try:

@@ -1,4 +1,5 @@
-"""Opening a database: pragmas, the version check, backup, migrations."""
+"""Opening a database: pragmas, the version check, backup, migrations. A postgresql:// URL goes to
+store/postgres.py (imported only then), with the same migrations and the same refusals."""
 
 from __future__ import annotations
 

@@ -97,8 +97,9 @@ class Store:
     # -- transactions -------------------------------------------------------------------
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self) -> Iterator[Any]:
         """BEGIN IMMEDIATE ... COMMIT: take the write lock before reading, retry while busy.
+        (PostgreSQL: BEGIN and the writers' advisory lock, the same rule: _write_postgres.)
 
         We poll for the lock every 0.5-5 ms (jittered) for at most WRITE_WAIT_S, then say the
         database is busy. SQLite's own busy handler sleeps up to 100 ms between tries, so with
