@@ -163,7 +163,11 @@ def test_cli_end_to_end_with_a_url_exports_what_sqlite_exports(pg_url, tmp_path,
         code, out, err = cli("stats", "--db", db, "--json")
         assert code == 0, err
         outputs[(name, "stats")] = json.loads(out)
-    for fmt in ("jsonl", "labelstudio", "conll", "stats"):
+        code, out, err = cli("agreement", "--db", db, "--json")
+        assert code == 0, err
+        outputs[(name, "agreement")] = json.loads(out)
+    assert outputs[("sqlite", "agreement")]  # alice and bob finished the same article
+    for fmt in ("jsonl", "labelstudio", "conll", "stats", "agreement"):
         assert outputs[("postgresql", fmt)] == outputs[("sqlite", fmt)], fmt
     assert len(outputs[("sqlite", "jsonl")].splitlines()) >= 2
 
