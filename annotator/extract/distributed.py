@@ -68,7 +68,7 @@ def connect(target: str) -> bool:
     ray = import_ray()
     if ray.is_initialized():
         return False
-    quiet = {"logging_level": logging.WARNING, "log_to_driver": False}
+    quiet = {"logging_level": logging.ERROR, "log_to_driver": False}
     try:
         if target == "local":
             ray.init(num_cpus=os.cpu_count() or 1, include_dashboard=False, **quiet)
@@ -399,13 +399,13 @@ def run(job: Any, paths: Iterable[str], out: str, workers: int | None = None,
     summary.chunks = len(chunks)
     if not chunks:
         return summary
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
     if hasattr(context, "enable_operator_progress_bars"):
         context.enable_operator_progress_bars = False
     if hasattr(context, "print_on_execution_start"):
         context.print_on_execution_start = False
-    logging.getLogger("ray.data").setLevel(logging.WARNING)
     dataset = ray.data.from_items([{"chunk": json.dumps(c)} for c in chunks], override_num_blocks=len(chunks))
     mapped = dataset.map_batches(
         ChunkExtractor,
