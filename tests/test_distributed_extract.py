@@ -87,7 +87,7 @@ def test_same_bytes_as_one_process_on_seeds(cluster, cli, tmp_path):
     assert len(_shard_lines(out)) == 1
 
 
-def test_bad_input_is_reported_by_line_and_skipped(cluster, cli, capsys, tmp_path):
+def test_bad_input_is_reported_by_line_and_skipped_with_a_saved_model(cluster, cli, capsys, tmp_path):
     """Bad lines in every chunk of a file cut into many: FILE:LINE as the one-process run says it."""
     texts = [p.read_text(encoding="utf-8") for p in sorted((SEEDS / "wikinews").glob("*.txt"))][:12]
     lines = []
@@ -104,13 +104,20 @@ def test_bad_input_is_reported_by_line_and_skipped(cluster, cli, capsys, tmp_pat
     (corpus / "utf16.jsonl").write_bytes('{"text": "x"}\n'.encode("utf-16"))
     (corpus / "ok.txt").write_text(texts[0], encoding="utf-8")
 
+    # A saved pipeline (as annotator train writes one: the model with the quote component), by path.
+    from annotator.extract import load_extractor
+
+    model = tmp_path / "model"
+    load_extractor().nlp.to_disk(model)
+    assert (model / "annotator_quotes").is_dir()
+
     one = tmp_path / "one.jsonl"
-    code, _, one_err = cli("extract", corpus, "-o", one)
+    code, _, one_err = cli("extract", corpus, "-o", one, "--model", model)
     assert code == 0, one_err
     from annotator.cli.extract_cmd import run_extract_ray
 
     out = tmp_path / "out"
-    written = run_extract_ray([corpus], out, "local", chunk_bytes=8 << 10)  # a dozen chunks for a.jsonl
+    written = run_extract_ray([corpus], out, "local", model=str(model), chunk_bytes=8 << 10)  # 12 chunks of a.jsonl
     assert written == 13
     err = capsys.readouterr().err
     assert _skipped(err) == _skipped(one_err)

@@ -33,6 +33,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from annotator.errors import EXIT_SCHEMA, InputError, UserError
@@ -98,10 +99,21 @@ def filesystem(path: str) -> tuple[Any, str]:
     from pyarrow import fs
 
     if _is_uri(path) and not path.startswith("file://"):
+        scheme, _, rest = path.partition("://")
+        if scheme in ("s3", "gs", "gcs") and "?" not in rest:  # the path inside is bucket/key
+            return _remote_filesystem(f"{scheme}://{rest.split('/', 1)[0]}"), rest
         return fs.FileSystem.from_uri(path)
     if path.startswith("file://"):
         path = path[len("file://"):]
     return fs.LocalFileSystem(), os.path.abspath(path)
+
+
+@lru_cache(maxsize=16)
+def _remote_filesystem(root: str) -> Any:
+    """One pyarrow FileSystem per bucket (an actor opens many files of one bucket)."""
+    from pyarrow import fs
+
+    return fs.FileSystem.from_uri(root)[0]
 
 
 @dataclass
