@@ -19,6 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+BAD = Path(__file__).resolve().parent / "data" / "bad"  # every kind of bad input test_bad_input.py reads
 
 
 @pytest.fixture(scope="module")
@@ -112,16 +113,19 @@ def test_bad_input_is_reported_by_line_and_skipped_with_a_saved_model(cluster, c
     assert (model / "annotator_quotes").is_dir()
 
     one = tmp_path / "one.jsonl"
-    code, _, one_err = cli("extract", corpus, "-o", one, "--model", model)
+    inputs = [corpus, BAD / "articles", BAD / "jsonl"]
+    code, _, one_err = cli("extract", *inputs, "-o", one, "--model", model)
     assert code == 0, one_err
     from annotator.cli.extract_cmd import run_extract_ray
 
     out = tmp_path / "out"
-    written = run_extract_ray([corpus], out, "local", model=str(model), chunk_bytes=8 << 10)  # 12 chunks of a.jsonl
-    assert written == 13
+    written = run_extract_ray(inputs, out, "local", model=str(model), chunk_bytes=8 << 10)  # 12 chunks of a.jsonl
+    assert written == len(one.read_bytes().splitlines()) >= 13
     err = capsys.readouterr().err
     assert _skipped(err) == _skipped(one_err)
-    assert len(_skipped(err)) == 8  # 4 bad JSON, 1 without text, bad.txt, empty, UTF-16
+    mine = [line for line in _skipped(err) if str(corpus) in line]
+    assert len(mine) == 8  # 4 bad JSON, 1 without text, bad.txt, empty, UTF-16
+    assert len(_skipped(err)) > 40
     assert sorted(_shard_lines(out)) == sorted(one.read_bytes().splitlines(True))
     assert len(list(out.glob("part-*.jsonl"))) > 5
 
