@@ -135,16 +135,22 @@ def main(argv: list[str] | None = None) -> int:
                 got = sorted(line for shard in sorted(out.glob("part-*.jsonl")) for line in shard.read_bytes().splitlines())
                 assert got == expected, "the Ray run's lines differ from the one-process run's"
                 steady, window, t0 = steady_rate(results)
+                idle = 0.0  # between an actor's chunks: the hand-over of the next one
+                for pid in {r["pid"] for r in results}:
+                    mine = sorted((r for r in results if r["pid"] == pid), key=lambda r: r["started"])
+                    idle += sum(b["started"] - a["ended"] for a, b in zip(mine, mine[1:], strict=False))
                 ray_runs[workers] = {
                     "chunks": summary.chunks, "actors": len({r["pid"] for r in results}),
                     "startup_s": round(t0 - wall0, 2), "model_load_s": round(max(r["load_seconds"] for r in results), 2),
                     "steady_words_per_s": round(steady), "steady_window_s": round(window, 1),
                     "run_s": round(wall, 2), "end_to_end_words_per_s": round(words / wall),
-                    "driver_cpu_s": round(driver_cpu, 2),
+                    "driver_cpu_s": round(driver_cpu, 2), "idle_between_chunks_s": round(idle, 2),
+                    "actor_max_rss_mb": max(r["max_rss_mb"] for r in results),
                 }
                 print(f"{workers} worker(s): {summary.chunks} chunks; startup {t0 - wall0:.1f} s (actors up, model "
                       f"loaded); {steady:,.0f} words/s steady ({window:.0f} s window), {words / wall:,.0f} words/s "
-                      f"end to end ({wall:.1f} s); driver CPU {driver_cpu:.1f} s", file=sys.stderr)
+                      f"end to end ({wall:.1f} s); driver CPU {driver_cpu:.1f} s; actors idle between chunks {idle:.1f} s; "
+                      f"actor RSS {ray_runs[workers]['actor_max_rss_mb']:.0f} MB", file=sys.stderr)
         finally:
             ray.shutdown()
     finally:

@@ -323,7 +323,14 @@ class ChunkExtractor:
                 "parts": chunk.get("parts"), "shown": chunk.get("shown"), "lines": lines,
                 "nonblank": nonblank, "articles": written, "words": words, "problems": problems,
                 "shard": name if written else None, "started": started, "ended": time.time(),
-                "ready": self.ready, "load_seconds": self.load_seconds, "pid": os.getpid()}
+                "ready": self.ready, "load_seconds": self.load_seconds, "pid": os.getpid(),
+                "max_rss_mb": _max_rss_mb()}
+
+
+def _max_rss_mb() -> float:
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
 
 
 # ---------------------------------------------------------------------------------------------
@@ -411,6 +418,7 @@ def run(job: Any, paths: Iterable[str], out: str, workers: int | None = None,
     summary.chunks = len(chunks)
     if not chunks:
         return summary
+    workers = min(workers, len(chunks))  # an actor without a chunk would only load the model
     logging.getLogger("ray.data").setLevel(logging.ERROR)
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
