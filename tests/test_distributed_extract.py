@@ -188,6 +188,10 @@ def test_without_ray_one_line_and_exit_2(tmp_path):
     assert "Traceback" not in done.stderr
 
 
-def test_ray_needs_an_output_folder(cli):
+def test_ray_needs_an_output_folder_and_a_cluster(cli, tmp_path):
     code, _, err = cli("extract", SEEDS, "--ray", "local")
     assert code == 2 and "-o" in err and err.count("\n") == 1
+    code, _, err = cli("extract", SEEDS, "-o", tmp_path / "out", "--ray", "seeds")  # a path taken for the value
+    assert code == 2 and "local, auto" in err and err.count("\n") == 1
+    code, _, err = cli("extract", SEEDS, "-o", tmp_path / "out", "--workers", "2")
+    assert code == 2 and "--ray" in err

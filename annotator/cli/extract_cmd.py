@@ -31,8 +31,8 @@ def register(app: typer.Typer) -> None:
         force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),
         ray: str = typer.Option(
             None, "--ray", metavar="local|auto|ADDRESS",
-            help="Run on Ray (pip install 'annotator[ray]'): 'local' starts a cluster on this machine, "
-                 "'auto' joins the running one, or a cluster's address. -o is then a folder of JSONL shards.",
+            help="Run on Ray (pip install 'annotator\\[ray]'): 'local' starts a cluster on this machine"
+                 ", 'auto' joins the running one, or a cluster's HOST:PORT. -o is then a folder of shards.",
         ),
         workers: int = typer.Option(None, "--workers", min=1, help="With --ray: actors (default: the cluster's CPUs)."),
     ) -> None:
@@ -136,6 +136,9 @@ def run_extract_ray(
     from annotator.extract import distributed
     from annotator.schema import default_schema_path, load_schema
 
+    if ray not in ("local", "auto") and ":" not in ray:
+        raise UsageError(f"--ray takes local, auto or a cluster's HOST:PORT, not {ray!r}"
+                         " (--ray needs one of them)")
     if output is None:
         raise UsageError("--ray writes shards into a folder: give it with -o OUT/")
     distributed.import_ray()  # one line and exit 2 when Ray is not installed
