@@ -82,10 +82,11 @@ def test_same_bytes_as_one_process_on_seeds(cluster, cli, tmp_path):
     # Again into the same folder: refused without --force, replaced with it.
     code, _, err = cli("extract", SEEDS, "-o", out, "--ray", "local")
     assert code == 4 and "--force" in err and err.count("\n") == 1
-    code, _, err = cli("extract", SEEDS / "wikinews" / "wikinews-afghan.txt", "-o", out, "--ray", "local",
-                       "--force", "--workers", "1")
-    assert code == 0, err
-    assert len(_shard_lines(out)) == 1
+    from annotator.extract.distributed import prepare_output
+
+    (out / ".part-00009.jsonl.0123.tmp").write_bytes(b"half a line")  # as a killed actor leaves one
+    prepare_output(str(out), force=True)  # what --force does before a run: no old shard is left
+    assert not list(out.iterdir())
 
 
 def test_bad_input_is_reported_by_line_and_skipped_with_a_saved_model(cluster, cli, capsys, tmp_path):
