@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("annotator needs Python 3.11 or newer; set PYTHON=python3.11") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,model,serve,postgres]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,model,serve,postgres,ray]'
 	@touch $(STAMP)
 
 install: $(STAMP)

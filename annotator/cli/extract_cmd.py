@@ -12,6 +12,12 @@ from pathlib import Path
 
 import typer
 
+from annotator.errors import EXIT_SCHEMA, UserError
+
+
+class UsageError(UserError):
+    exit_code = EXIT_SCHEMA
+
 
 def register(app: typer.Typer) -> None:
     @app.command("extract")
@@ -23,8 +29,19 @@ def register(app: typer.Typer) -> None:
         n_process: int = typer.Option(1, "--n-process", min=1, help="Processes for the spaCy pipeline."),
         batch_size: int = typer.Option(64, "--batch-size", min=1, help="Texts per spaCy batch."),
         force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),
+        ray: str = typer.Option(
+            None, "--ray", metavar="local|auto|ADDRESS",
+            help="Run on Ray (pip install 'annotator\\[ray]'): 'local' starts a cluster on this machine"
+                 ", 'auto' joins the running one, or a cluster's HOST:PORT. -o is then a folder of shards.",
+        ),
+        workers: int = typer.Option(None, "--workers", min=1, help="With --ray: actors (default: the cluster's CPUs)."),
     ) -> None:
         """Pre-extract entities and quotes with their speakers; write JSONL (no database)."""
+        if ray is not None:
+            run_extract_ray(paths, output, ray, model, schema, workers, batch_size, force)
+            return
+        if workers is not None:
+            raise UsageError("--workers goes with --ray")
         run_extract(paths, output, model, schema, n_process, batch_size, force)
 
 
@@ -38,10 +55,8 @@ def run_extract(
     force: bool = False,
 ) -> int:
     """The command's work; returns the number of articles written. Raises UserError on bad input."""
-    import orjson
-
     from annotator.errors import InputError
-    from annotator.export.prodigy import task_from_drafts
+    from annotator.export.extracted import extracted_lines
     from annotator.export.writers import check_target
     from annotator.ingest.readers import Problem, read_paths
     from annotator.schema import default_schema_path, load_schema
@@ -86,8 +101,8 @@ def run_extract(
             sys.stdout.write(line.decode("utf-8"))
 
     try:
-        for article, drafts, tokens in _extracted(extractor, articles(), n_process, batch_size):
-            emit(orjson.dumps(task_from_drafts(article, drafts, tokens)) + b"\n")
+        for _, line in extracted_lines(extractor, articles(), n_process, batch_size):
+            emit(line)
             written += 1
     finally:
         if out is not None:
@@ -103,28 +118,68 @@ def run_extract(
     return written
 
 
-def _extracted(extractor, articles, n_process: int, batch_size: int):
-    """(article, drafts, tokens) in order; articles with spans of their own keep them."""
-    from itertools import islice
+def run_extract_ray(
+    paths: list[Path | str],
+    output: Path | str | None,
+    ray: str = "local",
+    model: str | None = None,
+    schema_path: Path | None = None,
+    workers: int | None = None,
+    batch_size: int = 64,
+    force: bool = False,
+    chunk_bytes: int | None = None,
+) -> int:
+    """`extract --ray`: the same lines, sharded into OUT/part-NNNNN.jsonl by a pool of Ray actors
+    (annotator/extract/distributed.py). Returns the number of articles written."""
+    from annotator.errors import InputError
+    from annotator.export.extracted import ExtractionJob
+    from annotator.extract import distributed
+    from annotator.schema import default_schema_path, load_schema
 
-    stream = iter(articles)
-    chunk = max(batch_size * max(n_process, 1) * 4, 256)
-    while True:
-        batch = list(islice(stream, chunk))
-        if not batch:
-            return
-        todo = [a for a in batch if not a.spans]
-        found = iter(extractor.pipe_with_tokens((a.text for a in todo), n_process=n_process, batch_size=batch_size))
-        for article in batch:
-            if article.spans:
-                tokens = article.tokens or _tokens(article.text)
-                yield article, list(article.spans), tokens
-            else:
-                drafts, tokens = next(found)
-                yield article, drafts, article.tokens or tokens
+    if ray not in ("local", "auto") and ":" not in ray:
+        raise UsageError(f"--ray takes local, auto or a cluster's HOST:PORT, not {ray!r}"
+                         " (--ray needs one of them)")
+    if output is None:
+        raise UsageError("--ray writes shards into a folder: give it with -o OUT/")
+    distributed.import_ray()  # one line and exit 2 when Ray is not installed
+    for path in paths:
+        if "://" not in str(path) and not Path(path).exists():
+            raise InputError(f"{path}: no such file or folder")
+    load_schema(schema_path or default_schema_path())  # a wrong schema fails here, not in every actor
+    if model is not None and not _model_here(model):  # one line here rather than dead actors
+        from annotator.extract import ModelNotFound
+
+        raise ModelNotFound(model)
+    out = str(output)
+    distributed.prepare_output(out, force)
+    job = ExtractionJob(str(Path(schema_path).resolve()) if schema_path else None,
+                        str(Path(model).resolve()) if model and Path(model).exists() else model, batch_size)
+
+    def report(line: str) -> None:
+        print(f"skipped {line}", file=sys.stderr, flush=True)
+
+    started = distributed.connect(ray)
+    try:
+        summary = distributed.run(job, [str(p) for p in paths], out, workers, report, chunk_bytes)
+    finally:
+        if started:
+            import ray as ray_module
+
+            ray_module.shutdown()
+    if summary.articles == 0:
+        raise InputError("nothing could be read" if summary.problems else "no articles found")
+    print(f"extracted {summary.articles} articles to {summary.shards} shards in {out}", file=sys.stderr)
+    return summary.articles
 
 
-def _tokens(text: str) -> tuple[tuple[int, int], ...]:
-    from annotator.ingest.tokens import token_offsets
+def _model_here(model: str) -> bool:
+    """Whether `model` is a pipeline folder or an installed package (without loading it)."""
+    import importlib.util
 
-    return next(token_offsets([text]))
+    path = Path(model)
+    if path.exists():
+        return (path / "config.cfg").exists()
+    try:
+        return importlib.util.find_spec(model) is not None
+    except (ImportError, ValueError):
+        return False
