@@ -63,17 +63,13 @@ def read_snapshot(store: Any, schema: Any, annotator: str | None = None, gold: b
 
     entity_labels = {label.name for label in schema.labels_of("entity")}
     picked: dict[int, Any] = {}
-    with store._lock:  # the store's connection, in one read transaction: one consistent state
-        store.conn.execute("BEGIN")
-        try:
-            if gold:
-                from annotator.export.adjudicated import iter_adjudicated
+    with store.read_transaction():  # one read transaction: one consistent state of the work
+        if gold:
+            from annotator.export.adjudicated import iter_adjudicated
 
-                works = list(iter_adjudicated(store))
-            else:
-                works = [w for w in iter_gold(store, annotator) if w.status == "done"]
-        finally:
-            store.conn.execute("COMMIT")
+            works = list(iter_adjudicated(store))
+        else:
+            works = [w for w in iter_gold(store, annotator) if w.status == "done"]
     for work in works:
         kept = picked.get(work.article.id)
         if kept is None or work.timestamp >= kept.timestamp:

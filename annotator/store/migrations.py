@@ -204,6 +204,24 @@ def _v4_annotators_day(db: sqlite_utils.Database) -> None:
     db["flags"].create_index(["article_id"])
 
 
+def _v5_article_scores(db: sqlite_utils.Database) -> None:
+    """Which article next (issue 28): each article's uncertainty under the model that last scored
+    it, and its rank in the `uncertain` order (1 first), written by `suggest` and `learn` after a
+    scoring, read by routing. Plain DDL (no WITHOUT ROWID), portable to PostgreSQL."""
+    db.execute(
+        """
+        CREATE TABLE article_scores (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+            model TEXT NOT NULL,
+            uncertainty REAL NOT NULL,
+            rank INTEGER NOT NULL,
+            scored_at REAL NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_article_scores_rank ON article_scores (rank)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_reviews, _v3_span_models,
-                                                               _v4_annotators_day]
+                                                               _v4_annotators_day, _v5_article_scores]
 LATEST = len(MIGRATIONS)
