@@ -26,7 +26,7 @@ per scoring (store/ordering.py); routing only reads the stored rank.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 BEAM_WIDTH = 8
@@ -64,14 +64,16 @@ def doubt(p: float) -> float:
     return min(p, 1.0 - p) if 0.0 <= p <= 1.0 else 0.0
 
 
-def uncertainties(nlp: Any, docs: Sequence[Any]) -> list[float]:
-    """Each Doc's expected corrections: entity candidates' and quotes' doubt, summed."""
+def uncertainties(nlp: Any, docs: Sequence[Any], label_map: Callable[[str], str | None] | None = None) -> list[float]:
+    """Each Doc's expected corrections: entity candidates' and quotes' doubt, summed. With
+    `label_map` (the extractor's LabelPolicy.map), candidates whose label the schema drops
+    (a base model's DATE, CARDINAL…) count for nothing: nobody corrects what is never shown."""
     from annotator.extract.component import NAME as QUOTES
 
     ents = entity_probabilities(recognizer(nlp), docs)
     out = []
     for doc, probs in zip(docs, ents, strict=True):
-        total = sum(doubt(p) for p in probs.values())
+        total = sum(doubt(p) for (_, _, label), p in probs.items() if label_map is None or label_map(label))
         for quote in (doc._.get(QUOTES) if doc.has_extension(QUOTES) else None) or ():
             total += doubt(float(quote[6]))
         out.append(total)

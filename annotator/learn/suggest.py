@@ -75,7 +75,7 @@ def suggest(store: Any, schema: Any, model: str, *, batch: int = BATCH,
         docs = list(extractor.nlp.pipe(texts, batch_size=batch))
         found = [extract_doc(doc, extractor.policy) for doc in docs]
         if ranker is not None:
-            ranker.add([article_id for article_id, _ in rows], uncertainties(extractor.nlp, docs), texts)
+            ranker.add([article_id for article_id, _ in rows], uncertainties(extractor.nlp, docs, extractor.policy.map), texts)
         del docs
         with store.write() as conn:
             for (article_id, _), drafts in zip(rows, found, strict=True):
