@@ -130,7 +130,7 @@ def test_ranking_is_by_uncertainty_and_near_duplicates_do_not_come_back_to_back(
     got = [article_id for article_id, _ in ranker.ranked()]
     assert got[0] == 100 and sorted(got) == list(range(100, 108))
     duplicates = {100, 101, 102}
-    assert not any(x in duplicates and y in duplicates for x, y in zip(got, got[1:])), got
+    assert not any(x in duplicates and y in duplicates for x, y in zip(got, got[1:], strict=False)), got
     plain = [article_id for article_id, _ in ranker.ranked(weight=0)]
     assert plain == list(range(100, 108))  # without diversity: the most uncertain first
     assert ranker.ranked()[0] == (100, 9.0)
