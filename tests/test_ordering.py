@@ -219,3 +219,6 @@ def test_annotate_order_option(cli, tmp_path):
     for argv in (["annotate", "--db", db, "--order", "fastest"], ["annotate", "--order=fastest", "--db", db, "--db", db]):
         code, _, err = cli(*argv)  # the quick path, then Typer's (a repeated option)
         assert code == 2 and "--order 'fastest'" in err and err.strip().count("\n") == 0
+    from annotator.cli.serve_cmd import serve_command
+
+    assert serve_command(db, False, "alice", None, "uncertain").endswith("--order uncertain")

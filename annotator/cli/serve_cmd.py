@@ -13,13 +13,15 @@ from annotator.errors import UserError
 INSTALL = "pip install 'annotator[serve]'  (or: pip install 'textual-serve>=1.1')"
 
 
-def serve_command(db: Path, review: bool, name: str | None, overlap: str | None) -> str:
+def serve_command(db: Path, review: bool, name: str | None, overlap: str | None, order: str | None = None) -> str:
     """The command each browser session runs: this annotator, same interpreter, same database."""
     args = [sys.executable, "-m", "annotator", "review" if review else "annotate", "--db", str(db.resolve())]
     if name:
         args += ["--reviewer" if review else "--annotator", name]
     if overlap and not review:
         args += ["--overlap", overlap]
+    if order and not review:
+        args += ["--order", order]
     return shlex.join(args)
 
 
@@ -32,6 +34,7 @@ def register(app: typer.Typer) -> None:
         annotator: str = typer.Option(None, "--annotator", help="Who annotates in this browser (default: login name)."),
         overlap: str = typer.Option(None, "--overlap", help="Annotators per article: a number or 'all'."),
         review: bool = typer.Option(False, "--review", help="Serve the review (adjudication) screen instead."),
+        order: str = typer.Option(None, "--order", help="Which article next: uncertain, import or random."),
     ) -> None:
         """Run the app in a browser: each browser tab gets its own session on the same database."""
         try:
@@ -40,6 +43,6 @@ def register(app: typer.Typer) -> None:
             raise UserError(f"`serve` needs textual-serve: {INSTALL}") from None
         if not db.exists():
             raise UserError(f"{db}: no such database; import articles first (annotator import PATH --db {db})")
-        command = serve_command(db, review, annotator, overlap)
+        command = serve_command(db, review, annotator, overlap, order)
         print(f"serving {'review' if review else 'annotate'} on http://{host}:{port}  ({command})", file=sys.stderr)
         ClosingServer(command, host=host, port=port, title="annotator").serve()
