@@ -190,6 +190,8 @@ def main() -> None:
     parser.add_argument("--order", default=None,
                         help="random, uncertain or both (random,uncertain): the routing curves (issue 28)")
     parser.add_argument("--seeds", default=None, help="With --order: the seeds, e.g. 0,1 (default: --seed)")
+    parser.add_argument("--mmr-weight", type=float, default=None,
+                        help="With --order: the diversity weight of learn/ranking.py (0: none), to measure it")
     parser.add_argument("--pool", type=int, default=None, help="With --order: only the first N training articles (smoke runs)")
     args = parser.parse_args()
 
@@ -207,6 +209,10 @@ def main() -> None:
     settings = Settings(**({"max_epochs": args.max_epochs} if args.max_epochs else {}), **json.loads(args.settings))
     if args.order:
         args.seeds = args.seeds or str(args.seed)
+        if args.mmr_weight is not None:
+            from annotator.learn import ranking
+
+            ranking.MMR_WEIGHT = args.mmr_weight
         train = train[:args.pool] if args.pool else train
         main_order(args, schema, train, texts, gold, settings)
         return

@@ -101,8 +101,9 @@ class Ranker:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def ranked(self, weight: float = MMR_WEIGHT, pool: int = MMR_POOL) -> list[tuple[int, float]]:
-        """(article id, uncertainty), the first to hand out first."""
+    def ranked(self, weight: float | None = None, pool: int = MMR_POOL) -> list[tuple[int, float]]:
+        """(article id, uncertainty), the first to hand out first (weight: MMR_WEIGHT)."""
+        weight = MMR_WEIGHT if weight is None else weight
         if not self.ids:
             return []
         import scipy.sparse as sp
