@@ -21,7 +21,8 @@ KINDS = ("entity", "quote", "speaker")
 
 _LABEL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 _TOP_FIELDS = {"name", "model", "overlap", "labels", "map", "drop", "allow_nested", "idle_after", "guidelines",
-               "keys"}
+               "keys", "order"}
+ORDERS = ("import", "uncertain", "random")  # which article routing hands out next (store/ordering.py)
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min)?\s*$")
 _LABEL_FIELDS = {"name", "kind", "key", "colour", "color", "description", "speakers"}
 # libyaml's safe loader when PyYAML has it (ten times faster; same node marks), else the pure one.
@@ -63,6 +64,7 @@ class Schema:
     guidelines_name: str = ""  # as the schema writes it (relative to the schema file), for screens
     keymap: dict[str, str] = field(default_factory=dict)  # the team's keys: binding id -> keys (docs/keys.md)
     keymap_at: dict[str, str] = field(default_factory=dict)  # binding id -> FILE:LINE:COL of its keys
+    order: str = "import"  # which article next: import, uncertain or random (store/ordering.py)
 
     def label(self, name: str) -> Label | None:
         for label in self.labels:  # a handful of labels: a scan beats building a dict
@@ -349,8 +351,15 @@ def parse_schema(text: str, path: str = "<schema>") -> Schema:
         allow_nested = raw in ("true", "yes")
     idle_after = _idle_after(path, top["idle_after"][1]) if "idle_after" in top else IDLE_AFTER_S
     guidelines, at, written = _guidelines(path, top["guidelines"][1]) if "guidelines" in top else (None, "", "")
+    order = "import"
+    if "order" in top:
+        node = top["order"][1]
+        order = _scalar(path, node, "order")
+        if order not in ORDERS:
+            raise _fail(path, node, f"order {order!r} must be one of: {', '.join(ORDERS)}")
     return Schema(name, tuple(labels), model_map, frozenset(drop), model or None, overlap, allow_nested, path,
-                  idle_after, guidelines, at, written, keymap, {id: _where(path, n) for id, n in keymap_nodes.items()})
+                  idle_after, guidelines, at, written, keymap, {id: _where(path, n) for id, n in keymap_nodes.items()},
+                  order)
 
 
 def _idle_after(path: str, node: yaml.Node) -> float:

@@ -45,21 +45,25 @@ def _excerpt(text: str, width: int) -> str:
 class AnnotationSession:
     """One annotator's work on one database with one schema."""
 
-    def __init__(self, store: Store, schema: Schema, annotator: str, overlap: int | None = 1) -> None:
+    def __init__(self, store: Store, schema: Schema, annotator: str, overlap: int | None = 1,
+                 order: str | None = None) -> None:
         self.store = store
         self.schema = schema
         self.annotator = annotator
         self.overlap = overlap
+        # Which article next: import, uncertain or random (store/ordering.py); the schema's by default.
+        self.order = order or schema.order
         store.idle_after = schema.idle_after  # active time cuts longer gaps to this
 
     # -- articles -------------------------------------------------------------------------------
 
     def open(self, article_id: int | None = None) -> Loaded:
         """Where to resume (article_id None: the unfinished one, else claim a new one) and all a
-        screen needs of it. Opening starts the article's active-time clock."""
+        screen needs of it. Opening starts the article's active-time clock, which also records that
+        the annotator opened it (`suggest` leaves opened articles alone: store/learning.py)."""
         store, who = self.store, self.annotator
         if article_id is None:
-            article_id = store.next_article(who, self.overlap)
+            article_id = store.next_article(who, self.overlap, order=self.order)
         if article_id is None:
             return Loaded(None, [], (0, 0), store.progress(who), "todo")
         article = store.article(article_id)
@@ -71,7 +75,7 @@ class AnnotationSession:
 
     def neighbour(self, article_id: int, step: int) -> int:
         """The next (step 1) or previous article this annotator may work on."""
-        target = self.store.neighbour(article_id, step, self.annotator, self.overlap)
+        target = self.store.neighbour(article_id, step, self.annotator, self.overlap, order=self.order)
         if target is None:
             where = "later" if step > 0 else "earlier"
             raise Refused(f"no {where} article for you" + (f" (overlap {self.overlap})" if self.overlap else ""))

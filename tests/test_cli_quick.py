@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_plain_annotate_options_are_read_both_ways():
     assert annotate_arguments(["annotate", "--db", "x.db", "--annotator=bob", "--overlap", "all"]) == {
-        "db": Path("x.db"), "schema": None, "annotator": "bob", "overlap": "all", "seed": None}
+        "db": Path("x.db"), "schema": None, "annotator": "bob", "overlap": "all", "seed": None, "order": None}
     assert annotate_arguments(["annotate"])["db"] == Path("annotations.db")
 
 

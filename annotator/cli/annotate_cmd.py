@@ -18,10 +18,12 @@ def register(app: typer.Typer) -> None:
         annotator: str = typer.Option(None, "--annotator", help="Whose decisions these are (default: login name)."),
         overlap: str = typer.Option(None, "--overlap", help="Annotators per article: a number or 'all' (default: the schema's)."),
         seed: Path = typer.Option(None, "--seed", help="Import this folder first when the database is empty."),
+        order: str = typer.Option(None, "--order",
+                                  help="Which article next: uncertain, import or random (default: the schema's, else import)."),
     ) -> None:
         """Correct the spans of one article after another: keys a accept, x reject, l relabel, ? help."""
         db = database(db)  # a postgresql:// URL as it is, else a path
-        annotate(db, schema, annotator, overlap, seed)
+        annotate(db, schema, annotator, overlap, seed, order)
 
     @app.callback(invoke_without_command=True)
     def default(ctx: typer.Context) -> None:

@@ -1,7 +1,7 @@
 """`annotator annotate` without Typer, so the app opens sooner: its arguments read from argv, and
 the function that opens the app (annotate_cmd.py registers the same function with Typer).
 
-Only the plain forms are taken: a bare `annotator`, or `annotate` followed by its five options,
+Only the plain forms are taken: a bare `annotator`, or `annotate` followed by its six options,
 each given once, as `--db X` or `--db=X`. Anything else (--help, an unknown or repeated option, a
 missing value, a value that looks like an option) returns None and goes to Typer, which says
 what is wrong exactly as it always did.
@@ -19,7 +19,8 @@ from annotator.cli.names import check_name
 from annotator.dburl import database
 from annotator.errors import UserError
 
-OPTIONS = {"--db": "db", "--schema": "schema", "--annotator": "annotator", "--overlap": "overlap", "--seed": "seed"}
+OPTIONS = {"--db": "db", "--schema": "schema", "--annotator": "annotator", "--overlap": "overlap", "--seed": "seed",
+           "--order": "order"}
 PATHS = {"db", "schema", "seed"}
 
 
@@ -27,7 +28,7 @@ def annotate_arguments(argv: list[str]) -> dict[str, Any] | None:
     """The keyword arguments of annotate(), or None when Typer should read argv."""
     if not argv:  # a bare `annotator`: ./annotations.db, importing seeds/ when it is empty
         return {"db": Path("annotations.db"), "schema": None, "annotator": None, "overlap": None,
-                "seed": Path("seeds") if Path("seeds").is_dir() else None}
+                "seed": Path("seeds") if Path("seeds").is_dir() else None, "order": None}
     if argv[0] != "annotate":
         return None
     given: dict[str, str] = {}
@@ -82,7 +83,19 @@ def seed_if_empty(db: Path | str, seed: Path | None, schema: Path | None) -> Non
         raise UserError(f"importing {seed} failed; see the messages above")
 
 
-def annotate(db: Path | str, schema: Path | None, annotator: str | None, overlap: str | None, seed: Path | None) -> None:
+def parse_order(value: str | None, default: str) -> str:
+    """--order: import, uncertain or random; None -> the schema's `order:` (else import)."""
+    if value is None:
+        return default
+    from annotator.store.ordering import ORDERS
+
+    if value not in ORDERS:
+        raise UserError(f"--order {value!r}: give one of {', '.join(ORDERS)}", exit_code=2)
+    return value
+
+
+def annotate(db: Path | str, schema: Path | None, annotator: str | None, overlap: str | None, seed: Path | None,
+             order: str | None = None) -> None:
     from annotator.keymap import for_annotate
     from annotator.schema import default_schema_path, load_schema
     from annotator.store import Store
@@ -91,9 +104,10 @@ def annotate(db: Path | str, schema: Path | None, annotator: str | None, overlap
     keymap = for_annotate(label_schema)  # the team's keys, then the annotator's own (a bad file stops here)
     name = check_name(annotator or getpass.getuser())
     share = parse_overlap(overlap, label_schema.overlap)
+    routing = parse_order(order, label_schema.order)
     seed_if_empty(db, seed, schema)
     from annotator.tui import run
 
     # create=False: a mistyped --db names the problem instead of opening an empty new database.
     with Store(db, create=False) as store:
-        run(store, label_schema, name, share, keymap)
+        run(store, label_schema, name, share, keymap, routing)

@@ -14,7 +14,7 @@ from annotator.errors import UserError
 INSTALL = "pip install 'annotator[serve]'  (or: pip install 'textual-serve>=1.1')"
 
 
-def serve_command(db: Path | str, review: bool, name: str | None, overlap: str | None) -> str:
+def serve_command(db: Path | str, review: bool, name: str | None, overlap: str | None, order: str | None = None) -> str:
     """The command each browser session runs: this annotator, same interpreter, same database."""
     where = str(db.resolve()) if isinstance(db, Path) else db  # a postgresql:// URL as it is
     args = [sys.executable, "-m", "annotator", "review" if review else "annotate", "--db", where]
@@ -22,6 +22,8 @@ def serve_command(db: Path | str, review: bool, name: str | None, overlap: str |
         args += ["--reviewer" if review else "--annotator", name]
     if overlap and not review:
         args += ["--overlap", overlap]
+    if order and not review:
+        args += ["--order", order]
     return shlex.join(args)
 
 
@@ -34,6 +36,7 @@ def register(app: typer.Typer) -> None:
         annotator: str = typer.Option(None, "--annotator", help="Who annotates in this browser (default: login name)."),
         overlap: str = typer.Option(None, "--overlap", help="Annotators per article: a number or 'all'."),
         review: bool = typer.Option(False, "--review", help="Serve the review (adjudication) screen instead."),
+        order: str = typer.Option(None, "--order", help="Which article next: uncertain, import or random."),
     ) -> None:
         """Run the app in a browser: each browser tab gets its own session on the same database."""
         db = database(db)  # a postgresql:// URL as it is, else a path
@@ -43,7 +46,7 @@ def register(app: typer.Typer) -> None:
             raise UserError(f"`serve` needs textual-serve: {INSTALL}") from None
         if isinstance(db, Path) and not db.exists():
             raise UserError(f"{db}: no such database; import articles first (annotator import PATH --db {db})")
-        command = serve_command(db, review, annotator, overlap)
-        shown = command if isinstance(db, Path) else serve_command(redact(db), review, annotator, overlap)
+        command = serve_command(db, review, annotator, overlap, order)
+        shown = command if isinstance(db, Path) else serve_command(redact(db), review, annotator, overlap, order)
         print(f"serving {'review' if review else 'annotate'} on http://{host}:{port}  ({shown})", file=sys.stderr)
         ClosingServer(command, host=host, port=port, title="annotator").serve()

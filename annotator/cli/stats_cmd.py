@@ -50,6 +50,9 @@ def register(app: typer.Typer) -> None:
 
             figures["agreement"] = agreement_figures(store, top=5)
             figures["review"] = review_summary(store)
+            from annotator.store import ordering
+
+            figures["uncertain_order"] = {"ranked": ordering.ranked_count(store), "top": ordering.top(store, 5)}
         if as_json:
             print(json.dumps(figures, ensure_ascii=False))
             return
@@ -79,6 +82,15 @@ def register(app: typer.Typer) -> None:
         console.print("decisions: standing ones (log: every row, undo rows included) · active: time working, gaps cut"
                       " at the schema's idle_after · median: active time per article done · per hour: decisions per"
                       " active hour", style="dim")
+        ranked = figures["uncertain_order"]
+        if ranked["top"]:
+            table = Table(title=f"uncertain order: the next of {ranked['ranked']} ranked (annotate --order uncertain)")
+            for column in ("rank", "article", "title", "expected corrections"):
+                table.add_column(column, justify="left" if column == "title" else "right")
+            for row in ranked["top"]:
+                table.add_row(str(row["rank"]), str(row["article_id"]), (row["title"] or "")[:40],
+                              f"{row['uncertainty']:.2f}")
+            console.print(table)
         if figures["flags"]:
             console.print(f"{figures['flags']} flagged: annotator stats --db {shown(db)} --flags", markup=False)
         if figures["agreement"]["pairs"]:

@@ -48,3 +48,4 @@ def print_summary(summary) -> None:
     passed = f", {summary.passed_over} opened meanwhile and left as they were" if summary.passed_over else ""
     print(f"re-suggested {summary.resuggested} of {summary.articles} untouched articles with {summary.model}: "
           f"{summary.added} suggestions added, {summary.removed} removed, {summary.unchanged} unchanged{passed}")
+    print(f"ranked {summary.ranked} articles by how unsure the model is (annotate --order uncertain)")

@@ -24,6 +24,7 @@ class Round:
     new_f1: float
     current_f1: float
     resuggested: int = 0
+    ranked: int = 0  # articles the kept model ranked for the uncertain order
     stopped: bool = False
 
 
@@ -97,7 +98,8 @@ def learn_round(db: Path, schema: Any, output: Path, *, base: str | None, seed: 
     done = Round(len(snapshot.articles), trained.kept, trained.result.trained.f1, keep.current_f1)
     if trained.kept and not should_stop():
         with Store(db, create=False) as store:
-            done.resuggested = resuggest(store, str(output)).resuggested
+            summary = resuggest(store, str(output))
+            done.resuggested, done.ranked = summary.resuggested, getattr(summary, "ranked", 0)
     return done
 
 

@@ -4,6 +4,10 @@ Articles are read and extracted a batch at a time outside any write, then writte
 transaction a batch (as import does), where each article is checked again: one an annotator
 opened in the meantime keeps what it had. An article whose suggestions come out the same is not
 written at all, so running suggest twice with one model changes nothing the second time.
+
+From the same Docs it scores how unsure the model is of each untouched article, and when the run
+is complete writes the `uncertain` order's ranking (learn/ranking.py, store/ordering.py) in one
+transaction: routing reads the stored rank, never a model.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ class SuggestSummary:
     removed: int = 0
     unchanged: int = 0
     passed_over: int = 0     # opened by someone between reading and writing
+    ranked: int = 0          # articles given a rank in the uncertain order
     model: str = ""
 
 
@@ -53,13 +58,25 @@ def load_model(schema: Any, model: str) -> Any:
 
 def suggest(store: Any, schema: Any, model: str, *, batch: int = BATCH,
             advance: Callable[[int], None] = lambda n: None, should_stop: Callable[[], bool] = lambda: False,
-            extractor: Any = None) -> SuggestSummary:
+            extractor: Any = None, rank: bool = True) -> SuggestSummary:
+    from annotator.extract import extract_doc
+    from annotator.learn.ranking import Ranker, uncertainties
+    from annotator.store import ordering
+
     extractor = extractor or load_model(schema, model)
     summary = SuggestSummary(model=model_id(model, extractor.nlp))
+    ranker = Ranker() if rank else None
+    stopped = False
     for rows in learning.untouched_batches(store, batch):
         if should_stop():
+            stopped = True
             break
-        found = list(extractor.pipe([text for _, text in rows]))
+        texts = [text for _, text in rows]
+        docs = list(extractor.nlp.pipe(texts, batch_size=batch))
+        found = [extract_doc(doc, extractor.policy) for doc in docs]
+        if ranker is not None:
+            ranker.add([article_id for article_id, _ in rows], uncertainties(extractor.nlp, docs, extractor.policy.map), texts)
+        del docs
         with store.write() as conn:
             for (article_id, _), drafts in zip(rows, found, strict=True):
                 summary.articles += 1
@@ -79,4 +96,8 @@ def suggest(store: Any, schema: Any, model: str, *, batch: int = BATCH,
                 summary.removed += len(old - new)
                 summary.resuggested += 1
         advance(len(rows))
+    if ranker is not None and not stopped and not should_stop():
+        ranked = ranker.ranked()
+        with store.write() as conn:
+            summary.ranked = ordering.write_ranking(conn, summary.model, ranked)
     return summary

@@ -19,7 +19,8 @@ BATCH = 2000
 # it): copied as NULL first, then set once every row of the table is in.
 _FORWARD = {"spans": ("speaker_span_id", "speaker_entity_span_id")}
 _ORDER = {"states": "span_id, annotator", "progress": "article_id, annotator", "reviews": "article_id, reviewer",
-          "activity": "article_id, annotator", "flags": "annotator, article_id"}
+          "activity": "article_id, annotator", "flags": "annotator, article_id",
+          "article_scores": "article_id"}
 
 
 def columns(store: Store, table: str) -> list[str]:

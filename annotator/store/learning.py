@@ -13,9 +13,13 @@ from annotator.store.paging import pages
 # Nobody has opened, decided on, added to, or reviewed the article; and every span it has is a
 # model's suggestion (an article imported with its own spans keeps them). Each check is an index
 # lookup: a decision always leaves a `states` row (decisions has no index by article alone), and a
-# span made and then undone is still a span with its maker.
+# span made and then undone is still a span with its maker. An open is recorded by the `activity`
+# row the session writes when it opens an article (Store.start_stretch, one upsert on the store's
+# worker thread, off the key path): browsing to an article with `]` and reading it without deciding
+# anything counts as opening it, so suggest never changes what someone may be reading.
 _UNTOUCHED = """
 NOT EXISTS (SELECT 1 FROM progress p WHERE p.article_id = a.id)
+AND NOT EXISTS (SELECT 1 FROM activity ac WHERE ac.article_id = a.id)
 AND NOT EXISTS (SELECT 1 FROM states st WHERE st.article_id = a.id)
 AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.article_id = a.id)
 AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.article_id = a.id AND (s.origin != 'model' OR s.created_by IS NOT NULL))

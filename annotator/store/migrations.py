@@ -155,12 +155,28 @@ _V4_ANNOTATORS_DAY = Migration("active time and flags", (
     "CREATE INDEX idx_flags_article_id ON flags (article_id)",
 ))
 
-MIGRATIONS: list[Migration] = [_V1_INITIAL, _V2_REVIEWS, _V3_SPAN_MODELS, _V4_ANNOTATORS_DAY]
+# Which article next (issue 28): each article's uncertainty under the model that last scored it,
+# and its rank in the `uncertain` order (1 first), written by `suggest` and `learn` after a
+# scoring, read by routing (store/ordering.py). article_id is a key, not an identity: NOT NULL
+# keeps postgres.ddl() from making it one.
+_V5_ARTICLE_SCORES = Migration("article scores for the uncertain order", (
+    """CREATE TABLE article_scores (
+        article_id INTEGER NOT NULL PRIMARY KEY REFERENCES articles(id),
+        model TEXT NOT NULL,
+        uncertainty REAL NOT NULL,
+        rank INTEGER NOT NULL,
+        scored_at REAL NOT NULL
+    )""",
+    "CREATE INDEX idx_article_scores_rank ON article_scores (rank)",
+))
+
+MIGRATIONS: list[Migration] = [_V1_INITIAL, _V2_REVIEWS, _V3_SPAN_MODELS, _V4_ANNOTATORS_DAY, _V5_ARTICLE_SCORES]
 LATEST = len(MIGRATIONS)
 
 # Every table, in an order that keeps foreign keys satisfied (`annotator migrate` copies in it).
 # A migration that adds a table adds it here too.
-TABLES = ("articles", "spans", "decisions", "states", "progress", "reviews", "review_decisions", "activity", "flags")
+TABLES = ("articles", "spans", "decisions", "states", "progress", "reviews", "review_decisions", "activity", "flags",
+          "article_scores")
 
 
 def statements(migration: Migration, dialect: str) -> tuple[str, ...]:

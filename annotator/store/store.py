@@ -16,7 +16,7 @@ from typing import Any
 from annotator.dburl import is_url, shown
 from annotator.errors import UserError
 from annotator.model import ACTIONS, IDLE_AFTER_S, Article, ArticleDraft, Decision, Progress, SpanView
-from annotator.store import bulk, day
+from annotator.store import bulk, day, ordering
 from annotator.store.codec import decode_bounds, encode_spans, encode_tokens, token_json
 from annotator.store.connection import BUSY_TIMEOUT_MS, open_database
 from annotator.store.paging import pages
@@ -239,24 +239,32 @@ class Store:
         return n, self.article_count()
 
     def neighbour(self, article_id: int, step: int, annotator: str | None = None,
-                  overlap: int | None = None, idle_s: float = IDLE_CLAIM_S) -> int | None:
-        """The next (step > 0) or previous article id, or None at either end.
+                  overlap: int | None = None, idle_s: float = IDLE_CLAIM_S, order: str = "import",
+                  seed: int = 0) -> int | None:
+        """The next (step > 0) or previous article id in routing's `order` (store/ordering.py), or
+        None at either end: `]` from the article routing gave goes where routing would go next.
 
         With an annotator and an overlap, articles that already have `overlap` other annotators
         are passed over: browsing to one and deciding on it would take a place it does not have.
         """
         params: dict[str, Any] = {"here": article_id}
-        where = "a.id > :here" if step > 0 else "a.id < :here"
+        joined, where, order_by = ordering.neighbour_sql(order, step, seed)
+        if order != "import":
+            here = self._one(ordering.here_key_sql(order, seed), params)
+            if here is None:
+                return None
+            params["here_key"] = here[0]
         if annotator is not None and overlap is not None:
             where += (" AND (EXISTS (SELECT 1 FROM progress p WHERE p.article_id = a.id AND p.annotator = :annotator)"
                       f" OR {_PLACES_TAKEN} < :overlap)")
             params |= {"annotator": annotator, "overlap": overlap, "active_since": time.time() - idle_s}
-        order = "a.id" if step > 0 else "a.id DESC"
-        row = self._one(f"SELECT a.id FROM articles a WHERE {where} ORDER BY {order} LIMIT 1", params)
+        row = self._one(f"SELECT a.id FROM articles a{joined} WHERE {where} ORDER BY {order_by} LIMIT 1", params)
         return row[0] if row else None
 
-    def next_article(self, annotator: str, overlap: int | None = 1, idle_s: float = IDLE_CLAIM_S) -> int | None:
-        """Where this annotator resumes or starts: their unfinished article, else claim a new one.
+    def next_article(self, annotator: str, overlap: int | None = 1, idle_s: float = IDLE_CLAIM_S,
+                     order: str = "import", seed: int = 0) -> int | None:
+        """Where this annotator resumes or starts: their unfinished article, else claim a new one,
+        the first in `order` (store/ordering.py: import, uncertain by the stored rank, random).
 
         Claiming happens inside BEGIN IMMEDIATE, so two annotators starting in the same second
         never both take an article that has room for only one of them. overlap=None: everyone.
@@ -269,13 +277,13 @@ class Store:
         if row:
             return row[0]
         with self.write() as conn:
-            sql = ("SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM progress p"
+            sql = (f"SELECT a.id FROM articles a{ordering.join(order)} WHERE NOT EXISTS (SELECT 1 FROM progress p"
                    " WHERE p.article_id = a.id AND p.annotator = :annotator)")
             params: dict[str, Any] = {"annotator": annotator}
             if overlap is not None:
                 sql += f" AND {_PLACES_TAKEN} < :overlap"
                 params |= {"overlap": overlap, "active_since": time.time() - idle_s}
-            found = conn.execute(sql + " ORDER BY a.id LIMIT 1", params).fetchone()
+            found = conn.execute(sql + f" ORDER BY {ordering.sort_key(order, seed)}, a.id LIMIT 1", params).fetchone()
             if not found:
                 return None
             self._set_status(conn, found[0], annotator, "doing")

@@ -9,7 +9,8 @@ if TYPE_CHECKING:
     from annotator.store import Store
 
 
-def run(store: Store, schema: Schema, annotator: str, overlap: int | None, keymap: dict[str, str] | None = None) -> None:
+def run(store: Store, schema: Schema, annotator: str, overlap: int | None, keymap: dict[str, str] | None = None,
+        order: str | None = None) -> None:
     from annotator.tui.app import AnnotatorApp
 
-    AnnotatorApp(store, schema, annotator, overlap, keymap).run()
+    AnnotatorApp(store, schema, annotator, overlap, keymap, order).run()

@@ -26,12 +26,12 @@ class AnnotatorApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, store: Store, schema: Schema, annotator: str, overlap: int | None = 1,
-                 keymap: dict[str, str] | None = None) -> None:
+                 keymap: dict[str, str] | None = None, order: str | None = None) -> None:
         super().__init__()
         # The team's keys (the schema's), or those and the annotator's own over them (annotator/keymap.py).
         self.keymap = schema.keymap if keymap is None else keymap
         self.set_keymap(textual_keymap("annotate", self.keymap))
-        self.session = AnnotationSession(store, schema, annotator, overlap)
+        self.session = AnnotationSession(store, schema, annotator, overlap, order)
         self.store, self.schema, self.annotator, self.overlap = store, schema, annotator, overlap
         self.palette = Palette(schema)
         self.worker = StoreWorker("store")
