@@ -174,8 +174,9 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
             else:
                 self.list.refresh_span(index)
                 if view.kind != "quote":  # quotes whose speaker this is show its text
-                    for other in state.spans:
-                        if other.kind == "quote" and view.id in (other.speaker_span_id, other.speaker_entity_span_id):
+                    for quote_id in state.quote_ids:
+                        other = state.by_id(quote_id)
+                        if other is not None and view.id in (other.speaker_span_id, other.speaker_entity_span_id):
                             self.list.refresh_span(state.index_of[other.id])
 
     def _decided(self, span_id: int, advance: bool = False) -> None:
