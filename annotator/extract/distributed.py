@@ -433,7 +433,7 @@ def run(job: Any, paths: Iterable[str], out: str, workers: int | None = None,
         batch_size=1,
         # Ray Data's actor pools run with max_restarts=-1 and max_task_retries=-1: a dead actor
         # comes back (and loads the model again), and its chunk runs again, replacing its shard.
-        compute=ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1),  # a chunk to a free actor
+        compute=ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=2),  # the next chunk waits at the actor
         num_cpus=1,
     )
     numbers = _LineNumbers(problem)
