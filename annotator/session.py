@@ -70,7 +70,7 @@ class AnnotationSession:
         spans = store.spans(article_id, who) if article else []
         if article is not None:
             store.start_stretch(article_id, who)
-        return Loaded(article, spans, store.position(article_id), store.progress(who, article_id),
+        return Loaded(article, spans, store.position(article_id, self.order), store.progress(who, article_id),
                       store.status(article_id, who), store.flag(article_id, who))
 
     def neighbour(self, article_id: int, step: int) -> int:

@@ -59,6 +59,29 @@ def test_uncertain_order_keeps_overlap_resume_and_idle_claims(store):
     assert store.next_article("dave", overlap=2, order="uncertain", idle_s=-1) == a[0]
 
 
+def test_a_new_scoring_keeps_a_started_article_first_so_its_other_places_fill(store):
+    a = add(store, 5)
+    rank(store, [a[2], a[4]])
+    assert store.next_article("alice", overlap=2, order="uncertain") == a[2]
+    # suggest scores only untouched articles: a[2] (alice opened it) is not in the new ranking
+    rank(store, [a[0], a[4], a[1]])
+    assert store.next_article("bob", overlap=2, order="uncertain") == a[2]  # its second place first
+    assert store.next_article("carol", overlap=2, order="uncertain") == a[0]  # then the new ranking
+    assert ordering.ranks(store) == {a[2]: 1, a[0]: 2, a[4]: 3, a[1]: 4}
+
+
+def test_the_position_shown_counts_in_the_order(store):
+    a = add(store, 4)
+    rank(store, [a[3], a[1]])
+    assert store.position(a[3], "uncertain") == (1, 4)
+    assert store.position(a[1], "uncertain") == (2, 4)
+    assert store.position(a[0], "uncertain") == (3, 4)  # unscored: after, in import order
+    assert store.position(a[3]) == (4, 4)  # import order, as before
+    shuffled = sorted(a, key=lambda i: store.position(i, "random", seed=3))
+    assert [store.position(i, "random", seed=3)[0] for i in shuffled] == [1, 2, 3, 4]
+    assert shuffled[0] == store.next_article("dave", order="random", seed=3)
+
+
 def test_browsing_follows_the_order_and_passes_over_full_articles(store):
     a = add(store, 5)
     rank(store, [a[4], a[1], a[3]])

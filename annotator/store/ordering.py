@@ -66,14 +66,24 @@ def here_key_sql(order: str, seed: int = 0) -> str:
 
 def write_ranking(conn: Any, model: str, ranked: Sequence[tuple[int, float]], now: float | None = None) -> int:
     """One scoring's ranking replaces the last: `ranked` is (article id, uncertainty), best first
-    (rank 1 is handed out first). Articles not in it lose their rank (they come after, in import order)."""
+    (rank 1 is handed out first).
+
+    A scoring ranks the untouched articles only; the ones it leaves out were ranked before and
+    opened since. They keep their score and go first, in their old order: with an overlap above 1
+    an article one annotator started still has places, and the team fills those before starting
+    new articles (else it would wait behind every newly ranked one)."""
     now = time.time() if now is None else now
-    conn.execute("DELETE FROM article_scores")
+    scored = {article_id for article_id, _ in ranked}
+    kept = [row[0] for row in conn.execute("SELECT article_id FROM article_scores ORDER BY rank, article_id").fetchall()
+            if row[0] not in scored]
+    conn.executemany("UPDATE article_scores SET rank = ? WHERE article_id = ?",
+                     [(rank, article_id) for rank, article_id in enumerate(kept, start=1)])
+    start = len(kept) + 1
     conn.executemany(
         "INSERT INTO article_scores (article_id, model, uncertainty, rank, scored_at) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (article_id) DO UPDATE SET model = excluded.model, uncertainty = excluded.uncertainty,"
         " rank = excluded.rank, scored_at = excluded.scored_at",
-        [(article_id, model, float(u), rank, now) for rank, (article_id, u) in enumerate(ranked, start=1)])
+        [(article_id, model, float(u), rank, now) for rank, (article_id, u) in enumerate(ranked, start=start)])
     return len(ranked)
 
 

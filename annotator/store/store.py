@@ -233,9 +233,18 @@ class Store:
     def article_count(self) -> int:
         return self._one("SELECT count(*) FROM articles")[0]
 
-    def position(self, article_id: int) -> tuple[int, int]:
-        """(n, total): this is article n of total, in id order."""
-        n = self._one("SELECT count(*) FROM articles WHERE id <= ?", (article_id,))[0]
+    def position(self, article_id: int, order: str = "import", seed: int = 0) -> tuple[int, int]:
+        """(n, total): this is article n of total in routing's `order` (store/ordering.py)."""
+        if order == "import":
+            n = self._one("SELECT count(*) FROM articles WHERE id <= ?", (article_id,))[0]
+            return n, self.article_count()
+        here = self._one(ordering.here_key_sql(order, seed), {"here": article_id})
+        if here is None:
+            return 0, self.article_count()
+        key = ordering.sort_key(order, seed)
+        n = self._one(f"SELECT count(*) FROM articles a{ordering.join(order)}"
+                      f" WHERE {key} < :key OR ({key} = :key AND a.id <= :here)",
+                      {"key": here[0], "here": article_id})[0]
         return n, self.article_count()
 
     def neighbour(self, article_id: int, step: int, annotator: str | None = None,
