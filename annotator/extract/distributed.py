@@ -43,6 +43,7 @@ SUFFIXES = (".txt", ".jsonl")
 SHARD = "part-{:05d}.jsonl"
 MIN_CHUNK = 64 << 10
 MAX_CHUNK = 16 << 20
+ACTOR_NICENESS = 10
 CHUNKS_PER_WORKER = 8  # enough chunks that the last ones balance out between workers
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 UTF16_JSONL = "UTF-16 JSONL; save the file as UTF-8"  # as annotator.ingest.readers says it
@@ -241,6 +242,9 @@ class ChunkExtractor:
 
     def __init__(self, job: Any, out: str) -> None:
         started = time.time()
+        # Batch work at a lower priority, as import's parsers run: on a server where annotators
+        # work, their apps keep the cores they need; on a node of its own, nothing else competes.
+        os.nice(ACTOR_NICENESS)
         self.worker = job.load()
         self.fs, self.base = filesystem(out)
         from pyarrow import fs
