@@ -56,8 +56,11 @@ def test_a_trained_pipeline_folder_is_a_model_for_extract(cli, extractor, tmp_pa
     data = tmp_path / "gold.jsonl"
     _write(data, ROWS)
     folder = tmp_path / "models" / "quotes"
+    shipped = extractor.nlp.get_pipe("annotator_quotes").model
     code, _, err = cli("train-quotes", data, "-o", folder)
     assert code == 0, err
+    # the process's own extraction pipeline keeps its weights: later extraction is not changed
+    assert extractor.nlp.get_pipe("annotator_quotes").model is shipped
     nlp = spacy.load(folder)
     assert nlp.pipe_names[-1] == "annotator_quotes"
     assert nlp.get_pipe("annotator_quotes").model.meta["articles"] == len(ROWS)

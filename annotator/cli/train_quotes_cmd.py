@@ -117,5 +117,13 @@ def _write(trained, output: Path, nlp) -> None:
     if output.suffix == ".json":
         trained.to_disk(output)
         return
-    nlp.get_pipe(NAME).set_model(trained)
-    write_atomically(nlp, output)  # never half-written, as annotator train writes its models
+    # `nlp` is the process's cached extraction pipeline (extract._load_model): lend it the new
+    # weights to write, then give its own back, so that what this process extracts later is not
+    # changed by having trained (the Ray test's one-process run read the trained weights once).
+    component = nlp.get_pipe(NAME)
+    shipped = component.model
+    component.set_model(trained)
+    try:
+        write_atomically(nlp, output)  # never half-written, as annotator train writes its models
+    finally:
+        component.set_model(shipped)
