@@ -202,13 +202,13 @@ def test_overlap_claims_under_concurrent_processes_never_collide(pg_url, cli):
 
 
 def _all_rows(db) -> dict[str, list[tuple]]:
-    from annotator.store.copy import _ORDER, columns
+    from annotator.store.copy import _ORDER
     from annotator.store.migrations import TABLES
 
     with Store(db, create=False) as store:
         out = {}
         for table in TABLES:
-            names = ", ".join(f'"{n}"' for n in columns(store, table))
+            names = ", ".join(f'"{n}"' for n in store.columns(table))
             out[table] = [tuple(row) for row in store._query(
                 f"SELECT {names} FROM {table} ORDER BY {_ORDER.get(table, 'id')}")]
         return out

@@ -23,14 +23,6 @@ _ORDER = {"states": "span_id, annotator", "progress": "article_id, annotator", "
           "article_scores": "article_id"}
 
 
-def columns(store: Store, table: str) -> list[str]:
-    if store.dialect == "sqlite":
-        return [row[1] for row in store._query(f"PRAGMA table_info({table})")]
-    return [row[0] for row in store._query(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema()"
-        " AND table_name = ? ORDER BY ordinal_position", (table,))]
-
-
 def counts(store: Store) -> dict[str, int]:
     return {table: store._one(f"SELECT count(*) FROM {table}")[0] for table in TABLES}
 
@@ -43,19 +35,22 @@ def copy_database(source: Store, target: Store, progress: Callable[[str, int], N
         raise UserError(f"{target.where}: not empty ({what}); migrate copies into an empty database only", 1)
     copied: dict[str, int] = {}
     with source.snapshot() as read, target.write() as write:
+        with_ids = []
         for table in TABLES:
-            names = columns(source, table)
-            wanted = set(columns(target, table))
+            names = source.columns(table)
+            wanted = set(target.columns(table))
             missing = [n for n in names if n not in wanted]
             if missing:
                 raise UserError(f"{target.where}: table {table} has no column {missing[0]}", 3)
             copied[table] = _copy_table(read, write, table, names)
+            if "id" in wanted:
+                with_ids.append(table)
             if progress:
                 progress(table, copied[table])
         if target.dialect == "postgresql":
             from annotator.store.postgres import reset_sequences
 
-            reset_sequences(write, [t for t in TABLES if "id" in columns(target, t)])
+            reset_sequences(write, with_ids)
     return copied
 
 

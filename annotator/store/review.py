@@ -86,11 +86,7 @@ def finished_at(store: Store, article_id: int, annotator: str) -> float:
 
 def article_tokens(store: Store, article_id: int) -> tuple[Any, ...]:
     """The article row's stored token columns (whatever the current schema keeps), for export."""
-    if store.dialect == "sqlite":
-        columns = [row["name"] for row in _all(store, "PRAGMA table_info(articles)")]
-    else:
-        columns = [row[0] for row in _all(store, "SELECT column_name FROM information_schema.columns"
-                                          " WHERE table_schema = current_schema() AND table_name = 'articles'")]
+    columns = store.columns("articles")
     wanted = [c for c in ("tokens", "token_bounds") if c in columns]
     return tuple(_first(store, f"SELECT {', '.join(wanted)} FROM articles WHERE id = ?", (article_id,)))
 

@@ -175,6 +175,14 @@ class Store:
             finally:
                 cursor.close()
 
+    def columns(self, table: str) -> list[str]:
+        """A table's column names, in their order (what a database made by an older annotator has)."""
+        if self.dialect == "sqlite":
+            return [row[1] for row in self._query(f"PRAGMA table_info({table})")]
+        return [row[0] for row in self._query(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema()"
+            " AND table_name = ? ORDER BY ordinal_position", (table,))]
+
     def _query(self, sql: str, params: Any = ()) -> list[Any]:
         with self._lock:
             return self.conn.execute(sql, params).fetchall()
