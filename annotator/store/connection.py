@@ -28,7 +28,19 @@ def _connect(path: Path) -> sqlite3.Connection:
     # before it reads (a deferred read-then-write transaction fails at once under contention).
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # PostgreSQL's GREATEST and LEAST (SQLite spells them max() and min() with several arguments),
+    # so that the store writes one statement for both databases (store/day.py).
+    conn.create_function("greatest", -1, _greatest, deterministic=True)
+    conn.create_function("least", -1, _least, deterministic=True)
     return conn
+
+
+def _greatest(*values):
+    return max((v for v in values if v is not None), default=None)  # NULLs passed over, as PostgreSQL does
+
+
+def _least(*values):
+    return min((v for v in values if v is not None), default=None)
 
 
 def _describe(path: Path, exc: sqlite3.Error) -> DatabaseError:

@@ -13,7 +13,6 @@ import sqlite3
 from typing import Any
 
 from annotator.model import heading_of
-from annotator.store.connection import dialect_of
 
 # Keys of an exported line's `meta` that belong to one annotator's work, not to the article:
 # export writes them, import takes them back out of the article's meta into that annotator's rows.
@@ -22,34 +21,28 @@ FLAG_KEY = "flag"
 WORK_META = (ACTIVE_KEY, FLAG_KEY)
 
 
-# SQLite's scalar min()/max() are PostgreSQL's LEAST/GREATEST.
-_COUNT_ACTION = {
-    "sqlite": "INSERT INTO activity (article_id, annotator, active_s, actions, last_at) VALUES (?, ?, 0, 1, ?)"
-              " ON CONFLICT (article_id, annotator) DO UPDATE SET"
-              " active_s = active_s + min(max(excluded.last_at - last_at, 0), ?), actions = actions + 1,"
-              " last_at = max(last_at, excluded.last_at)",
-    "postgresql": "INSERT INTO activity (article_id, annotator, active_s, actions, last_at) VALUES (?, ?, 0, 1, ?)"
-                  " ON CONFLICT (article_id, annotator) DO UPDATE SET"
-                  " active_s = activity.active_s + LEAST(GREATEST(excluded.last_at - activity.last_at, 0), ?),"
-                  " actions = activity.actions + 1, last_at = GREATEST(activity.last_at, excluded.last_at)",
-}
-_START_STRETCH = {
-    "sqlite": "INSERT INTO activity (article_id, annotator, active_s, actions, last_at) VALUES (?, ?, 0, 0, ?)"
-              " ON CONFLICT (article_id, annotator) DO UPDATE SET last_at = max(last_at, excluded.last_at)",
-    "postgresql": "INSERT INTO activity (article_id, annotator, active_s, actions, last_at) VALUES (?, ?, 0, 0, ?)"
-                  " ON CONFLICT (article_id, annotator) DO UPDATE SET"
-                  " last_at = GREATEST(activity.last_at, excluded.last_at)",
-}
+# Old rows named `activity.…` (unqualified, PostgreSQL finds them ambiguous beside `excluded`);
+# GREATEST and LEAST are PostgreSQL's, and ours on SQLite (store/connection.py).
+_COUNT_ACTION = (
+    "INSERT INTO activity (article_id, annotator, active_s, actions, last_at) VALUES (?, ?, 0, 1, ?)"
+    " ON CONFLICT (article_id, annotator) DO UPDATE SET"
+    " active_s = activity.active_s + LEAST(GREATEST(excluded.last_at - activity.last_at, 0), ?),"
+    " actions = activity.actions + 1, last_at = GREATEST(activity.last_at, excluded.last_at)"
+)
+_START_STRETCH = (
+    "INSERT INTO activity (article_id, annotator, active_s, actions, last_at) VALUES (?, ?, 0, 0, ?)"
+    " ON CONFLICT (article_id, annotator) DO UPDATE SET last_at = GREATEST(activity.last_at, excluded.last_at)"
+)
 
 
 def count_action(conn: sqlite3.Connection, article_id: int, annotator: str, now: float, idle_after: float) -> None:
     """One action on the article: add the gap since the last one, cut at idle_after."""
-    conn.execute(_COUNT_ACTION[dialect_of(conn)], (article_id, annotator, now, idle_after))
+    conn.execute(_COUNT_ACTION, (article_id, annotator, now, idle_after))
 
 
 def start_stretch(conn: sqlite3.Connection, article_id: int, annotator: str, now: float) -> None:
     """The article is open again: the next action counts its gap from now."""
-    conn.execute(_START_STRETCH[dialect_of(conn)], (article_id, annotator, now))
+    conn.execute(_START_STRETCH, (article_id, annotator, now))
 
 
 def add_active(conn: sqlite3.Connection, article_id: int, annotator: str, seconds: float, now: float) -> None:

@@ -8,7 +8,8 @@ keeps ONE set of SQL, written for SQLite; `PgConnection.execute` translates each
 - a one-row `INSERT … VALUES` into a table with an `id` gets `RETURNING id`, for `cursor.lastrowid`;
 - `temp.` -> `pg_temp.`.
 What means something else in PostgreSQL is written per dialect where it is used (`Store.dialect`):
-json_each (bulk.py), scalar max()/min() (day.py), PRAGMA table_info (review.py), last_insert_rowid.
+json_each (bulk.py), PRAGMA table_info (Store.columns), last_insert_rowid. GREATEST and LEAST are
+PostgreSQL's, registered on SQLite's connections (store/connection.py).
 
 Transactions (docs/postgres.md): the connection is in autocommit; Store.write() runs
 `BEGIN; SET LOCAL lock_timeout; SELECT pg_advisory_xact_lock(K)`, one lock for every writer of the
