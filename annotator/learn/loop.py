@@ -99,7 +99,7 @@ def learn_round(db: Path, schema: Any, output: Path, *, base: str | None, seed: 
     if trained.kept and not should_stop():
         with Store(db, create=False) as store:
             summary = resuggest(store, str(output))
-            done.resuggested, done.ranked = summary.resuggested, getattr(summary, "ranked", 0)
+            done.resuggested, done.ranked = summary.resuggested, summary.ranked
     return done
 
 
