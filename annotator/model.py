@@ -16,6 +16,8 @@ ACTIONS: tuple[str, ...] = ("accept", "reject", "relabel", "adjust", "speaker", 
 # Active time (store/day.py): a gap between two actions longer than this counts as this long (a break).
 # The schema's idle_after overrides it.
 IDLE_AFTER_S = 120.0
+# Which article routing hands out next (store/ordering.py), as `--order` and a schema's `order:` say.
+ORDERS: tuple[str, ...] = ("import", "uncertain", "random")
 
 
 class SpanDraft(NamedTuple):

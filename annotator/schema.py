@@ -15,14 +15,13 @@ from rich.color import Color, ColorParseError
 
 from annotator import keys as key_map
 from annotator.errors import SchemaError
-from annotator.model import IDLE_AFTER_S
+from annotator.model import IDLE_AFTER_S, ORDERS
 
 KINDS = ("entity", "quote", "speaker")
 
 _LABEL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 _TOP_FIELDS = {"name", "model", "overlap", "labels", "map", "drop", "allow_nested", "idle_after", "guidelines",
                "keys", "order"}
-ORDERS = ("import", "uncertain", "random")  # which article routing hands out next (store/ordering.py)
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min)?\s*$")
 _LABEL_FIELDS = {"name", "kind", "key", "colour", "color", "description", "speakers"}
 # libyaml's safe loader when PyYAML has it (ten times faster; same node marks), else the pure one.
@@ -184,6 +183,14 @@ def _scalar(path: str, node: yaml.Node, what: str) -> str:
     return node.value
 
 
+def _one_of(path: str, node: yaml.Node, what: str, allowed: tuple[str, ...], whose: str = "") -> str:
+    """A scalar that must be one of `allowed` (a label's kind, the order)."""
+    value = _scalar(path, node, what)
+    if value not in allowed:
+        raise _fail(path, node, f"{what} {value!r}{whose} must be one of: {', '.join(allowed)}")
+    return value
+
+
 def _string_list(path: str, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node]]:
     if not isinstance(node, yaml.SequenceNode):
         raise _fail(path, node, f"{what} must be a list, e.g. [DATE, TIME]")
@@ -214,12 +221,7 @@ def _label(path: str, node: yaml.Node) -> tuple[Label, yaml.Node]:
     name = _scalar(path, name_node, "name")
     if not _LABEL_NAME.match(name):
         raise _fail(path, name_node, f"label name {name!r} must start with a letter and hold only letters, digits, _ or -")
-    kind = "entity"
-    if "kind" in fields:
-        kind_node = fields["kind"][1]
-        kind = _scalar(path, kind_node, "kind")
-        if kind not in KINDS:
-            raise _fail(path, kind_node, f"kind {kind!r} of label {name} must be one of: {', '.join(KINDS)}")
+    kind = _one_of(path, fields["kind"][1], "kind", KINDS, f" of label {name}") if "kind" in fields else "entity"
     if "colour" in fields and "color" in fields:
         raise _fail(path, fields["color"][0], f"label {name} has both colour and color; keep one")
     colour_entry = fields.get("colour") or fields.get("color")
@@ -351,12 +353,7 @@ def parse_schema(text: str, path: str = "<schema>") -> Schema:
         allow_nested = raw in ("true", "yes")
     idle_after = _idle_after(path, top["idle_after"][1]) if "idle_after" in top else IDLE_AFTER_S
     guidelines, at, written = _guidelines(path, top["guidelines"][1]) if "guidelines" in top else (None, "", "")
-    order = "import"
-    if "order" in top:
-        node = top["order"][1]
-        order = _scalar(path, node, "order")
-        if order not in ORDERS:
-            raise _fail(path, node, f"order {order!r} must be one of: {', '.join(ORDERS)}")
+    order = _one_of(path, top["order"][1], "order", ORDERS) if "order" in top else "import"
     return Schema(name, tuple(labels), model_map, frozenset(drop), model or None, overlap, allow_nested, path,
                   idle_after, guidelines, at, written, keymap, {id: _where(path, n) for id, n in keymap_nodes.items()},
                   order)

@@ -20,7 +20,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-ORDERS = ("import", "uncertain", "random")
+from annotator.model import ORDERS
+
 UNRANKED = 1 << 62  # the rank of an article without a score: after every scored one
 HASH_DIGITS = 40
 
