@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from annotator.dburl import database
+from annotator.cli.options import db_option
 
 if TYPE_CHECKING:  # the CLI imports its commands' dependencies only when they run
     from rich.console import Console
@@ -70,7 +70,7 @@ def print_agreement(console: Console, figures: dict[str, Any]) -> None:
 def register(app: typer.Typer) -> None:
     @app.command("agreement")
     def agreement(
-        db: str = typer.Option("annotations.db", "--db", help="The database."),
+        db: Any = db_option(),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
         top: int = typer.Option(10, "--top", min=0, help="How many articles with the most disagreement to list."),
     ) -> None:
@@ -78,7 +78,6 @@ def register(app: typer.Typer) -> None:
 
         Compares what export writes of articles two or more annotators marked done.
         """
-        db = database(db)  # a postgresql:// URL as it is, else a path
         from rich.console import Console
 
         from annotator.store import Store

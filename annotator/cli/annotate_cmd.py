@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
+from annotator.cli.options import db_option
 from annotator.cli.quick import annotate
-from annotator.dburl import database
 
 
 def register(app: typer.Typer) -> None:
     @app.command("annotate")
     def annotate_command(
-        db: str = typer.Option("annotations.db", "--db", help="The database."),
+        db: Any = db_option(),
         schema: Path = typer.Option(None, "--schema", help="Label schema YAML (default: schemas/news.yaml)."),
         annotator: str = typer.Option(None, "--annotator", help="Whose decisions these are (default: login name)."),
         overlap: str = typer.Option(None, "--overlap", help="Annotators per article: a number or 'all' (default: the schema's)."),
@@ -22,7 +23,6 @@ def register(app: typer.Typer) -> None:
                                   help="Which article next: uncertain, import or random (default: the schema's, else import)."),
     ) -> None:
         """Correct the spans of one article after another: keys a accept, x reject, l relabel, ? help."""
-        db = database(db)  # a postgresql:// URL as it is, else a path
         annotate(db, schema, annotator, overlap, seed, order)
 
     @app.callback(invoke_without_command=True)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from annotator.dburl import database
+from annotator.cli.options import db_option
 from annotator.errors import UserError
 
 
 def register(app: typer.Typer) -> None:
     @app.command("export")
     def export(
-        db: str = typer.Option(..., "--db", help="The database."),
+        db: Any = db_option(...),
         output: Path = typer.Option(..., "-o", "--output", help="The file (or folder) to write, e.g. exports/gold.jsonl."),
         annotator: str = typer.Option(None, "--annotator", help="Only this annotator's work."),
         format: str = typer.Option("jsonl", "--format", help="jsonl (ours, Prodigy), spacy (DocBin) or another; "
@@ -27,7 +28,6 @@ def register(app: typer.Typer) -> None:
                                   "version, else the spans all its annotators agree on."),
     ) -> None:
         """Export accepted spans of finished articles: one line per article and annotator."""
-        db = database(db)  # a postgresql:// URL as it is, else a path
         # Imported here: `annotator` starts the app without loading what other commands need.
         from annotator.export import check_target
         from annotator.formats import ExportJob, get

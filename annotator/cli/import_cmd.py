@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from annotator.dburl import database
+from annotator.cli.options import db_option
 from annotator.errors import InputError
 
 
@@ -14,7 +15,7 @@ def register(app: typer.Typer) -> None:
     @app.command("import")
     def import_(
         paths: list[Path] = typer.Argument(..., help=".txt or .jsonl files, or folders (read recursively)."),
-        db: str = typer.Option("annotations.db", "--db", help="The database (created if missing)."),
+        db: Any = db_option(help="The database (created if missing)."),
         schema: Path = typer.Option(None, "--schema", help="Label schema YAML (default: schemas/news.yaml)."),
         no_extract: bool = typer.Option(False, "--no-extract", help="Do not pre-extract entities and quotes."),
         model: str = typer.Option(None, "--model", help="spaCy model for pre-extraction."),
@@ -27,7 +28,6 @@ def register(app: typer.Typer) -> None:
                                    "content); `annotator formats` lists them."),
     ) -> None:
         """Import articles. Importing the same article twice adds nothing."""
-        db = database(db)  # a postgresql:// URL as it is, else a path
         # Imported here: `annotator` starts the app without loading what other commands need.
         from rich.console import Console
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from annotator.dburl import database, shown
+from annotator.cli.options import db_option
+from annotator.dburl import shown
 
 
 def register(app: typer.Typer) -> None:
     @app.command("learn")
     def learn(
-        db: str = typer.Option("annotations.db", "--db", help="The database."),
+        db: Any = db_option(),
         every: int = typer.Option(50, "--every", min=1, help="Retrain after this many newly finished articles."),
         output: Path = typer.Option(Path("models/learned"), "-o", "--output", help="The model folder kept up to date."),
         schema: Path = typer.Option(None, "--schema", help="Label schema YAML (default: schemas/news.yaml)."),
@@ -26,7 +28,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Train after every N finished articles; keep the new model only if it scores at least as well
         on the held-back articles; re-suggest the untouched articles. Ctrl-C or SIGTERM stops cleanly."""
-        db = database(db)  # a postgresql:// URL as it is, else a path
         from rich.console import Console
 
         from annotator.cli.suggest_cmd import run_suggest

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from annotator.cli.names import check_name
-from annotator.dburl import database
+from annotator.cli.options import db_option
 from annotator.store import Store
 
 
 def register(app: typer.Typer) -> None:
     @app.command("review")
     def review(
-        db: str = typer.Option("annotations.db", "--db", help="The database."),
+        db: Any = db_option(),
         reviewer: str = typer.Option(None, "--reviewer", help="Whose gold this is (default: your login name)."),
         exports: Path = typer.Option(Path("exports"), "--exports", help="Where the e key writes the gold export."),
     ) -> None:
@@ -23,7 +24,6 @@ def register(app: typer.Typer) -> None:
 
         For each article finished by several annotators; the result is stored under the reviewer and leaves
         with `export --gold`."""
-        db = database(db)  # a postgresql:// URL as it is, else a path
         name = check_name(reviewer or getpass.getuser(), "--reviewer")
         from annotator.keymap import for_review
         from annotator.tui.review import ReviewApp

@@ -5,10 +5,12 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from annotator.dburl import database, redact
+from annotator.cli.options import db_option
+from annotator.dburl import redact
 from annotator.errors import UserError
 
 INSTALL = "pip install 'annotator[serve]'  (or: pip install 'textual-serve>=1.1')"
@@ -30,7 +32,7 @@ def serve_command(db: Path | str, review: bool, name: str | None, overlap: str |
 def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
-        db: str = typer.Option("annotations.db", "--db", help="The database."),
+        db: Any = db_option(),
         host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback: reach it by SSH tunnel)."),
         port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
         annotator: str = typer.Option(None, "--annotator", help="Who annotates in this browser (default: login name)."),
@@ -39,7 +41,6 @@ def register(app: typer.Typer) -> None:
         order: str = typer.Option(None, "--order", help="Which article next: uncertain, import or random."),
     ) -> None:
         """Run the app in a browser: each browser tab gets its own session on the same database."""
-        db = database(db)  # a postgresql:// URL as it is, else a path
         try:
             from annotator.cli.serving import ClosingServer
         except ImportError:

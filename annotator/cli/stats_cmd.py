@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from annotator.dburl import database, shown
+from annotator.cli.options import db_option
+from annotator.dburl import shown
 
 
 def register(app: typer.Typer) -> None:
     @app.command("stats")
     def stats(
-        db: str = typer.Option("annotations.db", "--db", help="The database."),
+        db: Any = db_option(),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
         corrections: bool = typer.Option(False, "--corrections", help="How annotators answered each model label."),
         model: str = typer.Option(None, "--model", help="With --corrections: one model's suggestions only."),
@@ -22,7 +24,6 @@ def register(app: typer.Typer) -> None:
         annotator: str = typer.Option(None, "--annotator", help="With --flags: only this annotator's flags."),
     ) -> None:
         """Articles, spans by label, origin and model; per annotator decisions, active time, articles done, flags."""
-        db = database(db)  # a postgresql:// URL as it is, else a path
         # Imported here: `annotator` starts the app without loading what other commands need.
         from rich.console import Console
         from rich.table import Table

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from annotator.dburl import database
+from annotator.cli.options import db_option
 
 
 def register(app: typer.Typer) -> None:
     @app.command("suggest")
     def suggest(
-        db: str = typer.Option("annotations.db", "--db", help="The database."),
+        db: Any = db_option(),
         model: str = typer.Option(..., "--model", help="A pipeline folder `annotator train` wrote, or a model name."),
         schema: Path = typer.Option(None, "--schema", help="Label schema YAML (default: schemas/news.yaml)."),
     ) -> None:
         """Replace the model suggestions of articles nobody has opened by MODEL's."""
-        db = database(db)  # a postgresql:// URL as it is, else a path
         from rich.console import Console
 
         from annotator.schema import default_schema_path, load_schema

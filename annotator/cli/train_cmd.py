@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from annotator.dburl import database, shown
+from annotator.cli.options import db_option
+from annotator.dburl import shown
 
 
 def register(app: typer.Typer) -> None:
     @app.command("train")
     def train(
-        db: str = typer.Option("annotations.db", "--db", help="The database."),
+        db: Any = db_option(),
         output: Path = typer.Option(..., "-o", "--output", help="Folder to write the spaCy pipeline to."),
         schema: Path = typer.Option(None, "--schema", help="Label schema YAML (default: schemas/news.yaml)."),
         base: str = typer.Option(None, "--base", help="Pipeline to start from (default: the schema's model)."),
@@ -22,7 +24,6 @@ def register(app: typer.Typer) -> None:
         max_epochs: int = typer.Option(30, "--max-epochs", min=1, help="Epochs at most (early stopping ends sooner)."),
     ) -> None:
         """Train the entity recognizer on finished articles; write a pipeline `spacy.load` opens."""
-        db = database(db)  # a postgresql:// URL as it is, else a path
         from rich.console import Console
 
         from annotator.errors import UserError
