@@ -25,6 +25,7 @@ Ray is imported only when a distributed run starts (`pip install 'annotator[ray]
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import os
@@ -45,8 +46,10 @@ MIN_CHUNK = 64 << 10
 MAX_CHUNK = 16 << 20
 ACTOR_NICENESS = 10
 CHUNKS_PER_WORKER = 8  # enough chunks that the last ones balance out between workers
-UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-UTF16_JSONL = "UTF-16 JSONL; save the file as UTF-8"  # as annotator.ingest.readers says it
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# As annotator.ingest.readers says them (extraction may not import the readers: they import the
+# store's codec); tests/test_distributed_extract.py checks the reports are the one-process run's.
+UTF16_JSONL = "UTF-16 JSONL; save the file as UTF-8"
 NO_LINES = "empty: no lines; skipped"
 # Test-only: an actor touches DIR/PID as it starts each chunk, so a test can find and kill it.
 PID_DIR_ENV = "ANNOTATOR_RAY_PID_DIR"
