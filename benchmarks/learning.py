@@ -86,8 +86,17 @@ def finish_with_gold(store, schema, ids: list[int], gold: dict[str, list[dict]],
     assert summary.annotated == len(ids), summary
 
 
+def base_name() -> str:
+    """The installed base model's name, as `annotator suggest --model NAME` takes it."""
+    import spacy.util
+
+    from annotator.learn.pipeline import DEFAULT_BASE
+
+    return next(name for name in DEFAULT_BASE if spacy.util.is_package(name))
+
+
 def ordered_curve(order: str, seed: int, sizes: list[int], train: list[dict], texts: list[str], gold_valid,
-                  schema, settings, work: Path, tmp: Path, shared: dict) -> list[dict]:
+                  schema, settings, work: Path, tmp: Path, shared: dict, first: str = "random") -> list[dict]:
     """One simulated team working through CoNLL train in `order`; a row per N in `sizes`."""
     from annotator.learn.pipeline import train_pipeline
     from annotator.learn.scoring import score
@@ -99,8 +108,14 @@ def ordered_curve(order: str, seed: int, sizes: list[int], train: list[dict], te
     db = tmp / f"{order}-{seed}.db"
     finished_db(db, train, 0, schema)  # every training article, unopened, no suggestions yet
     rows, done = [], 0
+    if order == "uncertain" and first == "base":  # the base model ranks the corpus before anyone starts
+        t0 = time.perf_counter()
+        with Store(db, create=False) as store:
+            summary = suggest(store, schema, base_name())
+        print(json.dumps({"order": order, "seed": seed, "base_rank_s": round(time.perf_counter() - t0, 1),
+                          "ranked": summary.ranked}), file=sys.stderr, flush=True)
     for k, n in enumerate(sizes):
-        route = "random" if k == 0 else order  # the first batch is random for both orders
+        route = order if k or first == "base" else "random"  # by default the first batch is random for both orders
         with Store(db, create=False) as store:
             started = time.perf_counter()
             picked = []
@@ -156,7 +171,8 @@ def main_order(args, schema, train, texts, gold, settings) -> None:
         work.mkdir(parents=True, exist_ok=True)
         for seed in seeds:
             for order in orders:
-                rows += ordered_curve(order, seed, sizes, train, texts, gold, schema, settings, work, Path(tmp), shared)
+                rows += ordered_curve(order, seed, sizes, train, texts, gold, schema, settings, work, Path(tmp), shared,
+                                      args.first)
     print(f"{'order':>10} {'seed':>4} {'N':>5} {'F1':>6} {'P':>6} {'R':>6} {'corr/art':>9} {'train s':>8}"
           f" {'rank s':>7} {'words/art':>9}")
     for r in rows:
@@ -192,6 +208,9 @@ def main() -> None:
     parser.add_argument("--seeds", default=None, help="With --order: the seeds, e.g. 0,1 (default: --seed)")
     parser.add_argument("--mmr-weight", type=float, default=None,
                         help="With --order: the diversity weight of learn/ranking.py (0: none), to measure it")
+    parser.add_argument("--first", choices=["random", "base"], default="random",
+                        help="With --order: the uncertain team's first batch: the random order's (the same as the random "
+                             "team's) or the base model's ranking (`annotator suggest` before any training)")
     parser.add_argument("--pool", type=int, default=None, help="With --order: only the first N training articles (smoke runs)")
     args = parser.parse_args()
 
