@@ -115,6 +115,53 @@ class LabelStudio:
         self.log.close()
 
 
+def speed(exe: Path, tasks: list[dict], label_config: str, work: Path) -> dict:
+    """Label Studio's import and export of `tasks`, timed (benchmarks/scale.py --labelstudio-venv).
+
+    import_s: from the start of one POST .../import of every task until GET /api/projects/ID counts
+    them all, and their annotations; export_s: from POST .../exports (a JSON snapshot) until its
+    download is read. A warm-up import into another project first, so that Django's first requests
+    (imports, caches) are not counted."""
+    annotations = sum(len(task.get("annotations") or ()) for task in tasks)
+    (work / "label-studio").mkdir(parents=True, exist_ok=True)
+    server = LabelStudio(exe, work / "label-studio", free_port())
+    try:
+        startup = server.wait()
+        warm = server.call("POST", "/api/projects", {"title": "warm-up", "label_config": label_config})
+        server.call("POST", f"/api/projects/{warm['id']}/import", tasks[:20])
+        project = server.call("POST", "/api/projects", {"title": "speed", "label_config": label_config})
+        started = time.monotonic()
+        server.call("POST", f"/api/projects/{project['id']}/import", tasks)
+        answered_s = time.monotonic() - started
+        while True:  # the import may finish in the background (an RQ worker, when Redis is set up)
+            counts = server.call("GET", f"/api/projects/{project['id']}")
+            if counts["task_number"] >= len(tasks) and counts["total_annotations_number"] >= annotations:
+                break
+            if time.monotonic() - started > 3600:
+                sys.exit(f"Label Studio's import did not complete within an hour: {counts}")
+            time.sleep(0.05)
+        import_s = time.monotonic() - started
+        exports = f"/api/projects/{project['id']}/exports"
+        started = time.monotonic()
+        snapshot = server.call("POST", f"{exports}/", {"title": "speed"})
+        while (status := server.call("GET", f"{exports}/{snapshot['id']}")["status"]) not in ("completed", "failed"):
+            time.sleep(0.05)
+        if status != "completed":
+            sys.exit("Label Studio's export snapshot failed")
+        exported = server.call("GET", f"{exports}/{snapshot['id']}/download")
+        export_s = time.monotonic() - started
+    finally:
+        server.stop()
+    return {"import_s": import_s, "import_answered_s": answered_s, "export_s": export_s, "startup_s": startup,
+            "tasks": counts["task_number"], "annotations": counts["total_annotations_number"],
+            "exported_tasks": len(exported), "version": version(exe)}
+
+
+def version(exe: Path) -> str:
+    done = subprocess.run([str(exe.with_name("pip")), "show", "label-studio"], capture_output=True, text=True)
+    return done.stdout.split("Version: ")[-1].split()[0] if "Version: " in done.stdout else "?"
+
+
 def make_database(db: Path) -> dict:
     from annotator.store import Store
 
@@ -205,9 +252,7 @@ def main() -> int:
     differences = [text[:60] for text in sent if not (sent[text] == through.get(text) == returned.get(text))]
     counts = {key: sum(len(v[key]) for v in sent.values()) for key in ("spans", "links", "predicted", "lead_times")}
     result = {
-        "benchmark": "labelstudio", "label_studio": subprocess.run(
-            [str(args.venv / "bin" / "pip"), "show", "label-studio"], capture_output=True, text=True
-        ).stdout.split("Version: ")[-1].split()[0],
+        "benchmark": "labelstudio", "label_studio": version(exe),
         **made, "tasks": len(ours), "tasks_back": len(theirs), **counts,
         "imported": {k: imported.get(k) for k in ("task_count", "annotation_count", "prediction_count")},
         "import_s": round(import_s, 2), "startup_s": round(startup, 1),

@@ -1,6 +1,6 @@
 """Scale and speed: annotated-JSONL import, export, and a 100,000-article database.
 
-    python benchmarks/scale.py [--articles 2000] [--big 100000] [--workdir DIR]
+    python benchmarks/scale.py [--articles 2000] [--big 100000] [--workdir DIR] [--labelstudio-venv /tmp/ls-venv]
 
 Builds, from the bundled seeds, a corpus of annotated articles (about 80 spans each, every copy made
 unique) and measures in one run:
@@ -10,8 +10,18 @@ unique) and measures in one run:
     the time until `annotator annotate` shows its first article (the store calls the app makes
     before its first paint, plus the app's own open time when the TUI is importable), `stats`,
     and export's peak memory.
-Label Studio 1.23 with SQLite reaches about 25,600 spans/s importing and 40,400 exporting data of
-this shape (figures from our own earlier measurement; they are printed as the reference).
+With --labelstudio-venv (benchmarks/labelstudio.py installs label-studio there if missing), the
+same run measures Label Studio on the same articles and spans, and prints the ratios; a ratio only
+counts when both sides ran in the same run, on the same machine. Label Studio (its SQLite database,
+on 127.0.0.1 only, legacy API token) gets the corpus as Label Studio tasks, each line's spans and
+speaker links as one annotation (`annotator export --format labelstudio` of the imported database,
+made before the clock starts; no tokens, which Label Studio does not take):
+  * import: from the start of one POST /api/projects/ID/import of all tasks until GET
+    /api/projects/ID counts every task and annotation (a warm-up import into another project first);
+  * export: from POST /api/projects/ID/exports (a JSON snapshot) until its download is read.
+annotator's import is import_paths of the JSONL lines (with every token) in a fresh process, as
+`annotator import FILE.jsonl --no-extract` runs it; its export, export_jsonl, as `annotator export`.
+--big 0 leaves out the big database.
 Prints a human summary and one JSON line.
 """
 
@@ -30,7 +40,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-LABEL_STUDIO = {"import_spans_per_s": 25_600, "export_spans_per_s": 40_400}
 TARGETS = {
     "import_spans_per_s": 100_000,
     "export_spans_per_s": 200_000,
@@ -238,6 +247,26 @@ STEPS = {
 }
 
 
+def label_studio_side(venv: Path, db: str, work: Path) -> dict:
+    """The imported articles as Label Studio tasks (annotator's own export), through a real Label Studio."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import labelstudio
+
+    exe = labelstudio.ensure_label_studio(venv)
+    tasks_file = work / "tasks.json"
+    subprocess.run([str(Path(sys.executable).with_name("annotator")), "export", "--db", db, "-o", str(tasks_file),
+                    "--format", "labelstudio", "--force"], check=True, capture_output=True)
+    tasks = json.loads(tasks_file.read_text())
+    spans = sum(r.get("type") == "labels" for t in tasks for a in t["annotations"] for r in a["result"])
+    measured = labelstudio.speed(exe, tasks, tasks_file.with_suffix(".xml").read_text(), work)
+    return {**measured, "spans": spans}
+
+
+def load() -> str:
+    """The load average (1, 5, 15 min): the machine is shared, so each figure goes with it."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] in STEPS:
         args = [int(a) if a.isdigit() else a for a in sys.argv[2:]]
@@ -246,8 +275,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--spans", type=int, default=80)
-    parser.add_argument("--big", type=int, default=100_000)
+    parser.add_argument("--big", type=int, default=100_000, help="Articles of the big database (0: none).")
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--labelstudio-venv", type=Path, default=None,
+                        help="Measure Label Studio too, from this venv (made and filled if missing).")
     opts = parser.parse_args()
     work = opts.workdir or Path(tempfile.mkdtemp(prefix="annotator-scale-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -256,25 +287,71 @@ def main() -> None:
 
     corpus = work / "corpus.jsonl"
     corpus_spans = build_corpus(corpus, opts.articles, opts.spans)
+    started_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    load_before = load()
     imp = run_step("_import", str(work / "scale.db"), str(corpus))
     exp = run_step("_export", str(work / "scale.db"), str(work / "export.jsonl"))
-    big_db = str(work / "big.db")
-    build = run_step("_build_big", big_db, str(opts.big))
-    first = run_step("_first_screen", big_db)
-    stats = run_step("_stats", big_db)
-    app_open = app_first_screen(big_db)
-    big_export = run_step("_export", big_db, str(work / "big-export.jsonl"))
-
+    load_ours = load()
     result = {
+        "utc": started_at,
+        "load_before": load_before,
+        "load_after_ours": load_ours,
         "articles": opts.articles,
         "corpus_spans": corpus_spans,
         "import_spans_per_s": round(imp["spans"] / imp["seconds"]),
         "import_peak_mb": round(imp["peak_mb"], 1),
         "export_spans_per_s": round(exp["spans"] / exp["seconds"]),
         "export_peak_mb": round(exp["peak_mb"], 1),
-        "import_vs_label_studio": round(imp["spans"] / imp["seconds"] / LABEL_STUDIO["import_spans_per_s"], 2),
-        "export_vs_label_studio": round(exp["spans"] / exp["seconds"] / LABEL_STUDIO["export_spans_per_s"], 2),
-        "big_articles": opts.big,
+    }
+    if opts.labelstudio_venv:
+        ls = label_studio_side(opts.labelstudio_venv, str(work / "scale.db"), work)
+        result["label_studio"] = {
+            "version": ls["version"], "tasks": ls["tasks"], "annotations": ls["annotations"], "spans": ls["spans"],
+            "import_spans_per_s": round(ls["spans"] / ls["import_s"]),
+            "import_answered_s": round(ls["import_answered_s"], 2), "import_s": round(ls["import_s"], 2),
+            "export_spans_per_s": round(ls["spans"] / ls["export_s"]), "export_s": round(ls["export_s"], 2),
+            "load_after": load(),
+        }
+        result["import_vs_label_studio"] = round(result["import_spans_per_s"]
+                                                 / result["label_studio"]["import_spans_per_s"], 2)
+        result["export_vs_label_studio"] = round(result["export_spans_per_s"]
+                                                 / result["label_studio"]["export_spans_per_s"], 2)
+    if opts.big:
+        result.update(big_database(opts.big, work))
+    result["targets_met"] = {
+        "import": result["import_spans_per_s"] >= TARGETS["import_spans_per_s"],
+        "export": result["export_spans_per_s"] >= TARGETS["export_spans_per_s"],
+    }
+    if opts.big:
+        result["targets_met"].update({
+            "export_memory": result["big_export_peak_mb"] < TARGETS["export_peak_mb_1m"],
+            "first_screen": (result["first_screen_app_s"] if result["first_screen_app_s"] is not None
+                             else result["first_screen_store_s"]) < TARGETS["first_screen_s"],
+        })
+    print(f"{started_at}, load {load_before} before, {load_ours} after annotator's steps")
+    ls = result.get("label_studio")
+    for step in ("import", "export"):
+        versus = (f"  {result[f'{step}_vs_label_studio']}x Label Studio {ls['version']}'s"
+                  f" {ls[f'{step}_spans_per_s']:,} in this run" if ls else "  (--labelstudio-venv: against Label Studio)")
+        print(f"{step}  {result[f'{step}_spans_per_s']:>9,} spans/s  peak {result[f'{step}_peak_mb']} MB{versus}")
+    if opts.big:
+        print(
+            f"{opts.big:,} articles, {result['big_spans']:,} spans: first screen {result['first_screen_app_s']} s"
+            f" (the app over a pty; its store reads {result['first_screen_store_s']} s),"
+            f" stats {result['stats_s']} s, export {result['big_export_s']} s with peak {result['big_export_peak_mb']} MB"
+        )
+    print(json.dumps(result))
+
+
+def big_database(articles: int, work: Path) -> dict:
+    big_db = str(work / "big.db")
+    build = run_step("_build_big", big_db, str(articles))
+    first = run_step("_first_screen", big_db)
+    stats = run_step("_stats", big_db)
+    app_open = app_first_screen(big_db)
+    big_export = run_step("_export", big_db, str(work / "big-export.jsonl"))
+    return {
+        "big_articles": articles,
         "big_spans": build["spans"],
         "big_build_s": round(build["seconds"], 1),
         "first_screen_store_s": round(first["seconds"], 3),
@@ -284,26 +361,6 @@ def main() -> None:
         "big_export_s": round(big_export["seconds"], 1),
         "big_export_peak_mb": round(big_export["peak_mb"], 1),
     }
-    result["targets_met"] = {
-        "import": result["import_spans_per_s"] >= TARGETS["import_spans_per_s"],
-        "export": result["export_spans_per_s"] >= TARGETS["export_spans_per_s"],
-        "export_memory": result["big_export_peak_mb"] < TARGETS["export_peak_mb_1m"],
-        "first_screen": (app_open if app_open is not None else result["first_screen_store_s"]) < TARGETS["first_screen_s"],
-    }
-    print(
-        f"import  {result['import_spans_per_s']:>9,} spans/s  peak {result['import_peak_mb']} MB"
-        f"  ({result['import_vs_label_studio']}x Label Studio's {LABEL_STUDIO['import_spans_per_s']:,})"
-    )
-    print(
-        f"export  {result['export_spans_per_s']:>9,} spans/s  peak {result['export_peak_mb']} MB"
-        f"  ({result['export_vs_label_studio']}x Label Studio's {LABEL_STUDIO['export_spans_per_s']:,})"
-    )
-    print(
-        f"{opts.big:,} articles, {build['spans']:,} spans: first screen {result['first_screen_app_s']} s"
-        f" (the app over a pty; its store reads {result['first_screen_store_s']} s),"
-        f" stats {result['stats_s']} s, export {result['big_export_s']} s with peak {result['big_export_peak_mb']} MB"
-    )
-    print(json.dumps(result))
 
 
 if __name__ == "__main__":
