@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -34,6 +35,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -115,46 +118,54 @@ class LabelStudio:
         self.log.close()
 
 
-def speed(exe: Path, tasks: list[dict], label_config: str, work: Path) -> dict:
-    """Label Studio's import and export of `tasks`, timed (benchmarks/scale.py --labelstudio-venv).
-
-    import_s: from the start of one POST .../import of every task until GET /api/projects/ID counts
-    them all, and their annotations; export_s: from POST .../exports (a JSON snapshot) until its
-    download is read. A warm-up import into another project first, so that Django's first requests
-    (imports, caches) are not counted."""
-    annotations = sum(len(task.get("annotations") or ()) for task in tasks)
-    (work / "label-studio").mkdir(parents=True, exist_ok=True)
-    server = LabelStudio(exe, work / "label-studio", free_port())
+@contextmanager
+def running(exe: Path, work: Path, label_config: str) -> Iterator[LabelStudio]:
+    """A Label Studio of our own for timing (benchmarks/scale.py --labelstudio-venv): started, and
+    warmed up by a small import into a project of its own, so that Django's first requests
+    (imports, caches) are not counted; stopped after."""
+    data = work / "label-studio"
+    shutil.rmtree(data, ignore_errors=True)  # a user of an earlier run would keep its old token
+    data.mkdir(parents=True)
+    server = LabelStudio(exe, data, free_port())
     try:
-        startup = server.wait()
+        server.startup_s = server.wait()
         warm = server.call("POST", "/api/projects", {"title": "warm-up", "label_config": label_config})
-        server.call("POST", f"/api/projects/{warm['id']}/import", tasks[:20])
-        project = server.call("POST", "/api/projects", {"title": "speed", "label_config": label_config})
-        started = time.monotonic()
-        server.call("POST", f"/api/projects/{project['id']}/import", tasks)
-        answered_s = time.monotonic() - started
-        while True:  # the import may finish in the background (an RQ worker, when Redis is set up)
-            counts = server.call("GET", f"/api/projects/{project['id']}")
-            if counts["task_number"] >= len(tasks) and counts["total_annotations_number"] >= annotations:
-                break
-            if time.monotonic() - started > 3600:
-                sys.exit(f"Label Studio's import did not complete within an hour: {counts}")
-            time.sleep(0.05)
-        import_s = time.monotonic() - started
-        exports = f"/api/projects/{project['id']}/exports"
-        started = time.monotonic()
-        snapshot = server.call("POST", f"{exports}/", {"title": "speed"})
-        while (status := server.call("GET", f"{exports}/{snapshot['id']}")["status"]) not in ("completed", "failed"):
-            time.sleep(0.05)
-        if status != "completed":
-            sys.exit("Label Studio's export snapshot failed")
-        exported = server.call("GET", f"{exports}/{snapshot['id']}/download")
-        export_s = time.monotonic() - started
+        server.call("POST", f"/api/projects/{warm['id']}/import", [{"data": {"text": "Warm up."}}])
+        yield server
     finally:
         server.stop()
-    return {"import_s": import_s, "import_answered_s": answered_s, "export_s": export_s, "startup_s": startup,
-            "tasks": counts["task_number"], "annotations": counts["total_annotations_number"],
-            "exported_tasks": len(exported), "version": version(exe)}
+
+
+def timed_import(server: LabelStudio, tasks: list[dict], label_config: str) -> dict:
+    """Seconds from the start of one POST .../import of every task, into a new project, until GET
+    /api/projects/ID counts them all and their annotations (complete in Label Studio's database)."""
+    annotations = sum(len(task.get("annotations") or ()) for task in tasks)
+    project = server.call("POST", "/api/projects", {"title": "speed", "label_config": label_config})
+    started = time.monotonic()
+    server.call("POST", f"/api/projects/{project['id']}/import", tasks)
+    answered_s = time.monotonic() - started
+    while True:  # the import may end in the background (an RQ worker, when Redis is set up)
+        counts = server.call("GET", f"/api/projects/{project['id']}")
+        if counts["task_number"] >= len(tasks) and counts["total_annotations_number"] >= annotations:
+            break
+        if time.monotonic() - started > 3600:
+            sys.exit(f"Label Studio's import did not complete within an hour: {counts}")
+        time.sleep(0.05)
+    return {"seconds": time.monotonic() - started, "answered_s": answered_s, "project": project["id"],
+            "tasks": counts["task_number"], "annotations": counts["total_annotations_number"]}
+
+
+def timed_export(server: LabelStudio, project: int) -> dict:
+    """Seconds from POST .../exports (a JSON snapshot, Label Studio's export) until its download is read."""
+    exports = f"/api/projects/{project}/exports"
+    started = time.monotonic()
+    snapshot = server.call("POST", f"{exports}/", {"title": "speed"})
+    while (status := server.call("GET", f"{exports}/{snapshot['id']}")["status"]) not in ("completed", "failed"):
+        time.sleep(0.05)
+    if status != "completed":
+        sys.exit("Label Studio's export snapshot failed")
+    exported = server.call("GET", f"{exports}/{snapshot['id']}/download")
+    return {"seconds": time.monotonic() - started, "tasks": len(exported)}
 
 
 def version(exe: Path) -> str:

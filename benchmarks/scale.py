@@ -12,7 +12,9 @@ unique) and measures in one run:
     and export's peak memory.
 With --labelstudio-venv (benchmarks/labelstudio.py installs label-studio there if missing), the
 same run measures Label Studio on the same articles and spans, and prints the ratios; a ratio only
-counts when both sides ran in the same run, on the same machine. Label Studio (its SQLite database,
+counts when both sides ran in the same run, on the same machine. The machine is shared, so the two
+sides take turns, --rounds times (3), and the medians are compared; each round's figures and load
+are printed too. Label Studio (its SQLite database,
 on 127.0.0.1 only, legacy API token) gets the corpus as Label Studio tasks, each line's spans and
 speaker links as one annotation (`annotator export --format labelstudio` of the imported database,
 made before the clock starts; no tokens, which Label Studio does not take):
@@ -31,6 +33,7 @@ import argparse
 import json
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -247,24 +250,31 @@ STEPS = {
 }
 
 
-def label_studio_side(venv: Path, db: str, work: Path) -> dict:
-    """The imported articles as Label Studio tasks (annotator's own export), through a real Label Studio."""
-    sys.path.insert(0, str(Path(__file__).parent))
-    import labelstudio
-
-    exe = labelstudio.ensure_label_studio(venv)
+def label_studio_tasks(db: str, work: Path) -> tuple[list[dict], str, int]:
+    """The imported articles as Label Studio tasks (annotator's own export), its labeling config, and their spans."""
     tasks_file = work / "tasks.json"
     subprocess.run([str(Path(sys.executable).with_name("annotator")), "export", "--db", db, "-o", str(tasks_file),
                     "--format", "labelstudio", "--force"], check=True, capture_output=True)
     tasks = json.loads(tasks_file.read_text())
     spans = sum(r.get("type") == "labels" for t in tasks for a in t["annotations"] for r in a["result"])
-    measured = labelstudio.speed(exe, tasks, tasks_file.with_suffix(".xml").read_text(), work)
-    return {**measured, "spans": spans}
+    return tasks, tasks_file.with_suffix(".xml").read_text(), spans
 
 
 def load() -> str:
     """The load average (1, 5, 15 min): the machine is shared, so each figure goes with it."""
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def ours(work: Path, corpus: Path, n: int) -> dict:
+    """annotator's import into a fresh database, then its export, each in a process of its own."""
+    db = work / f"scale-{n}.db"
+    imp = run_step("_import", str(db), str(corpus))
+    exp = run_step("_export", str(db), str(work / "export.jsonl"))
+    return {"db": str(db), "import": imp, "export": exp}
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
 
 
 def main() -> None:
@@ -279,6 +289,8 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--labelstudio-venv", type=Path, default=None,
                         help="Measure Label Studio too, from this venv (made and filled if missing).")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="With --labelstudio-venv: rounds of both sides in turn; medians are compared.")
     opts = parser.parse_args()
     work = opts.workdir or Path(tempfile.mkdtemp(prefix="annotator-scale-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -288,14 +300,32 @@ def main() -> None:
     corpus = work / "corpus.jsonl"
     corpus_spans = build_corpus(corpus, opts.articles, opts.spans)
     started_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    load_before = load()
-    imp = run_step("_import", str(work / "scale.db"), str(corpus))
-    exp = run_step("_export", str(work / "scale.db"), str(work / "export.jsonl"))
-    load_ours = load()
+    rounds = []  # per round: annotator's figures, Label Studio's, the load before each
+    if opts.labelstudio_venv:
+        sys.path.insert(0, str(Path(__file__).parent))
+        import labelstudio
+
+        exe = labelstudio.ensure_label_studio(opts.labelstudio_venv)
+        first_load, first = load(), ours(work, corpus, 0)
+        tasks, config, ls_spans = label_studio_tasks(first["db"], work)
+        with labelstudio.running(exe, work, config) as server:
+            for n in range(opts.rounds):
+                ours_load = first_load if n == 0 else load()
+                mine = first if n == 0 else ours(work, corpus, n)
+                ls_load = load()
+                ls_imp = labelstudio.timed_import(server, tasks, config)
+                ls_exp = labelstudio.timed_export(server, ls_imp["project"])
+                rounds.append({"load": ours_load, **mine, "ls_load": ls_load, "ls_import": ls_imp, "ls_export": ls_exp})
+        version = labelstudio.version(exe)
+    else:
+        rounds.append({"load": load(), **ours(work, corpus, 0)})
+    imp = {"spans": rounds[0]["import"]["spans"], "seconds": median([r["import"]["seconds"] for r in rounds]),
+           "peak_mb": max(r["import"]["peak_mb"] for r in rounds)}
+    exp = {"spans": rounds[0]["export"]["spans"], "seconds": median([r["export"]["seconds"] for r in rounds]),
+           "peak_mb": max(r["export"]["peak_mb"] for r in rounds)}
     result = {
         "utc": started_at,
-        "load_before": load_before,
-        "load_after_ours": load_ours,
+        "load": [r["load"] for r in rounds],
         "articles": opts.articles,
         "corpus_spans": corpus_spans,
         "import_spans_per_s": round(imp["spans"] / imp["seconds"]),
@@ -304,18 +334,23 @@ def main() -> None:
         "export_peak_mb": round(exp["peak_mb"], 1),
     }
     if opts.labelstudio_venv:
-        ls = label_studio_side(opts.labelstudio_venv, str(work / "scale.db"), work)
+        ls_import_s = median([r["ls_import"]["seconds"] for r in rounds])
+        ls_export_s = median([r["ls_export"]["seconds"] for r in rounds])
         result["label_studio"] = {
-            "version": ls["version"], "tasks": ls["tasks"], "annotations": ls["annotations"], "spans": ls["spans"],
-            "import_spans_per_s": round(ls["spans"] / ls["import_s"]),
-            "import_answered_s": round(ls["import_answered_s"], 2), "import_s": round(ls["import_s"], 2),
-            "export_spans_per_s": round(ls["spans"] / ls["export_s"]), "export_s": round(ls["export_s"], 2),
-            "load_after": load(),
+            "version": version, "tasks": rounds[0]["ls_import"]["tasks"], "spans": ls_spans,
+            "annotations": rounds[0]["ls_import"]["annotations"], "load": [r["ls_load"] for r in rounds],
+            "import_spans_per_s": round(ls_spans / ls_import_s), "export_spans_per_s": round(ls_spans / ls_export_s),
         }
-        result["import_vs_label_studio"] = round(result["import_spans_per_s"]
-                                                 / result["label_studio"]["import_spans_per_s"], 2)
-        result["export_vs_label_studio"] = round(result["export_spans_per_s"]
-                                                 / result["label_studio"]["export_spans_per_s"], 2)
+        result["rounds"] = [{
+            "load": r["load"], "import_spans_per_s": round(r["import"]["spans"] / r["import"]["seconds"]),
+            "export_spans_per_s": round(r["export"]["spans"] / r["export"]["seconds"]), "ls_load": r["ls_load"],
+            "ls_import_spans_per_s": round(ls_spans / r["ls_import"]["seconds"]),
+            "ls_import_answered_s": round(r["ls_import"]["answered_s"], 2),
+            "ls_export_spans_per_s": round(ls_spans / r["ls_export"]["seconds"]),
+        } for r in rounds]
+        for step in ("import", "export"):
+            result[f"{step}_vs_label_studio"] = round(result[f"{step}_spans_per_s"]
+                                                      / result["label_studio"][f"{step}_spans_per_s"], 2)
     if opts.big:
         result.update(big_database(opts.big, work))
     result["targets_met"] = {
@@ -328,11 +363,16 @@ def main() -> None:
             "first_screen": (result["first_screen_app_s"] if result["first_screen_app_s"] is not None
                              else result["first_screen_store_s"]) < TARGETS["first_screen_s"],
         })
-    print(f"{started_at}, load {load_before} before, {load_ours} after annotator's steps")
+    print(f"{started_at}, load before each round: {'; '.join(result['load'])}")
     ls = result.get("label_studio")
+    for r in result.get("rounds", []):
+        print(f"  round: import {r['import_spans_per_s']:,} against {r['ls_import_spans_per_s']:,} spans/s,"
+              f" export {r['export_spans_per_s']:,} against {r['ls_export_spans_per_s']:,}"
+              f" (load {r['load']}; {r['ls_load']} before Label Studio's)")
     for step in ("import", "export"):
         versus = (f"  {result[f'{step}_vs_label_studio']}x Label Studio {ls['version']}'s"
-                  f" {ls[f'{step}_spans_per_s']:,} in this run" if ls else "  (--labelstudio-venv: against Label Studio)")
+                  f" {ls[f'{step}_spans_per_s']:,} (medians of {len(rounds)} rounds in turn)"
+                  if ls else "  (--labelstudio-venv: against Label Studio)")
         print(f"{step}  {result[f'{step}_spans_per_s']:>9,} spans/s  peak {result[f'{step}_peak_mb']} MB{versus}")
     if opts.big:
         print(
