@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -34,6 +35,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -113,6 +116,61 @@ class LabelStudio:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
         self.log.close()
+
+
+@contextmanager
+def running(exe: Path, work: Path, label_config: str) -> Iterator[LabelStudio]:
+    """A Label Studio of our own for timing (benchmarks/scale.py --labelstudio-venv): started, and
+    warmed up by a small import into a project of its own, so that Django's first requests
+    (imports, caches) are not counted; stopped after."""
+    data = work / "label-studio"
+    shutil.rmtree(data, ignore_errors=True)  # a user of an earlier run would keep its old token
+    data.mkdir(parents=True)
+    server = LabelStudio(exe, data, free_port())
+    try:
+        server.startup_s = server.wait()
+        warm = server.call("POST", "/api/projects", {"title": "warm-up", "label_config": label_config})
+        server.call("POST", f"/api/projects/{warm['id']}/import", [{"data": {"text": "Warm up."}}])
+        yield server
+    finally:
+        server.stop()
+
+
+def timed_import(server: LabelStudio, tasks: list[dict], label_config: str) -> dict:
+    """Seconds from the start of one POST .../import of every task, into a new project, until GET
+    /api/projects/ID counts them all and their annotations (complete in Label Studio's database)."""
+    annotations = sum(len(task.get("annotations") or ()) for task in tasks)
+    project = server.call("POST", "/api/projects", {"title": "speed", "label_config": label_config})
+    started = time.monotonic()
+    server.call("POST", f"/api/projects/{project['id']}/import", tasks)
+    answered_s = time.monotonic() - started
+    while True:  # the import may end in the background (an RQ worker, when Redis is set up)
+        counts = server.call("GET", f"/api/projects/{project['id']}")
+        if counts["task_number"] >= len(tasks) and counts["total_annotations_number"] >= annotations:
+            break
+        if time.monotonic() - started > 3600:
+            sys.exit(f"Label Studio's import did not complete within an hour: {counts}")
+        time.sleep(0.05)
+    return {"seconds": time.monotonic() - started, "answered_s": answered_s, "project": project["id"],
+            "tasks": counts["task_number"], "annotations": counts["total_annotations_number"]}
+
+
+def timed_export(server: LabelStudio, project: int) -> dict:
+    """Seconds from POST .../exports (a JSON snapshot, Label Studio's export) until its download is read."""
+    exports = f"/api/projects/{project}/exports"
+    started = time.monotonic()
+    snapshot = server.call("POST", f"{exports}/", {"title": "speed"})
+    while (status := server.call("GET", f"{exports}/{snapshot['id']}")["status"]) not in ("completed", "failed"):
+        time.sleep(0.05)
+    if status != "completed":
+        sys.exit("Label Studio's export snapshot failed")
+    exported = server.call("GET", f"{exports}/{snapshot['id']}/download")
+    return {"seconds": time.monotonic() - started, "tasks": len(exported)}
+
+
+def version(exe: Path) -> str:
+    done = subprocess.run([str(exe.with_name("pip")), "show", "label-studio"], capture_output=True, text=True)
+    return done.stdout.split("Version: ")[-1].split()[0] if "Version: " in done.stdout else "?"
 
 
 def make_database(db: Path) -> dict:
@@ -205,9 +263,7 @@ def main() -> int:
     differences = [text[:60] for text in sent if not (sent[text] == through.get(text) == returned.get(text))]
     counts = {key: sum(len(v[key]) for v in sent.values()) for key in ("spans", "links", "predicted", "lead_times")}
     result = {
-        "benchmark": "labelstudio", "label_studio": subprocess.run(
-            [str(args.venv / "bin" / "pip"), "show", "label-studio"], capture_output=True, text=True
-        ).stdout.split("Version: ")[-1].split()[0],
+        "benchmark": "labelstudio", "label_studio": version(exe),
         **made, "tasks": len(ours), "tasks_back": len(theirs), **counts,
         "imported": {k: imported.get(k) for k in ("task_count", "annotation_count", "prediction_count")},
         "import_s": round(import_s, 2), "startup_s": round(startup, 1),

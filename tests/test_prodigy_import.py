@@ -201,3 +201,21 @@ def test_a_span_given_twice_in_an_answer_on_suggestions_is_recorded_once(tmp_pat
     article = next(store.iter_articles())
     douma = [v for v in store.spans(article.id, "ann") if TEXT[v.start:v.end] == "Douma"]
     assert len(douma) == 1 and douma[0].status == "accepted"
+
+
+def test_import_leaves_every_foreign_key_valid_and_the_pragmas_as_they_were(tmp_path, store, schema):
+    """Imports write with foreign keys unchecked (store/connection.py: bulk_loading): suggestions,
+    answers on them and answers on new articles must still refer only to rows that exist."""
+    suggestions = write(tmp_path / "s.jsonl", {"text": TEXT, "spans": [span("Douma", "GPE")]},
+                        {"text": f"x {TEXT}", "spans": [span("Douma", "GPE")]})
+    import_paths(store, [suggestions], schema, extract=False)
+    answers = write(tmp_path / "a.jsonl", prodigy_line(_annotator_id="ann"),
+                    prodigy_line(text=f"[new] {TEXT}", _annotator_id="ann", relations=[], spans=[
+                        {**s, "start": s["start"] + 6, "end": s["end"] + 6} for s in prodigy_line()["spans"]]))
+    summary = import_paths(store, [answers], schema, extract=False)
+    assert (summary.imported, summary.annotated) == (1, 2)
+    if store.dialect == "sqlite":
+        conn = store.conn
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -2000

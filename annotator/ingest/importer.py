@@ -174,7 +174,7 @@ def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summar
         for i, spans in zip(todo, found, strict=True):
             drafts[i] = replace(drafts[i], spans=tuple(spans), packed_spans=None)
             origins[i] = "model"
-    with store.write() as conn:
+    with store.write(bulk=True) as conn:
         answers, works = [], []
         for draft, toks, origin in zip(drafts, tokens, origins, strict=True):
             if draft.answer is not None:

@@ -337,6 +337,9 @@ def _slow_token_problem(raw: list[Any], text: str) -> str:
     return "'tokens' are not in order"
 
 
+_START, _END = operator.itemgetter("start"), operator.itemgetter("end")
+
+
 def _token_columns(obj: dict[str, Any], text: str) -> tuple[list[int], list[int]] | None | str:
     """(starts, ends) of a line's tokens, checked. Lines hold thousands of tokens: checks run in C (map, set)."""
     raw = obj.get("tokens")
@@ -346,12 +349,12 @@ def _token_columns(obj: dict[str, Any], text: str) -> tuple[list[int], list[int]
         return "'tokens' must be a list"
     if not raw:
         return [], []
-    try:
-        starts = [tok["start"] for tok in raw]
-        ends = [tok["end"] for tok in raw]
+    try:  # itemgetter and map: no Python frame a token
+        starts = list(map(_START, raw))
+        ends = list(map(_END, raw))
     except (TypeError, KeyError):
         return _slow_token_problem(raw, text)
-    if set(map(type, starts)) | set(map(type, ends)) != {int}:
+    if {*map(type, starts), *map(type, ends)} != {int}:
         return _slow_token_problem(raw, text)
     if min(starts) < 0 or max(ends) > len(text) or not all(map(operator.le, starts, ends)):
         return _slow_token_problem(raw, text)

@@ -18,7 +18,7 @@ from annotator.errors import UserError
 from annotator.model import ACTIONS, IDLE_AFTER_S, Article, ArticleDraft, Decision, Progress, SpanView
 from annotator.store import bulk, day, ordering
 from annotator.store.codec import decode_bounds, encode_spans, encode_tokens, token_json
-from annotator.store.connection import BUSY_TIMEOUT_MS, open_database
+from annotator.store.connection import BUSY_TIMEOUT_MS, bulk_loading, open_database
 from annotator.store.paging import pages
 from annotator.store.rows import ExportPiece, SpanRow, WorkRow
 
@@ -97,9 +97,10 @@ class Store:
     # -- transactions -------------------------------------------------------------------
 
     @contextmanager
-    def write(self) -> Iterator[Any]:
+    def write(self, bulk: bool = False) -> Iterator[Any]:
         """BEGIN IMMEDIATE ... COMMIT: take the write lock before reading, retry while busy.
         (PostgreSQL: BEGIN and the writers' advisory lock, the same rule: _write_postgres.)
+        `bulk`: an import's batch, with connection.bulk_loading's pragmas (SQLite).
 
         We poll for the lock every 0.5-5 ms (jittered) for at most WRITE_WAIT_S, then say the
         database is busy. SQLite's own busy handler sleeps up to 100 ms between tries, so with
@@ -110,30 +111,37 @@ class Store:
             if self.dialect != "sqlite":
                 yield from self._write_postgres()
                 return
-            deadline = time.monotonic() + WRITE_WAIT_S
-            delay = 0.0005
-            self.conn.execute("PRAGMA busy_timeout = 0")
-            try:
-                while True:
-                    try:
-                        self.conn.execute("BEGIN IMMEDIATE")
-                        break
-                    except sqlite3.OperationalError as exc:
-                        if "locked" not in str(exc) and "busy" not in str(exc):
-                            raise
-                        if time.monotonic() >= deadline:
-                            raise UserError(f"{self.where}: the database stayed busy for {WRITE_WAIT_S:.0f} s;"
-                                            " try again in a moment") from None
-                        time.sleep(delay * (0.5 + random.random()))
-                        delay = min(delay * 1.5, 0.005)
-            finally:
-                self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
+            if bulk:
+                with bulk_loading(self.conn):
+                    yield from self._write_sqlite()
+                return
+            yield from self._write_sqlite()
+
+    def _write_sqlite(self) -> Iterator[Any]:
+        deadline = time.monotonic() + WRITE_WAIT_S
+        delay = 0.0005
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise UserError(f"{self.where}: the database stayed busy for {WRITE_WAIT_S:.0f} s;"
+                                        " try again in a moment") from None
+                    time.sleep(delay * (0.5 + random.random()))
+                    delay = min(delay * 1.5, 0.005)
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
 
     def _write_postgres(self) -> Iterator[Any]:
         """BEGIN, then the writers' advisory lock (store/postgres.py): writers take turns as with
