@@ -34,7 +34,8 @@ class AnnotatorApp(App[None]):
         self.session = AnnotationSession(store, schema, annotator, overlap, order)
         self.store, self.schema, self.annotator, self.overlap = store, schema, annotator, overlap
         self.palette = Palette(schema)
-        self.worker = StoreWorker("store")
+        # SQLite commits a decision in well under a millisecond: decisions run on the UI thread (worker.py).
+        self.worker = StoreWorker("store", inline=store.dialect == "sqlite")
         # Start reading the first article now, while Textual is still starting up.
         self._first = self.worker.submit(self.session.open, None)
 
