@@ -14,7 +14,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from textual.geometry import Region
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
+
+from annotator.tui.widgets.scrollbar import CachedRowsScrollBar
 
 
 class StyledLines:
@@ -26,6 +29,17 @@ class StyledLines:
     def content_line(self, line: int, width: int) -> Strip:
         """The content strip of one line (the widget's own cache): the same object while it is unchanged."""
         raise NotImplementedError
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's own property, creating the bar that reuses its rows' strips (widgets/scrollbar.py)."""
+        widget: Any = self
+        if widget._vertical_scrollbar is None:
+            bar = widget._vertical_scrollbar = CachedRowsScrollBar(vertical=True, name="vertical",
+                                                                   thickness=widget.scrollbar_size_vertical)
+            bar.display = False
+            widget.app._start_widget(widget, bar)
+        return widget._vertical_scrollbar  # type: ignore[no-any-return]
 
     def notify_style_update(self) -> None:
         self._styled_key = None  # CSS or theme changed: style every row again
