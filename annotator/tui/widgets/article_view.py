@@ -197,12 +197,12 @@ class ArticleView(StyledLines, ScrollView, can_focus=False):
         if strip is None:
             # Rows past the end are cached too: the same blank strip keeps its styled row (StyledLines).
             blank = line >= len(self.lines)
-            strip = self._cache[line] = Strip.blank(width, self.rich_style) if blank else self._build(line, width)
+            strip = self._cache[line] = Strip.blank(width, self.base_style) if blank else self._build(line, width)
         return strip
 
     def _build(self, line: int, width: int) -> Strip:
         start, end = self.lines.spans[line]
-        base = self.rich_style
+        base = self.base_style
         layers: list[Mark] = [
             (span.start, span.end, self.palette.text(span))
             for span in (self._spans[i] for i in self._spans_on(line))

@@ -112,7 +112,7 @@ class SpanList(StyledLines, ScrollView, can_focus=False):
             state = self.state
             if state is None or row >= len(state.visible):
                 # Cached too: the same blank strip keeps its styled row (StyledLines).
-                strip = self._cache[row] = Strip.blank(width, self.rich_style)
+                strip = self._cache[row] = Strip.blank(width, self.base_style)
             else:
                 strip = self._cache[row] = self._build(state, state.visible[row], width, row == self._selected_row)
         return strip
@@ -124,7 +124,7 @@ class SpanList(StyledLines, ScrollView, can_focus=False):
 
     def _build(self, state: ArticleState, index: int, width: int, selected: bool) -> Strip:
         span = state.spans[index]
-        base = self.rich_style
+        base = self.base_style
         rejected = span.status == "rejected"
         text_style = base + DIM if rejected else base
         segments = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from rich.style import Style
 from textual.geometry import Region
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
@@ -25,6 +26,7 @@ class StyledLines:
 
     _styled: dict[int, tuple[Strip, Strip]]
     _styled_key: tuple[Any, ...] | None = None
+    _base_style: Style | None = None
 
     def content_line(self, line: int, width: int) -> Strip:
         """The content strip of one line (the widget's own cache): the same object while it is unchanged."""
@@ -41,8 +43,16 @@ class StyledLines:
             widget.app._start_widget(widget, bar)
         return widget._vertical_scrollbar  # type: ignore[no-any-return]
 
+    @property
+    def base_style(self) -> Style:
+        """The widget's rich_style, kept until the styling changes: rich_style walks the ancestors at
+        every call, and each line built asks for it."""
+        if self._base_style is None:
+            self._base_style = self.rich_style  # type: ignore[attr-defined]
+        return self._base_style
+
     def notify_style_update(self) -> None:
-        self._styled_key = None  # CSS or theme changed: style every row again
+        self._styled_key = self._base_style = None  # CSS or theme changed: style every row again
         super().notify_style_update()  # type: ignore[misc]
 
     def _styling(self) -> tuple[Any, ...] | None:
@@ -59,7 +69,7 @@ class StyledLines:
                background, tuple(widget.get_line_filters()), app.ansi_theme, app.native_ansi_color, widget.opacity)
         if key != self._styled_key:
             self._styled = {}
-            self._styled_key = key
+            self._styled_key, self._base_style = key, None
         return key
 
     def _styled_line(self, key: tuple[Any, ...], line: int, width: int) -> Strip:
