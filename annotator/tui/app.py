@@ -36,8 +36,7 @@ class AnnotatorApp(App[None]):
         self.store, self.schema, self.annotator, self.overlap = store, schema, annotator, overlap
         self.palette = Palette(schema)
         self._collector: IdleCollector | None = None
-        # SQLite commits a decision in well under a millisecond: decisions run on the UI thread (worker.py).
-        self.worker = StoreWorker("store", inline=store.dialect == "sqlite")
+        self.worker = StoreWorker("store")
         # Start reading the first article now, while Textual is still starting up.
         self._first = self.worker.submit(self.session.open, None)
 

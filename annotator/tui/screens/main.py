@@ -1,10 +1,10 @@
 """The main screen: the article beside its spans; keys map to the session's calls, then it redraws.
 
 Keys do not touch the store themselves: each action is queued and one worker runs the queue in
-order, sending session calls to the store's thread (a decision, on SQLite, runs on this thread when
-that one is idle: tui/worker.py). A decision shows on screen only after the store returned from its
-commit, so whatever the screen showed survives a killed process. The rules (what may be accepted,
-marked, moved or spoken by whom) are annotator/session.py's; a refusal is a sentence on the status line. Mark and bounds modes, pickers and the asides live in their own modules.
+order, sending session calls to the store's thread. A decision shows on screen only after the
+store returned from its commit, so whatever the screen showed survives a killed process. The rules
+(what may be accepted, marked, moved or spoken by whom) are annotator/session.py's; a refusal is a
+sentence on the status line. Mark and bounds modes, pickers and the asides live in their own modules.
 """
 
 from __future__ import annotations
@@ -121,11 +121,6 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
 
     async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await self.worker.call(fn, *args, **kwargs)
-
-    async def decide(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """One decision (accept, reject, relabel, undo): committed before it returns, like every call,
-        on the UI thread when the store's thread is idle (worker.py: the hop cost more than the write)."""
-        return await self.worker.call_short(fn, *args)
 
     # -- showing -----------------------------------------------------------------------------
 
@@ -387,7 +382,7 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
         span = state.current if state else None
         if state is None or span is None:
             return
-        view = await self.decide(self.session.reject if action == "reject" else self.session.accept, span)
+        view = await self.call(self.session.reject if action == "reject" else self.session.accept, span)
         self._apply(view)
         self._decided(view.id, advance=True)
 
@@ -395,7 +390,7 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
         state = self.state
         if state is None:
             return
-        view = await self.decide(self.session.undo, state.article.id)
+        view = await self.call(self.session.undo, state.article.id)
         if self.session.unmade(view):  # undoing a new span's making removes it
             old = state.by_id(view.id)
             state.remove(view.id)

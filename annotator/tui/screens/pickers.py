@@ -51,7 +51,7 @@ class Pickers(_Base):
                 self._label_choices(span.kind), span.label, self._modals.help.guidelines_line(self.session.schema, self.keymap)))
             if label is None:
                 return
-        view = await self.decide(self.session.accept, span, label)
+        view = await self.call(self.session.accept, span, label)
         self._apply(view)
         self._decided(view.id, advance=True)
 
