@@ -15,6 +15,7 @@ from annotator.schema import Schema
 from annotator.session import AnnotationSession
 from annotator.store import Store
 from annotator.tui.bindings import key_display, textual_keymap
+from annotator.tui.idle_gc import IDLE_S, IdleCollector
 from annotator.tui.palette import Palette
 from annotator.tui.screens.main import MainScreen
 from annotator.tui.worker import StoreWorker
@@ -34,6 +35,7 @@ class AnnotatorApp(App[None]):
         self.session = AnnotationSession(store, schema, annotator, overlap, order)
         self.store, self.schema, self.annotator, self.overlap = store, schema, annotator, overlap
         self.palette = Palette(schema)
+        self._collector: IdleCollector | None = None
         self.worker = StoreWorker("store")
         # Start reading the first article now, while Textual is still starting up.
         self._first = self.worker.submit(self.session.open, None)
@@ -43,12 +45,18 @@ class AnnotatorApp(App[None]):
         self.call_after_refresh(self._first_frame_shown)
 
     def _first_frame_shown(self) -> None:
-        # `annotator annotate` opens with the garbage collector off (annotator/cli/__init__.py): turn it
-        # on, with everything the open made frozen, so later collections never walk the imports,
-        # the article and its spans again (a full collection there took 40 ms).
-        if not gc.isenabled():
+        # `annotator annotate` opens with the garbage collector off (annotator/cli/__init__.py): freeze
+        # everything the open made, so later collections never walk the imports, the article and its
+        # spans again (a full collection there took 40 ms), and collect from now on between keys
+        # instead of inside them (tui/idle_gc.py).
+        if not gc.isenabled() and self._collector is None:
             gc.freeze()
-            gc.enable()
+            self._collector = IdleCollector()
+            self.set_interval(IDLE_S, self._collector.tick)
+
+    def post_display_hook(self) -> None:
+        if self._collector is not None:
+            self._collector.frame_shown()
 
     async def on_unmount(self) -> None:
         self.worker.close()

@@ -23,11 +23,12 @@ from annotator.model import SpanView
 from annotator.tui.palette import Palette
 from annotator.tui.text import Lines, safe
 from annotator.tui.widgets.ahead import Ahead, rows_ahead
+from annotator.tui.widgets.styled_lines import StyledLines
 
 Mark = tuple[int, int, Style]
 
 
-class ArticleView(ScrollView, can_focus=False):
+class ArticleView(StyledLines, ScrollView, can_focus=False):
     DEFAULT_CSS = """
     ArticleView { overflow-y: scroll; overflow-x: hidden; padding: 0 1; }
     """
@@ -178,27 +179,30 @@ class ArticleView(ScrollView, can_focus=False):
         if width != self._width or not self.lines.spans:
             return
         top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
-        for line in rows_ahead(top, height, len(self.lines)):
+        rows = rows_ahead(top, height, len(self.lines))
+        for line in rows:
             if line not in self._cache:
                 self._cache[line] = self._build(line, width)
+        self.style_ahead(rows)
 
     # -- rendering ---------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        line = int(self.scroll_offset.y) + y
-        width = self._content_width()
+        return self.content_line(int(self.scroll_offset.y) + y, self._content_width())
+
+    def content_line(self, line: int, width: int) -> Strip:
         if width != self._width:
             self._rewrap()
-        if line >= len(self.lines):
-            return Strip.blank(width, self.rich_style)
         strip = self._cache.get(line)
         if strip is None:
-            strip = self._cache[line] = self._build(line, width)
+            # Rows past the end are cached too: the same blank strip keeps its styled row (StyledLines).
+            blank = line >= len(self.lines)
+            strip = self._cache[line] = Strip.blank(width, self.base_style) if blank else self._build(line, width)
         return strip
 
     def _build(self, line: int, width: int) -> Strip:
         start, end = self.lines.spans[line]
-        base = self.rich_style
+        base = self.base_style
         layers: list[Mark] = [
             (span.start, span.end, self.palette.text(span))
             for span in (self._spans[i] for i in self._spans_on(line))

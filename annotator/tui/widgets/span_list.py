@@ -18,13 +18,14 @@ from annotator.tui.palette import ICON_STYLES, ICONS, SELECTED, Palette
 from annotator.tui.state import ArticleState
 from annotator.tui.text import safe_line
 from annotator.tui.widgets.ahead import Ahead, rows_ahead
+from annotator.tui.widgets.styled_lines import StyledLines
 
 DIM = Style(dim=True)
 ARROW = Style(color="grey62")
 NARROW = 34  # columns under which quote rows leave out the label's name (the pane has 30 at 80x24)
 
 
-class SpanList(ScrollView, can_focus=False):
+class SpanList(StyledLines, ScrollView, can_focus=False):
     DEFAULT_CSS = """
     SpanList { overflow-y: scroll; overflow-x: hidden; }
     """
@@ -83,10 +84,12 @@ class SpanList(ScrollView, can_focus=False):
         if state is None or width != self._width:
             return
         top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
-        for row in rows_ahead(top, height, len(state.visible)):
+        rows = rows_ahead(top, height, len(state.visible))
+        for row in rows:
             strip = self._cache.get(row)
             if strip is None or strip.cell_length != width:
                 self._cache[row] = self._build(state, state.visible[row], width, row == self._selected_row)
+        self.style_ahead(rows)
 
     def _content_width(self) -> int:
         return max(1, self.scrollable_content_region.width)
@@ -101,14 +104,17 @@ class SpanList(ScrollView, can_focus=False):
         return changed
 
     def render_line(self, y: int) -> Strip:
-        row = int(self.scroll_offset.y) + y
-        width = self._content_width()
-        state = self.state
-        if state is None or row >= len(state.visible):
-            return Strip.blank(width, self.rich_style)
+        return self.content_line(int(self.scroll_offset.y) + y, self._content_width())
+
+    def content_line(self, row: int, width: int) -> Strip:
         strip = self._cache.get(row)
         if strip is None or strip.cell_length != width:
-            strip = self._cache[row] = self._build(state, state.visible[row], width, row == self._selected_row)
+            state = self.state
+            if state is None or row >= len(state.visible):
+                # Cached too: the same blank strip keeps its styled row (StyledLines).
+                strip = self._cache[row] = Strip.blank(width, self.base_style)
+            else:
+                strip = self._cache[row] = self._build(state, state.visible[row], width, row == self._selected_row)
         return strip
 
     def _excerpt(self, state: ArticleState, span: SpanView | None, width: int) -> str:
@@ -118,7 +124,7 @@ class SpanList(ScrollView, can_focus=False):
 
     def _build(self, state: ArticleState, index: int, width: int, selected: bool) -> Strip:
         span = state.spans[index]
-        base = self.rich_style
+        base = self.base_style
         rejected = span.status == "rejected"
         text_style = base + DIM if rejected else base
         segments = [

@@ -1,0 +1,110 @@
+"""Rows as Textual draws them (padding, border, filters), kept per content line across scrolls.
+
+Textual styles a widget's lines in a cache keyed by the row on screen and drops it whenever the
+widget scrolls, so a pane that scrolls styles every row again into new strips, and the compositor
+then cuts and encodes each of them again (its caches hang on the strip objects). This mixin keeps
+the styled strip of each content line: a row shown before comes back as the same object, already
+filtered, cut and encoded, and a scroll costs lookups. A row is styled anew when its content strip
+changed (the widget built a new one) or when what styling depends on changed (size, colours).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.style import Style
+from textual.geometry import Region
+from textual.scrollbar import ScrollBar
+from textual.strip import Strip
+
+from annotator.tui.widgets.scrollbar import CachedRowsScrollBar
+
+
+class StyledLines:
+    """For a line-API ScrollView: one content line per row, nothing above or below the content."""
+
+    _styled: dict[int, tuple[Strip, Strip]]
+    _styled_key: tuple[Any, ...] | None = None
+    _base_style: Style | None = None
+
+    def content_line(self, line: int, width: int) -> Strip:
+        """The content strip of one line (the widget's own cache): the same object while it is unchanged."""
+        raise NotImplementedError
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's own property, creating the bar that reuses its rows' strips (widgets/scrollbar.py)."""
+        widget: Any = self
+        if widget._vertical_scrollbar is None:
+            bar = widget._vertical_scrollbar = CachedRowsScrollBar(vertical=True, name="vertical",
+                                                                   thickness=widget.scrollbar_size_vertical)
+            bar.display = False
+            widget.app._start_widget(widget, bar)
+        return widget._vertical_scrollbar  # type: ignore[no-any-return]
+
+    @property
+    def base_style(self) -> Style:
+        """The widget's rich_style, kept until the styling changes: rich_style walks the ancestors at
+        every call, and each line built asks for it."""
+        if self._base_style is None:
+            self._base_style = self.rich_style  # type: ignore[attr-defined]
+        return self._base_style
+
+    def notify_style_update(self) -> None:
+        self._styled_key = self._base_style = None  # CSS or theme changed: style every row again
+        super().notify_style_update()  # type: ignore[misc]
+
+    def _styling(self) -> tuple[Any, ...] | None:
+        """What styling a row takes now, or None when rows above or below the content (a top border,
+        an outline) make the row matter: then Textual's own path is used."""
+        widget: Any = self
+        styles = widget.styles
+        gutter = styles.gutter
+        if gutter.top or gutter.bottom or any(edge for edge, _ in styles.outline):
+            return None
+        app = widget.app
+        base_background, background = widget.background_colors
+        key = (widget.region.size, widget.content_region.size, styles.padding, styles.border, base_background,
+               background, tuple(widget.get_line_filters()), app.ansi_theme, app.native_ansi_color, widget.opacity)
+        if key != self._styled_key:
+            self._styled = {}
+            self._styled_key, self._base_style = key, None
+        return key
+
+    def _styled_line(self, key: tuple[Any, ...], line: int, width: int) -> Strip:
+        content = self.content_line(line, width)
+        cached = self._styled.get(line)
+        if cached is not None and cached[0] is content:
+            return cached[1]
+        widget: Any = self
+        size, content_size, padding, _, base_background, background, filters, ansi_theme, native_ansi, opacity = key
+        # Row 0 of the content area: with nothing above or below the content, every row is styled alike.
+        strip = widget._styles_cache.render_line(widget.styles, 0, size, content_size, padding, base_background,
+                                                 background, lambda _y: content, None, None, opacity, ansi_theme,
+                                                 native_ansi)
+        for line_filter in filters:
+            strip = strip.apply_filter(line_filter, background)
+        self._styled[line] = (content, strip)
+        return strip
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        widget: Any = self
+        key = self._styling()
+        if key is None or widget._border_title is not None or widget._border_subtitle is not None:
+            return super().render_lines(crop)  # type: ignore[misc,no-any-return]
+        width = max(1, widget.scrollable_content_region.width)
+        top = int(widget.scroll_offset.y)
+        strips = [self._styled_line(key, top + y, width) for y in crop.line_range]
+        if crop.column_span != (0, key[0].width):
+            x1, x2 = crop.column_span
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
+
+    def style_ahead(self, lines: Iterable[int]) -> None:
+        """Style rows before they are shown (after a scroll, while the app waits for a key)."""
+        key = self._styling()
+        if key is not None:
+            width = max(1, self.scrollable_content_region.width)  # type: ignore[attr-defined]
+            for line in lines:
+                self._styled_line(key, line, width)
