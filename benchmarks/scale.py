@@ -36,9 +36,10 @@ one run, medians of its 3 rounds, and the three rounds' own ratios:
 | 2026-12-04 16:30 | after | 2.5-2.9 | 63,798 | 21,654 | 2.95 | 2.79, 3.30, 2.98 |
 | 2026-12-04 16:47 | after | 4.2-6.2 | 38,077 | 10,186 | 3.74 | 2.81, 3.72, 5.82 |
 | 2026-12-04 16:52 | before (11ad29c) | 7.7-9.6 | 31,198 | 9,767 | 3.19 | 3.44, 3.97, 3.19 |
+| 2026-12-04 17:36 | after (merged with the TUI work) | 1.4-1.7 | 115,410 | 26,522 | **4.35** | 2.82, 4.93, 4.65 |
 
-Export in the same runs: 7.25x, 8.44x, 9.63x, 6.62x Label Studio's. Import is not 4x Label Studio's
-here. Both sides slow down with the load, but not alike: Label Studio is one process at normal
+Export in the same runs: 7.25x, 8.44x, 9.63x, 6.62x and 13.28x Label Studio's. Import is 4x Label
+Studio's only in the run at the lowest load (17:36, one other benchmark beside it), not in the loaded ones. Both sides slow down with the load, but not alike: Label Studio is one process at normal
 priority, annotator's import a writer and two parsers at nice 10 (ingest/parallel.py), which on a busy
 machine get little of it. Alternated on the same load (7.2-7.4), the import's CPU went from 2.73 s to
 2.51 s (main 1.27 to 1.08, parsers 1.47 to 1.43) and its wall time from 4.63 to 4.32 s, mean of 4 each:
