@@ -97,3 +97,40 @@ def test_a_bad_line_is_one_error_naming_file_and_line(cli, tmp_path, line, why):
     assert code == 1
     assert err.strip().count("\n") == 0 and f"{data}:2:" in err and why in err
     assert "Traceback" not in err and not (tmp_path / "w.json").exists()
+
+
+def test_the_quote_threshold_is_chosen_on_quote_scores_out_of_fold(extractor, monkeypatch):
+    """A quote scorer judging the quotes it learned from is surer of them than of new ones: the
+    threshold is picked with each article scored by a quote scorer that never saw it."""
+    from annotator.extract import training
+
+    row_owner: dict[int, int] = {}  # id of a quote feature row -> id of its article's context
+    trained_on: dict[int, set[int]] = {}  # id of a fitted scorer -> ids of the rows it saw
+    seen: dict = {}
+    real_features, real_fit, real_best = training.quote_features, training._fit, training._best_threshold
+
+    def features(ctx, *args):
+        row = real_features(ctx, *args)
+        row_owner[id(row)] = id(ctx)
+        return row
+
+    def fit(rows, *args):
+        scorer = real_fit(rows, *args)
+        trained_on[id(scorer)] = {id(r) for r in rows}
+        return scorer
+
+    def best(articles, model, oof_speakers, oof_quotes):
+        seen.update(articles=articles, model=model, oof_quotes=oof_quotes)
+        return real_best(articles, model, oof_speakers, oof_quotes)
+
+    monkeypatch.setattr(training, "quote_features", features)
+    monkeypatch.setattr(training, "_fit", fit)
+    monkeypatch.setattr(training, "_best_threshold", best)
+    training.train_quote_model(ROWS, extractor.nlp)
+    articles = [(i, a) for i, a in enumerate(seen["articles"]) if a.ctx is not None]
+    assert articles
+    for i, art in articles:
+        scorer = seen["oof_quotes"][i]
+        assert scorer is not seen["model"].quote
+        owners = {row_owner[r] for r in trained_on[id(scorer)] if r in row_owner}
+        assert owners and id(art.ctx) not in owners

@@ -98,4 +98,12 @@ def merge_examples(text: str, golds: list[tuple[int, int]]):
         if not mergeable(text, a, b):
             continue
         same = any(g[0] <= a[0] + 2 and g[1] >= b[1] - 2 for g in golds)
+        if not same and _in_gold(a, golds) != _in_gold(b, golds):
+            # One part quoted, the other in no gold quote (a scare quote, or a part the annotator
+            # skipped): nothing says whether the two belong together, so the pair teaches nothing.
+            continue
         yield pair_features(text, a, b), int(same)
+
+
+def _in_gold(part: tuple[int, int], golds: list[tuple[int, int]]) -> bool:
+    return any(g[0] < part[1] and g[1] > part[0] for g in golds)

@@ -12,7 +12,8 @@ time; then
 - every found quote is labelled by whether it matches a gold quote, and a second regression learns
   that from the quote's features plus the speaker scorer's confidence, taken out of fold so that it
   is as unsure as on unseen text;
-- the quote threshold is the one that maximises end-to-end F1 out of fold.
+- the quote threshold is the one that maximises end-to-end F1 out of fold, each article scored by
+  the speaker and quote scorers of the inner folds that did not see it.
 
 `cross_validate` reports k-fold figures (each fold trained on the others, from scratch).
 scikit-learn is needed to train only; the weights it produces are plain JSON.
@@ -216,22 +217,36 @@ def _fit_attribution(
         inner = _fit_ranker(train, speaker_c, prior.speaker if prior else None, seed)
         for i in fold:
             oof_speakers[i] = inner
+    owner: list[int] = []  # the article of each row
     for i, art in enumerate(articles):
         for ex in art.quotes:
             best_p, best_f = _best(oof_speakers[i], ex)
             q_rows.append(quote_features(art.ctx, ex.qi, best_p, best_f))
             q_labels.append(ex.label)
+            owner.append(i)
     quote = _fit(q_rows, q_labels, quote_c, prior.quote if prior else None)
+    # The threshold is chosen on quote scores out of fold as well: a scorer judging the quotes it
+    # learned from is surer of them than it will be of new ones.
+    oof_quotes: dict[int, LinearScorer] = {}
+    for fold in folds:
+        held = set(fold)
+        keep = [k for k, i in enumerate(owner) if i not in held] or list(range(len(owner)))
+        inner = _fit([q_rows[k] for k in keep], [q_labels[k] for k in keep], quote_c, prior.quote if prior else None)
+        for i in fold:
+            oof_quotes[i] = inner
     model = QuoteModel(speaker, quote, speaker_threshold=0.0, quote_threshold=0.5)
-    model.quote_threshold = _best_threshold(articles, model, oof_speakers)
+    model.quote_threshold = _best_threshold(articles, model, oof_speakers, oof_quotes)
     return model
 
 
-def _best_threshold(articles, model: QuoteModel, oof_speakers: dict[int, LinearScorer]) -> float:
-    """The quote threshold with the best end-to-end F1 (then lenient F1), out of fold."""
+def _best_threshold(
+    articles, model: QuoteModel, oof_speakers: dict[int, LinearScorer], oof_quotes: dict[int, LinearScorer]
+) -> float:
+    """The quote threshold with the best end-to-end F1 (then lenient F1), out of fold: each article
+    scored by the speaker and quote scorers of the inner folds that did not see it."""
     scored = []
     for i, art in enumerate(articles):
-        trial = QuoteModel(oof_speakers[i], model.quote, model.speaker_threshold, 0.0)
+        trial = QuoteModel(oof_speakers[i], oof_quotes[i], model.speaker_threshold, 0.0)
         scored.append((art.golds, score_context(art.ctx, trial) if art.ctx is not None else []))
     best_t, best = 0.5, (-1.0, -1.0)
     for t in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7):
