@@ -195,9 +195,8 @@ def train_recognizer(nlp: Any, schema: Any, train: Sequence[TrainArticle], held:
     # Counted in finished articles: the copies in capitals or with swapped names are not more evidence.
     min_epochs = min(settings.min_epochs_cap, -(-settings.min_seen // max(1, len(train))))
     gold_count = sum(len(g) for g in held_gold)
-    best_f1, best_bytes, stale = held_out().f1, ner.to_bytes(), 0
-    top_f1 = best_f1  # the highest held-back F1 so far; best_f1 is the kept epoch's
-    result.epochs.append(Epoch(0, 0.0, best_f1, time.perf_counter() - started, True))
+    top_f1, best_bytes, stale = held_out().f1, ner.to_bytes(), 0  # the highest held-back F1 so far
+    result.epochs.append(Epoch(0, 0.0, top_f1, time.perf_counter() - started, True))
     if on_epoch:
         on_epoch(result.epochs[-1])
     with nlp.select_pipes(enable=[NER]):
@@ -218,7 +217,7 @@ def train_recognizer(nlp: Any, schema: Any, train: Sequence[TrainArticle], held:
             if better:  # the latest epoch tied with the best is kept
                 with ner.model.use_params(optimizer.averages):
                     best_bytes = ner.to_bytes()
-                best_f1, result.best_epoch = f1, epoch
+                result.best_epoch = epoch
             result.epochs.append(Epoch(epoch, losses.get(NER, 0.0), f1, time.perf_counter() - started, better))
             if on_epoch:
                 on_epoch(result.epochs[-1])
