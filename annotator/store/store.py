@@ -9,7 +9,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -111,11 +111,8 @@ class Store:
             if self.dialect != "sqlite":
                 yield from self._write_postgres()
                 return
-            if bulk:
-                with bulk_loading(self.conn):
-                    yield from self._write_sqlite()
-                return
-            yield from self._write_sqlite()
+            with bulk_loading(self.conn) if bulk else nullcontext():
+                yield from self._write_sqlite()
 
     def _write_sqlite(self) -> Iterator[Any]:
         deadline = time.monotonic() + WRITE_WAIT_S
