@@ -36,8 +36,6 @@ class StyledLines:
     def vertical_scrollbar(self) -> ScrollBar:
         """Textual's own property, creating the bar that reuses its rows' strips (widgets/scrollbar.py)."""
         widget: Any = self
-        if not hasattr(widget, "_vertical_scrollbar") or not hasattr(widget.app, "_start_widget"):
-            return super().vertical_scrollbar  # type: ignore[misc]  # a Textual without these private names: its own bar
         if widget._vertical_scrollbar is None:
             bar = widget._vertical_scrollbar = CachedRowsScrollBar(vertical=True, name="vertical",
                                                                    thickness=widget.scrollbar_size_vertical)
