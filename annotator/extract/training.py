@@ -209,14 +209,10 @@ def _fit_attribution(
     # The quote scorer learns from the speaker scorer's out-of-fold confidence.
     q_rows: list[dict[str, float]] = []
     q_labels: list[int] = []
-    oof_speakers: dict[int, LinearScorer] = {}
     folds = _folds(len(articles), INNER_FOLDS, seed) if len(articles) >= INNER_FOLDS else [list(range(len(articles)))]
-    for fold in folds:
-        held = set(fold)
-        train = [a for i, a in enumerate(articles) if i not in held] or list(articles)
-        inner = _fit_ranker(train, speaker_c, prior.speaker if prior else None, seed)
-        for i in fold:
-            oof_speakers[i] = inner
+    oof_speakers = _out_of_fold(folds, lambda held: _fit_ranker(
+        [a for i, a in enumerate(articles) if i not in held] or list(articles), speaker_c,
+        prior.speaker if prior else None, seed))
     owner: list[int] = []  # the article of each row
     for i, art in enumerate(articles):
         for ex in art.quotes:
@@ -227,16 +223,23 @@ def _fit_attribution(
     quote = _fit(q_rows, q_labels, quote_c, prior.quote if prior else None)
     # The threshold is chosen on quote scores out of fold as well: a scorer judging the quotes it
     # learned from is surer of them than it will be of new ones.
-    oof_quotes: dict[int, LinearScorer] = {}
-    for fold in folds:
-        held = set(fold)
+    def fit_quotes(held: set[int]) -> LinearScorer:
         keep = [k for k, i in enumerate(owner) if i not in held] or list(range(len(owner)))
-        inner = _fit([q_rows[k] for k in keep], [q_labels[k] for k in keep], quote_c, prior.quote if prior else None)
-        for i in fold:
-            oof_quotes[i] = inner
+        return _fit([q_rows[k] for k in keep], [q_labels[k] for k in keep], quote_c, prior.quote if prior else None)
+
+    oof_quotes = _out_of_fold(folds, fit_quotes)
     model = QuoteModel(speaker, quote, speaker_threshold=0.0, quote_threshold=0.5)
     model.quote_threshold = _best_threshold(articles, model, oof_speakers, oof_quotes)
     return model
+
+
+def _out_of_fold(folds: list[list[int]], fit: Callable[[set[int]], LinearScorer]) -> dict[int, LinearScorer]:
+    """For each article, the scorer `fit` made without its fold (fit gets the fold's article indexes)."""
+    out: dict[int, LinearScorer] = {}
+    for fold in folds:
+        scorer = fit(set(fold))
+        out.update((i, scorer) for i in fold)
+    return out
 
 
 def _best_threshold(
