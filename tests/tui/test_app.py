@@ -281,3 +281,24 @@ async def test_a_resized_terminal_rewraps_the_text_and_keeps_the_heading(make_ap
         assert view.virtual_size.height == len(view.lines)  # the scrollbar follows the new lines
         heading = str(app.main.header.render())
         assert "article 1 of 3" in heading and len(heading) <= 60
+
+
+async def test_panes_show_what_a_fresh_render_would_after_keys(make_app):
+    """Each pane hands the compositor the rows it returned last time, looking up again only those
+    refreshed since (StyledLines): after decisions, a relabel and a scroll, every row on screen must
+    be the row the widget would build from nothing."""
+    from textual.geometry import Region
+
+    def rows(widget):  # as the compositor asks: the widget's whole region
+        size = widget.region.size
+        return [list(strip) for strip in widget.render_lines(Region(0, 0, size.width, size.height))]
+
+    app = make_app()
+    async with app.run_test(size=(80, 12)) as pilot:
+        await press(pilot, "a", "r", "j", "a", "]")
+        await press(pilot, "a", "k", "k", "a")
+        for widget in (app.main.query_one(ArticleView), app.main.query_one(SpanList)):
+            shown = rows(widget)
+            widget._cache.clear()
+            widget._styled, widget._shown = {}, None
+            assert shown == rows(widget), type(widget).__name__

@@ -6,6 +6,11 @@ then cuts and encodes each of them again (its caches hang on the strip objects).
 the styled strip of each content line: a row shown before comes back as the same object, already
 filtered, cut and encoded, and a scroll costs lookups. A row is styled anew when its content strip
 changed (the widget built a new one) or when what styling depends on changed (size, colours).
+
+Textual's compositor also asks every widget that overlaps a frame's dirty area for all of its rows,
+and a key that changes a line of text, a row of the list and the status line dirties the whole
+screen: so each pane keeps the rows it last returned and looks up again only those refreshed since
+(or all of them after a scroll, a resize or a refresh of the whole widget).
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ class StyledLines:
     _styled: dict[int, tuple[Strip, Strip]]
     _styled_key: tuple[Any, ...] | None = None
     _base_style: Style | None = None
+    _shown: tuple[tuple[Any, ...], list[Strip]] | None = None  # (what the rows depend on, the rows) last returned
+    _dirty_rows: set[int] | None = None  # rows refreshed since; None: all of them
 
     def content_line(self, line: int, width: int) -> Strip:
         """The content strip of one line (the widget's own cache): the same object while it is unchanged."""
@@ -52,8 +59,17 @@ class StyledLines:
         return self._base_style
 
     def notify_style_update(self) -> None:
-        self._styled_key = self._base_style = None  # CSS or theme changed: style every row again
+        self._styled_key = self._base_style = self._shown = None  # CSS or theme changed: style every row again
         super().notify_style_update()  # type: ignore[misc]
+
+    def refresh(self, *regions: Region, repaint: bool = True, **kwargs: Any) -> Any:
+        if repaint:
+            if not regions:
+                self._dirty_rows = None
+            elif self._dirty_rows is not None:
+                for region in regions:
+                    self._dirty_rows.update(range(region.y, region.bottom))
+        return super().refresh(*regions, repaint=repaint, **kwargs)  # type: ignore[misc]
 
     def _styling(self) -> tuple[Any, ...] | None:
         """What styling a row takes now, or None when rows above or below the content (a top border,
@@ -95,10 +111,18 @@ class StyledLines:
             return super().render_lines(crop)  # type: ignore[misc,no-any-return]
         width = max(1, widget.scrollable_content_region.width)
         top = int(widget.scroll_offset.y)
-        strips = [self._styled_line(key, top + y, width) for y in crop.line_range]
         if crop.column_span != (0, key[0].width):
             x1, x2 = crop.column_span
-            strips = [strip.crop(x1, x2) for strip in strips]
+            return [self._styled_line(key, top + y, width).crop(x1, x2) for y in crop.line_range]
+        shown_key = (key, top, width, crop)
+        dirty, self._dirty_rows = self._dirty_rows, set()
+        if self._shown is not None and self._shown[0] == shown_key and dirty is not None:
+            strips = list(self._shown[1])
+            for y in dirty.intersection(crop.line_range):
+                strips[y - crop.y] = self._styled_line(key, top + y, width)
+        else:
+            strips = [self._styled_line(key, top + y, width) for y in crop.line_range]
+        self._shown = (shown_key, strips)
         return strips
 
     def style_ahead(self, lines: Iterable[int]) -> None:
