@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.segment import Segment
 from rich.text import Text
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from annotator.model import Article, Progress
@@ -59,8 +62,15 @@ class ArticleHeader(Static):
         return text
 
 
-class StatusLine(Static):
-    DEFAULT_CSS = "StatusLine { height: 1; background: $panel; color: $text; text-wrap: nowrap; text-overflow: ellipsis; }"
+class StatusLine(Widget):
+    """One line rewritten at every key. Drawn with the line API from the Text's own segments: a
+    Static turns the Text into Textual's Content and lays it out again at each update, which was
+    the dearest part of a frame after a decision (0.44 of about 2 ms)."""
+
+    DEFAULT_CSS = "StatusLine { height: 1; background: $panel; color: $text; }"
+
+    _text: Text = Text()
+    _strip: Strip | None = None
 
     def show(self, annotator: str, decided: int, total: int, progress: Progress | None, mode: str = "") -> None:
         text = Text(" ")
@@ -70,7 +80,23 @@ class StatusLine(Static):
             text.append(f"  articles {progress.articles_done}/{progress.articles_total} done")
         if mode:
             text.append("  " + mode, style="bold reverse")
-        self.update(text, layout=False)
+        if text != self._text:
+            self._text, self._strip = text, None
+            self.refresh()
+
+    def render(self) -> Text:
+        return self._text
+
+    def render_line(self, y: int) -> Strip:
+        width, base = self.size.width, self.rich_style
+        if y:
+            return Strip.blank(width, base)
+        if self._strip is None or self._strip.cell_length != width:
+            text = self._text.copy()
+            text.truncate(width, overflow="ellipsis")
+            segments = Segment.apply_style(text.render(self.app.console), base)
+            self._strip = Strip(segments).adjust_cell_length(width, base)
+        return self._strip
 
 
 class KeysFooter(Footer):
