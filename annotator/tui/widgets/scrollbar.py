@@ -3,8 +3,9 @@
 Every scroll moves the thumb, and Textual then renders all the bar's rows into new strips, which
 the compositor cuts and encodes again: a third of a scrolling frame. A vertical bar's rows are
 each one of a few segments (the track above or below the thumb, the thumb, an edge glyph), and a
-row's strip depends only on its segment, so each distinct row's strip is kept: once they have all
-been drawn (the first few scrolls), a scroll builds the bar's segments and looks the rows up.
+row's strip depends only on its segment, so each distinct row's strip is kept: a scroll builds the
+bar's segments and looks the rows up, and Textual draws only the rows not seen before (in a long
+article the thumb's edges take a new fraction of a cell at most scrolls).
 """
 
 from __future__ import annotations
@@ -69,9 +70,7 @@ class CachedRowsScrollBar(ScrollBar):
             return super().render_lines(crop)
         rows = self._rows
         strips = [rows.get(segment) for segment in segments]
-        if any(strip is None for strip in strips):  # a row not drawn yet: Textual draws the bar
-            drawn = super().render_lines(crop)
-            for segment, strip in zip(segments, drawn, strict=True):
-                rows.setdefault(segment, strip)
-            strips = [rows[segment] for segment in segments]
+        for y, strip in enumerate(strips):
+            if strip is None:  # a row not drawn yet (a new fraction of the thumb's edge): Textual draws that row
+                strip = strips[y] = rows[segments[y]] = super().render_lines(Region(0, y, width, 1))[0]
         return strips  # type: ignore[return-value]
