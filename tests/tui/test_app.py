@@ -302,3 +302,34 @@ async def test_panes_show_what_a_fresh_render_would_after_keys(make_app):
             widget._cache.clear()
             widget._styled, widget._shown = {}, None
             assert shown == rows(widget), type(widget).__name__
+
+
+async def test_scrollbars_after_scrolls_are_textuals_own(tmp_path, schema):
+    """The bars reuse the rows they drew before and have Textual draw only new ones, one row at a
+    time (widgets/scrollbar.py): after many scrolls of a long article each bar must be the bar
+    Textual itself draws for that position."""
+    from textual.geometry import Region
+    from textual.scrollbar import ScrollBar
+
+    from annotator.model import ArticleDraft, SpanDraft
+    from annotator.store import Store
+    from annotator.tui.app import AnnotatorApp
+    from tests.tui.conftest import tokens_of
+
+    words = [f"word{i}" for i in range(3000)]
+    text = " ".join(words)
+    starts = [text.index(f"word{i} ") for i in range(0, 2990, 15)]
+    spans = tuple(SpanDraft(start, start + len(text[start:].split(" ", 1)[0]), "ORG") for start in starts)
+    with Store(tmp_path / "long.db") as store:
+        with store.write() as conn:
+            store.insert_article(conn, ArticleDraft(text, title="Long", spans=spans), "long", tokens_of(text), "model")
+        app = AnnotatorApp(store, schema, ANNOTATOR, 1)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(6):
+                await press(pilot, *["j"] * 12)
+                for widget in (app.main.query_one(ArticleView), app.main.query_one(SpanList)):
+                    bar = widget.vertical_scrollbar
+                    whole = Region(0, 0, *bar.size)
+                    ours = [list(strip) for strip in bar._render_rows(whole)]
+                    bar._styles_cache.clear()
+                    assert ours == [list(strip) for strip in ScrollBar.render_lines(bar, whole)]
