@@ -62,6 +62,29 @@ async def test_relabel_by_picker(make_app, store):
         assert actions(store) == [("relabel", "ORG")]
 
 
+async def test_label_key_in_the_picker_picks_that_label(make_app, store):
+    """The picker shows each label's key beside it, as the main screen uses it: typed first, it
+    picks that label; typed after other text it is only text to filter by."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "j", "j", "j", "j")  # Tahrir al-Sham, PERSON
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press("2")  # ORG's key in news.yaml
+        await pilot.pause()
+        assert app.screen is app.main, "the key did not pick its label"
+        await settle(pilot)
+        assert standing(store)["Tahrir al-Sham"] == ("accepted", "ORG")
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press("g", "3")  # "g3" filters to nothing: nothing is picked
+        await pilot.pause()
+        assert app.screen is not app.main
+        await pilot.press("escape")
+        await settle(pilot)
+        assert actions(store) == [("relabel", "ORG")]
+
+
 async def test_picker_escape_changes_nothing(make_app, store):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -21,10 +21,12 @@ class Choice:
     value: Any
     prompt: Text  # built from plain strings: never parsed as markup
     search: str  # what the filter matches against (lower case)
+    key: str | None = None  # shown beside the choice; typed first into the empty filter, it picks the choice
 
 
 class PickerScreen(ModalScreen[Any]):
-    """Type to filter, ↑/↓ to move, enter to choose, escape for nothing."""
+    """Type to filter, ↑/↓ to move, enter to choose, escape for nothing; a choice's key (shown
+    beside it, as on the main screen) typed first picks it at once."""
 
     DEFAULT_CSS = """
     PickerScreen { align: center middle; }
@@ -45,6 +47,7 @@ class PickerScreen(ModalScreen[Any]):
         self.choices = choices
         self.selected = selected
         self.shown: list[Choice] = choices
+        self._typed = ""  # the filter's text before the latest change
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -72,6 +75,12 @@ class PickerScreen(ModalScreen[Any]):
 
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
+        typed, self._typed = self._typed, event.value
+        if not typed:
+            for choice in self.choices:
+                if choice.key is not None and choice.key == event.value:
+                    self.dismiss(choice.value)
+                    return
         words = event.value.lower().split()
         self.shown = [c for c in self.choices if all(w in c.search for w in words)]
         # Exact name first: typing "org" then enter picks ORG, not a description mentioning it.

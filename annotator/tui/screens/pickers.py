@@ -34,7 +34,7 @@ class Pickers(_Base):
             prompt.append(f"{label.key or ' '} ", style="bold")
             prompt.append(f"{label.name:<8}", style=f"bold {label.colour}")
             prompt.append(f" {label.description}")
-            choices.append(Choice(label.name, prompt, f"{label.name} {label.description}".lower()))
+            choices.append(Choice(label.name, prompt, f"{label.name} {label.description}".lower(), label.key))
         return choices
 
     async def _relabel(self, label: str | None) -> None:
