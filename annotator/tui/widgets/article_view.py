@@ -95,9 +95,6 @@ class ArticleView(StyledLines, ScrollView, can_focus=False):
 
     # -- wrapping ----------------------------------------------------------------------------
 
-    def _content_width(self) -> int:
-        return max(1, self.scrollable_content_region.width)
-
     def _rewrap(self, in_layout: bool = False) -> None:
         if not self.size.width:  # not laid out yet: _size_updated wraps once the width is known
             self._width = 0
@@ -186,9 +183,6 @@ class ArticleView(StyledLines, ScrollView, can_focus=False):
         self.style_ahead(rows)
 
     # -- rendering ---------------------------------------------------------------------------
-
-    def render_line(self, y: int) -> Strip:
-        return self.content_line(int(self.scroll_offset.y) + y, self._content_width())
 
     def content_line(self, line: int, width: int) -> Strip:
         if width != self._width:

@@ -91,9 +91,6 @@ class SpanList(StyledLines, ScrollView, can_focus=False):
                 self._cache[row] = self._build(state, state.visible[row], width, row == self._selected_row)
         self.style_ahead(rows)
 
-    def _content_width(self) -> int:
-        return max(1, self.scrollable_content_region.width)
-
     def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
         # Inside Textual's layout pass, as ArticleView: the first frame has the selection in view.
         changed = super()._size_updated(size, virtual_size, container_size, layout)
@@ -102,9 +99,6 @@ class SpanList(StyledLines, ScrollView, can_focus=False):
             self._cache.clear()
             self.show_selection()
         return changed
-
-    def render_line(self, y: int) -> Strip:
-        return self.content_line(int(self.scroll_offset.y) + y, self._content_width())
 
     def content_line(self, row: int, width: int) -> Strip:
         strip = self._cache.get(row)

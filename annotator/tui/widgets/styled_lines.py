@@ -39,6 +39,13 @@ class StyledLines:
         """The content strip of one line (the widget's own cache): the same object while it is unchanged."""
         raise NotImplementedError
 
+    def _content_width(self) -> int:
+        return max(1, self.scrollable_content_region.width)  # type: ignore[attr-defined]
+
+    def render_line(self, y: int) -> Strip:
+        """Textual's line API (its own path, when render_lines falls back to it)."""
+        return self.content_line(int(self.scroll_offset.y) + y, self._content_width())  # type: ignore[attr-defined]
+
     @property
     def vertical_scrollbar(self) -> ScrollBar:
         """Textual's own property, creating the bar that reuses its rows' strips (widgets/scrollbar.py)."""
@@ -109,7 +116,7 @@ class StyledLines:
         key = self._styling()
         if key is None or widget._border_title is not None or widget._border_subtitle is not None:
             return super().render_lines(crop)  # type: ignore[misc,no-any-return]
-        width = max(1, widget.scrollable_content_region.width)
+        width = self._content_width()
         top = int(widget.scroll_offset.y)
         if crop.column_span != (0, key[0].width):
             x1, x2 = crop.column_span
@@ -129,6 +136,6 @@ class StyledLines:
         """Style rows before they are shown (after a scroll, while the app waits for a key)."""
         key = self._styling()
         if key is not None:
-            width = max(1, self.scrollable_content_region.width)  # type: ignore[attr-defined]
+            width = self._content_width()
             for line in lines:
                 self._styled_line(key, line, width)
