@@ -4,8 +4,9 @@
 
 `nlp` is the base pipeline (its recognizer is replaced: see recognizer.py); `train` and `held`
 are TrainArticles. Each epoch updates the recognizer on the training articles (nlp.update over
-Example objects, compounding batch sizes, dropout) and scores it on the held-back ones; the best
-epoch's weights are kept, and training stops when `patience` epochs pass without a better score.
+Example objects, compounding batch sizes, dropout) and scores it on the held-back ones; the weights
+of the latest epoch tied with the best (see tied) are kept, and training stops when `patience`
+epochs pass without a new high, once it has run its minimum of epochs.
 """
 
 from __future__ import annotations
@@ -213,12 +214,12 @@ def train_recognizer(nlp: Any, schema: Any, train: Sequence[TrainArticle], held:
             f1 = held_out().f1
             stale = 0 if f1 > top_f1 else stale + 1  # patience counts epochs without a new high
             top_f1 = max(top_f1, f1)
-            better = tied(f1, top_f1, gold_count, settings.tie_share)
-            if better:  # the latest epoch tied with the best is kept
+            kept = tied(f1, top_f1, gold_count, settings.tie_share)
+            if kept:  # the latest epoch tied with the best is kept
                 with ner.model.use_params(optimizer.averages):
                     best_bytes = ner.to_bytes()
                 result.best_epoch = epoch
-            result.epochs.append(Epoch(epoch, losses.get(NER, 0.0), f1, time.perf_counter() - started, better))
+            result.epochs.append(Epoch(epoch, losses.get(NER, 0.0), f1, time.perf_counter() - started, kept))
             if on_epoch:
                 on_epoch(result.epochs[-1])
             # A few held-back articles say little: on 200 finished articles, 17 held back peaked at epoch
