@@ -205,14 +205,14 @@ def _fit_attribution(
     articles: Sequence[ArticleExample], seed: int, prior: QuoteModel | None, speaker_c: float, quote_c: float
 ) -> QuoteModel:
     """The speaker ranker, the quote scorer and its threshold, from prepared articles."""
-    speaker = _fit_ranker(articles, speaker_c, prior.speaker if prior else None, seed)
+    speaker_prior, quote_prior = (prior.speaker, prior.quote) if prior else (None, None)
+    speaker = _fit_ranker(articles, speaker_c, speaker_prior, seed)
     # The quote scorer learns from the speaker scorer's out-of-fold confidence.
     q_rows: list[dict[str, float]] = []
     q_labels: list[int] = []
     folds = _folds(len(articles), INNER_FOLDS, seed) if len(articles) >= INNER_FOLDS else [list(range(len(articles)))]
     oof_speakers = _out_of_fold(folds, lambda held: _fit_ranker(
-        [a for i, a in enumerate(articles) if i not in held] or list(articles), speaker_c,
-        prior.speaker if prior else None, seed))
+        [a for i, a in enumerate(articles) if i not in held] or list(articles), speaker_c, speaker_prior, seed))
     owner: list[int] = []  # the article of each row
     for i, art in enumerate(articles):
         for ex in art.quotes:
@@ -220,12 +220,12 @@ def _fit_attribution(
             q_rows.append(quote_features(art.ctx, ex.qi, best_p, best_f))
             q_labels.append(ex.label)
             owner.append(i)
-    quote = _fit(q_rows, q_labels, quote_c, prior.quote if prior else None)
+    quote = _fit(q_rows, q_labels, quote_c, quote_prior)
     # The threshold is chosen on quote scores out of fold as well: a scorer judging the quotes it
     # learned from is surer of them than it will be of new ones.
     def fit_quotes(held: set[int]) -> LinearScorer:
         keep = [k for k, i in enumerate(owner) if i not in held] or list(range(len(owner)))
-        return _fit([q_rows[k] for k in keep], [q_labels[k] for k in keep], quote_c, prior.quote if prior else None)
+        return _fit([q_rows[k] for k in keep], [q_labels[k] for k in keep], quote_c, quote_prior)
 
     oof_quotes = _out_of_fold(folds, fit_quotes)
     model = QuoteModel(speaker, quote, speaker_threshold=0.0, quote_threshold=0.5)
