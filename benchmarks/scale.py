@@ -37,9 +37,11 @@ one run, medians of its 3 rounds, and the three rounds' own ratios:
 | 2026-12-04 16:47 | after | 4.2-6.2 | 38,077 | 10,186 | 3.74 | 2.81, 3.72, 5.82 |
 | 2026-12-04 16:52 | before (11ad29c) | 7.7-9.6 | 31,198 | 9,767 | 3.19 | 3.44, 3.97, 3.19 |
 | 2026-12-04 17:36 | after (merged with the TUI work) | 1.4-1.7 | 115,410 | 26,522 | **4.35** | 2.82, 4.93, 4.65 |
+| 2026-12-04 18:55 | after (with this evening's TUI work) | 0.3-1.2 | 98,650 | 24,041 | **4.10** | 4.99, 3.88, 4.39 |
 
-Export in the same runs: 7.25x, 8.44x, 9.63x, 6.62x and 13.28x Label Studio's. Import is 4x Label
-Studio's only in the run at the lowest load (17:36, one other benchmark beside it), not in the loaded ones. Both sides slow down with the load, but not alike: Label Studio is one process at normal
+Export in the same runs: 7.25x, 8.44x, 9.63x, 6.62x, 13.28x and 11.68x Label Studio's. Import is 4x
+Label Studio's in the runs at the lowest load (17:36, one other benchmark beside it; 18:55, nothing
+else running), not in the loaded ones. Both sides slow down with the load, but not alike: Label Studio is one process at normal
 priority, annotator's import a writer and two parsers at nice 10 (ingest/parallel.py), which on a busy
 machine get little of it. Alternated on the same load (7.2-7.4), the import's CPU went from 2.73 s to
 2.51 s (main 1.27 to 1.08, parsers 1.47 to 1.43) and its wall time from 4.63 to 4.32 s, mean of 4 each:
@@ -298,10 +300,6 @@ def ours(work: Path, corpus: Path, n: int) -> dict:
     return {"db": str(db), "import": imp, "export": exp}
 
 
-def median(values: list[float]) -> float:
-    return statistics.median(values)
-
-
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] in STEPS:
         args = [int(a) if a.isdigit() else a for a in sys.argv[2:]]
@@ -344,9 +342,9 @@ def main() -> None:
         version = labelstudio.version(exe)
     else:
         rounds.append({"load": load(), **ours(work, corpus, 0)})
-    imp = {"spans": rounds[0]["import"]["spans"], "seconds": median([r["import"]["seconds"] for r in rounds]),
+    imp = {"spans": rounds[0]["import"]["spans"], "seconds": statistics.median([r["import"]["seconds"] for r in rounds]),
            "peak_mb": max(r["import"]["peak_mb"] for r in rounds)}
-    exp = {"spans": rounds[0]["export"]["spans"], "seconds": median([r["export"]["seconds"] for r in rounds]),
+    exp = {"spans": rounds[0]["export"]["spans"], "seconds": statistics.median([r["export"]["seconds"] for r in rounds]),
            "peak_mb": max(r["export"]["peak_mb"] for r in rounds)}
     result = {
         "utc": started_at,
@@ -359,8 +357,8 @@ def main() -> None:
         "export_peak_mb": round(exp["peak_mb"], 1),
     }
     if opts.labelstudio_venv:
-        ls_import_s = median([r["ls_import"]["seconds"] for r in rounds])
-        ls_export_s = median([r["ls_export"]["seconds"] for r in rounds])
+        ls_import_s = statistics.median([r["ls_import"]["seconds"] for r in rounds])
+        ls_export_s = statistics.median([r["ls_export"]["seconds"] for r in rounds])
         result["label_studio"] = {
             "version": version, "tasks": rounds[0]["ls_import"]["tasks"], "spans": ls_spans,
             "annotations": rounds[0]["ls_import"]["annotations"], "load": [r["ls_load"] for r in rounds],
