@@ -1,0 +1,207 @@
+"""The learned attribution of every form: three linear scorers over `reported.py`'s candidates.
+
+- the cue scorer gives each token the probability that it heads a cue ("said", "according",
+  "statement"); tokens above `cue_threshold` become attributions;
+- the content scorer picks, among the spans the parse hangs on the cue, the one that is what was
+  said (the clausal complement, the clause the cue modifies, the object);
+- the source scorer picks, among the cue's subject, agent, "according to" object and the noun
+  phrases of its sentence, the one who said it; below `source_threshold` the attribution has none.
+
+Weights are plain JSON (feature name -> weight), like the quote model's: no pickle, no learner at
+run time. `predict` works on a parsed Doc and returns `Found` attributions in text order.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.extract.learned import LinearScorer
+from annotator.extract.reported import (
+    char_span,
+    content_candidates,
+    content_features,
+    cue_features,
+    cue_sites,
+    form_of,
+    quote_depth,
+    source_candidates,
+    source_features,
+)
+
+FORMAT = "annotator-attribution/1"
+DEFAULT_WEIGHTS = Path(__file__).with_name("weights") / "attributions.json"
+
+Span = tuple[int, int]
+
+
+@dataclass(slots=True)
+class Found:
+    """One attribution found in a Doc (character spans)."""
+
+    content: Span
+    parts: list[Span]
+    source: Span | None
+    source_head: int | None  # token index of the source's head (to resolve it to an entity)
+    cue: Span
+    form: str
+    p: float  # the cue's probability: how sure the model is that this is an attribution
+
+
+@dataclass(slots=True)
+class AttributionModel:
+    cue: LinearScorer
+    content: LinearScorer
+    source: LinearScorer
+    cue_threshold: float = 0.5
+    source_threshold: float = 0.0
+    meta: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "format": FORMAT,
+            "cue_threshold": self.cue_threshold,
+            "source_threshold": self.source_threshold,
+            "meta": self.meta,
+            "cue": dict(sorted(self.cue.weights.items())),
+            "content": dict(sorted(self.content.weights.items())),
+            "source": dict(sorted(self.source.weights.items())),
+        }
+
+    def to_bytes(self) -> bytes:
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":")).encode()
+
+    @classmethod
+    def from_dict(cls, data: dict, source: str = "weights") -> AttributionModel:
+        from annotator.errors import UserError
+
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise UserError(f"{source}: not attribution weights (expected format {FORMAT!r})")
+        return cls(
+            cue=LinearScorer(dict(data["cue"])),
+            content=LinearScorer(dict(data["content"])),
+            source=LinearScorer(dict(data["source"])),
+            cue_threshold=float(data.get("cue_threshold", 0.5)),
+            source_threshold=float(data.get("source_threshold", 0.0)),
+            meta=dict(data.get("meta", {})),
+        )
+
+    @classmethod
+    def from_bytes(cls, data: bytes, source: str = "weights") -> AttributionModel:
+        from annotator.errors import UserError
+
+        try:
+            loaded = json.loads(data)
+        except ValueError:
+            raise UserError(f"{source}: not attribution weights (not JSON)") from None
+        return cls.from_dict(loaded, source)
+
+    @classmethod
+    def from_disk(cls, path: Path) -> AttributionModel:
+        return cls.from_bytes(Path(path).read_bytes(), str(path))
+
+    def to_disk(self, path: Path) -> None:
+        Path(path).write_bytes(self.to_bytes())
+
+
+def load_default_model() -> AttributionModel | None:
+    """The shipped weights, or None when the package carries none."""
+    if not DEFAULT_WEIGHTS.exists():
+        return None
+    return AttributionModel.from_disk(DEFAULT_WEIGHTS)
+
+
+def _sigmoid(z: float) -> float:
+    return 0.0 if z < -30 else 1.0 / (1.0 + math.exp(-z))
+
+
+def cue_extent(doc, i: int) -> Span:
+    """The cue's words around its head token: "according to", "told reporters" stays "told", "said"."""
+    t = doc[i]
+    lo = hi = i
+    for c in t.children:
+        if c.dep_ in ("prt", "neg", "aux") and abs(c.i - i) <= 2:
+            lo, hi = min(lo, c.i), max(hi, c.i)
+        if t.lower_ == "according" and c.lower_ == "to":
+            hi = max(hi, c.i)
+    return char_span(doc, lo, hi)
+
+
+def predict(doc, model: AttributionModel) -> list[Found]:
+    """Every attribution the model finds in a parsed Doc, most likely first resolved against
+    overlaps, returned in text order."""
+    if not doc.has_annotation("DEP"):
+        return []
+    inside = quote_depth(doc)
+    found: list[Found] = []
+    for i in cue_sites(doc):
+        p = _sigmoid(model.cue.score(cue_features(doc, i, inside)))
+        if p < model.cue_threshold:
+            continue
+        att = _attribution(doc, i, p, model, inside)
+        if att is not None:
+            found.append(att)
+    return _without_duplicates(found)
+
+
+def _attribution(doc, i: int, p: float, model: AttributionModel, inside: list[int]) -> Found | None:
+    contents = content_candidates(doc, i)
+    if not contents:
+        return None
+    kinds = frozenset(c.kind for c in contents)
+    scores = [model.content.score(content_features(doc, i, c, inside, kinds)) for c in contents]
+    content = contents[max(range(len(scores)), key=scores.__getitem__)]
+    cue = cue_extent(doc, i)
+    sources = [s for s in source_candidates(doc, i) if not _overlaps(s.span, content.span)]
+    source = None
+    if sources:
+        ss = [model.source.score(source_features(doc, i, s)) for s in sources]
+        best = max(range(len(ss)), key=ss.__getitem__)
+        if ss[best] >= model.source_threshold:
+            source = sources[best]
+    parts = _parts(content.span, [cue] + ([source.span] if source else []))
+    return Found(
+        content=content.span,
+        parts=parts,
+        source=source.span if source else None,
+        source_head=source.head if source else None,
+        cue=cue,
+        form=form_of(doc.text, content.span),
+        p=round(p, 4),
+    )
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _parts(content: Span, inside: list[Span]) -> list[Span]:
+    """The content's pieces around the cue and source that interrupt it ("X, he said, Y")."""
+    parts = [content]
+    for hole in sorted(inside):
+        out = []
+        for a, b in parts:
+            if hole[0] > a and hole[1] < b:
+                out += [(a, hole[0]), (hole[1], b)]
+            else:
+                out.append((a, b))
+        parts = out
+    return [(a, b) for a, b in parts if b > a]
+
+
+def _without_duplicates(found: list[Found]) -> list[Found]:
+    """Two cues that found the same content are one attribution: the surer one stays."""
+    kept: list[Found] = []
+    for f in sorted(found, key=lambda f: -f.p):
+        if any(jaccard(f.content, k.content) >= 0.5 and _overlaps(f.cue, k.cue) or f.content == k.content for k in kept):
+            continue
+        kept.append(f)
+    return sorted(kept, key=lambda f: f.content)
+
+
+def jaccard(a: Span, b: Span) -> float:
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if union > 0 else 0.0

@@ -1,0 +1,157 @@
+"""Train the attribution model (`attribution_model.py`) from gold attributions.
+
+Rows are `{"text", "attributions": [{"content": {"start", "end"}, "source": {...} | None,
+"cue": {...} | None, "form"}]}` (PolNeAR's attribution files, and what `annotator train` builds from
+a team's accepted quotes). Each text is parsed by the pipeline it is given; then
+
+- every cue site is labelled by whether it is the syntactic head of a gold cue, and a logistic
+  regression learns it;
+- for each gold cue found among the sites, its content candidates are labelled (the one with the
+  best Jaccard against the gold content, at least 0.5, is the positive) and a second regression
+  learns them; so does a third for its source candidates (positive: the head lies in the gold source);
+- the cue threshold is the one that maximises end-to-end F1 out of fold.
+
+scikit-learn is needed to train only; the weights are plain JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from annotator.extract.attribution_model import AttributionModel, _sigmoid, predict
+from annotator.extract.attribution_scoring import gold_attributions, jaccard, score
+from annotator.extract.learned import LinearScorer
+from annotator.extract.reported import (
+    content_candidates,
+    content_features,
+    cue_features,
+    cue_sites,
+    quote_depth,
+    source_candidates,
+    source_features,
+)
+
+CUE_C = 0.3
+CONTENT_C = 0.3
+SOURCE_C = 0.3
+FOLDS = 3
+THRESHOLDS = tuple(round(0.2 + 0.05 * k, 2) for k in range(13))
+
+
+@dataclass(slots=True)
+class Example:
+    """One article's training rows and its gold."""
+
+    doc: object
+    golds: list[dict]
+    cue_rows: list[tuple[dict, int]] = field(default_factory=list)
+    content_rows: list[tuple[dict, int]] = field(default_factory=list)
+    source_rows: list[tuple[dict, int]] = field(default_factory=list)
+
+
+def cue_head(doc, span: tuple[int, int]) -> int | None:
+    """The token that heads a character span in the parse (its head lies outside the span)."""
+    sp = doc.char_span(span[0], span[1], alignment_mode="expand")
+    if sp is None or not len(sp):
+        return None
+    return sp.root.i
+
+
+def prepare(doc, row: dict) -> Example:
+    golds = gold_attributions(row)
+    ex = Example(doc, golds)
+    inside = quote_depth(doc)
+    heads: dict[int, list[dict]] = {}
+    for g in golds:
+        if g["cue"] is not None:
+            h = cue_head(doc, g["cue"])
+            if h is not None:
+                heads.setdefault(h, []).append(g)
+    for i in cue_sites(doc):
+        ex.cue_rows.append((cue_features(doc, i, inside), int(i in heads)))
+    for i, gs in heads.items():
+        cands = content_candidates(doc, i)
+        kinds = frozenset(c.kind for c in cands)
+        for g in gs:
+            js = [jaccard(c.span, g["span"]) for c in cands]
+            if not js or max(js) < 0.5:
+                continue
+            best = max(range(len(js)), key=js.__getitem__)
+            for k, c in enumerate(cands):
+                ex.content_rows.append((content_features(doc, i, c, inside, kinds), int(k == best)))
+            if g["source"] is None:
+                continue
+            s0, s1 = g["source"]
+            for c in source_candidates(doc, i):
+                t = doc[c.head]
+                ex.source_rows.append((source_features(doc, i, c), int(s0 <= t.idx < s1)))
+    return ex
+
+
+def prepare_all(rows: Iterable[dict], nlp, batch_size: int = 32) -> list[Example]:
+    rows = list(rows)
+    docs = nlp.pipe((r["text"] for r in rows), batch_size=batch_size)
+    return [prepare(doc, row) for doc, row in zip(docs, rows, strict=True)]
+
+
+def _fit(rows: list[tuple[dict, int]], c: float) -> LinearScorer:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    labels = [y for _, y in rows]
+    if len(set(labels)) < 2:
+        return LinearScorer({"bias": 5.0 if labels and labels[0] else -5.0})
+    vec = DictVectorizer()
+    x = vec.fit_transform([f for f, _ in rows])
+    model = LogisticRegression(C=c, max_iter=2000, solver="lbfgs")
+    model.fit(x, labels)
+    weights = {str(n): float(w) for n, w in zip(vec.get_feature_names_out(), model.coef_[0], strict=True) if abs(w) > 1e-6}
+    weights["bias"] = weights.get("bias", 0.0) + float(model.intercept_[0])
+    return LinearScorer(weights)
+
+
+def fit(examples: Sequence[Example], cue_threshold: float = 0.5) -> AttributionModel:
+    cue = _fit([r for ex in examples for r in ex.cue_rows], CUE_C)
+    content = _fit([r for ex in examples for r in ex.content_rows], CONTENT_C)
+    source = _fit([r for ex in examples for r in ex.source_rows], SOURCE_C)
+    return AttributionModel(cue, content, source, cue_threshold=cue_threshold, source_threshold=-1e9)
+
+
+def predictions(doc, model: AttributionModel) -> list[dict]:
+    return [{"span": f.content, "source": f.source, "cue": f.cue, "form": f.form} for f in predict(doc, model)]
+
+
+def evaluate(examples: Sequence[Example], model: AttributionModel) -> dict:
+    return score([(predictions(ex.doc, model), ex.golds) for ex in examples])
+
+
+def _folds(n: int, k: int) -> list[list[int]]:
+    return [list(range(f, n, k)) for f in range(k)]
+
+
+def best_threshold(examples: Sequence[Example], k: int = FOLDS) -> tuple[float, dict]:
+    """The cue threshold with the best end-to-end F1 out of fold, and each threshold's F1."""
+    folds = _folds(len(examples), k)
+    results: dict[float, list] = {t: [] for t in THRESHOLDS}
+    for held in folds:
+        held_set = set(held)
+        model = fit([ex for j, ex in enumerate(examples) if j not in held_set])
+        for t in THRESHOLDS:
+            model.cue_threshold = t
+            for j in held:
+                results[t].append((predictions(examples[j].doc, model), examples[j].golds))
+    f1 = {t: score(r)["end_to_end"]["f1"] for t, r in results.items()}
+    best = max(f1, key=lambda t: (f1[t], -abs(t - 0.5)))
+    return best, f1
+
+
+def train_attribution_model(rows: Iterable[dict], nlp, tune: bool = True) -> AttributionModel:
+    examples = prepare_all(rows, nlp)
+    threshold, curve = best_threshold(examples) if tune else (0.5, {})
+    model = fit(examples, threshold)
+    model.meta = {"articles": len(examples), "threshold_f1_out_of_fold": {str(k): v for k, v in curve.items()}}
+    return model
+
+
+__all__ = ["Example", "prepare", "prepare_all", "fit", "evaluate", "best_threshold", "train_attribution_model", "_sigmoid"]

@@ -1,0 +1,70 @@
+"""One list of attributions from the two finders: quotations by their marks, and cues by the parse.
+
+The quote finder (`learned.py`) is the better judge of a quotation's bounds (a quote interrupted by
+its attribution is one span; a scare quote is no attribution); the cue model (`attribution_model.py`)
+finds what has no marks and the mixed content around a quoted fragment. So, for each quote:
+
+- a cue-found content that holds the quote and is much longer (a mixed attribution: "she said that
+  the plan was “a disaster”") takes its place: the fragment is part of that content, not an
+  attribution of its own;
+- a cue-found content that is the same attribution (Jaccard >= 0.5, or the quote's own cue) is dropped for the quote, and
+  lends the quote its cue, and its source when the quote has none;
+- a quote nothing found stays as it is.
+"""
+
+from __future__ import annotations
+
+from annotator.extract.attribution_model import Found, jaccard
+from annotator.extract.reported import form_of
+
+Span = tuple[int, int]
+
+
+def _contains(outer: Span, inner: Span) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+def _same_cue(q: Found, f: Found) -> bool:
+    """The cue model's attribution hangs on the quote's own cue: the same attribution, whatever
+    content the parse gave it (a quote's clause is often split by the parser)."""
+    return q.cue is not None and f.cue[0] < q.cue[1] and q.cue[0] < f.cue[1] and not _contains(q.content, f.cue)
+
+
+def quote_as_found(text: str, start: int, end: int, parts, speaker, head, cue, p: float) -> Found:
+    return Found(
+        content=(start, end),
+        parts=[tuple(x) for x in parts] or [(start, end)],
+        source=tuple(speaker) if speaker else None,
+        source_head=head,
+        cue=tuple(cue) if cue else None,
+        form=form_of(text, (start, end)),
+        p=p,
+    )
+
+
+def combine(text: str, quotes: list[Found], found: list[Found]) -> list[Found]:
+    """Quotes and cue-found attributions as one list in text order, each attribution once."""
+    out: list[Found] = []
+    used: set[int] = set()
+    for q in quotes:
+        wider = [
+            k
+            for k, f in enumerate(found)
+            if k not in used and _contains(f.content, q.content) and f.form == "mixed"
+        ]
+        if wider:
+            continue  # the fragment belongs to a mixed content found around it
+        same = [k for k, f in enumerate(found) if k not in used and (jaccard(f.content, q.content) >= 0.5 or _same_cue(q, f))]
+        if same:
+            k = max(same, key=lambda k: jaccard(found[k].content, q.content))
+            used.add(k)
+            f = found[k]
+            if q.cue is None:
+                q.cue = f.cue
+            if q.source is None and f.source is not None:
+                q.source, q.source_head = f.source, f.source_head
+            out.append(q)
+        else:
+            out.append(q)
+    out.extend(f for k, f in enumerate(found) if k not in used)
+    return sorted(out, key=lambda f: f.content)
