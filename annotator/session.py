@@ -273,4 +273,5 @@ class ReviewSession:
 
         schema = self.schema or load_schema(default_schema_path())
         draft = DraftStore(self.store, article.article.id, self.reviewer, start_of(article))
-        return AnnotationSession(draft, schema, self.reviewer, overlap=None)  # type: ignore[arg-type]
+        # The name is what the status line shows; the draft store keeps the version under the reviewer.
+        return AnnotationSession(draft, schema, f"{self.reviewer}'s version", overlap=None)  # type: ignore[arg-type]

@@ -22,19 +22,21 @@ class OwnVersionScreen(MainScreen):
         self._select_at = select  # offsets of the span to select first: the disagreement the reviewer was on
         self._then = then  # an action to run once open: the annotation key pressed in the review list
 
-    async def on_mount(self) -> None:
-        await super().on_mount()
-        state = self.state
-        if state is not None and self._select_at is not None:
-            found = [v for v in state.spans if (v.start, v.end) == self._select_at]
-            found += [v for v in state.spans if v.start < self._select_at[1] and self._select_at[0] < v.end]
+    async def _open(self, article_id: int | None) -> None:
+        # Not on_mount: Textual runs MainScreen's on_mount too, which opens the article after this one's.
+        await super()._open(article_id)
+        state, select, self._select_at = self.state, self._select_at, None
+        if state is not None and select is not None:
+            found = [v for v in state.spans if (v.start, v.end) == select]
+            found += [v for v in state.spans if v.start < select[1] and select[0] < v.end]
             if found:
-                self.submit(self._select_id, found[0].id)
-        self.message = (f"your own version: {key_map.written('done', self.keymap)} makes it the gold, "
-                        f"{key_map.written('quit', self.keymap)} goes back")
-        self._show_status()
-        if self._then:
-            await self.run_action(self._then)
+                state.select(found[0].id)
+                self._show_selection()
+        # Short: the status line has 80 columns for the counts too.
+        self.say(f"{key_map.written('done', self.keymap)}: gold · {key_map.written('quit', self.keymap)}: back")
+        then, self._then = self._then, None
+        if then:
+            await self.run_action(then)
 
     async def _quit(self) -> None:
         self.dismiss(None)
