@@ -132,3 +132,30 @@ async def test_help_lists_the_review_keys_and_the_own_versions(cli, tmp_path, sc
                 assert words in shown, words
             await keys(pilot, "escape")
             assert app.screen is app._base
+
+
+async def test_speaker_in_the_own_version(tmp_path, schema):
+    """Both annotators give the quote to Staffan de Mistura; the reviewer gives it to the UN instead."""
+    from tests.test_review import QUOTE, UN, add_article, annotate
+
+    with Store(tmp_path / "q.db") as store:
+        article = add_article(store, "q")
+        annotate(store, article, "alice", "accept", "PERSON")
+        annotate(store, article, "bob", "reject", "ORG")
+        app = ReviewApp(store, "carol", tmp_path / "exports", schema=schema)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await keys(pilot, "s")  # on the UN disagreement: the speaker of an entity is refused, as when annotating
+            own = app.screen
+            assert isinstance(own, OwnVersionScreen) and "select a quote first" in own.message
+            while own.state.current.kind != "quote":
+                await keys(pilot, "j")
+            assert own.state.by_id(own.state.current.speaker_span_id).start == 9  # as both annotators had it
+            await keys(pilot, "s")
+            assert type(app.screen).__name__ == "PickerScreen"
+            await keys(pilot, "U", "N", "enter")  # filter the candidates to the UN, take it
+            quote = own.state.current
+            assert own.state.by_id(quote.speaker_span_id).start == UN[0]
+            await keys(pilot, "q", "f")
+        (mark,) = [m for m in rv.gold_record(store, article)[1] if m.kind == "quote"]
+        assert (mark.start, mark.end, mark.speaker) == (*QUOTE, UN)
