@@ -204,3 +204,11 @@ def test_own_version_is_the_gold_and_edits_of_a_finished_one_renew_it(store, tea
     with pytest.raises(UserError, match="nothing left to undo"):
         own.undo(first)
     assert not store.decisions(annotator="carol") and store.status(first, "carol") == "todo"
+
+
+def test_review_takes_a_schema_and_a_bad_one_stops_it_in_one_line(cli, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("labels: [\n")
+    code, _, err = cli("review", "--db", tmp_path / "none.db", "--schema", bad)
+    assert code == 2 and f"{bad}:2:1:" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "none.db").exists()
