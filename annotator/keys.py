@@ -147,6 +147,17 @@ REVIEW = (
     _k("review.prev", "move(-1)", "k,up", "Prev", "the previous version", display="k"),
     _k("review.take", "take", "a,enter", "Take version", "take the version under the cursor", display="a"),
     _k("review.reject", "reject", "x", "Reject all", "reject the disagreement: none of its spans in the gold"),
+    # Your own version, when every annotator's is wrong: the annotation app's screen and keys over it
+    # (`d` there makes it the gold, `q` comes back); these keys open it and act on the span at once.
+    _k("review.own", "own", "o", "Own version",
+       "make your own version with the annotation keys (d there makes it the gold, q comes back)"),
+    _k("review.relabel", "own('relabel')", "l", "Relabel", "relabel in your own version (a picker; there the "
+       "schema's number keys relabel too)", show=False),
+    _k("review.bounds", "own('edit')", "e", "Edit bounds", "edit the span's bounds in your own version", show=False),
+    _k("review.mark", "own('mark')", "m", "Mark new span", "mark a span nobody marked, in your own version", show=False),
+    _k("review.speaker", "own('speaker')", "s", "Speaker", "set the quote's speaker in your own version", show=False),
+    _k("review.undo", "own('undo')", "u", "Undo", "undo the latest edit of your own version", show=False),
+    _k("review.help", "help", "question_mark", "Help", "every key of the review and of your own version", display="?"),
     *(_k(f"review.pick.{n}", f"pick({n - 1})", str(n), f"Version {n}",
          f"take version {n} of the current disagreement", show=False) for n in range(1, 10)),
     _k("review.finish", "finish(False)", "f", "Finish", "finish the article"),
@@ -154,7 +165,7 @@ REVIEW = (
        show=False),
     _k("review.next_article", "article(1)", "right_square_bracket", "Next article", display="]"),
     _k("review.prev_article", "article(-1)", "left_square_bracket", "Prev article", display="["),
-    _k("review.export", "export", "e", "Export gold",
+    _k("review.export", "export", "E", "Export gold",
        doc="export the gold (a download in the browser under `annotator serve`)"),
     _k("review.quit", "quit", "q", "Quit"),
 )

@@ -221,9 +221,10 @@ class ReviewSession:
     """One reviewer's adjudication (annotator/store/review.py holds its SQL): each call that changes
     anything is one choice, committed before it returns."""
 
-    def __init__(self, store: Store, reviewer: str) -> None:
+    def __init__(self, store: Store, reviewer: str, schema: Schema | None = None) -> None:
         self.store = store
         self.reviewer = reviewer
+        self.schema = schema  # for the reviewer's own version (own_version); the choices need none
 
     def next(self, after: int | None = None, step: int = 1, include_gold: bool = False) -> int | None:
         """The next article to review (claimed), or None; with `after`, going `step` from it."""
@@ -245,6 +246,8 @@ class ReviewSession:
         """Resolve disagreement `index` with these marks (none: reject all of its spans)."""
         from annotator.store import review
 
+        if article.own is not None:
+            raise Refused("your own version is the gold here: change it (o), or undo it (u in it) to choose again")
         return review.choose(self.store, article, index, marks)
 
     def take(self, article: ReviewArticle, index: int, version: int) -> ReviewArticle:
@@ -261,3 +264,14 @@ class ReviewSession:
         if article.unresolved and not force:
             raise Refused(f"{article.unresolved} disagreements left: resolve them, or F to finish anyway")
         return review.finish(self.store, article, force)
+
+    def own_version(self, article: ReviewArticle) -> AnnotationSession:
+        """The reviewer's own version of the article as an annotation session: the annotation keys'
+        rules over annotator/review_draft.py's DraftStore (what it starts from: its docstring)."""
+        from annotator.review_draft import DraftStore, start_of
+        from annotator.schema import default_schema_path, load_schema
+
+        schema = self.schema or load_schema(default_schema_path())
+        draft = DraftStore(self.store, article.article.id, self.reviewer, start_of(article))
+        # The name is what the status line shows; the draft store keeps the version under the reviewer.
+        return AnnotationSession(draft, schema, f"{self.reviewer}'s version", overlap=None)  # type: ignore[arg-type]

@@ -179,3 +179,36 @@ def test_batched_works_equal_the_single_article_reading(store, team):
     alice, bob = batched[-1][2]
     assert alice.marks == {Mark("quote", *QUOTE, "QUOTE", ENVOY), Mark("entity", *ENVOY, "ORG")}
     assert bob.marks == {Mark("quote", *QUOTE, "QUOTE")}
+
+
+def test_own_version_is_the_gold_and_edits_of_a_finished_one_renew_it(store, team, schema):
+    """The reviewer's own version (issue 36 #15) through the session the annotation screen drives."""
+    from annotator.session import ReviewSession
+
+    first = team[0]
+    reviews = ReviewSession(store, "carol", schema)
+    review = reviews.take(reviews.open(first), 0, 0)  # alice's UN
+    review = reviews.finish(reviews.take(review, 1, 1), force=False)  # bob's ORG for Staffan; finished
+    chosen = review.gold()
+    own = reviews.own_version(review)
+    views = {(v.start, v.end, v.label): v for v in own.store.spans(first, "")}
+    # It starts from the gold (accepted) beside the versions not chosen (rejected).
+    assert views[(*ENVOY, "ORG")].status == "accepted" and views[(*ENVOY, "PERSON")].status == "rejected"
+    own.accept(views[(*UN, "ORG")], "GPE")  # not what anyone had
+    assert rv.gold_record(store, first)[1] == [m._replace(label="GPE") if (m.start, m.end) == UN else m
+                                               for m in chosen]  # the finished gold renewed at once
+    with pytest.raises(UserError, match="your own version is the gold here"):
+        reviews.take(reviews.open(first), 0, 0)
+    own.undo(first)  # back to where it started: no own version, the choices' gold again
+    assert reviews.open(first).own is None and rv.gold_record(store, first)[1] == chosen
+    with pytest.raises(UserError, match="nothing left to undo"):
+        own.undo(first)
+    assert not store.decisions(annotator="carol") and store.status(first, "carol") == "todo"
+
+
+def test_review_takes_a_schema_and_a_bad_one_stops_it_in_one_line(cli, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("labels: [\n")
+    code, _, err = cli("review", "--db", tmp_path / "none.db", "--schema", bad)
+    assert code == 2 and f"{bad}:2:1:" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "none.db").exists()

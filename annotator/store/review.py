@@ -8,6 +8,10 @@ How a review is stored (migration v2):
   for an item stands. When the reviewer finishes the article, one more row with item '*' holds the
   article's whole gold (agreed marks plus every choice), frozen: later edits by annotators do not
   change an adjudicated article.
+- The reviewer's own version (when every annotator's is wrong): rows with item '+' hold the whole
+  version as it stood after each of their edits (the spans as the annotation screen sees them,
+  annotator/review_draft.py), and a row '-' takes back the latest '+' still standing (undo). While
+  one stands, it is the article's gold, whatever was chosen for each disagreement.
 Reviews never touch `progress`, `decisions` or `states`: a reviewer takes no annotator's slot in
 routing, never appears as an annotator in agreement, and may review an article they annotated.
 """
@@ -29,6 +33,8 @@ from annotator.store.rows import SpanRow
 from annotator.store.store import IDLE_CLAIM_S, Store
 
 WHOLE = "*"  # review_decisions.item of the article's frozen gold
+OWN = "+"  # review_decisions.item of one state of the reviewer's own version
+UNDO_OWN = "-"  # review_decisions.item that takes back the latest standing OWN row
 
 
 # -- what annotators finished ----------------------------------------------------------------
@@ -164,6 +170,7 @@ class ReviewArticle:
     items: tuple[ReviewItem, ...]
     # Each annotator's active seconds and flag note on the article (store/day.py), as export writes them.
     work: dict[str, dict[str, Any]] = field(default_factory=dict)
+    own: tuple[Mark, ...] | None = None  # the reviewer's own version, when one stands: then it is the gold
 
     @property
     def annotators(self) -> list[str]:
@@ -171,16 +178,20 @@ class ReviewArticle:
 
     @property
     def unresolved(self) -> int:
+        if self.own is not None:
+            return 0
         return sum(1 for item in self.items if item.choice is None)
 
     def gold(self) -> list[Mark]:
+        if self.own is not None:
+            return sorted(set(self.own), key=Mark.sort_key)
         chosen = {m for item in self.items for m in (item.choice or ())}
         return sorted(self.agreed | chosen, key=Mark.sort_key)
 
 
 def _choices(store: Store, article_id: int, reviewer: str) -> dict[str, tuple[Mark, ...]]:
-    rows = _all(store, "SELECT item, spans FROM review_decisions WHERE article_id = ? AND reviewer = ? AND item != ?"
-                " ORDER BY id", (article_id, reviewer, WHOLE))
+    rows = _all(store, "SELECT item, spans FROM review_decisions WHERE article_id = ? AND reviewer = ?"
+                " AND item NOT IN (?, ?, ?) ORDER BY id", (article_id, reviewer, WHOLE, OWN, UNDO_OWN))
     return {row["item"]: tuple(Mark.from_json(m) for m in json.loads(row["spans"])) for row in rows}
 
 
@@ -197,8 +208,45 @@ def load_review(store: Store, article_id: int, reviewer: str) -> ReviewArticle:
     chosen = _choices(store, article_id, reviewer)
     items = tuple(ReviewItem(d, chosen.get(d.key)) for d in disagreements(works))
     work = {who: meta for (_, who), meta in store.work_meta([article_id]).items()}
+    own = own_version(store, article_id, reviewer)
     return ReviewArticle(article, reviewer, review_status(store, article_id, reviewer), tuple(works),
-                         agreed(works), items, work)
+                         agreed(works), items, work, None if own is None else tuple(marks_of(own)))
+
+
+def own_version(store: Store, article_id: int, reviewer: str) -> list[SpanRow] | None:
+    """The reviewer's own version as export rows (what it exports), or None when none stands."""
+    from annotator.review_draft import exported
+
+    views = own_views(store, article_id, reviewer)
+    return None if views is None else exported(views)
+
+
+def own_views(store: Store, article_id: int, reviewer: str) -> list[Any] | None:
+    """The standing state of the reviewer's own version (rows of SpanView fields), or None."""
+    stack = []
+    for row in _all(store, "SELECT item, spans FROM review_decisions WHERE article_id = ? AND reviewer = ?"
+                    " AND item IN (?, ?) ORDER BY id", (article_id, reviewer, OWN, UNDO_OWN)):
+        if row["item"] == OWN:
+            stack.append(row["spans"])
+        elif stack:
+            stack.pop()
+    return json.loads(stack[-1]) if stack else None
+
+
+def save_own(store: Store, article_id: int, reviewer: str, views: Sequence[Sequence[Any]] | None) -> None:
+    """One edit of the reviewer's own version (views: its new state; None: take back the latest).
+
+    Committed before it returns; on an article already finished, the frozen gold is renewed.
+    """
+    item, spans = (UNDO_OWN, "[]") if views is None else (OWN, json.dumps(list(views), separators=(",", ":")))
+    status = review_status(store, article_id, reviewer)
+    with store.write() as conn:
+        conn.execute("INSERT INTO review_decisions (article_id, reviewer, item, spans, session, created_at)"
+                     " VALUES (?, ?, ?, ?, ?, ?)", (article_id, reviewer, item, spans, store.session, time.time()))
+        if status != "gold":
+            _set_review(conn, article_id, reviewer, "doing")
+    if status == "gold":
+        finish(store, load_review(store, article_id, reviewer), force=True)
 
 
 def _set_review(conn, article_id: int, reviewer: str, status: str) -> None:

@@ -59,7 +59,7 @@ async def test_overlap_two_then_review_resolves_the_disagreement_into_gold(tmp_p
             await c.press("f")
             await c.pause()
             assert carol.review is None  # nothing else to review
-            await c.press("e")
+            await c.press("E")  # export, as in the annotation app (e edits bounds in your own version)
             await c.pause()
             assert "exported 1 articles" in carol.message
         (written,) = (tmp_path / "exports").glob("gold-*.jsonl")

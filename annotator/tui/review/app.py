@@ -3,7 +3,9 @@
 Keys: j/k move over the versions · a or enter takes the version under the cursor · 1-9 take that
 version of the current disagreement · x rejects the disagreement (none of its spans in the gold) ·
 f finishes the article (F: even with disagreements left) · ]/[ next/previous article ·
-e exports the gold (a download in the browser under `annotator serve`) · q quits.
+o opens the reviewer's own version in the annotation app's screen (own.py), and l, e, m, s, u open
+it and relabel, edit bounds, mark, set a speaker or undo there · E exports the gold (a download in
+the browser under `annotator serve`) · ? help · q quits.
 Keys map to the review session's calls (annotator/session.py: ReviewSession), each committed before
 the screen shows it; the SQL is annotator.store.review's.
 """
@@ -20,15 +22,20 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Static
 
+from annotator import keys as key_map
 from annotator.agreement import Disagreement, Mark
 from annotator.errors import UserError
 from annotator.keys import first_key
+from annotator.schema import Schema, default_schema_path, load_schema
 from annotator.session import ReviewSession
 from annotator.store import Store
 from annotator.store import review as rv
 from annotator.store.day import ACTIVE_KEY, FLAG_KEY, duration
 from annotator.tui.bindings import bindings, key_display, textual_keymap
+from annotator.tui.palette import Palette
 from annotator.tui.review.deliver import deliver_export, stamped
+from annotator.tui.review.help import ReviewHelp
+from annotator.tui.review.own import OwnVersionScreen
 from annotator.tui.worker import StoreWorker
 
 HIGHLIGHT = "on #5f5f00"  # every disagreement in the text
@@ -65,13 +72,16 @@ class ReviewApp(App[None]):
     BINDINGS = bindings("review")
 
     def __init__(self, store: Store, reviewer: str, exports: Path | None = None,
-                 keymap: dict[str, str] | None = None) -> None:
+                 keymap: dict[str, str] | None = None, schema: Schema | None = None) -> None:
         super().__init__()
         self.keymap = keymap or {}
-        self.set_keymap(textual_keymap("review", self.keymap))  # the review.* keys of the annotator's keys.yaml
+        # The review.* keys of the annotator's keys.yaml, and the annotation keys of the own version's screen.
+        self.set_keymap(textual_keymap("annotate", self.keymap) | textual_keymap("review", self.keymap))
         self.store = store
         self.reviewer = reviewer
-        self.session = ReviewSession(store, reviewer)
+        self.schema = schema or load_schema(default_schema_path())
+        self.palette = Palette(self.schema)
+        self.session = ReviewSession(store, reviewer, self.schema)
         self.exports = exports or Path("exports")
         self.review: rv.ReviewArticle | None = None
         self.rows: list[tuple[int, int]] = []  # (disagreement, version) per selectable line
@@ -82,6 +92,13 @@ class ReviewApp(App[None]):
 
     # -- plumbing ------------------------------------------------------------------------------
 
+    _REVIEW_ACTIONS = frozenset(key.action_name for key in key_map.REVIEW) - {"quit"}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Over the own version's screen, its keys only: a review key it leaves free (o) does nothing there.
+        base = getattr(self, "_base", None)
+        return not (action in self._REVIEW_ACTIONS and base is not None and self.screen is not base)
+
     def get_key_display(self, binding: Binding) -> str:
         return key_display(binding) or super().get_key_display(binding)
 
@@ -90,15 +107,16 @@ class ReviewApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title")
-        with Horizontal(id="panes"):
+        with Horizontal(id="review-panes"):
             with VerticalScroll(id="text-pane"):
-                yield Static("", id="text")
+                yield Static("", id="review-text")
             with VerticalScroll(id="items-pane"):
                 yield Static("", id="items")
-        yield Static("", id="status")
+        yield Static("", id="review-status")
         yield Footer()
 
     async def on_mount(self) -> None:
+        self._base = self.screen  # the review screen; the own version's screen goes over it
         await self.open(await self.call(self.session.next))
 
     async def on_unmount(self) -> None:
@@ -119,13 +137,13 @@ class ReviewApp(App[None]):
         if article_id is None:
             self.review, self.rows, self.cursor = None, [], 0
             summary = await self.call(self.session.summary)
-            self.query_one("#title", Static).update(f"review · {self.reviewer} · nothing left to review")
-            self.query_one("#text", Static).update(
+            self._base.query_one("#title", Static).update(f"review · {self.reviewer} · nothing left to review")
+            self._base.query_one("#review-text", Static).update(
                 f"No article with disagreements is waiting for review.\n\n"
                 f"{summary['multi_annotated']} articles finished by several annotators, "
                 f"{summary['reviewed']} reviewed. Press {first_key('review.export', self.keymap)} to export the gold, "
                 f"{first_key('review.quit', self.keymap)} to quit.")
-            self.query_one("#items", Static).update("")
+            self._base.query_one("#items", Static).update("")
             self.say("")
             return
         review = await self.call(self.session.open, article_id)
@@ -150,7 +168,7 @@ class ReviewApp(App[None]):
         article = review.article
         left = review.unresolved
         state = {"gold": "finished", "doing": "in review", "todo": "new"}.get(review.status, review.status)
-        self.query_one("#title", Static).update(Text(
+        self._base.query_one("#title", Static).update(Text(
             f"review · {self.reviewer} · article {article.id}: {article.heading} · "
             f"{', '.join(review.annotators)} · {len(review.items)} disagreements, {left} left · {state}",
             no_wrap=True, overflow="ellipsis"))
@@ -159,8 +177,8 @@ class ReviewApp(App[None]):
         for i, item in enumerate(review.items):
             d = item.disagreement
             text.stylize(CURRENT if current and current[0] == i else HIGHLIGHT, d.start, d.end)
-        self.query_one("#text", Static).update(text)
-        self.query_one("#items", Static).update(self._items_text())
+        self._base.query_one("#review-text", Static).update(text)
+        self._base.query_one("#items", Static).update(self._items_text())
         if current:
             self._scroll_to(review.items[current[0]].disagreement)
         self.say(self.message)
@@ -187,7 +205,9 @@ class ReviewApp(App[None]):
             d = item.disagreement
             chosen = item.chosen_version
             head = f"{i + 1}. {d.kind} {d.start}–{d.end}"
-            if item.choice is None:
+            if review.own is not None:
+                out.append(head + "  resolved (your own version)\n", style="bold green")
+            elif item.choice is None:
                 out.append(head + "  unresolved\n", style="bold yellow")
             elif chosen is None:
                 out.append(head + "  resolved (own choice)\n", style="bold green")
@@ -217,21 +237,23 @@ class ReviewApp(App[None]):
                 out.append("\n")
                 line += 1
         out.append(f"\nagreed by all: {len(review.agreed)} spans", style="dim")
+        if review.own is not None:
+            out.append(f"\nyour own version: {len(review.own)} spans, the gold", style="bold green")
         return out
 
     def _scroll_to(self, d: Disagreement) -> None:
         assert self.review is not None
-        pane = self.query_one("#text-pane", VerticalScroll)
+        pane = self._base.query_one("#text-pane", VerticalScroll)
         share = d.start / max(1, len(self.review.article.text))
         pane.scroll_to(y=max(0, int(share * pane.virtual_size.height) - pane.size.height // 2), animate=False)
-        items = self.query_one("#items-pane", VerticalScroll)
+        items = self._base.query_one("#items-pane", VerticalScroll)
         # Lines above the versions: one per annotator and a blank (their times and flags), then the headings.
         line = len(self.review.annotators) + 1 + self.cursor + (self.current[0] if self.current else 0) + 1
         items.scroll_to(y=max(0, line - items.size.height // 2), animate=False)
 
     def say(self, message: str) -> None:
         self.message = message
-        self.query_one("#status", Static).update(Text(message, no_wrap=True, overflow="ellipsis"))
+        self._base.query_one("#review-status", Static).update(Text(message, no_wrap=True, overflow="ellipsis"))
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -301,3 +323,33 @@ class ReviewApp(App[None]):
         jsonl = get("jsonl", "write")
         self.say(await deliver_export(self, lambda path: jsonl.write(ExportJob(self.store, path, gold=True)),  # type: ignore[misc]
                                       stamped("gold"), self.exports, self.call))
+
+    def action_help(self) -> None:
+        self.push_screen(ReviewHelp(key_map.effective("review", self.keymap) + key_map.effective("main", self.keymap),
+                                    self.schema))
+
+    async def action_own(self, then: str | None = None) -> None:
+        """Open the reviewer's own version (then run an annotation key's action in it)."""
+        if self.review is None:
+            return
+        review = self.review
+        session = await self._run(self.session.own_version, review)
+        if session is None:
+            return
+        d = review.items[self.current[0]].disagreement if self.current else None
+        screen = OwnVersionScreen(session, self.palette, self.worker, None, self.keymap,
+                                  select=(d.start, d.end) if d else None, then=then)
+        self.push_screen(screen, lambda _: self.run_worker(self._own_closed(review.article.id, session)))
+
+    async def _own_closed(self, article_id: int, session: Any) -> None:
+        """Back from the own version: finished (d), on to the next article; else the article again."""
+        review = await self.call(self.session.open, article_id)
+        if getattr(session.store, "finished", False):
+            following = await self.call(self.session.next)
+            await self.open(following)
+            self.say(f"article {article_id} finished: your own version, {len(review.gold())} gold spans"
+                     f" under {self.reviewer}")
+            return
+        self.show(review)
+        self.say(f"your own version stands: {len(review.own)} spans, the gold of this article" if review.own is not None
+                 else "no own version: the gold is what you choose among the versions")

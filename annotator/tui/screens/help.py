@@ -35,6 +35,7 @@ class HelpScreen(ModalScreen[None]):
         background: $surface; padding: 0 1; }
     """
     BINDINGS = bindings("help")
+    SECTIONS = SECTIONS  # a key id's prefix -> its section's title ("" for the rest); other apps' help sets its own
 
     def __init__(self, keys: list[tuple[Key, tuple[str, ...]]], schema: Schema,
                  others: list[tuple[str, str]] | None = None) -> None:
@@ -45,12 +46,13 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         # Sections by binding id: "mark.left" belongs to mark mode, "edit.save" to bounds editing.
-        sections: dict[str, dict[str, list[str]]] = {name: {} for name in SECTIONS.values()}
+        titles = self.SECTIONS
+        sections: dict[str, dict[str, list[str]]] = {name: {} for name in titles.values()}
         for key, names in self.keys:
-            section = SECTIONS.get(key.id.split(".")[0] if "." in key.id else "", "Spans")
+            section = titles.get(key.id.split(".")[0] if "." in key.id else "", titles[""])
             sections[section].setdefault(key.help_text, []).extend(shown(name) for name in names)
         for description, name in self.others:
-            sections[SECTIONS[""]].setdefault(description, []).append(shown(name))
+            sections[titles[""]].setdefault(description, []).append(shown(name))
         keys = Table.grid(padding=(0, 2))
         keys.add_column(style="bold", min_width=10)
         keys.add_column()
