@@ -6,7 +6,7 @@ from array import array
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-Kind = Literal["entity", "quote", "speaker"]
+Kind = Literal["entity", "quote", "speaker", "cue"]
 Origin = Literal["model", "manual", "import"]
 Action = Literal["accept", "reject", "relabel", "adjust", "speaker", "undo"]
 Status = Literal["undecided", "accepted", "rejected"]
@@ -36,6 +36,7 @@ class SpanDraft(NamedTuple):
     speaker: int | None = None
     speaker_entity: int | None = None
     cue: tuple[int, int] | None = None
+    cue_span: int | None = None  # quotes: index of the cue's own draft (kind "cue"), as `speaker` is
 
 
 class PackedSpans(NamedTuple):
@@ -170,3 +171,17 @@ class Progress:
     spans_total: int
     articles_done: int
     articles_total: int
+
+
+FORMS: tuple[str, ...] = ("direct", "mixed", "indirect")
+
+
+def attribution_form(text: str, span: tuple[int, int]) -> str:
+    """An attribution's form, from its content's text: `direct` when it opens and closes with
+    quotation marks, `mixed` when it holds a pair of marks but is not wholly quoted, else
+    `indirect` (PolNeAR's forms). It follows from the text, so it is never stored or chosen."""
+    s = text[span[0] : span[1]].strip()
+    opens = sum(s.count(c) for c in "“«„") + s.count('"') // 2 + s.count("``")
+    if s[:1] in "“\"«„`" and s[-1:] in "”\"»'":
+        return "direct"
+    return "mixed" if opens and any(c in s for c in "”\"»''") else "indirect"

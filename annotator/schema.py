@@ -17,7 +17,7 @@ from annotator import keys as key_map
 from annotator.errors import SchemaError
 from annotator.model import IDLE_AFTER_S, ORDERS
 
-KINDS = ("entity", "quote", "speaker")
+KINDS = ("entity", "quote", "speaker", "cue")
 
 _LABEL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 _TOP_FIELDS = {"name", "model", "overlap", "labels", "map", "drop", "allow_nested", "idle_after", "guidelines",
@@ -96,6 +96,13 @@ class Schema:
     def speaker_label(self) -> str:
         speakers = self.labels_of("speaker")
         return speakers[0].name if speakers else "SPEAKER"
+
+    @property
+    def cue_label(self) -> str | None:
+        """The label of an attribution's cue ("said", "according to"); None: the schema keeps no cues
+        (a schema written before cues existed still loads, and its quotes carry no cue span)."""
+        cues = self.labels_of("cue")
+        return cues[0].name if cues else None
 
     @property
     def speaker_labels(self) -> frozenset[str]:

@@ -18,6 +18,7 @@ class GoldSpan(NamedTuple):  # a NamedTuple: made straight from the store's rows
     kind: str
     speaker_span_id: int | None
     speaker_entity_span_id: int | None
+    cue_span_id: int | None = None  # quotes: the cue span ("said", "according to")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,7 @@ class GoldArticle:
     work: dict = field(default_factory=dict)  # this annotator's active_seconds and flag note (store/day.py)
 
     def relations(self) -> list[tuple[int, int, str]]:
-        """(head index, child index, label) into `spans`: SPEAKER, and SPEAKER_ENTITY when it differs."""
+        """(head index, child index, label) into `spans`: SPEAKER, SPEAKER_ENTITY when it differs, CUE."""
         where = {span.id: i for i, span in enumerate(self.spans)}
         out = []
         for i, span in enumerate(self.spans):
@@ -44,6 +45,8 @@ class GoldArticle:
             entity = span.speaker_entity_span_id
             if entity in where and entity != span.speaker_span_id:
                 out.append((i, where[entity], "SPEAKER_ENTITY"))
+            if span.cue_span_id in where:
+                out.append((i, where[span.cue_span_id], "CUE"))
         return out
 
 

@@ -9,11 +9,12 @@ from typing import Any
 import orjson
 from murmurhash import hash as murmur  # ships with spaCy; no spaCy import needed
 
-from annotator.model import ArticleDraft, SpanDraft
+from annotator.model import ArticleDraft, SpanDraft, attribution_form
 from annotator.store.codec import token_dicts
 
-# (start, end, label) of a span, and (head index, child index, relation label) into that list.
-SpanTuple = tuple[int, int, str]
+# (start, end, label) of a span, or (start, end, label, form) of an attribution's content, and
+# (head index, child index, relation label) into that list.
+SpanTuple = tuple[int, int, str] | tuple[int, int, str, str]
 RelationTuple = tuple[int, int, str]
 
 
@@ -59,12 +60,15 @@ def _task(text: str, meta: dict[str, Any], index: TokenIndex, tokens: Any, spans
     last = len(ends) - 1
     span_dicts = []
     for i in order:
-        start, end, label = spans[i]
-        span_dicts.append({
+        start, end, label = spans[i][:3]
+        span_dict = {
             "start": start, "end": end, "text": text[start:end],
             "token_start": max(0, bisect_right(starts, start) - 1), "token_end": min(last, bisect_left(ends, end)),
             "label": label,
-        })
+        }
+        if len(spans[i]) > 3:  # an attribution's content: its form (direct, mixed, indirect)
+            span_dict["form"] = spans[i][3]
+        span_dicts.append(span_dict)
     relation_dicts = []
     if relations:
         position = {old: new for new, old in enumerate(order)}
@@ -105,6 +109,13 @@ def task_line(text: str, meta: dict[str, Any], token_json: bytes, starts: Sequen
     return orjson.dumps(task)
 
 
+def span_tuple(text: str, start: int, end: int, label: str, kind: str) -> SpanTuple:
+    """A span as a line writes it: a quote (an attribution's content) with its form."""
+    if kind == "quote":
+        return start, end, label, attribution_form(text, (start, end))
+    return start, end, label
+
+
 def relations_of(drafts: Sequence[SpanDraft]) -> list[RelationTuple]:
     out: list[RelationTuple] = []
     for i, d in enumerate(drafts):
@@ -112,6 +123,8 @@ def relations_of(drafts: Sequence[SpanDraft]) -> list[RelationTuple]:
             out.append((i, d.speaker, "SPEAKER"))
         if d.speaker_entity is not None and d.speaker_entity != d.speaker:
             out.append((i, d.speaker_entity, "SPEAKER_ENTITY"))
+        if d.cue_span is not None:
+            out.append((i, d.cue_span, "CUE"))
     return out
 
 
@@ -122,5 +135,5 @@ def task_from_drafts(article: ArticleDraft, drafts: Sequence[SpanDraft], tokens:
         value = getattr(article, key)
         if value and key not in meta:
             meta[key] = value
-    spans = [(d.start, d.end, d.label) for d in drafts]
+    spans = [span_tuple(article.text, d.start, d.end, d.label, d.kind) for d in drafts]
     return build_task(article.text, meta, tokens, spans, relations_of(drafts))

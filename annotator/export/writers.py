@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.errors import EXIT_EXISTS, UserError
 from annotator.export.gold import GoldArticle
-from annotator.export.prodigy import task_line
+from annotator.export.prodigy import span_tuple, task_line
 from annotator.model import Article
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def task_of(gold: GoldArticle) -> bytes:
     article = gold.article
     meta = meta_of(article)
     meta.update(gold.work)  # this annotator's active seconds and flag note: import takes them back
-    spans = [(s.start, s.end, s.label) for s in gold.spans]
+    spans = [span_tuple(article.text, s.start, s.end, s.label, s.kind) for s in gold.spans]
     return task_line(article.text, meta, gold.token_json, gold.token_starts, gold.token_ends, spans,
                      gold.relations(), {
                          "answer": ANSWERS.get(gold.status, "accept"),

@@ -76,11 +76,13 @@ class LabelPolicy:
         if schema is not None:
             self.quote_label = getattr(schema, "quote_label", "QUOTE") or "QUOTE"
             self.speaker_label = getattr(schema, "speaker_label", "SPEAKER") or "SPEAKER"
+            self.cue_label = getattr(schema, "cue_label", None)
             labels = getattr(schema, "speaker_labels", None)
             self.speaker_labels = frozenset(labels) if labels else DEFAULT_SPEAKER_LABELS
         else:
             self.quote_label = "QUOTE"
             self.speaker_label = "SPEAKER"
+            self.cue_label = "CUE"
             self.speaker_labels = DEFAULT_SPEAKER_LABELS
         self._cache: dict[str, str | None] = {}
         # The labels that stand for a person and for an organisation, under the model's names and
@@ -156,11 +158,14 @@ def _load_model(name: str) -> Any:
 
 
 def with_quote_component(nlp: Any) -> Any:
-    """Add the learned quote attribution (shipped weights) to a parsed pipeline that lacks it."""
-    from annotator.extract.component import NAME
+    """Add the learned quote and attribution components (shipped weights) to a parsed pipeline that lacks them."""
+    from annotator.extract.component import ATTRIBUTIONS, NAME
 
     if NAME not in nlp.pipe_names and "parser" in nlp.pipe_names:
         nlp.add_pipe(NAME, last=True)
+    # Every attribution, not only quotations: a pipeline trained before it existed gains the shipped one.
+    if ATTRIBUTIONS not in nlp.pipe_names and NAME in nlp.pipe_names:
+        nlp.add_pipe(ATTRIBUTIONS, last=True)
     return nlp
 
 

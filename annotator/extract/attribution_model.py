@@ -25,11 +25,11 @@ from annotator.extract.reported import (
     content_features,
     cue_features,
     cue_sites,
-    form_of,
     quote_depth,
     source_candidates,
     source_features,
 )
+from annotator.model import attribution_form as form_of
 
 FORMAT = "annotator-attribution/1"
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights") / "attributions.json"
@@ -130,20 +130,31 @@ def cue_extent(doc, i: int) -> Span:
 
 
 def predict(doc, model: AttributionModel) -> list[Found]:
-    """Every attribution the model finds in a parsed Doc, most likely first resolved against
-    overlaps, returned in text order."""
+    """Every attribution the model finds in a parsed Doc, the surer of two duplicates kept, in
+    text order."""
+    return _without_duplicates(candidates(doc, model, model.cue_threshold))
+
+
+def candidates(doc, model: AttributionModel, threshold: float) -> list[Found]:
+    """Each cue site at or above `threshold` with its content and source, duplicates and all
+    (training tries several thresholds on one pass: `select`)."""
     if not doc.has_annotation("DEP"):
         return []
     inside = quote_depth(doc)
     found: list[Found] = []
     for i in cue_sites(doc):
         p = _sigmoid(model.cue.score(cue_features(doc, i, inside)))
-        if p < model.cue_threshold:
+        if p < threshold:
             continue
         att = _attribution(doc, i, p, model, inside)
         if att is not None:
             found.append(att)
-    return _without_duplicates(found)
+    return found
+
+
+def select(found: list[Found], threshold: float) -> list[Found]:
+    """`predict`'s answer at another threshold, from `candidates` at a lower one."""
+    return _without_duplicates([f for f in found if f.p >= threshold])
 
 
 def _attribution(doc, i: int, p: float, model: AttributionModel, inside: list[int]) -> Found | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from annotator.extract.attribution_model import AttributionModel, _sigmoid, predict
+from annotator.extract.attribution_model import AttributionModel, candidates, predict, select
 from annotator.extract.attribution_scoring import gold_attributions, jaccard, score
 from annotator.extract.learned import LinearScorer
 from annotator.extract.reported import (
@@ -137,10 +137,11 @@ def best_threshold(examples: Sequence[Example], k: int = FOLDS) -> tuple[float, 
     for held in folds:
         held_set = set(held)
         model = fit([ex for j, ex in enumerate(examples) if j not in held_set])
-        for t in THRESHOLDS:
-            model.cue_threshold = t
-            for j in held:
-                results[t].append((predictions(examples[j].doc, model), examples[j].golds))
+        for j in held:
+            found = candidates(examples[j].doc, model, min(THRESHOLDS))
+            for t in THRESHOLDS:
+                preds = [{"span": f.content, "source": f.source, "cue": f.cue} for f in select(found, t)]
+                results[t].append((preds, examples[j].golds))
     f1 = {t: score(r)["end_to_end"]["f1"] for t, r in results.items()}
     best = max(f1, key=lambda t: (f1[t], -abs(t - 0.5)))
     return best, f1
@@ -154,4 +155,3 @@ def train_attribution_model(rows: Iterable[dict], nlp, tune: bool = True) -> Att
     return model
 
 
-__all__ = ["Example", "prepare", "prepare_all", "fit", "evaluate", "best_threshold", "train_attribution_model", "_sigmoid"]

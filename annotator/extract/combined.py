@@ -15,7 +15,7 @@ finds what has no marks and the mixed content around a quoted fragment. So, for 
 from __future__ import annotations
 
 from annotator.extract.attribution_model import Found, jaccard
-from annotator.extract.reported import form_of
+from annotator.model import attribution_form as form_of
 
 Span = tuple[int, int]
 

@@ -84,3 +84,85 @@ class QuoteAttributor:
 @Language.factory(NAME, requires=["token.dep"], assigns=[f"doc._.{NAME}"])
 def make_quote_attributor(nlp: Language, name: str) -> QuoteAttributor:
     return QuoteAttributor(nlp, name)
+
+
+ATTRIBUTIONS = "annotator_attributions"
+
+if not Doc.has_extension(ATTRIBUTIONS):
+    Doc.set_extension(ATTRIBUTIONS, default=None)
+
+
+class AttributionFinder:
+    """Every attribution (direct, mixed, indirect) with its source and cue: the learned cue model
+    of attribution_model.py over the parse, combined with the quotes `annotator_quotes` kept.
+
+    Sets `doc._.annotator_attributions`: one plain list per attribution, `[start, end, parts,
+    source, head, cue, form, p]` (source and cue `[start, end]` or None, parts `[[start, end], ...]`,
+    head the source's head token). Without shipped or trained weights it copies the quotes alone.
+    """
+
+    def __init__(self, nlp: Language | None = None, name: str = ATTRIBUTIONS, model=None) -> None:
+        from annotator.extract.attribution_model import load_default_model
+
+        self.name = name
+        self.model = model if model is not None else load_default_model()
+
+    def set_model(self, model) -> None:
+        self.model = model
+
+    def __call__(self, doc: Doc) -> Doc:
+        from annotator.extract.attribution_model import predict
+        from annotator.extract.combined import combine, quote_as_found
+
+        if not doc.has_annotation("DEP"):
+            return doc
+        quotes = [
+            quote_as_found(doc.text, s, e, parts, sp, h, cue, p)
+            for s, e, parts, sp, h, cue, p, keep in (doc._.get(NAME) or [])
+            if keep
+        ]
+        found = predict(doc, self.model) if self.model is not None else []
+        doc._.set(
+            ATTRIBUTIONS,
+            [
+                [
+                    f.content[0],
+                    f.content[1],
+                    [list(p) for p in f.parts],
+                    list(f.source) if f.source else None,
+                    f.source_head,
+                    list(f.cue) if f.cue else None,
+                    f.form,
+                    f.p,
+                ]
+                for f in combine(doc.text, quotes, found)
+            ],
+        )
+        return doc
+
+    def to_bytes(self, *, exclude=()) -> bytes:
+        return self.model.to_bytes() if self.model is not None else b"null"
+
+    def from_bytes(self, data: bytes, *, exclude=()) -> AttributionFinder:
+        from annotator.extract.attribution_model import AttributionModel
+
+        self.model = None if data == b"null" else AttributionModel.from_bytes(data, f"{self.name} weights")
+        return self
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self.model is not None:
+            self.model.to_disk(path / WEIGHTS_FILE)
+
+    def from_disk(self, path, *, exclude=()) -> AttributionFinder:
+        from annotator.extract.attribution_model import AttributionModel
+
+        weights = Path(path) / WEIGHTS_FILE
+        self.model = AttributionModel.from_disk(weights) if weights.exists() else None
+        return self
+
+
+@Language.factory(ATTRIBUTIONS, requires=["token.dep"], assigns=[f"doc._.{ATTRIBUTIONS}"])
+def make_attribution_finder(nlp: Language, name: str) -> AttributionFinder:
+    return AttributionFinder(nlp, name)

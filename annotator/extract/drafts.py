@@ -10,7 +10,8 @@ from annotator.extract.lexicon import PRONOUNS_OTHER, PRONOUNS_PERSON
 from annotator.extract.quotes import QuoteCandidate, find_quotes
 from annotator.model import SpanDraft
 
-QUOTES_ATTR = "annotator_quotes"  # set by the spaCy component of component.py
+QUOTES_ATTR = "annotator_quotes"  # set by the spaCy components of component.py
+ATTRIBUTIONS_ATTR = "annotator_attributions"  # every attribution: preferred when present
 
 
 def drafts_from_doc(doc: Any, policy: Any) -> list[SpanDraft]:
@@ -32,10 +33,9 @@ def drafts_from_doc(doc: Any, policy: Any) -> list[SpanDraft]:
         return drafts
     speaker_index: dict[tuple[int, int], tuple[int, int | None]] = {}
     for q, att in zip(quotes, attributions, strict=True):
-        speaker = speaker_entity = None
-        cue = None
+        speaker = speaker_entity = cue_span = None
+        cue = att.cue if att is not None else None
         if att is not None and att.speaker is not None:
-            cue = att.cue
             key = att.speaker
             if key in speaker_index:
                 speaker, speaker_entity = speaker_index[key]
@@ -48,17 +48,33 @@ def drafts_from_doc(doc: Any, policy: Any) -> list[SpanDraft]:
                     by_span[key] = speaker
                 speaker_entity = _resolve(text, key, entities, ent_starts, by_span, policy, doc)
                 speaker_index[key] = (speaker, speaker_entity)
+        if cue is not None and policy.cue_label is not None:
+            cue_span = len(drafts)
+            drafts.append(SpanDraft(cue[0], cue[1], policy.cue_label, "cue"))
         drafts.append(
             SpanDraft(
-                q.start, q.end, policy.quote_label, "quote", speaker=speaker, speaker_entity=speaker_entity, cue=cue
+                q.start, q.end, policy.quote_label, "quote", speaker=speaker, speaker_entity=speaker_entity, cue=cue,
+                cue_span=cue_span,
             )
         )
     return drafts
 
 
 def _quotes_of(doc: Any) -> tuple[list[QuoteCandidate], list[Attribution | None]]:
-    """The quotes to offer and their attributions: the learned component's kept quotes when it
-    ran (`doc._.annotator_quotes`), else the rules' (a pipeline with no parse)."""
+    """The attributions to offer: every form when the attribution component ran
+    (`doc._.annotator_attributions`), else the quote component's kept quotes, else the rules'
+    (a pipeline with no parse)."""
+    found = doc._.get(ATTRIBUTIONS_ATTR) if doc.has_extension(ATTRIBUTIONS_ATTR) else None
+    if found is not None:
+        quotes, attributions = [], []
+        for start, end, parts, source, head, cue, _form, _p in found:
+            quotes.append(QuoteCandidate(start, end, [tuple(p) for p in parts]))
+            attributions.append(
+                Attribution(tuple(source) if source else None, head, tuple(cue) if cue else None)
+                if source is not None or cue is not None
+                else None
+            )
+        return quotes, attributions
     scored = doc._.get(QUOTES_ATTR) if doc.has_extension(QUOTES_ATTR) else None
     if scored is None:
         quotes = find_quotes(doc.text)

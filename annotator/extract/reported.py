@@ -310,13 +310,3 @@ def source_features(doc, i: int, cand: Candidate) -> dict[str, float]:
         "tdep|kind=" + t.dep_ + "|" + cand.kind: 1.0,
     }
     return f
-
-
-def form_of(text: str, span: Span) -> str:
-    """direct (wholly quoted), mixed (holds a pair of marks) or indirect, as PolNeAR's forms are
-    told apart."""
-    s = text[span[0] : span[1]].strip()
-    opens = sum(s.count(c) for c in "“«„") + s.count('"') // 2 + s.count("``")
-    if s[:1] in "“\"«„`" and s[-1:] in "”\"»'":
-        return "direct"
-    return "mixed" if opens and any(c in s for c in "”\"»''") else "indirect"

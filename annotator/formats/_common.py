@@ -53,7 +53,8 @@ def suggestion_spans(rows: Iterable[tuple]) -> tuple[GoldSpan, ...]:
     ids = {span.id for span in spans}
     return tuple(span._replace(speaker_span_id=span.speaker_span_id if span.speaker_span_id in ids else None,
                                speaker_entity_span_id=span.speaker_entity_span_id
-                               if span.speaker_entity_span_id in ids else None) for span in spans)
+                               if span.speaker_entity_span_id in ids else None,
+                               cue_span_id=span.cue_span_id if span.cue_span_id in ids else None) for span in spans)
 
 
 def ordered(spans: Iterable[GoldSpan]) -> list[GoldSpan]:
@@ -62,7 +63,7 @@ def ordered(spans: Iterable[GoldSpan]) -> list[GoldSpan]:
 
 
 def links(spans: Iterable[GoldSpan]) -> list[tuple[GoldSpan, GoldSpan, str]]:
-    """(quote, speaker, SPEAKER | SPEAKER_ENTITY) among these spans, SPEAKER_ENTITY only when it differs."""
+    """(quote, speaker or cue, SPEAKER | SPEAKER_ENTITY | CUE) among these spans, SPEAKER_ENTITY only when it differs."""
     spans = list(spans)
     by_id = {span.id: span for span in spans}
     out = []
@@ -74,6 +75,8 @@ def links(spans: Iterable[GoldSpan]) -> list[tuple[GoldSpan, GoldSpan, str]]:
         entity = span.speaker_entity_span_id
         if entity in by_id and entity != span.speaker_span_id:
             out.append((span, by_id[entity], "SPEAKER_ENTITY"))
+        if span.cue_span_id in by_id:
+            out.append((span, by_id[span.cue_span_id], "CUE"))
     return out
 
 

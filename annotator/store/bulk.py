@@ -21,19 +21,20 @@ from annotator.store.connection import dialect_of
 # in the same array, become ids in the same statement.
 _INSERT_SPAN_ROWS = (
     'INSERT INTO spans (id, article_id, start, "end", label, kind, origin, speaker_span_id, speaker_entity_span_id,'
-    " cue_start, cue_end, created_by, created_at, model)"
+    " cue_start, cue_end, created_by, created_at, model, cue_span_id)"
     " SELECT :first + j.key, :article_id, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, :origin,"
     " :first + (j.value ->> 4), :first + (j.value ->> 5), j.value ->> 6, j.value ->> 7, :created_by, :created_at,"
-    " :model"
+    " :model, :first + (j.value ->> 8)"
     " FROM json_each(:rows) j"
 )
 # PostgreSQL: the same rows from jsonb_array_elements (->> gives text there, hence the casts).
 _INSERT_SPAN_ROWS_PG = (
     'INSERT INTO spans (id, article_id, start, "end", label, kind, origin, speaker_span_id, speaker_entity_span_id,'
-    " cue_start, cue_end, created_by, created_at, model)"
+    " cue_start, cue_end, created_by, created_at, model, cue_span_id)"
     " SELECT :first + j.n - 1, :article_id, (j.value ->> 0)::bigint, (j.value ->> 1)::bigint, j.value ->> 2,"
     " j.value ->> 3, :origin, :first + (j.value ->> 4)::bigint, :first + (j.value ->> 5)::bigint,"
-    " (j.value ->> 6)::bigint, (j.value ->> 7)::bigint, :created_by, :created_at, :model"
+    " (j.value ->> 6)::bigint, (j.value ->> 7)::bigint, :created_by, :created_at, :model,"
+    " :first + (j.value ->> 8)::bigint"
     " FROM jsonb_array_elements(CAST(:rows AS jsonb)) WITH ORDINALITY AS j(value, n) ORDER BY j.n"
 )
 # The id of the last row this connection inserted (decisions numbered in one statement run on from it).
@@ -66,8 +67,8 @@ def span_rows(spans: Sequence[SpanDraft] | PackedSpans) -> bytes:
 def span_drafts(spans: Sequence[SpanDraft] | PackedSpans) -> Sequence[SpanDraft]:
     if not isinstance(spans, PackedSpans):
         return spans
-    return [SpanDraft(s, e, label, kind, speaker, entity, (cs, ce) if cs is not None else None)  # type: ignore[arg-type]
-            for s, e, label, kind, speaker, entity, cs, ce in decode_spans(spans.rows)]
+    return [SpanDraft(s, e, label, kind, speaker, entity, (cs, ce) if cs is not None else None, cue)  # type: ignore[arg-type]
+            for s, e, label, kind, speaker, entity, cs, ce, cue in decode_spans(spans.rows)]
 
 
 class Answer(NamedTuple):

@@ -76,11 +76,12 @@ def token_json(blob: bytes | None) -> bytes:
 
 def encode_spans(spans: Sequence[Any]) -> bytes:
     """Span drafts as the rows store/bulk.py reads: [start, end, label, kind, speaker,
-    speaker_entity, cue_start, cue_end], speaker links being indexes into the same list; fields
+    speaker_entity, cue_start, cue_end, cue_span], links being indexes into the same list; fields
     left off the end are null (readers.parse_span_rows makes such rows straight from a line)."""
     rows = []
     for s in spans:
-        row = [s.start, s.end, s.label, s.kind, s.speaker, s.speaker_entity, *(s.cue or (None, None))]
+        row = [s.start, s.end, s.label, s.kind, s.speaker, s.speaker_entity, *(s.cue or (None, None)),
+               getattr(s, "cue_span", None)]
         while row[-1] is None:  # most rows end in four nulls; json_each reads short rows faster
             row.pop()
         rows.append(row)
@@ -88,5 +89,5 @@ def encode_spans(spans: Sequence[Any]) -> bytes:
 
 
 def decode_spans(rows: bytes) -> list[tuple[Any, ...]]:
-    """The rows of encode_spans, eight fields each, for the few callers that need them in Python."""
-    return [(*row, *(None,) * (8 - len(row))) for row in orjson.loads(rows)]
+    """The rows of encode_spans, nine fields each, for the few callers that need them in Python."""
+    return [(*row, *(None,) * (9 - len(row))) for row in orjson.loads(rows)]

@@ -17,7 +17,7 @@ from annotator.store.store import Store
 BATCH = 2000
 # Links between rows of the same table that may point forward (a quote's speaker can come after
 # it): copied as NULL first, then set once every row of the table is in.
-_FORWARD = {"spans": ("speaker_span_id", "speaker_entity_span_id")}
+_FORWARD = {"spans": ("speaker_span_id", "speaker_entity_span_id", "cue_span_id")}
 _ORDER = {"states": "span_id, annotator", "progress": "article_id, annotator", "reviews": "article_id, reviewer",
           "activity": "article_id, annotator", "flags": "annotator, article_id",
           "article_scores": "article_id"}

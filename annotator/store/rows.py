@@ -17,6 +17,7 @@ class SpanRow(NamedTuple):
     kind: str
     speaker_id: int | None
     entity_id: int | None
+    cue_id: int | None = None  # quotes: the cue span (the model's link; it goes with the quote)
 
 
 class WorkRow(NamedTuple):

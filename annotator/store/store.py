@@ -632,13 +632,14 @@ class Store:
         rows: dict[tuple[int, str], list[SpanRow]] = {}
         for row in self._query(
             'SELECT st.article_id, st.annotator, s.id, st.start, st."end", st.label, s.kind, st.speaker_span_id,'
-            " st.speaker_entity_span_id FROM states st JOIN spans s ON s.id = st.span_id"
+            " st.speaker_entity_span_id, s.cue_span_id FROM states st JOIN spans s ON s.id = st.span_id"
             f" WHERE st.article_id IN ({marks}) AND st.status = 'accepted' ORDER BY st.article_id, st.annotator, s.id",
             list(article_ids),
         ):
             rows.setdefault((row[0], row[1]), []).append(SpanRow._make(row[2:]))
         wanted = {
-            key: ({sid for row in got if row.kind == "quote" for sid in (row.speaker_id, row.entity_id) if sid is not None}
+            key: ({sid for row in got if row.kind == "quote" for sid in (row.speaker_id, row.entity_id, row.cue_id)
+                   if sid is not None}
                   - {r.span_id for r in got})
             for key, got in rows.items()
         }
@@ -675,7 +676,7 @@ class Store:
             marks = ",".join("?" * len(chunk))
             for row in self._query(
                 'SELECT s.article_id, s.id, s.start, s."end", s.label, s.kind, s.speaker_span_id,'
-                f" s.speaker_entity_span_id FROM spans s WHERE s.article_id IN ({marks}) AND s.created_by IS NULL"
+                f" s.speaker_entity_span_id, s.cue_span_id FROM spans s WHERE s.article_id IN ({marks}) AND s.created_by IS NULL"
                 " AND NOT EXISTS (SELECT 1 FROM states st WHERE st.span_id = s.id) ORDER BY s.id", chunk):
                 out.setdefault(row[0], []).append(SpanRow._make(row[1:]))
         return out
