@@ -49,8 +49,10 @@ def offered(extractor, text: str) -> list[tuple[str, str | None]]:
             "“The bridge is safe,” the chief engineer said. “We checked every bolt twice.”",
             [("“The bridge is safe,” the chief engineer said. “We checked every bolt twice.”", "the chief engineer")],
         ),
-        # a naming cue keeps a short quote and its source
-        ("Critics have called the plan a “blank cheque” for developers.", [("“blank cheque”", "Critics")]),
+        # a naming cue's attribution is mixed: what was named and the quoted name (PolNeAR's
+        # "called the statement “offensive and outlandish.”"), with its source
+        ("Critics have called the plan a “blank cheque” for developers.",
+         [("the plan a “blank cheque” for developers", "Critics")]),
         # a scare quote and a title are not quotations: dropped
         ("The so-called “peace dividend” never arrived.", []),
         ("The minister appeared on “Morning Edition” on Tuesday to defend the budget.", []),
@@ -68,7 +70,7 @@ def test_the_seed_article_keeps_its_speakers(extractor):
 
 
 def test_the_extractor_runs_the_component_on_a_parsed_pipeline(extractor):
-    assert extractor.nlp.pipe_names[-1] == "annotator_quotes"
+    assert extractor.nlp.pipe_names[-2:] == ["annotator_quotes", "annotator_attributions"]
     doc = extractor.nlp("“It works,” she said.")
     (row,) = doc._.annotator_quotes
     start, end, parts, speaker, head, cue, p_quote, keep = row

@@ -12,9 +12,9 @@ import pytest
 
 def quotes(extractor, text: str) -> list[tuple[str, str | None, str | None, str | None]]:
     """(quote, speaker as written, speaker entity, cue) for every quote, by the rules alone."""
-    from annotator.extract.component import NAME
+    from annotator.extract.component import ATTRIBUTIONS, NAME
 
-    with extractor.nlp.select_pipes(disable=[NAME]):
+    with extractor.nlp.select_pipes(disable=[NAME, ATTRIBUTIONS]):
         drafts = extractor(text)
     out = []
     for d in drafts:

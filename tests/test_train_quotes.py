@@ -62,7 +62,7 @@ def test_a_trained_pipeline_folder_is_a_model_for_extract(cli, extractor, tmp_pa
     # the process's own extraction pipeline keeps its weights: later extraction is not changed
     assert extractor.nlp.get_pipe("annotator_quotes").model is shipped
     nlp = spacy.load(folder)
-    assert nlp.pipe_names[-1] == "annotator_quotes"
+    assert nlp.pipe_names[-2:] == ["annotator_quotes", "annotator_attributions"]
     assert nlp.get_pipe("annotator_quotes").model.meta["articles"] == len(ROWS)
     article = tmp_path / "a.txt"
     article.write_text("“We will appeal,” said Omar Haddad.\n", encoding="utf-8")

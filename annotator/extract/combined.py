@@ -27,7 +27,11 @@ def _contains(outer: Span, inner: Span) -> bool:
 def _same_cue(q: Found, f: Found) -> bool:
     """The cue model's attribution hangs on the quote's own cue: the same attribution, whatever
     content the parse gave it (a quote's clause is often split by the parser)."""
-    return q.cue is not None and f.cue[0] < q.cue[1] and q.cue[0] < f.cue[1] and not _contains(q.content, f.cue)
+    if q.cue is None or not (f.cue[0] < q.cue[1] and q.cue[0] < f.cue[1]):
+        return False
+    # A cue inside the quoted words is a nested attribution ("“He told me he would go,” she said");
+    # one in the gap of an interrupted quote (“A,” she said. “B.”) is the quote's own.
+    return not any(_contains(part, f.cue) for part in q.parts)
 
 
 def quote_as_found(text: str, start: int, end: int, parts, speaker, head, cue, p: float) -> Found:
