@@ -74,8 +74,12 @@ MAIN = (
     _k("speaker", "speaker", "s", "Speaker",
        doc="set a quote's speaker: nearest entities first, \"no speaker\", or \"new speaker from a selection\"",
        show=False),
+    _k("cue", "cue", "c", "Cue",
+       doc="set an attribution's cue (\"said\", \"according to\"): select its words as in mark mode, `enter` links "
+           "them to the quote and accepts it",
+       show=False),
     _k("filter", "filter", "f", "Filter list",
-       doc="filter the list: all, undecided only, entities, quotes, or one label", show=False),
+       doc="filter the list: all, undecided only, entities, quotes, one form of quote, or one label", show=False),
     _k("search", "search", "slash", "Search text", doc="search the text; the selection follows the match",
        display="/", show=False),
     _k("search_next", "search_step(1)", "n", "Next match", show=False),

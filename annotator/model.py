@@ -8,10 +8,12 @@ from typing import Any, Literal, NamedTuple
 
 Kind = Literal["entity", "quote", "speaker", "cue"]
 Origin = Literal["model", "manual", "import"]
-Action = Literal["accept", "reject", "relabel", "adjust", "speaker", "undo"]
+Action = Literal["accept", "reject", "relabel", "adjust", "speaker", "cue", "undo"]
 Status = Literal["undecided", "accepted", "rejected"]
 
-ACTIONS: tuple[str, ...] = ("accept", "reject", "relabel", "adjust", "speaker", "undo")
+# `cue` links a quote to its cue span (the decision's speaker_span_id column holds the linked span,
+# for `speaker` and `cue` alike) and accepts the quote.
+ACTIONS: tuple[str, ...] = ("accept", "reject", "relabel", "adjust", "speaker", "cue", "undo")
 
 # Active time (store/day.py): a gap between two actions longer than this counts as this long (a break).
 # The schema's idle_after overrides it.
@@ -138,6 +140,7 @@ class SpanView(NamedTuple):
     speaker_entity_span_id: int | None
     cue: tuple[int, int] | None
     created_by: str | None
+    cue_span_id: int | None = None  # quotes: the cue span (the annotator's choice, else the suggestion's)
 
     @property
     def relabelled(self) -> bool:

@@ -144,9 +144,10 @@ class AnnotationSession:
         return None
 
     def add_span(self, article: Article, spans: Sequence[SpanView], start: int, end: int, label: str,
-                 speaker_of: int | None = None) -> SpanView:
+                 speaker_of: int | None = None, cue_of: int | None = None) -> SpanView:
         """Mark a span the suggestions missed (accepted at once); with `speaker_of`, it becomes that
-        quote's speaker in the same transaction, and then it must take a label that may speak."""
+        quote's speaker in the same transaction, and then it must take a label that may speak; with
+        `cue_of`, it becomes that quote's cue (and the quote is accepted: its attribution judged)."""
         if not 0 <= start < end <= len(article.text):
             raise Refused("not marked: select some words first")
         if self.schema.label(label) is None:
@@ -158,7 +159,21 @@ class AnnotationSession:
         problem = self.nesting_problem(article.text, spans, start, end, kind)
         if problem:
             raise Refused(f"not marked: {problem}")
-        return self.store.add_span(self.annotator, article.id, start, end, label, kind, speaker_of=speaker_of)
+        if cue_of is not None and kind != "cue":
+            raise Refused(f"a cue takes the schema's cue label; {label} is not one")
+        return self.store.add_span(self.annotator, article.id, start, end, label, kind, speaker_of=speaker_of,
+                                   cue_of=cue_of)
+
+    def mark_cue(self, article: Article, spans: Sequence[SpanView], quote: SpanView, start: int,
+                 end: int) -> SpanView:
+        """The words [start, end) become the quote's cue ("said", "according to"): a new cue span,
+        linked in the same transaction. The schema must have a cue label."""
+        if quote.kind != "quote":
+            raise Refused("c sets the cue of an attribution; select a quote first")
+        label = self.schema.cue_label
+        if label is None:
+            raise Refused("this schema has no cue label (add one with kind: cue)")
+        return self.add_span(article, spans, start, end, label, cue_of=quote.id)
 
     def fix_bounds(self, article: Article, spans: Sequence[SpanView], span: SpanView, start: int,
                    end: int) -> SpanView | None:

@@ -172,7 +172,12 @@ _V5_ARTICLE_SCORES = Migration("article scores for the uncertain order", (
 
 # Every attribution (issue 33): a quote's cue is a span of its own (kind cue), linked from the quote
 # as its speaker is. Quotes suggested before keep their cue's offsets (cue_start, cue_end) only.
-_V6_CUE_SPANS = Migration("the cue span of each attribution", ("ALTER TABLE spans ADD COLUMN cue_span_id INTEGER",))
+# An annotator's `cue` decision links the quote to another cue span (states.cue_span_id; NULL: the
+# suggestion's own cue stands).
+_V6_CUE_SPANS = Migration("the cue span of each attribution", (
+    "ALTER TABLE spans ADD COLUMN cue_span_id INTEGER",
+    "ALTER TABLE states ADD COLUMN cue_span_id INTEGER",
+))
 
 MIGRATIONS: list[Migration] = [_V1_INITIAL, _V2_REVIEWS, _V3_SPAN_MODELS, _V4_ANNOTATORS_DAY, _V5_ARTICLE_SCORES,
                                _V6_CUE_SPANS]

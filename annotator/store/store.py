@@ -37,7 +37,7 @@ SELECT s.id, s.article_id, s.kind, s.origin, s.label, s.start, s."end",
        coalesce(st.start, s.start), coalesce(st."end", s."end"),
        CASE WHEN st.span_id IS NULL THEN s.speaker_span_id ELSE st.speaker_span_id END,
        CASE WHEN st.span_id IS NULL THEN s.speaker_entity_span_id ELSE st.speaker_entity_span_id END,
-       s.cue_start, s.cue_end, s.created_by
+       s.cue_start, s.cue_end, s.created_by, coalesce(st.cue_span_id, s.cue_span_id)
 FROM spans s LEFT JOIN states st ON st.span_id = s.id AND st.annotator = :annotator
 """
 
@@ -45,7 +45,7 @@ FROM spans s LEFT JOIN states st ON st.span_id = s.id AND st.annotator = :annota
 def _span_view(row: Sequence[Any]) -> SpanView:
     # Columns in SpanView's field order; the cue's two columns become one (start, end) or None.
     cue = (row[13], row[14]) if row[13] is not None else None
-    return SpanView._make((*row[:13], cue, row[15]))
+    return SpanView._make((*row[:13], cue, row[15], row[16]))
 
 
 def _article(row: Sequence[Any]) -> Article:
@@ -353,9 +353,9 @@ class Store:
         return count
 
     def add_span(self, annotator: str, article_id: int, start: int, end: int, label: str, kind: str,
-                 speaker_of: int | None = None) -> SpanView:
-        """A span the annotator marked themselves: origin manual, accepted at once; with `speaker_of`,
-        also made that quote's speaker, in the same transaction."""
+                 speaker_of: int | None = None, cue_of: int | None = None) -> SpanView:
+        """A span the annotator marked themselves: origin manual, accepted at once; with `speaker_of`
+        (`cue_of`), also made that quote's speaker (cue), in the same transaction."""
         from annotator.model import SpanDraft
 
         with self.write() as conn:
@@ -363,6 +363,8 @@ class Store:
             self._append(conn, annotator, span_id, "accept", label, None, None, None)
             if speaker_of is not None:
                 self._append(conn, annotator, speaker_of, "speaker", None, None, None, span_id)
+            if cue_of is not None:
+                self._append(conn, annotator, cue_of, "cue", None, None, None, span_id)
         view = self.span(span_id, annotator)
         assert view is not None
         return view
@@ -407,7 +409,7 @@ class Store:
         if not rows:
             conn.execute("DELETE FROM states WHERE span_id = ? AND annotator = ?", (span_id, annotator))
             return
-        status, (label, start, end, speaker, speaker_entity) = "undecided", base
+        status, (label, start, end, speaker, speaker_entity), cue = "undecided", base, None
         for _, action, d_label, d_start, d_end, d_speaker, d_speaker_kind in rows:
             if action == "accept":
                 status, label = "accepted", d_label or label
@@ -420,10 +422,12 @@ class Store:
             elif action == "speaker":
                 speaker = d_speaker
                 speaker_entity = d_speaker if d_speaker_kind == "entity" else None
+            elif action == "cue":  # choosing the cue is judging the attribution: accepted
+                status, cue = "accepted", d_speaker
         conn.execute(
             'INSERT OR REPLACE INTO states (span_id, annotator, article_id, status, label, start, "end",'
-            " speaker_span_id, speaker_entity_span_id, decision_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (span_id, annotator, article_id, status, label, start, end, speaker, speaker_entity, rows[-1][0]),
+            " speaker_span_id, speaker_entity_span_id, decision_id, cue_span_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (span_id, annotator, article_id, status, label, start, end, speaker, speaker_entity, rows[-1][0], cue),
         )
 
     def undo(self, annotator: str, article_id: int) -> SpanView | None:
@@ -632,7 +636,8 @@ class Store:
         rows: dict[tuple[int, str], list[SpanRow]] = {}
         for row in self._query(
             'SELECT st.article_id, st.annotator, s.id, st.start, st."end", st.label, s.kind, st.speaker_span_id,'
-            " st.speaker_entity_span_id, s.cue_span_id FROM states st JOIN spans s ON s.id = st.span_id"
+            " st.speaker_entity_span_id, coalesce(st.cue_span_id, s.cue_span_id) FROM states st"
+            " JOIN spans s ON s.id = st.span_id"
             f" WHERE st.article_id IN ({marks}) AND st.status = 'accepted' ORDER BY st.article_id, st.annotator, s.id",
             list(article_ids),
         ):

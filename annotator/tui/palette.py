@@ -29,6 +29,8 @@ class Palette:
         self.colours = {label.name: label.colour for label in schema.labels}
         speakers = schema.labels_of("speaker")
         self.speaker_mark = Style(bgcolor=speakers[0].colour if speakers else "#ff5f87", color="black", bold=True)
+        cues = schema.labels_of("cue")
+        self.cue_mark = Style(bgcolor=cues[0].colour if cues else "#af87ff", color="black", bold=True)
 
     def colour(self, label: str) -> str:
         return self.colours.get(label, "white")

@@ -7,10 +7,10 @@ The list is kept in the store's order: start, longer first, id.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 
-from annotator.model import Article, SpanView
+from annotator.model import Article, SpanView, attribution_form
 
 
 def order_key(span: SpanView) -> tuple[int, int, int]:
@@ -24,11 +24,15 @@ class SpanFilter:
     undecided: bool = False
     label: str | None = None
     kind: str | None = None
+    form: str | None = None  # quotes of one form (direct, mixed, indirect), told from `text`
+    text: str = field(default="", compare=False, repr=False)
 
     def __call__(self, span: SpanView) -> bool:
         if self.undecided and span.status != "undecided":
             return False
         if self.label is not None and span.label != self.label:
+            return False
+        if self.form is not None and (span.kind != "quote" or attribution_form(self.text, (span.start, span.end)) != self.form):
             return False
         return self.kind is None or span.kind == self.kind
 
@@ -38,6 +42,8 @@ class SpanFilter:
             parts.append("undecided")
         if self.label:
             parts.append(self.label)
+        if self.form:
+            parts.append(f"{self.form} quotes")
         if self.kind:
             parts.append(f"{self.kind}s")
         return " ".join(parts) or "all"

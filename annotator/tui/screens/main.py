@@ -64,6 +64,7 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
         self.cursor = 0  # mark mode: token index
         self.anchor: int | None = None  # mark mode: where v started the selection
         self.mark_for_quote: int | None = None  # mark mode: the quote that gets the new span as speaker
+        self.mark_cue_of: int | None = None  # mark mode: the quote that gets the new span as its cue
         self.bounds: tuple[int, int] = (0, 0)  # edit mode: first and last token
         self.search_query = ""
         self.matches: list[tuple[int, int]] = []
@@ -150,6 +151,9 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
                 speaker = state.by_id(speaker_id)
                 if speaker is not None:
                     speakers.append((speaker.start, speaker.end, self.palette.speaker_mark))
+        cue = state.by_id(span.cue_span_id) if span is not None and span.kind == "quote" else None
+        if cue is not None:  # the attribution's cue, in its own colour beside its source
+            speakers.append((cue.start, cue.end, self.palette.cue_mark))
         self.view.set_mark("speaker", speakers)
         if span is not None and scroll:
             self.view.scroll_to_range(span.start, span.end)
@@ -250,6 +254,7 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
             self.view.set_mark("cursor", [])
             self.view.set_mark("editing", [])
             self.mark_for_quote = None
+            self.mark_cue_of = None
             self._set_mode("normal")
 
     # -- actions: every key queues its command ----------------------------------------------
@@ -315,6 +320,9 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
 
     def action_speaker(self) -> None:
         self.submit(self._speaker)
+
+    def action_cue(self) -> None:
+        self.submit(self._cue)
 
     def action_filter(self) -> None:
         self.submit(self._filter)

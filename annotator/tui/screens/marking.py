@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from annotator import keys as key_map
 from annotator.tui.palette import CURSOR, EDITING, SELECTION
 from annotator.tui.text import safe_line
 
@@ -39,6 +40,20 @@ class Marking(_Base):
         self.view.set_mark("speaker", [])
         self._set_mode("mark")
         self._show_cursor()
+
+    async def _cue(self) -> None:
+        """Mark mode whose selection becomes the selected quote's cue (enter links it)."""
+        state = self.state
+        quote = state.current if state else None
+        if quote is None or quote.kind != "quote":
+            self.message = f"{key_map.written('cue', self.keymap)} sets the cue of an attribution; select a quote first"
+            self._show_status()
+            return
+        await self._mark(None)
+        self.mark_cue_of = quote.id
+        if quote.cue_span_id is not None and (cue := state.by_id(quote.cue_span_id)) is not None:
+            self.cursor = self.tokens.at(cue.start)
+            self._show_cursor()
 
     def _selection(self) -> tuple[int, int]:
         assert self.tokens is not None
@@ -89,6 +104,17 @@ class Marking(_Base):
             return
         start, end = self._selection()
         schema = self.session.schema
+        if self.mark_cue_of is not None:
+            quote_id = self.mark_cue_of
+            quote = state.by_id(quote_id)
+            view = await self.call(self.session.mark_cue, state.article, state.spans, quote, start, end)
+            self._leave_modes()
+            self._apply(view)
+            self._apply(await self.call(self.session.span, quote_id))
+            self._decided(quote_id)
+            self.message = f"cue set: “{safe_line(state.article.text[start:end])[:30]}”"
+            self._show_status()
+            return
         if label is None:
             speakers = schema.speaker_labels if self.mark_for_quote is not None else None
             choices = [c for c in self._label_choices(None) if speakers is None or c.value in speakers]

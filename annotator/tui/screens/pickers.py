@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from annotator.model import FORMS
 from annotator.tui.state import SpanFilter
 from annotator.tui.text import safe_line
 
@@ -95,6 +96,9 @@ class Pickers(_Base):
             Choice(SpanFilter(kind="entity"), Text("entities"), "entities"),
             Choice(SpanFilter(kind="quote"), Text("quotes"), "quotes"),
         ]
+        text = state.article.text
+        for form in FORMS:  # attributions of one form: the indirect ones are most of the work
+            choices.append(Choice(SpanFilter(form=form, text=text), Text(f"{form} quotes"), f"{form} quotes form"))
         for label in self.session.schema.labels:
             choices.append(Choice(SpanFilter(label=label.name), Text(label.name, style=f"bold {label.colour}"),
                                   label.name.lower()))

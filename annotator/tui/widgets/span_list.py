@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from annotator.model import SpanView
+from annotator.model import SpanView, attribution_form
 from annotator.tui.palette import ICON_STYLES, ICONS, SELECTED, Palette
 from annotator.tui.state import ArticleState
 from annotator.tui.text import safe_line
@@ -22,6 +22,7 @@ from annotator.tui.widgets.styled_lines import StyledLines
 
 DIM = Style(dim=True)
 ARROW = Style(color="grey62")
+FORM_TAGS = {"direct": "dir", "mixed": "mix", "indirect": "ind"}  # a quote row's form, in three letters
 NARROW = 34  # columns under which quote rows leave out the label's name (the pane has 30 at 80x24)
 
 
@@ -144,8 +145,11 @@ class SpanList(StyledLines, ScrollView, can_focus=False):
         if not terse or flags:
             segments.append(Segment(" ", base))
         if span.kind == "quote":
-            # The speaker whole, then the quote's first words: at 80x24 the pane is 30 columns, and
-            # "QUOTE “Spo ← Staffan de Mi" told neither who nor what.
+            # One attribution, one row: its form, the source whole, the cue, then the content's
+            # first words ("ind officials ▸ said: the talks would…"). At 80x24 the pane is 30
+            # columns, and "QUOTE “Spo ← Staffan de Mi" told neither who nor what.
+            form = attribution_form(state.article.text, (span.start, span.end))
+            segments.append(Segment(FORM_TAGS[form] + " ", text_style + self.palette.label(span.label)))
             speaker = state.by_id(span.speaker_span_id)
             entity = state.by_id(span.speaker_entity_span_id)
             who = entity or speaker
@@ -153,6 +157,10 @@ class SpanList(StyledLines, ScrollView, can_focus=False):
             name = self._excerpt(state, who, 40) if who else "no speaker"
             name = name[: max(8, width - used - 8)]  # room left for ': “' and a few words
             segments.append(Segment(name, text_style + (self.palette.label(who.label) if who else DIM)))
+            cue = state.by_id(span.cue_span_id)
+            if cue is not None and width >= NARROW:
+                segments.append(Segment(" ▸ ", text_style + ARROW))
+                segments.append(Segment(self._excerpt(state, cue, 20), text_style + self.palette.label(cue.label)))
             segments.append(Segment(": ", text_style + ARROW))
         quote_style = text_style + self.palette.label(span.label) if terse else text_style
         segments.append(Segment(self._excerpt(state, span, width), quote_style))
