@@ -155,7 +155,7 @@ class SpanList(StyledLines, ScrollView, can_focus=False):
             who = entity or speaker
             used = sum(segment.cell_length for segment in segments)
             name = self._excerpt(state, who, 40) if who else "no speaker"
-            name = name[: max(8, width - used - 8)]  # room left for ': “' and a few words
+            name = name[: max(8, width - used - 4)]  # room left for ": “" and a word or two
             segments.append(Segment(name, text_style + (self.palette.label(who.label) if who else DIM)))
             cue = state.by_id(span.cue_span_id)
             if cue is not None and width >= NARROW:
