@@ -31,13 +31,14 @@ from annotator.cli import (  # noqa: E402
     serve_cmd,
     stats_cmd,
     suggest_cmd,
+    train_attributions_cmd,
     train_cmd,
     train_quotes_cmd,
 )
 
 for _module in (import_cmd, export_cmd, stats_cmd, schema_cmd, extract_cmd, annotate_cmd, agreement_cmd, review_cmd,
                 serve_cmd, formats_cmd, train_cmd, suggest_cmd, learn_cmd, migrate_cmd,
-                train_quotes_cmd):
+                train_quotes_cmd, train_attributions_cmd):
     _module.register(app)
 
 

@@ -147,11 +147,27 @@ def best_threshold(examples: Sequence[Example], k: int = FOLDS) -> tuple[float, 
     return best, f1
 
 
-def train_attribution_model(rows: Iterable[dict], nlp, tune: bool = True) -> AttributionModel:
+def train_attribution_model(rows: Iterable[dict], nlp, tune: bool = True,
+                            prior: AttributionModel | None = None) -> AttributionModel:
+    """Fit on `rows` (parsed by `nlp`, up to but not including the attribution components). With
+    `tune`, the cue threshold is chosen by 3-fold cross-validation, else the prior's (or 0.5) is
+    kept. With a `prior`, the new weights are averaged with its weights by how many articles each
+    saw, so that a team's few articles adjust the shipped model rather than replace it."""
     examples = prepare_all(rows, nlp)
-    threshold, curve = best_threshold(examples) if tune else (0.5, {})
+    threshold, curve = best_threshold(examples) if tune else (prior.cue_threshold if prior else 0.5, {})
     model = fit(examples, threshold)
-    model.meta = {"articles": len(examples), "threshold_f1_out_of_fold": {str(k): v for k, v in curve.items()}}
+    meta = {"articles": len(examples), "threshold_f1_out_of_fold": {str(k): v for k, v in curve.items()}}
+    if prior is not None:
+        seen = int(prior.meta.get("articles", 840)) if isinstance(prior.meta, dict) else 840
+        share = seen / (seen + len(examples))
+        for name in ("cue", "content", "source"):
+            old, new = getattr(prior, name).weights, getattr(model, name).weights
+            merged = {k: v * share for k, v in old.items()}
+            for k, v in new.items():
+                merged[k] = merged.get(k, 0.0) + v * (1 - share)
+            getattr(model, name).weights = merged
+        meta.update({"prior_articles": seen, "articles": seen + len(examples)})
+    model.meta = meta
     return model
 
 

@@ -87,10 +87,12 @@ def train_pipeline(snapshot: Snapshot, schema: Any, output: Path, *, base: str |
     relabel = (with_relabel(nlp, schema, [f.article for f in train], [f.article for f in held], seed,
                             snapshot.corpus) if kept else {})
     quotes = {"refitted": False, "why": "the new recognizer was not kept"}
+    attributions = dict(quotes)
     if kept:
-        from annotator.learn.quotes import refit_quotes
+        from annotator.learn.quotes import refit_attributions, refit_quotes
 
         quotes = refit_quotes(nlp, snapshot.articles, seed=seed)
+        attributions = refit_attributions(nlp, snapshot.articles)
     meta = {
         "database": database,
         "schema": getattr(schema, "path", "") or getattr(schema, "name", ""),
@@ -107,6 +109,7 @@ def train_pipeline(snapshot: Snapshot, schema: Any, output: Path, *, base: str |
         "scores": {"base": result.base.as_dict(), "trained": result.trained.as_dict()},
         "relabel": relabel,
         "quotes": quotes,
+        "attributions": attributions,
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     nlp.meta["annotator"] = meta

@@ -24,6 +24,7 @@ class Quote:
     start: int
     end: int
     speaker: tuple[int, int] | None
+    cue: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,9 @@ def read_snapshot(store: Any, schema: Any, annotator: str | None = None, gold: b
             if span.kind != "quote":
                 continue
             speaker = by_id.get(span.speaker_span_id) if span.speaker_span_id is not None else None
-            quotes.append(Quote(span.start, span.end, (speaker.start, speaker.end) if speaker else None))
+            cue = by_id.get(span.cue_span_id) if span.cue_span_id is not None else None
+            quotes.append(Quote(span.start, span.end, (speaker.start, speaker.end) if speaker else None,
+                                (cue.start, cue.end) if cue else None))
         article = TrainArticle(article_id, work.article.text, _without_overlaps(entities))
         articles.append(Finished(article, work.article.hash, tuple(sorted(quotes, key=lambda q: q.start))))
     from annotator.store.learning import article_texts
