@@ -36,16 +36,19 @@ class Mark(NamedTuple):
     label: str
     speaker: Offsets | None = None  # quotes: the speaker mention (SPEAKER relation)
     entity: Offsets | None = None  # quotes: the entity it resolves to, when not the mention itself
+    cue: Offsets | None = None  # quotes: the cue span (CUE relation)
 
     def to_json(self) -> list[Any]:
         return [self.kind, self.start, self.end, self.label,
-                list(self.speaker) if self.speaker else None, list(self.entity) if self.entity else None]
+                list(self.speaker) if self.speaker else None, list(self.entity) if self.entity else None,
+                list(self.cue) if self.cue else None]
 
     @classmethod
     def from_json(cls, value: Sequence[Any]) -> Mark:
-        kind, start, end, label, speaker, entity = value
+        kind, start, end, label, speaker, entity, *rest = value  # reviews stored before cues have six
+        cue = rest[0] if rest else None
         return cls(kind, start, end, label, tuple(speaker) if speaker else None,  # type: ignore[arg-type]
-                   tuple(entity) if entity else None)  # type: ignore[arg-type]
+                   tuple(entity) if entity else None, tuple(cue) if cue else None)  # type: ignore[arg-type]
 
     def sort_key(self) -> tuple[int, int, str, str, Offsets, Offsets]:
         return (self.start, -self.end, self.kind, self.label, self.speaker or (-1, -1), self.entity or (-1, -1))
@@ -206,6 +209,11 @@ class _Pair:
     articles: int = 0
     counts: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
     speaker: list[int] = field(default_factory=lambda: [0, 0, 0])
+    attribution: list[int] = field(default_factory=lambda: [0, 0, 0])  # contents matched leniently
+    cue_same: int = 0  # of those, how many have overlapping cues (of those where both have one)
+    cue_both: int = 0
+    source_same: int = 0
+    source_both: int = 0
     verdicts: list[tuple[bool, bool]] = field(default_factory=list)
 
 
@@ -225,6 +233,52 @@ def _spans(marks: Iterable[Mark]) -> set[tuple[int, int, str]]:
 
 def _speakers(marks: Iterable[Mark]) -> set[tuple[int, int, Offsets]]:
     return {(m.start, m.end, m.speaker) for m in marks if m.kind == "quote" and m.speaker}
+
+
+def _jaccard(a: Mark, b: Mark) -> float:
+    inter = max(0, min(a.end, b.end) - max(a.start, b.start))
+    union = max(a.end, b.end) - min(a.start, b.start)
+    return inter / union if union > 0 else 0.0
+
+
+def _overlap(a: Offsets | None, b: Offsets | None) -> bool:
+    return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
+
+
+def same_attributions(a: Iterable[Mark], b: Iterable[Mark], threshold: float = 0.5) -> list[tuple[Mark, Mark]]:
+    """Pairs of the two versions' quotes that are the same attribution: contents with character
+    Jaccard >= `threshold`, best first, each used once (as the extraction benchmark matches them;
+    annotators rarely draw an indirect content's bounds to the character)."""
+    qa = [m for m in a if m.kind == "quote"]
+    qb = [m for m in b if m.kind == "quote"]
+    pairs = sorted(((-_jaccard(x, y), i, j) for i, x in enumerate(qa) for j, y in enumerate(qb)
+                    if _jaccard(x, y) >= threshold))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    out = []
+    for _, i, j in pairs:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            out.append((qa[i], qb[j]))
+    return out
+
+
+def _count_attributions(pair: _Pair, a: Iterable[Mark], b: Iterable[Mark]) -> None:
+    a, b = list(a), list(b)
+    matched = same_attributions(a, b)
+    n_a = sum(1 for m in a if m.kind == "quote")
+    n_b = sum(1 for m in b if m.kind == "quote")
+    pair.attribution[0] += len(matched)
+    pair.attribution[1] += n_a - len(matched)
+    pair.attribution[2] += n_b - len(matched)
+    for x, y in matched:
+        if x.cue and y.cue:
+            pair.cue_both += 1
+            pair.cue_same += _overlap(x.cue, y.cue)
+        if x.speaker and y.speaker:
+            pair.source_both += 1
+            pair.source_same += _overlap(x.speaker, y.speaker)
 
 
 def _figures(both: int, only_a: int, only_b: int) -> dict[str, Any]:
@@ -259,6 +313,7 @@ def report(articles: Iterable[tuple[int, str, Sequence[Work]]], top: int = 10) -
             pair.speaker[0] += len(sa & sb)
             pair.speaker[1] += len(sa - sb)
             pair.speaker[2] += len(sb - sa)
+            _count_attributions(pair, a.marks, b.marks)
             for span_id in a.verdicts.keys() & b.verdicts.keys():
                 pair.verdicts.append((a.verdicts[span_id], b.verdicts[span_id]))
         if len(works) > 2:
@@ -282,6 +337,10 @@ def report(articles: Iterable[tuple[int, str, Sequence[Work]]], top: int = 10) -
             "f1": _figures(*total),
             "labels": {label: _figures(*c) for label, c in sorted(pair.counts.items())},
             "speaker_f1": _figures(*pair.speaker),
+            # every form of attribution: the same content (Jaccard >= 0.5), then its cue and source
+            "attribution_f1": _figures(*pair.attribution),
+            "cue_agreement": round(pair.cue_same / pair.cue_both, 4) if pair.cue_both else None,
+            "source_agreement": round(pair.source_same / pair.source_both, 4) if pair.source_both else None,
             "kappa": cohen_kappa(pair.verdicts), "kappa_items": len(pair.verdicts),
         })
     fleiss = None

@@ -67,7 +67,8 @@ def marks_of(rows: Iterable[SpanRow]) -> frozenset[Mark]:
             speaker, entity = row.speaker_id, row.entity_id
             speaker_at = where.get(speaker) if speaker is not None else None
             entity_at = where.get(entity) if entity is not None and entity != speaker else None
-            out.add(Mark(row.kind, row.start, row.end, row.label, speaker_at, entity_at))
+            cue_at = where.get(row.cue_id) if row.cue_id is not None else None
+            out.add(Mark(row.kind, row.start, row.end, row.label, speaker_at, entity_at, cue_at))
         else:
             out.add(Mark(row.kind, row.start, row.end, row.label))
     return frozenset(out)
