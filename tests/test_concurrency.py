@@ -117,7 +117,7 @@ def test_a_busy_database_makes_a_writer_wait_not_fail(db_at):
 
 def test_a_database_busy_past_the_wait_is_one_line_not_a_hang(db_at, monkeypatch):
     make_articles(db_at, 1)
-    monkeypatch.setattr("annotator.store.store.WRITE_WAIT_S", 0.3)
+    monkeypatch.setattr("annotator.store.connection.WRITE_WAIT_S", 0.3)
     holder = _hold_the_write_lock(db_at)
     try:
         with Store(db_at) as store:

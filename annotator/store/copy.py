@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from annotator.errors import UserError
+from annotator.store.dialect import POSTGRESQL
 from annotator.store.migrations import TABLES
 from annotator.store.store import Store
 
@@ -24,7 +25,7 @@ _ORDER = {"states": "span_id, annotator", "progress": "article_id, annotator", "
 
 
 def counts(store: Store) -> dict[str, int]:
-    return {table: store._one(f"SELECT count(*) FROM {table}")[0] for table in TABLES}
+    return {table: store.one(f"SELECT count(*) FROM {table}")[0] for table in TABLES}
 
 
 def copy_database(source: Store, target: Store, progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
@@ -47,7 +48,7 @@ def copy_database(source: Store, target: Store, progress: Callable[[str, int], N
                 with_ids.append(table)
             if progress:
                 progress(table, copied[table])
-        if target.dialect == "postgresql":
+        if target.dialect == POSTGRESQL:
             from annotator.store.postgres import reset_sequences
 
             reset_sequences(write, with_ids)

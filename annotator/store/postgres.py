@@ -24,6 +24,8 @@ import functools
 import re
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -158,10 +160,11 @@ class PgCursor:
         return self._cur.description
 
     def fetchone(self) -> Any:
-        return self._cur.fetchone() if self._cur.description is not None else None
+        # In a pipeline the description comes with the result, which fetching waits for.
+        return self._cur.fetchone() if self._conn.pipelined or self._cur.description is not None else None
 
     def fetchall(self) -> list[Any]:
-        return self._cur.fetchall() if self._cur.description is not None else []
+        return self._cur.fetchall() if self._conn.pipelined or self._cur.description is not None else []
 
     def fetchmany(self, size: int) -> list[Any]:
         return self._cur.fetchmany(size)
@@ -181,6 +184,18 @@ class PgConnection:
     def __init__(self, raw: psycopg.Connection, where: str) -> None:
         self.raw = raw
         self.where = where  # the URL without its password, for messages
+        self.pipelined = False
+
+    @contextmanager
+    def pipeline(self) -> Iterator[None]:
+        """Statements go without waiting for their answers until one is read or the block ends
+        (libpq's pipeline mode): a decision's writes and COMMIT are one round trip."""
+        self.pipelined = True
+        try:
+            with self.raw.pipeline():
+                yield
+        finally:
+            self.pipelined = False
 
     def run(self, cur: Any, statement: str, params: Any, many: bool = False) -> None:
         try:
@@ -217,14 +232,21 @@ class PgConnection:
 
     # -- transactions (Store.write, Store.snapshot) ------------------------------------------
 
-    def begin_write(self, wait_s: float) -> None:
+    def begin_write(self, wait_s: float, quick: bool = False) -> None:
         """BEGIN and take the writers' lock, waiting at most `wait_s`; a deadlock or serialization
-        failure (from some other client of the database) is retried within the same time."""
+        failure (from some other client of the database) is retried within the same time.
+
+        `quick` (one key's decision): COMMIT does not wait for the WAL to reach the disk (the WAL
+        writer flushes it within a fraction of a second), the durability SQLite's WAL with
+        synchronous=NORMAL gives the same write: a killed client loses nothing, a crash of the
+        server's machine may lose the last instant's decisions. docs/postgres.md."""
         deadline = time.monotonic() + wait_s
+        relaxed = " SET LOCAL synchronous_commit = off;" if quick else ""
         while True:
             left_ms = max(1, int((deadline - time.monotonic()) * 1000))
             try:
-                self.raw.execute(f"BEGIN; SET LOCAL lock_timeout = {left_ms}; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+                self.raw.execute(f"BEGIN; SET LOCAL lock_timeout = {left_ms};{relaxed}"
+                                 f" SELECT pg_advisory_xact_lock({WRITE_LOCK})")
                 return
             except (pg_errors.LockNotAvailable, pg_errors.QueryCanceled):
                 self.raw.execute("ROLLBACK")
