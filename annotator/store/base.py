@@ -11,7 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -60,20 +60,21 @@ class Database:
     # -- transactions -------------------------------------------------------------------
 
     @contextmanager
-    def write(self, bulk: bool = False, quick: bool = False) -> Iterator[Connection]:
+    def write(self, bulk: bool = False, annotator: str | None = None) -> Iterator[Connection]:
         """One write transaction, the writers taking turns (dialect.begin_write: BEGIN IMMEDIATE, or
         PostgreSQL's advisory lock), committed when the block ends, rolled back on an exception.
         `bulk`: an import's batch, with connection.bulk_loading's pragmas (SQLite).
-        `quick`: one key's decision: on PostgreSQL pipelined (its writes and COMMIT one round trip)
-        and committed without waiting for the disk, as SQLite's WAL commits (docs/postgres.md)."""
+        `annotator`: one key's decision, writing only that annotator's rows: on PostgreSQL it runs
+        beside other annotators' decisions, pipelined (its writes and COMMIT one round trip), and
+        commits as SQLite's WAL does, without waiting for the disk (docs/postgres.md)."""
         with self._lock, dialect.bulk(self.conn, bulk):
-            dialect.begin_write(self.conn, self.where, quick)
             try:
-                with dialect.pipelined(self.conn) if quick else nullcontext():
+                with dialect.pipelined(self.conn, annotator is not None):
+                    dialect.begin_write(self.conn, self.where, annotator)
                     yield self.conn
                     self.conn.execute("COMMIT")
             except BaseException:
-                dialect.rollback(self.conn)
+                dialect.rollback(self.conn)  # out of the pipeline: an aborted one would skip it
                 raise
 
     @contextmanager

@@ -72,11 +72,11 @@ def decide(db: Database, annotator: str, span_id: int, action: str, *, label: st
     """Append one decision and return the span's new state. Committed before it returns."""
     if action not in ACTIONS or action == "undo":
         raise ValueError(f"unknown action {action!r}")
-    with db.write(quick=True) as conn:
+    with db.write(annotator=annotator) as conn:
         append(db, conn, annotator, span_id, action, label, start, end, speaker_span_id)
-    view = articles.span(db, span_id, annotator)
-    assert view is not None
-    return view
+        # Read before COMMIT, so that PostgreSQL sends it with the writes (sqlite3 has the row at once).
+        view = articles.span_cursor(conn, span_id, annotator)
+    return articles.span_view(view.fetchone())
 
 
 def decide_many(db: Database, annotator: str, decisions: Iterable[tuple[int, str, str | None]]) -> int:
@@ -109,7 +109,7 @@ def undo(db: Database, annotator: str, article_id: int) -> SpanView | None:
 
     Returns the span as it now stands, or None when there is nothing left to undo.
     """
-    with db.write(quick=True) as conn:
+    with db.write(annotator=annotator) as conn:
         row = conn.execute(
             "SELECT d.id, d.span_id FROM decisions d WHERE d.annotator = ? AND d.article_id = ?"
             " AND d.action != 'undo' AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes = d.id)"
@@ -156,7 +156,7 @@ def finish(db: Database, article_id: int, annotator: str, accept: Iterable[int] 
 
 def set_status(db: Database, article_id: int, annotator: str, status: str) -> None:
     """An annotator's answer on the article (done, skipped…): an action, counted in active time."""
-    with db.write(quick=True) as conn:
+    with db.write() as conn:
         now = db.clock()
         routing.set_progress(conn, article_id, annotator, status, now)
         day.count_action(conn, article_id, annotator, now, db.idle_after)

@@ -50,12 +50,14 @@ def dialect_of(conn: Connection) -> str:
 # -- transactions ------------------------------------------------------------------------------
 
 
-def begin_write(conn: Connection, where: str, quick: bool = False) -> None:
+def begin_write(conn: Connection, where: str, annotator: str | None = None) -> None:
     """Take the writers' lock: BEGIN IMMEDIATE (SQLite), or BEGIN and the advisory lock (PostgreSQL);
-    each waits at most connection.WRITE_WAIT_S, then says the database is busy. `quick`: one key's
-    decision, committed as SQLite's WAL commits it (postgres.PgConnection.begin_write)."""
-    if dialect_of(conn) == POSTGRESQL:
-        conn.begin_write(connection.WRITE_WAIT_S, quick)  # type: ignore[attr-defined]
+    each waits at most connection.WRITE_WAIT_S, then says the database is busy. `annotator`: one
+    key's decision, which PostgreSQL runs beside other annotators' (postgres.PgConnection.begin_write)."""
+    if dialect_of(conn) == POSTGRESQL and annotator is not None:
+        conn.begin_own_write(connection.WRITE_WAIT_S, annotator)  # type: ignore[attr-defined]
+    elif dialect_of(conn) == POSTGRESQL:
+        conn.begin_write(connection.WRITE_WAIT_S)  # type: ignore[attr-defined]
     else:
         connection.begin_immediate(conn, where)  # type: ignore[arg-type]
 
@@ -69,7 +71,10 @@ def begin_read(conn: Connection) -> None:
 
 
 def rollback(conn: Connection) -> None:
-    conn.execute("ROLLBACK")
+    """End a failed write; nothing when it never began (BEGIN IMMEDIATE found the database busy).
+    PostgreSQL answers a ROLLBACK outside a transaction with a warning only."""
+    if dialect_of(conn) == POSTGRESQL or conn.in_transaction:  # type: ignore[attr-defined]
+        conn.execute("ROLLBACK")
 
 
 def named_rows(cursor: Any, conn: Connection) -> Any:
@@ -85,10 +90,10 @@ def bulk(conn: Connection, on: bool) -> Any:
 
 
 @contextmanager
-def pipelined(conn: Connection) -> Iterator[None]:
+def pipelined(conn: Connection, on: bool = True) -> Iterator[None]:
     """Statements sent without waiting for each answer, until a result is read (PostgreSQL's
     pipeline mode); SQLite is in-process, there is nothing to save."""
-    if dialect_of(conn) == POSTGRESQL:
+    if on and dialect_of(conn) == POSTGRESQL:
         with conn.pipeline():  # type: ignore[attr-defined]
             yield
     else:

@@ -185,6 +185,7 @@ class PgConnection:
         self.raw = raw
         self.where = where  # the URL without its password, for messages
         self.pipelined = False
+        self.busy_after = 0.0  # begin_own_write's wait, for pipeline()'s message
 
     @contextmanager
     def pipeline(self) -> Iterator[None]:
@@ -194,6 +195,9 @@ class PgConnection:
         try:
             with self.raw.pipeline():
                 yield
+        except (pg_errors.LockNotAvailable, pg_errors.QueryCanceled):
+            raise UserError(f"{self.where}: the database stayed busy for {self.busy_after:.0f} s;"
+                            " try again in a moment") from None
         finally:
             self.pipelined = False
 
@@ -232,21 +236,15 @@ class PgConnection:
 
     # -- transactions (Store.write, Store.snapshot) ------------------------------------------
 
-    def begin_write(self, wait_s: float, quick: bool = False) -> None:
+    def begin_write(self, wait_s: float) -> None:
         """BEGIN and take the writers' lock, waiting at most `wait_s`; a deadlock or serialization
-        failure (from some other client of the database) is retried within the same time.
-
-        `quick` (one key's decision): COMMIT does not wait for the WAL to reach the disk (the WAL
-        writer flushes it within a fraction of a second), the durability SQLite's WAL with
-        synchronous=NORMAL gives the same write: a killed client loses nothing, a crash of the
-        server's machine may lose the last instant's decisions. docs/postgres.md."""
+        failure (from some other client of the database) is retried within the same time."""
         deadline = time.monotonic() + wait_s
-        relaxed = " SET LOCAL synchronous_commit = off;" if quick else ""
+        lock = f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"
         while True:
             left_ms = max(1, int((deadline - time.monotonic()) * 1000))
             try:
-                self.raw.execute(f"BEGIN; SET LOCAL lock_timeout = {left_ms};{relaxed}"
-                                 f" SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+                self.raw.execute(f"BEGIN; SET LOCAL lock_timeout = {left_ms}; {lock}")
                 return
             except (pg_errors.LockNotAvailable, pg_errors.QueryCanceled):
                 self.raw.execute("ROLLBACK")
@@ -259,6 +257,23 @@ class PgConnection:
                 time.sleep(0.005)
             except psycopg.OperationalError as exc:
                 raise DatabaseError(f"{self.where}: lost the database ({_reason(exc)})") from None
+
+    def begin_own_write(self, wait_s: float, annotator: str) -> None:
+        """Inside pipeline(): BEGIN and the writers' lock for one key's decision, which writes only
+        `annotator`'s rows. The lock is taken shared, with that annotator's own lock, so different
+        annotators' decisions run side by side while routing's claims, imports and suggest, which
+        take it whole (begin_write), still run alone. Sent with the decision's reads, in one round
+        trip; a lock not had within `wait_s` says busy when they are read (pipeline()).
+        Its COMMIT does not wait for the WAL to reach the disk (the WAL writer flushes it within a
+        fraction of a second): the durability SQLite's WAL with synchronous=NORMAL gives the same
+        write; a killed client loses nothing. docs/postgres.md."""
+        cur = self.raw.cursor()
+        cur.execute("BEGIN")
+        cur.execute(f"SET LOCAL lock_timeout = {max(1, int(wait_s * 1000))}")
+        cur.execute("SET LOCAL synchronous_commit = off")
+        cur.execute("SELECT pg_advisory_xact_lock_shared(%s), pg_advisory_xact_lock(%s, hashtext(%s))",
+                    (WRITE_LOCK, WRITE_LOCK, annotator))
+        self.busy_after = wait_s
 
     def begin_read(self) -> None:
         self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
