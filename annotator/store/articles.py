@@ -108,11 +108,6 @@ def spans(db: Database, article_id: int, annotator: str) -> list[SpanView]:
     return [span_view(row) for row in rows]
 
 
-def span_cursor(conn: Connection, span_id: int, annotator: str) -> Any:
-    """A cursor on the span as this annotator sees it, inside a transaction."""
-    return conn.execute(SPAN_VIEW_SQL + " WHERE s.id = :span", {"annotator": annotator, "span": span_id})
-
-
 def span(db: Database, span_id: int, annotator: str) -> SpanView | None:
     row = db.one(SPAN_VIEW_SQL + " WHERE s.id = :span", {"annotator": annotator, "span": span_id})
     return span_view(row) if row else None

@@ -60,21 +60,21 @@ class Database:
     # -- transactions -------------------------------------------------------------------
 
     @contextmanager
-    def write(self, bulk: bool = False, annotator: str | None = None) -> Iterator[Connection]:
+    def write(self, bulk: bool = False, annotator: str | None = None, relaxed: bool = False) -> Iterator[Connection]:
         """One write transaction, the writers taking turns (dialect.begin_write: BEGIN IMMEDIATE, or
         PostgreSQL's advisory lock), committed when the block ends, rolled back on an exception.
         `bulk`: an import's batch, with connection.bulk_loading's pragmas (SQLite).
         `annotator`: one key's decision, writing only that annotator's rows: on PostgreSQL it runs
-        beside other annotators' decisions, pipelined (its writes and COMMIT one round trip), and
-        commits as SQLite's WAL does, without waiting for the disk (docs/postgres.md)."""
+        beside other annotators' decisions, in two round trips (decisions.append), and
+        commits as SQLite's WAL does, without waiting for the disk (docs/postgres.md).
+        `relaxed`: a write that runs alone but commits so too (routing's claim)."""
         with self._lock, dialect.bulk(self.conn, bulk):
             try:
-                with dialect.pipelined(self.conn, annotator is not None):
-                    dialect.begin_write(self.conn, self.where, annotator)
-                    yield self.conn
-                    self.conn.execute("COMMIT")
+                dialect.begin_write(self.conn, self.where, annotator, relaxed)
+                yield self.conn
+                self.conn.execute("COMMIT")
             except BaseException:
-                dialect.rollback(self.conn)  # out of the pipeline: an aborted one would skip it
+                dialect.rollback(self.conn)
                 raise
 
     @contextmanager

@@ -37,9 +37,14 @@ _START_STRETCH = (
 )
 
 
-def count_action(conn: Connection, article_id: int, annotator: str, now: float, idle_after: float) -> None:
-    """One action on the article: add the gap since the last one, cut at idle_after."""
-    conn.execute(_COUNT_ACTION, (article_id, annotator, now, idle_after))
+def count_action(conn: Connection, article_id: int, annotator: str, now: float, idle_after: float,
+                 run: Any = None) -> None:
+    """One action on the article: add the gap since the last one, cut at idle_after.
+    `run(conn, sql, params)`: how to send it (dialect.later), else at once."""
+    if run is None:
+        conn.execute(_COUNT_ACTION, (article_id, annotator, now, idle_after))
+    else:
+        run(conn, _COUNT_ACTION, (article_id, annotator, now, idle_after))
 
 
 def start_stretch(conn: Connection, article_id: int, annotator: str, now: float) -> None:

@@ -10,16 +10,18 @@ active time are written without waiting for each answer.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from annotator.errors import UserError
 from annotator.model import ACTIONS, Decision, SpanDraft, SpanView
 from annotator.session import SpanState, fold_state
-from annotator.store import articles, day, routing
+from annotator.store import articles, day, dialect, routing
 from annotator.store.base import Database
-from annotator.store.dialect import LAST_ID, Connection, dialect_of
+from annotator.store.dialect import Connection
 
-# The span as suggested (and its article), with the kind of a span named as its speaker.
-_SPAN = ('SELECT s.article_id, s.label, s.start, s."end", s.speaker_span_id, s.speaker_entity_span_id,'
+# The span (as SpanView's columns, the state's left out), with the kind of a span named as its speaker.
+_SPAN = ('SELECT s.id, s.article_id, s.kind, s.origin, s.label, s.start, s."end", s.speaker_span_id,'
+         " s.speaker_entity_span_id, s.cue_start, s.cue_end, s.created_by,"
          " (SELECT k.kind FROM spans k WHERE k.id = ?) FROM spans s WHERE s.id = ?")
 # One annotator's decisions on one span that stand (neither an undo nor undone), oldest first.
 _STANDING = ('SELECT d.id, d.action, d.label, d.start, d."end", d.speaker_span_id, sp.kind FROM decisions d'
@@ -33,33 +35,39 @@ _STATE = ('INSERT OR REPLACE INTO states (span_id, annotator, article_id, status
           " speaker_span_id, speaker_entity_span_id, decision_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, {})")
 
 
-def append(db: Database, conn: Connection, annotator: str, span_id: int, action: str, label: str | None = None,
-           start: int | None = None, end: int | None = None, speaker_span_id: int | None = None) -> None:
-    """Inside write(): log one decision and refresh the span's state, place and active time."""
-    found = conn.execute(_SPAN, (speaker_span_id, span_id))
-    standing = conn.execute(_STANDING, (annotator, span_id, span_id))
-    span = found.fetchone()  # PostgreSQL: both statements went in one round trip
-    if span is None:
+def _read(conn: Connection, span_id: int, annotator: str, speaker_span_id: int | None = None) -> tuple[Any, list]:
+    """The span and its standing decisions (PostgreSQL: with the BEGIN before them, one round trip)."""
+    found, standing = dialect.batch(conn, [(_SPAN, (speaker_span_id, span_id)),
+                                           (_STANDING, (annotator, span_id, span_id))])
+    if not found:
         raise UserError(f"no span {span_id}")
-    article_id, *base, speaker_kind = span
-    rows = [row[1:] for row in standing.fetchall()]
-    state = fold_state(SpanState("undecided", *base), [*rows, (action, label, start, end, speaker_span_id,
-                                                                speaker_kind)])
+    return found[0], standing
+
+
+def append(db: Database, conn: Connection, annotator: str, span_id: int, action: str, label: str | None = None,
+           start: int | None = None, end: int | None = None, speaker_span_id: int | None = None) -> SpanView:
+    """Inside write(): log one decision and refresh the span's state, place and active time; the
+    span as it now stands. The writes wait for the COMMIT (dialect.later: one round trip)."""
+    span, standing = _read(conn, span_id, annotator, speaker_span_id)
+    article_id, suggested, speaker_kind = span[1], span[4:9], span[12]
+    state = fold_state(SpanState("undecided", *suggested), [
+        *(row[1:] for row in standing), (action, label, start, end, speaker_span_id, speaker_kind)])
     now = db.clock()
-    conn.execute(_INSERT, (span_id, article_id, annotator, action, label, start, end, speaker_span_id, None,
-                           db.session, now))
+    dialect.later(conn, _INSERT, (span_id, article_id, annotator, action, label, start, end, speaker_span_id, None,
+                                  db.session, now))
     # The state's decision is the one just logged: its id is the connection's last inserted.
-    conn.execute(_STATE.format(LAST_ID[dialect_of(conn)]), (span_id, annotator, article_id, *state))
-    routing.keep_place(conn, article_id, annotator, now)
-    day.count_action(conn, article_id, annotator, now, db.idle_after)
+    dialect.later(conn, _STATE.format(dialect.LAST_ID[dialect.dialect_of(conn)]), (span_id, annotator, article_id,
+                                                                                   *state))
+    routing.keep_place(conn, article_id, annotator, now, dialect.later)
+    day.count_action(conn, article_id, annotator, now, db.idle_after, dialect.later)
+    cue = (span[9], span[10]) if span[9] is not None else None
+    return SpanView._make((*span[:7], *state, cue, span[11]))
 
 
 def refresh_state(conn: Connection, span_id: int, annotator: str) -> None:
     """Recompute one span's state for one annotator from its standing decisions (after an undo)."""
-    found = conn.execute(_SPAN, (None, span_id))
-    standing = conn.execute(_STANDING, (annotator, span_id, span_id))
-    article_id, *base, _ = found.fetchone()
-    rows = standing.fetchall()
+    span, rows = _read(conn, span_id, annotator)
+    article_id, base = span[1], span[4:9]
     if not rows:
         conn.execute("DELETE FROM states WHERE span_id = ? AND annotator = ?", (span_id, annotator))
         return
@@ -73,10 +81,7 @@ def decide(db: Database, annotator: str, span_id: int, action: str, *, label: st
     if action not in ACTIONS or action == "undo":
         raise ValueError(f"unknown action {action!r}")
     with db.write(annotator=annotator) as conn:
-        append(db, conn, annotator, span_id, action, label, start, end, speaker_span_id)
-        # Read before COMMIT, so that PostgreSQL sends it with the writes (sqlite3 has the row at once).
-        view = articles.span_cursor(conn, span_id, annotator)
-    return articles.span_view(view.fetchone())
+        return append(db, conn, annotator, span_id, action, label, start, end, speaker_span_id)
 
 
 def decide_many(db: Database, annotator: str, decisions: Iterable[tuple[int, str, str | None]]) -> int:
@@ -155,11 +160,12 @@ def finish(db: Database, article_id: int, annotator: str, accept: Iterable[int] 
 
 
 def set_status(db: Database, article_id: int, annotator: str, status: str) -> None:
-    """An annotator's answer on the article (done, skipped…): an action, counted in active time."""
-    with db.write() as conn:
+    """An annotator's answer on the article (done, skipped…): an action, counted in active time.
+    Only this annotator's rows: it runs beside other annotators' decisions, as a decision does."""
+    with db.write(annotator=annotator) as conn:
         now = db.clock()
-        routing.set_progress(conn, article_id, annotator, status, now)
-        day.count_action(conn, article_id, annotator, now, db.idle_after)
+        dialect.later(conn, *routing.progress_upsert(article_id, annotator, status, now))
+        day.count_action(conn, article_id, annotator, now, db.idle_after, dialect.later)
 
 
 def status(db: Database, article_id: int, annotator: str) -> str:

@@ -9,8 +9,7 @@ Everything else in the store is one SQL for both: PostgreSQL's driver translates
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from typing import Any, Protocol
 
 from annotator.store import connection
@@ -50,14 +49,15 @@ def dialect_of(conn: Connection) -> str:
 # -- transactions ------------------------------------------------------------------------------
 
 
-def begin_write(conn: Connection, where: str, annotator: str | None = None) -> None:
+def begin_write(conn: Connection, where: str, annotator: str | None = None, relaxed: bool = False) -> None:
     """Take the writers' lock: BEGIN IMMEDIATE (SQLite), or BEGIN and the advisory lock (PostgreSQL);
     each waits at most connection.WRITE_WAIT_S, then says the database is busy. `annotator`: one
-    key's decision, which PostgreSQL runs beside other annotators' (postgres.PgConnection.begin_write)."""
+    key's decision, which PostgreSQL runs beside other annotators' (postgres.PgConnection.begin_own_write);
+    `relaxed`: PostgreSQL's COMMIT does not wait for the disk (SQLite's WAL never does)."""
     if dialect_of(conn) == POSTGRESQL and annotator is not None:
         conn.begin_own_write(connection.WRITE_WAIT_S, annotator)  # type: ignore[attr-defined]
     elif dialect_of(conn) == POSTGRESQL:
-        conn.begin_write(connection.WRITE_WAIT_S)  # type: ignore[attr-defined]
+        conn.begin_write(connection.WRITE_WAIT_S, relaxed)  # type: ignore[attr-defined]
     else:
         connection.begin_immediate(conn, where)  # type: ignore[arg-type]
 
@@ -73,7 +73,9 @@ def begin_read(conn: Connection) -> None:
 def rollback(conn: Connection) -> None:
     """End a failed write; nothing when it never began (BEGIN IMMEDIATE found the database busy).
     PostgreSQL answers a ROLLBACK outside a transaction with a warning only."""
-    if dialect_of(conn) == POSTGRESQL or conn.in_transaction:  # type: ignore[attr-defined]
+    if dialect_of(conn) == POSTGRESQL:
+        conn.rollback()  # type: ignore[attr-defined]
+    elif conn.in_transaction:  # type: ignore[attr-defined]
         conn.execute("ROLLBACK")
 
 
@@ -89,15 +91,19 @@ def bulk(conn: Connection, on: bool) -> Any:
     return connection.bulk_loading(conn) if on and dialect_of(conn) == SQLITE else nullcontext()  # type: ignore[arg-type]
 
 
-@contextmanager
-def pipelined(conn: Connection, on: bool = True) -> Iterator[None]:
-    """Statements sent without waiting for each answer, until a result is read (PostgreSQL's
-    pipeline mode); SQLite is in-process, there is nothing to save."""
-    if on and dialect_of(conn) == POSTGRESQL:
-        with conn.pipeline():  # type: ignore[attr-defined]
-            yield
+def batch(conn: Connection, statements: list[tuple[str, Any]]) -> list[list[Any]]:
+    """Each statement's rows; PostgreSQL sends them in one round trip (postgres.PgConnection.batch)."""
+    if dialect_of(conn) == POSTGRESQL:
+        return conn.batch(statements)  # type: ignore[attr-defined]
+    return [conn.execute(sql, params).fetchall() for sql, params in statements]
+
+
+def later(conn: Connection, sql: str, params: Any = ()) -> None:
+    """A statement whose answer nobody reads: PostgreSQL sends it with the next one (the COMMIT)."""
+    if dialect_of(conn) == POSTGRESQL:
+        conn.later(sql, params)  # type: ignore[attr-defined]
     else:
-        yield
+        conn.execute(sql, params)
 
 
 def columns_sql(conn: Connection, table: str) -> tuple[str, tuple]:

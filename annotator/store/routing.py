@@ -18,19 +18,24 @@ PLACES_TAKEN = ("(SELECT count(*) FROM progress q WHERE q.article_id = a.id"
                 " AND (q.status != 'doing' OR q.updated_at >= :active_since))")
 
 
-def set_progress(conn: Connection, article_id: int, annotator: str, status: str, when: float | None = None) -> None:
-    """The annotator's status on the article (doing, done, skipped…), inside write().
+def progress_upsert(article_id: int, annotator: str, status: str, when: float | None = None) -> tuple[str, tuple]:
+    """The statement that sets the annotator's status on the article (doing, done, skipped…).
     updated_at of a finished article is its answer's time: export's _timestamp."""
-    conn.execute(
-        "INSERT INTO progress (article_id, annotator, status, updated_at) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (article_id, annotator) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
-        (article_id, annotator, status, time.time() if when is None else when),
-    )
+    return ("INSERT INTO progress (article_id, annotator, status, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (article_id, annotator) DO UPDATE SET status = excluded.status,"
+            " updated_at = excluded.updated_at", (article_id, annotator, status, time.time() if when is None else when))
 
 
-def keep_place(conn: Connection, article_id: int, annotator: str, now: float) -> None:
-    """The first action takes the article's place; each one keeps it (see IDLE_CLAIM_S)."""
-    conn.execute(
+def set_progress(conn: Connection, article_id: int, annotator: str, status: str, when: float | None = None) -> None:
+    """The annotator's status on the article, inside write()."""
+    conn.execute(*progress_upsert(article_id, annotator, status, when))
+
+
+def keep_place(conn: Connection, article_id: int, annotator: str, now: float, run: Any = None) -> None:
+    """The first action takes the article's place; each one keeps it (see IDLE_CLAIM_S).
+    `run(conn, sql, params)`: how to send it (dialect.later), else at once."""
+    (run or _now)(
+        conn,
         "INSERT INTO progress (article_id, annotator, status, updated_at) VALUES (?, ?, 'doing', ?)"
         " ON CONFLICT (article_id, annotator) DO UPDATE SET updated_at = excluded.updated_at"
         " WHERE progress.status = 'doing'", (article_id, annotator, now))
@@ -38,6 +43,10 @@ def keep_place(conn: Connection, article_id: int, annotator: str, now: float) ->
 
 def _count(db: Database) -> int:
     return db.one("SELECT count(*) FROM articles")[0]
+
+
+def _now(conn: Connection, sql: str, params: Any) -> None:
+    conn.execute(sql, params)
 
 
 def position(db: Database, article_id: int, order: str = "import", seed: int = 0) -> tuple[int, int]:
@@ -94,7 +103,7 @@ def next_article(db: Database, annotator: str, overlap: int | None = 1, idle_s: 
     )
     if row:
         return row[0]
-    with db.write() as conn:
+    with db.write(relaxed=True) as conn:
         sql = (f"SELECT a.id FROM articles a{ordering.join(order)} WHERE NOT EXISTS (SELECT 1 FROM progress p"
                " WHERE p.article_id = a.id AND p.annotator = :annotator)")
         params: dict[str, Any] = {"annotator": annotator}
