@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 from murmurhash import hash as murmur  # ships with spaCy; no spaCy import needed
 
-from annotator.model import ArticleDraft, SpanDraft
+from annotator.model import ArticleDraft, SpanDraft, speaker_links
 from annotator.store.codec import token_dicts
 
 # (start, end, label) of a span, and (head index, child index, relation label) into that list.
@@ -106,13 +106,8 @@ def task_line(text: str, meta: dict[str, Any], token_json: bytes, starts: Sequen
 
 
 def relations_of(drafts: Sequence[SpanDraft]) -> list[RelationTuple]:
-    out: list[RelationTuple] = []
-    for i, d in enumerate(drafts):
-        if d.speaker is not None:
-            out.append((i, d.speaker, "SPEAKER"))
-        if d.speaker_entity is not None and d.speaker_entity != d.speaker:
-            out.append((i, d.speaker_entity, "SPEAKER_ENTITY"))
-    return out
+    """(quote index, speaker index, label) among drafts: model.speaker_links' rule."""
+    return [(i, ref, label) for i, d in enumerate(drafts) for ref, label in speaker_links(d.speaker, d.speaker_entity)]
 
 
 def task_from_drafts(article: ArticleDraft, drafts: Sequence[SpanDraft], tokens: Sequence[Sequence[int]]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from typing import Any
 
 from annotator.agreement import Disagreement, Mark, Work, agreed, disagreements
 from annotator.errors import UserError
-from annotator.model import Article, heading_of
+from annotator.model import Article, heading_of, speaker_links
 from annotator.store import articles, day, work
 from annotator.store.base import Database
 from annotator.store.paging import paged_ids
@@ -49,10 +49,8 @@ def marks_of(rows: Iterable[SpanRow]) -> frozenset[Mark]:
     out = set()
     for row in rows:
         if row.kind == "quote":
-            speaker, entity = row.speaker_id, row.entity_id
-            speaker_at = where.get(speaker) if speaker is not None else None
-            entity_at = where.get(entity) if entity is not None and entity != speaker else None
-            out.add(Mark(row.kind, row.start, row.end, row.label, speaker_at, entity_at))
+            linked = {label: where.get(ref) for ref, label in speaker_links(row.speaker_id, row.entity_id)}
+            out.add(Mark(row.kind, row.start, row.end, row.label, linked.get("SPEAKER"), linked.get("SPEAKER_ENTITY")))
         else:
             out.add(Mark(row.kind, row.start, row.end, row.label))
     return frozenset(out)
