@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
         For each article finished by several annotators; the result is stored under the reviewer and leaves
         with `export --gold`."""
         name = check_name(reviewer or getpass.getuser(), "--reviewer")
-        from annotator.keymap import for_review
+        from annotator.keys.keymap import for_review
         from annotator.tui.review import ReviewApp
 
         keymap = for_review()  # the review.* keys of ~/.config/annotator/keys.yaml (a bad file stops here)
