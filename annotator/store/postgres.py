@@ -7,15 +7,17 @@ keeps ONE set of SQL, written for SQLite; `PgConnection.execute` translates each
 - `INSERT OR IGNORE` -> `ON CONFLICT DO NOTHING`; `INSERT OR REPLACE` -> an upsert on the table's key;
 - a one-row `INSERT … VALUES` into a table with an `id` gets `RETURNING id`, for `cursor.lastrowid`;
 - `temp.` -> `pg_temp.`.
-What means something else in PostgreSQL is written per dialect where it is used (`Store.dialect`):
-json_each (bulk.py), PRAGMA table_info (Store.columns), last_insert_rowid. GREATEST and LEAST are
+What means something else in PostgreSQL is said both ways in store/dialect.py: json_each,
+PRAGMA table_info, last_insert_rowid, how a transaction begins. GREATEST and LEAST are
 PostgreSQL's, registered on SQLite's connections (store/connection.py).
 
 Transactions (docs/postgres.md): the connection is in autocommit; Store.write() runs
 `BEGIN; SET LOCAL lock_timeout; SELECT pg_advisory_xact_lock(K)`, one lock for every writer of the
 database, so writers take turns exactly as BEGIN IMMEDIATE makes them on SQLite (routing reads
-then claims inside it, so two annotators never claim the same place). Reads that must see one
-state (Store.snapshot) are REPEATABLE READ READ ONLY.
+then claims inside it, so two annotators never claim the same place). One annotator's decision
+takes that lock shared, with a lock of its own annotator, and is sent in two round trips
+(begin_own_write, later, batch). Reads that must see one state (Store.snapshot) are REPEATABLE
+READ READ ONLY.
 """
 
 from __future__ import annotations
