@@ -106,6 +106,22 @@ def later(conn: Connection, sql: str, params: Any = ()) -> None:
         conn.execute(sql, params)
 
 
+def stream(conn: Connection, sql: str, batch: int) -> Any:
+    """A cursor over a big read: PostgreSQL's server-side cursor keeps the table out of memory."""
+    if dialect_of(conn) == POSTGRESQL:
+        return conn.stream(sql, batch)  # type: ignore[attr-defined]
+    return conn.execute(sql)
+
+
+def continue_ids(conn: Connection, tables: Any) -> None:
+    """After rows were copied with their ids: new rows' ids go on after them (PostgreSQL's
+    sequences; SQLite's rowids do so by themselves)."""
+    if dialect_of(conn) == POSTGRESQL:
+        from annotator.store.postgres import reset_sequences
+
+        reset_sequences(conn, tables)
+
+
 def columns_sql(conn: Connection, table: str) -> tuple[str, tuple]:
     """The statement that lists a table's columns in order (the name is each row's first or second field)."""
     if dialect_of(conn) == SQLITE:
