@@ -81,6 +81,20 @@ class ArticleDraft:
         return self.packed_spans.count if self.packed_spans is not None else len(self.spans)
 
 
+def speaker_links(speaker: Any, entity: Any, cue: Any = None) -> list[tuple[Any, str]]:
+    """The rule of a quote's relations, for every writer: (speaker, SPEAKER), (entity,
+    SPEAKER_ENTITY) only when the entity link differs from the speaker (the same span is one link),
+    and (cue, CUE). Each is whatever refers to a span (an id, an index), or None."""
+    out = []
+    if speaker is not None:
+        out.append((speaker, "SPEAKER"))
+    if entity is not None and entity != speaker:
+        out.append((entity, "SPEAKER_ENTITY"))
+    if cue is not None:
+        out.append((cue, "CUE"))
+    return out
+
+
 def heading_of(title: str | None, text: str) -> str:
     """The title, else the first words of the text."""
     if title:

@@ -8,18 +8,54 @@ refuses an action raises Refused with the sentence to show; the database is then
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from annotator.errors import UserError
 from annotator.model import Article, Progress, SpanView
 from annotator.schema import Schema
-from annotator.store import Store
 
 if TYPE_CHECKING:
+    # Types only: the store calls fold_state below, so this module must not import it back.
     from annotator.agreement import Mark
+    from annotator.store import Store
     from annotator.store.review import ReviewArticle
+
+
+class SpanState(NamedTuple):
+    """Where one annotator's standing decisions leave one span (a `states` row)."""
+
+    status: str  # undecided | accepted | rejected
+    label: str
+    start: int
+    end: int
+    speaker: int | None
+    speaker_entity: int | None  # the speaker again when it is an entity, else None
+    cue: int | None = None  # quotes: the cue span an annotator chose (None: the suggestion's own stands)
+
+
+def fold_state(base: SpanState, decisions: Iterable[Sequence]) -> SpanState:
+    """The rule of what decisions mean: fold one annotator's standing decisions on a span, oldest
+    first, over the span as suggested. Each decision is (action, label, start, end, speaker id,
+    the speaker's kind). Accept, relabel and adjust accept (relabel and adjust change the label or
+    bounds); reject rejects; a speaker decision links the quote to a span, and to it as an entity
+    too when it is one; a cue decision links the quote to its cue span and accepts it (choosing the
+    cue is judging the attribution). The store keeps the result per span (decisions.refresh_state)."""
+    status, label, start, end, speaker, entity, cue = base
+    for action, d_label, d_start, d_end, d_speaker, d_speaker_kind in decisions:
+        if action in ("accept", "relabel"):
+            status, label = "accepted", d_label or label
+        elif action == "reject":
+            status = "rejected"
+        elif action == "adjust":
+            status, start, end = "accepted", d_start, d_end
+        elif action == "speaker":
+            speaker = d_speaker
+            entity = d_speaker if d_speaker_kind == "entity" else None
+        elif action == "cue":
+            status, cue = "accepted", d_speaker
+    return SpanState(status, label, start, end, speaker, entity, cue)
 
 
 class Refused(UserError):
@@ -243,27 +279,19 @@ class ReviewSession:
 
     def next(self, after: int | None = None, step: int = 1, include_gold: bool = False) -> int | None:
         """The next article to review (claimed), or None; with `after`, going `step` from it."""
-        from annotator.store import review
-
-        return review.next_review(self.store, self.reviewer, after, step, include_gold)
+        return self.store.next_review(self.reviewer, after, step, include_gold)
 
     def open(self, article_id: int) -> ReviewArticle:
-        from annotator.store import review
-
-        return review.load_review(self.store, article_id, self.reviewer)
+        return self.store.load_review(article_id, self.reviewer)
 
     def summary(self) -> dict[str, int]:
-        from annotator.store import review
-
-        return review.review_summary(self.store)
+        return self.store.review_summary()
 
     def choose(self, article: ReviewArticle, index: int, marks: Sequence[Mark]) -> ReviewArticle:
         """Resolve disagreement `index` with these marks (none: reject all of its spans)."""
-        from annotator.store import review
-
         if article.own is not None:
             raise Refused("your own version is the gold here: change it (o), or undo it (u in it) to choose again")
-        return review.choose(self.store, article, index, marks)
+        return self.store.choose_review(article, index, marks)
 
     def take(self, article: ReviewArticle, index: int, version: int) -> ReviewArticle:
         """One annotator's version of disagreement `index`."""
@@ -274,11 +302,9 @@ class ReviewSession:
 
     def finish(self, article: ReviewArticle, force: bool = False) -> ReviewArticle:
         """Freeze the article's gold; with disagreements left only when forced."""
-        from annotator.store import review
-
         if article.unresolved and not force:
             raise Refused(f"{article.unresolved} disagreements left: resolve them, or F to finish anyway")
-        return review.finish(self.store, article, force)
+        return self.store.finish_review(article, force)
 
     def own_version(self, article: ReviewArticle) -> AnnotationSession:
         """The reviewer's own version of the article as an annotation session: the annotation keys'

@@ -4,7 +4,8 @@
 
 The corpus is made at run time in a temporary folder, texts only (so the model runs on every
 article; the gold spans of an eval file would otherwise be kept as they are): by default the
-texts of ../shared/eval/conll2003-train.jsonl and the articles of ../shared/corpus/wikinews,
+texts of conll2003-train.jsonl of the eval folder and the articles of the team's wikinews corpus
+(benchmarks/evaldata.py; --data FILE|FOLDER ... reads others),
 never copied into the repository. All in one run, on the same corpus and model:
 
 - one process: today's `annotator extract` (nlp.pipe, no Ray); its startup is loading the model;
@@ -35,7 +36,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_DATA = [ROOT.parent / "shared" / "eval" / "conll2003-train.jsonl", ROOT.parent / "shared" / "corpus" / "wikinews"]
+from benchmarks.evaldata import team_folder  # noqa: E402
+
+DEFAULT_DATA = [team_folder("eval") / "conll2003-train.jsonl", team_folder("corpus") / "wikinews"]
 
 
 def load_texts(paths: list[Path]) -> list[str]:

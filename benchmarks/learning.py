@@ -23,7 +23,7 @@ scored on the validation articles. Targets: uncertain reaches random's F1 after 
 
 Targets (this 2-core machine): F1 >= 0.79 after 50, >= 0.87 after 200, >= 0.90 after all 946;
 corrections an article after 200 at most half the base model's; training on 200 under 3 minutes.
-The data is read from ../shared/eval, never copied.
+The data is read from --data DIR (benchmarks/evaldata.py), never copied.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-EVAL = ROOT.parent / "shared" / "eval"
 SCHEMA = ROOT / "schemas" / "conll.yaml"
 TARGETS = {50: 0.79, 200: 0.87, 946: 0.90}
 
@@ -189,8 +188,9 @@ def main_order(args, schema, train, texts, gold, settings) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--train", type=Path, default=EVAL / "conll2003-train.jsonl")
-    parser.add_argument("--valid", type=Path, default=EVAL / "conll2003-valid.jsonl")
+    parser.add_argument("--data", type=Path, default=None, help="the eval folder (benchmarks/evaldata.py)")
+    parser.add_argument("--train", type=Path, default=None, help="default: conll2003-train.jsonl of --data")
+    parser.add_argument("--valid", type=Path, default=None, help="default: conll2003-valid.jsonl of --data")
     parser.add_argument("--sizes", default="0,50,200,946")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-epochs", type=int, default=None)
@@ -206,6 +206,10 @@ def main() -> None:
                              "team's) or the base model's ranking (`annotator suggest` before any training)")
     parser.add_argument("--pool", type=int, default=None, help="With --order: only the first N training articles (smoke runs)")
     args = parser.parse_args()
+    from benchmarks.evaldata import data_file
+
+    args.train = args.train or data_file(args.data, "conll2003-train.jsonl")
+    args.valid = args.valid or data_file(args.data, "conll2003-valid.jsonl")
 
     from annotator.learn.pipeline import train_pipeline
     from annotator.learn.scoring import score

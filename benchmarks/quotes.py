@@ -1,10 +1,10 @@
 """Score quotation and speaker extraction against a gold split (PolNeAR dev by default).
 
-    python benchmarks/quotes.py [--data ../shared/eval/polnear-dev.jsonl] [--model NAME] [--cv 5]
+    python benchmarks/quotes.py [--data DIR|polnear-dev.jsonl] [--train FILE] [--model NAME] [--cv 5]
 
 Runs the extractor's pipeline in-process (what `annotator extract` uses) once over the data and
 scores, side by side, the rules alone and the learned attribution (the default), with the metrics
-of ../shared/eval/README.md (annotator/extract/scoring.py): lenient and strict P/R/F1, speaker
+of the evaluation data (annotator/extract/scoring.py; the data: benchmarks/evaldata.py): lenient and strict P/R/F1, speaker
 accuracy and end-to-end P/R/F1 — over every quote offered ("all", the headline: what an annotator
 sees) and over the attributed quotes only ("attributed"). Then K-fold cross-validation of the
 learned model on the training split (each fold trained from scratch on the others): the gap
@@ -25,10 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "polnear-dev.jsonl"
-DEFAULT_TRAIN = ROOT.parent / "shared" / "eval" / "polnear-train.jsonl"
 
 from annotator.extract.scoring import gold_quotes, lenient, match, score, speaker_ok, strict  # noqa: E402
+from benchmarks.evaldata import data_file  # noqa: E402
 
 # Issue 15's targets on PolNeAR dev (the learned attribution).
 TARGETS = {"end_to_end": 0.88, "lenient": 0.93, "strict": 0.88, "speaker_accuracy": 0.95}
@@ -67,8 +66,8 @@ def load_gold(path: Path) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--train", type=Path, default=DEFAULT_TRAIN, help="cross-validated on (never --data)")
+    parser.add_argument("--data", type=Path, default=None, help="the eval folder, or the dev file (benchmarks/evaldata.py)")
+    parser.add_argument("--train", type=Path, default=None, help="cross-validated on (never the dev file; default: polnear-train.jsonl of --data)")
     parser.add_argument("--cv", type=int, default=5, help="folds of cross-validation on --train (0: skip)")
     parser.add_argument("--model", default=None)
     parser.add_argument("--n-process", type=int, default=1)
@@ -76,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="only the first N articles")
     parser.add_argument("--errors", type=Path, default=None, help="write per-quote misses here (local use)")
     args = parser.parse_args(argv)
+    data_dir = args.data if args.data is not None and args.data.is_dir() else None
+    args.train = args.train or (data_file(data_dir, "polnear-train.jsonl") if args.cv else None)
+    args.data = data_file(args.data, "polnear-dev.jsonl")
 
     from annotator.extract import load_extractor
 

@@ -238,7 +238,7 @@ def step_first_screen(db: str) -> dict:
     }
 
 
-KEYLAT = REPO.parent / "shared" / "tools" / "keylat.py"
+KEYLAT = REPO.parent / "shared" / "tools" / "keylat.py"  # the team's tools folder (benchmarks/evaldata.py)
 
 
 def app_first_screen(db: str) -> float | None:

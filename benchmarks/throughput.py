@@ -20,7 +20,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "polnear-dev.jsonl"
 
 
 def load_texts(path: Path) -> list[str]:
@@ -36,7 +35,8 @@ def load_texts(path: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, default=None, help="a FILE.jsonl, a folder of articles, or the eval"
+                        " folder (its polnear-dev.jsonl; benchmarks/evaldata.py)")
     parser.add_argument("--model", default=None)
     parser.add_argument("--n-process", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=64)
@@ -44,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunk", type=int, default=8, help="texts per interleaved chunk")
     parser.add_argument("--limit", type=int, default=0, help="only the first N texts")
     args = parser.parse_args(argv)
+    if args.data is None or (args.data / "polnear-dev.jsonl").exists():
+        from benchmarks.evaldata import data_file
+
+        args.data = data_file(args.data, "polnear-dev.jsonl")
 
     from annotator.extract import extract_doc, load_extractor
 

@@ -4,7 +4,7 @@ Builds two articles (1,000 words with 100 entity spans; 50,000 words with 5,000)
 `annotator annotate`, in the bare Textual app of benchmarks/bare_app.py, in the minimal Textual
 app of benchmarks/minimal_app.py, and in SLATE (pip install
 slate-nlp, the ACL 2019 terminal annotation tool) inside a pseudo-terminal of 120x36, and measures
-with ../shared/tools/keylat.py from the write of a key to the last byte of its repaint:
+with keylat.py (the team's tools folder beside the repo, benchmarks/evaldata.py; --keylat PATH) from the write of a key to the last byte of its repaint:
   move   j in the app (next span), j in the bare app (highlight one line down), j in the minimal
          app (status line rewritten), ';' in SLATE (next token)
   decide a in the app (accept, committed, move to the next undecided), a in the bare app (status
@@ -57,10 +57,9 @@ sys.path.insert(0, str(ROOT))
 
 from annotator.model import ArticleDraft, SpanDraft  # noqa: E402
 from annotator.store import Store  # noqa: E402
+from benchmarks.evaldata import team_folder  # noqa: E402
 
-KEYLAT = Path("/work/shared/tools/keylat.py")
-if not KEYLAT.exists():
-    KEYLAT = ROOT.parent / "shared" / "tools" / "keylat.py"
+KEYLAT = Path(sys.argv[sys.argv.index("--keylat") + 1]) if "--keylat" in sys.argv[:-1] else team_folder("tools") / "keylat.py"
 
 LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP"]
 TARGET_P95_MS = 20.0
@@ -202,6 +201,7 @@ def summary(runs: list[dict]) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=60, help="measured keys per run")
+    parser.add_argument("--keylat", default=str(KEYLAT), help="keylat.py, the key-latency tool (read at import)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per size (medians are printed)")
     parser.add_argument("--slate", default=shutil.which("slate"), help="the slate executable")
     parser.add_argument("--sizes", default="1000:100,50000:5000", help="words:spans,...")

@@ -6,7 +6,7 @@ On the CoNLL-2003 validation articles: each article's uncertainty as `suggest` c
 (learn/ranking.py: beam doubt of entity candidates plus quote doubt), summed per article and, for
 comparison, per token, against the corrections the model's suggestions actually need there
 (missed plus wrong spans, learn/scoring.py). Prints Spearman correlations, how long the articles
-each aggregate puts first are, and one JSON line. Data read from ../shared/eval, never copied.
+each aggregate puts first are, and one JSON line. Data read from --data DIR (benchmarks/evaldata.py), never copied.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-EVAL = ROOT.parent / "shared" / "eval"
 SCHEMA = ROOT / "schemas" / "conll.yaml"
 
 
@@ -31,10 +30,14 @@ def spearman(x: list[float], y: list[float]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--valid", type=Path, default=EVAL / "conll2003-valid.jsonl")
+    parser.add_argument("--data", type=Path, default=None, help="the eval folder (benchmarks/evaldata.py)")
+    parser.add_argument("--valid", type=Path, default=None, help="default: conll2003-valid.jsonl of --data")
     parser.add_argument("--model", default=None, help="A pipeline folder or model name (default: the schema's)")
     parser.add_argument("--limit", type=int, default=None)
     args = parser.parse_args()
+    from benchmarks.evaldata import data_file
+
+    args.valid = args.valid or data_file(args.data, "conll2003-valid.jsonl")
 
     from annotator.extract import extract_doc, load_extractor
     from annotator.learn.ranking import uncertainties

@@ -29,7 +29,7 @@ def test_token_json_written_by_older_versions_with_zlib_still_reads(tmp_path):
         with store.write() as conn:
             article_id = store.insert_article(conn, ArticleDraft(TEXT), "h", TOKENS, "model")
             conn.execute("UPDATE articles SET tokens = ? WHERE id = ?", (old, article_id))
-            store._set_status(conn, article_id, "ann", "done")
+            store.set_progress(conn, article_id, "ann", "done")
         (row,) = list(store.iter_export("ann"))
         assert orjson.loads(row[1]) == token_dicts(TEXT, TOKENS)
 

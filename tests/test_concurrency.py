@@ -117,7 +117,7 @@ def test_a_busy_database_makes_a_writer_wait_not_fail(db_at):
 
 def test_a_database_busy_past_the_wait_is_one_line_not_a_hang(db_at, monkeypatch):
     make_articles(db_at, 1)
-    monkeypatch.setattr("annotator.store.store.WRITE_WAIT_S", 0.3)
+    monkeypatch.setattr("annotator.store.connection.WRITE_WAIT_S", 0.3)
     holder = _hold_the_write_lock(db_at)
     try:
         with Store(db_at) as store:
@@ -128,3 +128,21 @@ def test_a_database_busy_past_the_wait_is_one_line_not_a_hang(db_at, monkeypatch
             assert store.decide("alice", span.id, "accept").status == "accepted"  # and the store goes on
     finally:
         holder.close()
+
+
+def test_postgresql_annotators_decide_side_by_side_but_a_claim_runs_alone(pg_url, monkeypatch):
+    """A decision takes the writers' lock shared, with its annotator's own (docs/postgres.md): another
+    annotator's decision goes through meanwhile; the same annotator's, and a claim, wait their turn."""
+    make_articles(pg_url, 2)
+    monkeypatch.setattr("annotator.store.connection.WRITE_WAIT_S", 0.3)
+    with Store(pg_url) as alice, Store(pg_url) as bob, Store(pg_url) as other:
+        span = alice.spans(1, "alice")[0]
+        with alice.write(annotator="alice") as conn:
+            conn.execute("SELECT 1").fetchone()  # alice's transaction now holds its locks
+            assert bob.decide("bob", span.id, "accept").status == "accepted"
+            with pytest.raises(UserError, match="stayed busy"):
+                other.decide("alice", span.id, "reject")
+            with pytest.raises(UserError, match="stayed busy"):
+                other.next_article("carol")
+        assert other.decide("alice", span.id, "reject").status == "rejected"  # and all go on
+        assert other.next_article("carol") is not None

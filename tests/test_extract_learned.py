@@ -1,6 +1,6 @@
 """The learned quote attribution: the spaCy component, its weights, training, and what it offers.
 
-Sentences are written for each convention of the gold (../shared/eval/README.md), not taken from
+Sentences are written for each convention of the gold (docs/extraction.md, Evaluation data), not taken from
 any corpus.
 """
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from annotator import keys as key_map
-from annotator import keys_doc
 from annotator.errors import SchemaError
-from annotator.keymap import for_annotate
+from annotator.keys import doc as keys_doc
+from annotator.keys.keymap import for_annotate
 from annotator.schema import parse_schema
 
 LABELS = "labels:\n  - name: PERSON\n    key: '1'\n  - name: ORG\n    key: p\n"
@@ -72,7 +72,7 @@ def test_personal_keymap_goes_over_the_teams(tmp_path):
     schema = parse_schema(LABELS + "keys:\n  accept: y\n  reject: r\n", "team.yaml")
     path = tmp_path / "keys.yaml"
     path.write_text("accept: z\n", encoding="utf-8")
-    from annotator.keymap import load_personal
+    from annotator.keys.keymap import load_personal
 
     assert for_annotate(schema, load_personal(path)) == {"accept": "z", "reject": "r"}
     path.write_text("# nothing yet\n", encoding="utf-8")
@@ -113,7 +113,7 @@ def test_schema_check_names_the_keymap_problem(cli, tmp_path):
 
 def test_docs_keys_md_is_generated_from_the_key_map():
     text = keys_doc.DOC.read_text(encoding="utf-8")
-    assert keys_doc.render(text) == text, "docs/keys.md is stale: run python -m annotator.keys_doc"
+    assert keys_doc.render(text) == text, "docs/keys.md is stale: run python -m annotator.keys.doc"
     for key in key_map.BY_ID.values():
         assert f"`{key.id}`" in text
 

@@ -179,18 +179,18 @@ def test_suggest_ranks_untouched_articles_and_leaves_an_opened_one_as_it_was(tmp
     assert code == 0, err
     schema = load_schema(CONLL)
     with Store(db, create=False) as store:
-        ids = [row[0] for row in store._query("SELECT id FROM articles ORDER BY id")]
+        ids = [row[0] for row in store.query("SELECT id FROM articles ORDER BY id")]
         session = AnnotationSession(store, schema, "alice", order="import")
         opened = session.open(session.neighbour(ids[0], 1))  # browsed to with ] and read, nothing decided
         assert opened.article.id == ids[1] and not store.decisions()
-        before = store._query("SELECT * FROM spans WHERE article_id = ? ORDER BY id", (ids[1],))
+        before = store.query("SELECT * FROM spans WHERE article_id = ? ORDER BY id", (ids[1],))
         summary = suggest(store, schema, "base", extractor=extractor)
         assert summary.articles == 7 and summary.ranked == 7  # every article but the opened one
-        assert store._query("SELECT * FROM spans WHERE article_id = ? ORDER BY id", (ids[1],)) == before == []
-        assert store._query("SELECT count(*) FROM spans WHERE article_id = ?", (ids[2],))[0][0] > 0
+        assert store.query("SELECT * FROM spans WHERE article_id = ? ORDER BY id", (ids[1],)) == before == []
+        assert store.query("SELECT count(*) FROM spans WHERE article_id = ?", (ids[2],))[0][0] > 0
         ranks = ordering.ranks(store)
         assert set(ranks) == set(ids) - {ids[1]} and sorted(ranks.values()) == list(range(1, 8))
-        models = {row[0] for row in store._query("SELECT model FROM article_scores")}
+        models = {row[0] for row in store.query("SELECT model FROM article_scores")}
         assert models == {summary.model}
         first = min(ranks, key=ranks.get)
         assert store.next_article("bob", order="uncertain") == first

@@ -209,7 +209,7 @@ def _all_rows(db) -> dict[str, list[tuple]]:
         out = {}
         for table in TABLES:
             names = ", ".join(f'"{n}"' for n in store.columns(table))
-            out[table] = [tuple(row) for row in store._query(
+            out[table] = [tuple(row) for row in store.query(
                 f"SELECT {names} FROM {table} ORDER BY {_ORDER.get(table, 'id')}")]
         return out
 

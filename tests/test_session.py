@@ -10,7 +10,7 @@ import dataclasses
 import pytest
 
 from annotator.model import ArticleDraft, SpanDraft
-from annotator.session import AnnotationSession, Refused
+from annotator.session import AnnotationSession, Refused, SpanState, fold_state
 
 #       0         1         2         3         4         5         6         7
 #       0123456789012345678901234567890123456789012345678901234567890123456789012345
@@ -35,9 +35,9 @@ def count_writes(session, monkeypatch) -> list[int]:
     writes: list[int] = []
     real = session.store.write
 
-    def counted():
+    def counted(*args, **kwargs):
         writes.append(1)
-        return real()
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(session.store, "write", counted)
     return writes
@@ -177,3 +177,40 @@ def test_neighbour_says_when_there_is_none(session):
     article, _ = opened(session)
     with pytest.raises(Refused, match="no later article for you"):
         session.neighbour(article.id, 1)
+
+
+# -- the fold from decisions to a span's state (session.fold_state; the store keeps its result) --
+
+_BASE = SpanState("undecided", "ORG", 0, 5, None, None)
+
+
+def test_fold_of_nothing_is_the_suggestion():
+    assert fold_state(_BASE, []) == _BASE
+
+
+def test_fold_accept_relabel_adjust_accept_and_reject_rejects():
+    assert fold_state(_BASE, [("accept", None, None, None, None, None)]).status == "accepted"
+    assert fold_state(_BASE, [("relabel", "PERSON", None, None, None, None)])[:2] == ("accepted", "PERSON")
+    assert fold_state(_BASE, [("adjust", None, 1, 4, None, None)])[:4] == ("accepted", "ORG", 1, 4)
+    assert fold_state(_BASE, [("relabel", "PERSON", None, None, None, None),
+                              ("reject", None, None, None, None, None)])[:2] == ("rejected", "PERSON")
+
+
+def test_fold_links_the_speaker_and_the_entity_only_when_the_speaker_is_one():
+    assert fold_state(_BASE, [("speaker", None, None, None, 7, "entity")])[4:] == (7, 7)
+    assert fold_state(_BASE, [("speaker", None, None, None, 8, "mention")])[4:] == (8, None)
+    # A later speaker decision replaces the earlier link; the status is left as it was.
+    later = fold_state(_BASE, [("speaker", None, None, None, 7, "entity"), ("speaker", None, None, None, None, None)])
+    assert later == _BASE
+
+
+def test_the_store_keeps_the_fold_of_the_standing_decisions(session):
+    """The states row is fold_state over the decisions that stand: an undone one no longer counts."""
+    loaded = session.open()
+    span = loaded.spans[0]
+    session.store.decide(session.annotator, span.id, "relabel", label="PERSON")
+    session.store.decide(session.annotator, span.id, "adjust", start=span.start, end=span.end - 1)
+    view = session.store.decide(session.annotator, span.id, "reject")
+    assert (view.status, view.label, view.end) == ("rejected", "PERSON", span.end - 1)
+    view = session.store.undo(session.annotator, loaded.article.id)
+    assert (view.status, view.label, view.end) == ("accepted", "PERSON", span.end - 1)

@@ -16,11 +16,11 @@ CONLL = REPO / "schemas" / "conll.yaml"
 def _rows(db):
     with Store(db, create=False) as store:
         return {
-            "spans": store._query('SELECT id, article_id, start, "end", label, kind, origin, created_by,'
+            "spans": store.query('SELECT id, article_id, start, "end", label, kind, origin, created_by,'
                                   " speaker_span_id, model FROM spans ORDER BY id"),
-            "decisions": store._query("SELECT * FROM decisions ORDER BY id"),
-            "states": store._query("SELECT * FROM states ORDER BY span_id, annotator"),
-            "progress": store._query("SELECT * FROM progress ORDER BY article_id, annotator"),
+            "decisions": store.query("SELECT * FROM decisions ORDER BY id"),
+            "states": store.query("SELECT * FROM states ORDER BY span_id, annotator"),
+            "progress": store.query("SELECT * FROM progress ORDER BY article_id, annotator"),
         }
 
 
@@ -49,7 +49,7 @@ def team_db(tmp_path, cli, db_at):
     code, _, err = cli("import", write_texts(tmp_path / "new.jsonl", range(100, 112)), "--db", db, "--schema", CONLL)
     assert code == 0, err
     with Store(db, create=False) as store:
-        ids = [row[0] for row in store._query("SELECT id FROM articles ORDER BY id")]
+        ids = [row[0] for row in store.query("SELECT id FROM articles ORDER BY id")]
         store.set_status(ids[0], "alice", "doing")  # opened, nothing decided
         first = store.spans(ids[1], "alice")[0]
         store.decide("alice", first.id, "reject")  # one decision, no status row needed
@@ -129,7 +129,7 @@ def test_import_and_extract_take_a_trained_pipelines_path(trained_model, tmp_pat
     code, _, err = cli("import", source, "--db", db, "--schema", CONLL, "--model", trained_model)
     assert code == 0, err
     with Store(db, create=False) as store:
-        models = {row[0] for row in store._query("SELECT model FROM spans WHERE origin = 'model'")}
+        models = {row[0] for row in store.query("SELECT model FROM spans WHERE origin = 'model'")}
     assert len(models) == 1 and models.pop().startswith(f"{trained_model}@")
 
 
@@ -138,11 +138,11 @@ def test_an_undone_decision_still_keeps_its_article_as_it_was(tmp_path, trained_
     db = tmp_path / "undo.db"
     cli("import", write_texts(tmp_path / "u.jsonl", range(300, 312)), "--db", db, "--schema", CONLL)
     with Store(db, create=False) as store:
-        first = store._query("SELECT min(id) FROM articles")[0][0]
+        first = store.query("SELECT min(id) FROM articles")[0][0]
         span = store.spans(first, "carol")[0]
         store.decide("carol", span.id, "reject")
         store.undo("carol", first)  # no state, no progress row: only the log remembers
-        assert not store._query("SELECT 1 FROM states WHERE article_id = ?", (first,))
+        assert not store.query("SELECT 1 FROM states WHERE article_id = ?", (first,))
     before = _rows(db)
     code, out, err = cli("suggest", "--db", db, "--model", trained_model, "--schema", CONLL)
     assert code == 0, err
@@ -159,7 +159,7 @@ def test_replacing_suggestions_someone_decided_on_changes_nothing(tmp_path, cli,
     db = db_at
     cli("import", write_texts(tmp_path / "g.jsonl", range(2)), "--db", db, "--schema", CONLL)
     with Store(db, create=False) as store:
-        first = store._query("SELECT min(id) FROM articles")[0][0]
+        first = store.query("SELECT min(id) FROM articles")[0][0]
         store.decide("dave", store.spans(first, "dave")[0].id, "accept")
         before = _rows(db)
         with store.write() as conn:

@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 
+from annotator.cli import options
 from annotator.cli.options import db_option
 from annotator.cli.quick import annotate
 
@@ -15,7 +16,7 @@ def register(app: typer.Typer) -> None:
     @app.command("annotate")
     def annotate_command(
         db: Any = db_option(),
-        schema: Path = typer.Option(None, "--schema", help="Label schema YAML (default: schemas/news.yaml)."),
+        schema: Path = options.SCHEMA,
         annotator: str = typer.Option(None, "--annotator", help="Whose decisions these are (default: login name)."),
         overlap: str = typer.Option(None, "--overlap", help="Annotators per article: a number or 'all' (default: the schema's)."),
         seed: Path = typer.Option(None, "--seed", help="Import this folder first when the database is empty."),

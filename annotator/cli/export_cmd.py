@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 
+from annotator.cli import options
 from annotator.cli.options import db_option
 from annotator.errors import UserError
 
@@ -23,7 +24,7 @@ def register(app: typer.Typer) -> None:
         include_suggestions: bool = typer.Option(False, "--include-suggestions", help="Also the suggestions nobody "
                                                  "decided on (as Label Studio predictions)."),
         force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
-        schema: Path = typer.Option(None, "--schema", help="Label schema YAML (labels, colours, kinds)."),
+        schema: Path = options.SCHEMA,
         gold: bool = typer.Option(False, "--gold", help="Adjudicated gold: one line per article, the reviewer's "
                                   "version, else the spans all its annotators agree on."),
     ) -> None:

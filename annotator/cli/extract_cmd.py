@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 
+from annotator.cli import options
 from annotator.errors import EXIT_SCHEMA, UserError
 
 
@@ -25,7 +26,7 @@ def register(app: typer.Typer) -> None:
         paths: list[Path] = typer.Argument(..., help=".txt or .jsonl files, or folders (read recursively)."),
         output: Path = typer.Option(None, "-o", "--output", help="The JSONL file to write (default: stdout)."),
         model: str = typer.Option(None, "--model", help="spaCy model (default: the schema's, else en_core_web_sm)."),
-        schema: Path = typer.Option(None, "--schema", help="Label schema YAML (default: schemas/news.yaml)."),
+        schema: Path = options.SCHEMA,
         n_process: int = typer.Option(1, "--n-process", min=1, help="Processes for the spaCy pipeline."),
         batch_size: int = typer.Option(64, "--batch-size", min=1, help="Texts per spaCy batch."),
         force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),

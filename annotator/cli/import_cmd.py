@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 
+from annotator.cli import options
 from annotator.cli.options import db_option
 from annotator.errors import InputError
 
@@ -16,7 +17,7 @@ def register(app: typer.Typer) -> None:
     def import_(
         paths: list[Path] = typer.Argument(..., help=".txt or .jsonl files, or folders (read recursively)."),
         db: Any = db_option(help="The database (created if missing)."),
-        schema: Path = typer.Option(None, "--schema", help="Label schema YAML (default: schemas/news.yaml)."),
+        schema: Path = options.SCHEMA,
         no_extract: bool = typer.Option(False, "--no-extract", help="Do not pre-extract entities and quotes."),
         model: str = typer.Option(None, "--model", help="spaCy model for pre-extraction."),
         strict: bool = typer.Option(False, "--strict", help="Any bad file or line aborts the whole import."),

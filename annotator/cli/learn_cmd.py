@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 
+from annotator.cli import options
 from annotator.cli.options import db_option
 from annotator.dburl import shown
 
@@ -17,12 +18,12 @@ def register(app: typer.Typer) -> None:
         db: Any = db_option(),
         every: int = typer.Option(50, "--every", min=1, help="Retrain after this many newly finished articles."),
         output: Path = typer.Option(Path("models/learned"), "-o", "--output", help="The model folder kept up to date."),
-        schema: Path = typer.Option(None, "--schema", help="Label schema YAML (default: schemas/news.yaml)."),
-        base: str = typer.Option(None, "--base", help="Pipeline each round starts from (default: the schema's model)."),
-        annotator: str = typer.Option(None, "--annotator", help="Learn from this annotator's work only."),
-        gold: bool = typer.Option(False, "--gold", help="Learn from reviewed or agreed work (as export --gold)."),
-        seed: int = typer.Option(0, "--seed", help="Random seed."),
-        max_epochs: int = typer.Option(30, "--max-epochs", min=1, help="Epochs a round at most."),
+        schema: Path = options.SCHEMA,
+        base: str = options.BASE,
+        annotator: str = options.LEARN_ANNOTATOR,
+        gold: bool = options.GOLD,
+        seed: int = options.SEED,
+        max_epochs: int = options.MAX_EPOCHS,
         poll: float = typer.Option(30.0, "--poll", min=0.1, help="Seconds between looks at the database."),
         once: bool = typer.Option(False, "--once", help="One round as soon as there is enough work, then stop."),
     ) -> None:

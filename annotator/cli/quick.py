@@ -96,7 +96,7 @@ def parse_order(value: str | None, default: str) -> str:
 
 def annotate(db: Path | str, schema: Path | None, annotator: str | None, overlap: str | None, seed: Path | None,
              order: str | None = None) -> None:
-    from annotator.keymap import for_annotate
+    from annotator.keys.keymap import for_annotate
     from annotator.schema import default_schema_path, load_schema
     from annotator.store import Store
 

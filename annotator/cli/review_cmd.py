@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
         For each article finished by several annotators; the result is stored under the reviewer and leaves
         with `export --gold`."""
         name = check_name(reviewer or getpass.getuser(), "--reviewer")
-        from annotator.keymap import for_annotate, for_review
+        from annotator.keys.keymap import for_annotate, for_review
         from annotator.schema import default_schema_path, load_schema
         from annotator.tui.review import ReviewApp
 

@@ -26,10 +26,8 @@ def register(app: typer.Typer) -> None:
         """Articles, spans by label, origin and model; per annotator decisions, active time, articles done, flags."""
         # Imported here: `annotator` starts the app without loading what other commands need.
         from rich.console import Console
-        from rich.table import Table
 
         from annotator.store import Store
-        from annotator.store.day import duration
 
         if corrections:
             _print_corrections(db, model, as_json)
@@ -42,65 +40,82 @@ def register(app: typer.Typer) -> None:
                 else:
                     print_flags(Console(), rows)
                 return
-            figures = store.stats()
-            from annotator.store.learning import suggestions_by_model
-
-            figures["suggestions_by_model"] = suggestions_by_model(store)
-            from annotator.cli.agreement_cmd import agreement_figures
-            from annotator.store.review import review_summary
-
-            figures["agreement"] = agreement_figures(store, top=5)
-            figures["review"] = review_summary(store)
-            from annotator.store import ordering
-
-            figures["uncertain_order"] = {"ranked": ordering.ranked_count(store), "top": ordering.top(store, 5)}
+            figures = _figures(store)
         if as_json:
             print(json.dumps(figures, ensure_ascii=False))
             return
-        console = Console()
-        console.print(f"articles {figures['articles']} · spans {figures['spans']} · decisions {figures['decisions']}"
-                      f" standing ({figures['decision_log']} in the log, undo rows and what they undid included)"
-                      f" · flags {figures['flags']}")
-        for title, key in (("spans by label", "spans_by_label"), ("spans by origin", "spans_by_origin"),
-                           ("suggestions by model", "suggestions_by_model")):
-            table = Table(title=title)
-            table.add_column(title.split()[-1])
-            table.add_column("spans", justify="right")
-            for name, count in figures[key].items():
-                table.add_row(name, str(count))
-            console.print(table)
-        table = Table(title="annotators")
-        # Short headings: eight columns at 80. decisions: standing; log: its rows; median: active time per done article.
-        columns = ("annotator", "decisions", "log", "done", "active", "median", "per hour", "flags")
-        for column in columns:
-            table.add_column(column, justify="right" if column != "annotator" else "left")
-        for name, row in figures["annotators"].items():
-            per_hour = row["decisions_per_active_hour"]
-            table.add_row(name, str(row["decisions"]), str(row["decision_log"]), str(row["articles_done"]),
-                          duration(row["active_seconds"]), duration(row["median_active_s"]),
-                          "–" if per_hour is None else f"{per_hour:g}", str(row["flagged"]))
-        console.print(table)
-        console.print("decisions: standing ones (log: every row, undo rows included) · active: time working, gaps cut"
-                      " at the schema's idle_after · median: active time per article done · per hour: decisions per"
-                      " active hour", style="dim")
-        ranked = figures["uncertain_order"]
-        if ranked["top"]:
-            table = Table(title=f"uncertain order: the next of {ranked['ranked']} ranked (annotate --order uncertain)")
-            for column in ("rank", "article", "title", "expected corrections"):
-                table.add_column(column, justify="left" if column == "title" else "right")
-            for row in ranked["top"]:
-                table.add_row(str(row["rank"]), str(row["article_id"]), (row["title"] or "")[:40],
-                              f"{row['uncertainty']:.2f}")
-            console.print(table)
-        if figures["flags"]:
-            console.print(f"{figures['flags']} flagged: annotator stats --db {shown(db)} --flags", markup=False)
-        if figures["agreement"]["pairs"]:
-            from annotator.cli.agreement_cmd import print_agreement
+        _print_figures(Console(), figures, db)
 
-            print_agreement(console, figures["agreement"])
-            review = figures["review"]
-            console.print(f"review: {review['reviewed']} of {review['multi_annotated']} multi-annotated articles"
-                          f" adjudicated, {review['in_review']} in review")
+
+def _figures(store: Any) -> dict[str, Any]:
+    """Everything `stats` shows, read from the store."""
+    from annotator.cli.agreement_cmd import agreement_figures
+    from annotator.store import ordering
+    from annotator.store.learning import suggestions_by_model
+    from annotator.store.review import review_summary
+
+    figures = store.stats()
+    figures["suggestions_by_model"] = suggestions_by_model(store)
+    figures["agreement"] = agreement_figures(store, top=5)
+    figures["review"] = review_summary(store)
+    figures["uncertain_order"] = {"ranked": ordering.ranked_count(store), "top": ordering.top(store, 5)}
+    return figures
+
+
+def _print_figures(console: Any, figures: dict[str, Any], db: Any) -> None:
+    from rich.table import Table
+
+    console.print(f"articles {figures['articles']} · spans {figures['spans']} · decisions {figures['decisions']}"
+                  f" standing ({figures['decision_log']} in the log, undo rows and what they undid included)"
+                  f" · flags {figures['flags']}")
+    for title, key in (("spans by label", "spans_by_label"), ("spans by origin", "spans_by_origin"),
+                       ("suggestions by model", "suggestions_by_model")):
+        table = Table(title=title)
+        table.add_column(title.split()[-1])
+        table.add_column("spans", justify="right")
+        for name, count in figures[key].items():
+            table.add_row(name, str(count))
+        console.print(table)
+    _print_annotators(console, figures["annotators"])
+    ranked = figures["uncertain_order"]
+    if ranked["top"]:
+        table = Table(title=f"uncertain order: the next of {ranked['ranked']} ranked (annotate --order uncertain)")
+        for column in ("rank", "article", "title", "expected corrections"):
+            table.add_column(column, justify="left" if column == "title" else "right")
+        for row in ranked["top"]:
+            table.add_row(str(row["rank"]), str(row["article_id"]), (row["title"] or "")[:40],
+                          f"{row['uncertainty']:.2f}")
+        console.print(table)
+    if figures["flags"]:
+        console.print(f"{figures['flags']} flagged: annotator stats --db {shown(db)} --flags", markup=False)
+    if figures["agreement"]["pairs"]:
+        from annotator.cli.agreement_cmd import print_agreement
+
+        print_agreement(console, figures["agreement"])
+        review = figures["review"]
+        console.print(f"review: {review['reviewed']} of {review['multi_annotated']} multi-annotated articles"
+                      f" adjudicated, {review['in_review']} in review")
+
+
+def _print_annotators(console: Any, annotators: dict[str, dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    from annotator.store.day import duration
+
+    table = Table(title="annotators")
+    # Short headings: eight columns at 80. decisions: standing; log: its rows; median: active time per done article.
+    columns = ("annotator", "decisions", "log", "done", "active", "median", "per hour", "flags")
+    for column in columns:
+        table.add_column(column, justify="right" if column != "annotator" else "left")
+    for name, row in annotators.items():
+        per_hour = row["decisions_per_active_hour"]
+        table.add_row(name, str(row["decisions"]), str(row["decision_log"]), str(row["articles_done"]),
+                      duration(row["active_seconds"]), duration(row["median_active_s"]),
+                      "–" if per_hour is None else f"{per_hour:g}", str(row["flagged"]))
+    console.print(table)
+    console.print("decisions: standing ones (log: every row, undo rows included) · active: time working, gaps cut"
+                  " at the schema's idle_after · median: active time per article done · per hour: decisions per"
+                  " active hour", style="dim")
 
 
 def _print_corrections(db: Path, model: str | None, as_json: bool) -> None:

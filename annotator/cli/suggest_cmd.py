@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 
+from annotator.cli import options
 from annotator.cli.options import db_option
 
 
@@ -15,7 +16,7 @@ def register(app: typer.Typer) -> None:
     def suggest(
         db: Any = db_option(),
         model: str = typer.Option(..., "--model", help="A pipeline folder `annotator train` wrote, or a model name."),
-        schema: Path = typer.Option(None, "--schema", help="Label schema YAML (default: schemas/news.yaml)."),
+        schema: Path = options.SCHEMA,
     ) -> None:
         """Replace the model suggestions of articles nobody has opened by MODEL's."""
         from rich.console import Console

@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 
+from annotator.cli import options
 from annotator.cli.options import db_option
 from annotator.dburl import shown
 
@@ -16,12 +17,12 @@ def register(app: typer.Typer) -> None:
     def train(
         db: Any = db_option(),
         output: Path = typer.Option(..., "-o", "--output", help="Folder to write the spaCy pipeline to."),
-        schema: Path = typer.Option(None, "--schema", help="Label schema YAML (default: schemas/news.yaml)."),
-        base: str = typer.Option(None, "--base", help="Pipeline to start from (default: the schema's model)."),
-        annotator: str = typer.Option(None, "--annotator", help="Learn from this annotator's work only."),
-        gold: bool = typer.Option(False, "--gold", help="Learn from reviewed or agreed work (as export --gold)."),
-        seed: int = typer.Option(0, "--seed", help="Random seed (the same seed and work give the same model)."),
-        max_epochs: int = typer.Option(30, "--max-epochs", min=1, help="Epochs at most (early stopping ends sooner)."),
+        schema: Path = options.SCHEMA,
+        base: str = options.BASE,
+        annotator: str = options.LEARN_ANNOTATOR,
+        gold: bool = options.GOLD,
+        seed: int = options.SEED,
+        max_epochs: int = options.MAX_EPOCHS,
     ) -> None:
         """Train the entity recognizer on finished articles; write a pipeline `spacy.load` opens."""
         from rich.console import Console

@@ -1,7 +1,7 @@
 """`annotator train-quotes DATA.jsonl -o PATH`: train the learned quote attribution.
 
 DATA holds one article a line, `{"text", "quotes": [{"start", "end", "speaker": {"start", "end"} | null}]}`
-(PolNeAR's format; ../shared/eval/README.md). `-o FILE.json` writes the weights alone (what ships
+(PolNeAR's format; docs/extraction.md, Evaluation data). `-o FILE.json` writes the weights alone (what ships
 in annotator/extract/weights/quotes.json); `-o DIR` writes a whole spaCy pipeline (the base model
 plus the `annotator_quotes` component with these weights) that `spacy.load(DIR)` and
 `annotator import/extract --model DIR` open. Same data and seed, same weights.

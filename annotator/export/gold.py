@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from annotator.model import Article
+from annotator.model import Article, speaker_links
 from annotator.store import Store
 
 
@@ -40,13 +40,8 @@ class GoldArticle:
         for i, span in enumerate(self.spans):
             if span.kind != "quote":
                 continue
-            if span.speaker_span_id in where:
-                out.append((i, where[span.speaker_span_id], "SPEAKER"))
-            entity = span.speaker_entity_span_id
-            if entity in where and entity != span.speaker_span_id:
-                out.append((i, where[entity], "SPEAKER_ENTITY"))
-            if span.cue_span_id in where:
-                out.append((i, where[span.cue_span_id], "CUE"))
+            out += [(i, where[ref], label) for ref, label in
+                    speaker_links(span.speaker_span_id, span.speaker_entity_span_id, span.cue_span_id) if ref in where]
         return out
 
 

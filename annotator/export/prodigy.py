@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 from murmurhash import hash as murmur  # ships with spaCy; no spaCy import needed
 
-from annotator.model import ArticleDraft, SpanDraft, attribution_form
+from annotator.model import ArticleDraft, SpanDraft, attribution_form, speaker_links
 from annotator.store.codec import token_dicts
 
 # (start, end, label) of a span, or (start, end, label, form) of an attribution's content, and
@@ -117,15 +117,9 @@ def span_tuple(text: str, start: int, end: int, label: str, kind: str) -> SpanTu
 
 
 def relations_of(drafts: Sequence[SpanDraft]) -> list[RelationTuple]:
-    out: list[RelationTuple] = []
-    for i, d in enumerate(drafts):
-        if d.speaker is not None:
-            out.append((i, d.speaker, "SPEAKER"))
-        if d.speaker_entity is not None and d.speaker_entity != d.speaker:
-            out.append((i, d.speaker_entity, "SPEAKER_ENTITY"))
-        if d.cue_span is not None:
-            out.append((i, d.cue_span, "CUE"))
-    return out
+    """(quote index, linked index, label) among drafts: model.speaker_links' rule."""
+    return [(i, ref, label) for i, d in enumerate(drafts)
+            for ref, label in speaker_links(d.speaker, d.speaker_entity, d.cue_span)]
 
 
 def task_from_drafts(article: ArticleDraft, drafts: Sequence[SpanDraft], tokens: Sequence[Sequence[int]]) -> dict[str, Any]:

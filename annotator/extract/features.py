@@ -163,6 +163,32 @@ class DocContext:
         return list(out.values())
 
 
+def _add_cue_features(f: dict[str, float], ctx: DocContext, qi: int, h: int, side: str, sent_rel: str) -> int | None:
+    """Into `f` (in place, in this order): what ties the candidate at `h` to a reporting verb; that verb."""
+    doc = ctx.doc
+    q_lo, q_hi = ctx.spans[qi]
+    verb = ctx.cue_subject.get(h)
+    if verb is not None:
+        governs = verb in ctx.chains[qi]
+        f["subj_of_cue"] = 1.0
+        f[f"subj_of_cue&side={side}&sent={sent_rel}"] = 1.0
+        if governs:
+            f["subj_of_governing_cue"] = 1.0
+            # Which of the quote's reporting verbs: "X said Y called it “…”" is X's, the outermost.
+            cues_up = [i for i in ctx.chain_lists[qi] if i in ctx.cue_verbs]
+            pos = cues_up.index(verb) if verb in cues_up else 0
+            f[f"cue_pos={min(pos, 2)}&outermost={pos == len(cues_up) - 1}"] = 1.0
+        if doc[verb].dep_ == "ROOT":
+            f[f"cue_root&sent={sent_rel}"] = 1.0
+        vlow = doc[verb].lower_
+        f[f"cue_core={vlow in CORE_FORMS}&governs={governs}"] = 1.0
+        if vlow in NAMING_FORMS:
+            f["cue_naming"] = 1.0
+        # Is the cue between the candidate and the quote, or beyond the candidate?
+        f[f"cue_side={'near' if min(verb, h) <= q_lo and verb >= h or verb <= h and verb > q_hi else 'far'}"] = 1.0
+    return verb
+
+
 def candidate_features(ctx: DocContext, qi: int, cand: Candidate, rank: int) -> dict[str, float]:
     """Features of `cand` as the speaker of quote `qi`; `rank` is its order by distance on its side."""
     doc = ctx.doc
@@ -206,25 +232,7 @@ def candidate_features(ctx: DocContext, qi: int, cand: Candidate, rank: int) -> 
         f["document_noun"] = 1.0
     if tok.pos_ == "NOUN":
         f[f"lemma={lemma}"] = 1.0
-    verb = ctx.cue_subject.get(h)
-    if verb is not None:
-        governs = verb in ctx.chains[qi]
-        f["subj_of_cue"] = 1.0
-        f[f"subj_of_cue&side={side}&sent={sent_rel}"] = 1.0
-        if governs:
-            f["subj_of_governing_cue"] = 1.0
-            # Which of the quote's reporting verbs: "X said Y called it “…”" is X's, the outermost.
-            cues_up = [i for i in ctx.chain_lists[qi] if i in ctx.cue_verbs]
-            pos = cues_up.index(verb) if verb in cues_up else 0
-            f[f"cue_pos={min(pos, 2)}&outermost={pos == len(cues_up) - 1}"] = 1.0
-        if doc[verb].dep_ == "ROOT":
-            f[f"cue_root&sent={sent_rel}"] = 1.0
-        vlow = doc[verb].lower_
-        f[f"cue_core={vlow in CORE_FORMS}&governs={governs}"] = 1.0
-        if vlow in NAMING_FORMS:
-            f["cue_naming"] = 1.0
-        # Is the cue between the candidate and the quote, or beyond the candidate?
-        f[f"cue_side={'near' if min(verb, h) <= q_lo and verb >= h or verb <= h and verb > q_hi else 'far'}"] = 1.0
+    verb = _add_cue_features(f, ctx, qi, h, side, sent_rel)
     if syn.dep_ in ("nsubj", "nsubjpass") and syn.head.pos_ in ("VERB", "AUX"):
         # The verb itself, learned rather than listed: "scolded", "pressed", "hammered" speak too.
         f[f"subj_verb={syn.head.lemma_.lower()}"] = 1.0

@@ -1,4 +1,4 @@
-"""Score predicted quotations and speakers against gold, as ../shared/eval/README.md defines it.
+"""Score predicted quotations and speakers against gold (docs/extraction.md, Evaluation data).
 
 Used by `benchmarks/quotes.py` and by the attribution training's cross-validation, so the figures
 of both are computed one way.

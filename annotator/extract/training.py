@@ -1,7 +1,7 @@
 """Train the learned attribution (`learned.py`) from gold quotes with speakers.
 
 Rows are PolNeAR-format dicts, `{"text", "quotes": [{"start", "end", "speaker": {"start", "end"} | None}]}`,
-as ../shared/eval/polnear-train.jsonl holds them and as `annotator train` builds them from a team's
+as PolNeAR's training split holds them (docs/extraction.md, Evaluation data) and as `annotator train` builds them from a team's
 accepted quotes. Each row's text is parsed by the pipeline it is given (up to, not including, the
 attribution component); the quotes are found by their marks and the rules run, exactly as at run
 time; then

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.export.gold import GoldArticle, GoldSpan
-from annotator.model import Article
+from annotator.model import Article, speaker_links
 
 
 @contextmanager
@@ -70,13 +70,8 @@ def links(spans: Iterable[GoldSpan]) -> list[tuple[GoldSpan, GoldSpan, str]]:
     for span in spans:
         if span.kind != "quote":
             continue
-        if span.speaker_span_id in by_id:
-            out.append((span, by_id[span.speaker_span_id], "SPEAKER"))
-        entity = span.speaker_entity_span_id
-        if entity in by_id and entity != span.speaker_span_id:
-            out.append((span, by_id[entity], "SPEAKER_ENTITY"))
-        if span.cue_span_id in by_id:
-            out.append((span, by_id[span.cue_span_id], "CUE"))
+        out += [(span, by_id[ref], label) for ref, label in
+                speaker_links(span.speaker_span_id, span.speaker_entity_span_id, span.cue_span_id) if ref in by_id]
     return out
 
 

@@ -103,13 +103,12 @@ class Format:
 
 @cache
 def _formats() -> dict[str, Format]:
-    import annotator.formats as package
-
+    # The modules beside this one, found by folder: importing the package here would be a cycle.
     found: dict[str, Format] = {}
-    for module in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+    for module in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name):
         if module.name.startswith("_") or module.name == "registry":
             continue
-        fmt = getattr(importlib.import_module(f"{package.__name__}.{module.name}"), "FORMAT", None)
+        fmt = getattr(importlib.import_module(f"{__package__}.{module.name}"), "FORMAT", None)
         if isinstance(fmt, Format):
             found[fmt.name] = fmt
     return dict(sorted(found.items(), key=lambda item: (item[1].order, item[0])))

@@ -79,17 +79,10 @@ def import_paths(
     else `_session_id`); other articles are imported as suggestions to correct. Big JSONL inputs are
     parsed by `parse_workers` processes (default: 2 when there is enough input to gain from it).
     """
-    from annotator.formats import ReadOptions, read_paths  # lazy: the formats import ingest
-
     paths = list(paths)
     summary = ImportSummary()
     if strict:
-        items = read_paths(paths, ReadOptions(schema, annotator), format)
-        problems = [item for item in _with_annotator(items, annotator) if isinstance(item, Problem)]
-        if problems:
-            summary.problems = problems
-            summary.skipped = len(problems)
-            raise InputError(f"{problems[0]} (--strict: nothing imported; {len(problems)} problem(s) in all)")
+        _refuse_any_problem(paths, schema, annotator, format, summary)
 
     extractor = None
     if extract:
@@ -117,13 +110,7 @@ def import_paths(
     advance = advance or (lambda _: None)
     if parse_workers is None:
         parse_workers = 2 if format in (None, "jsonl") and worth_it(paths) else 0
-    options = ReadOptions(schema, annotator, advance, pack=True)
-    if parse_workers:
-        items = read_paths_parallel(paths, schema, advance, parse_workers, read=lambda jsonl: read_paths(
-            paths, replace(options, jsonl=jsonl), format))
-    else:
-        items = read_paths(paths, options, format)
-    for item in _with_annotator(items, annotator):
+    for item in _with_annotator(_read(paths, schema, annotator, advance, parse_workers, format), annotator):
         if isinstance(item, Problem):
             problem(item)
             continue
@@ -145,6 +132,31 @@ def import_paths(
     if batch:
         flush()
     return summary
+
+
+def _refuse_any_problem(paths: list, schema: Schema, annotator: str | None, format: str | None,
+                        summary: ImportSummary) -> None:
+    """--strict: read everything first; any problem stops the import before anything is written."""
+    from annotator.formats import ReadOptions, read_paths  # lazy: the formats import ingest
+
+    items = read_paths(paths, ReadOptions(schema, annotator), format)
+    problems = [item for item in _with_annotator(items, annotator) if isinstance(item, Problem)]
+    if problems:
+        summary.problems = problems
+        summary.skipped = len(problems)
+        raise InputError(f"{problems[0]} (--strict: nothing imported; {len(problems)} problem(s) in all)")
+
+
+def _read(paths: list, schema: Schema, annotator: str | None, advance: Callable[[int], None],
+          parse_workers: int, format: str | None) -> Iterable[ArticleDraft | Problem]:
+    """The articles and problems under `paths`, parsed by `parse_workers` processes when there are any."""
+    from annotator.formats import ReadOptions, read_paths  # lazy: the formats import ingest
+
+    options = ReadOptions(schema, annotator, advance, pack=True)
+    if parse_workers:
+        return read_paths_parallel(paths, schema, advance, parse_workers, read=lambda jsonl: read_paths(
+            paths, replace(options, jsonl=jsonl), format))
+    return read_paths(paths, options, format)
 
 
 def _with_annotator(items: Iterable[ArticleDraft | Problem], annotator: str | None):

@@ -163,19 +163,7 @@ def train_recognizer(nlp: Any, schema: Any, train: Sequence[TrainArticle], held:
     labels = entity_labels(schema)
     held_texts = [a.text for a in held]
     held_gold = [a.entities for a in held]
-    # The base model's own labels on the held-back articles (and a few training ones): mapped, they
-    # are its scores; beside the team's labels, they say which base label each schema label is.
-    evidence_articles = list(held) + list(train[: max(0, 100 - len(held))])
-    raw = predict(nlp, [a.text for a in evidence_articles], schema_none())
-    base_pred = [[(s, e, schema.map_model_label(lab)) for s, e, lab in spans if schema.map_model_label(lab)]
-                 for spans in raw[: len(held)]]
-    base_scores = score(base_pred, held_gold)
-    evidence = []
-    for pred, article in zip(raw, evidence_articles, strict=True):
-        gold = {(s, e): lab for s, e, lab in article.entities}
-        evidence.extend((lab, gold[(s, e)]) for s, e, lab in pred if (s, e) in gold)
-    base_labels = list(nlp.get_pipe(NER).labels)
-    sources = source_labels(schema, base_labels, labels, evidence)
+    base_scores, sources = _base_model(nlp, schema, train, held, labels)
 
     swaps = swapped(train, settings.swap_share, seed) if len(train) >= settings.swap_from else []
     examples = examples_of(nlp, list(train) + swaps, settings.upper_share, seed)
@@ -234,6 +222,25 @@ def train_recognizer(nlp: Any, schema: Any, train: Sequence[TrainArticle], held:
     result.seconds = time.perf_counter() - started
     del spacy
     return result
+
+
+def _base_model(nlp: Any, schema: Any, train: Sequence[TrainArticle], held: Sequence[TrainArticle],
+                labels: Sequence[str]) -> tuple[Scores, Any]:
+    """The base model's scores on the held-back articles, and which base label each schema label is.
+
+    Its own labels on the held-back articles (and a few training ones): mapped, they are its scores;
+    beside the team's labels, they say which base label each schema label is."""
+    evidence_articles = list(held) + list(train[: max(0, 100 - len(held))])
+    raw = predict(nlp, [a.text for a in evidence_articles], schema_none())
+    base_pred = [[(s, e, schema.map_model_label(lab)) for s, e, lab in spans if schema.map_model_label(lab)]
+                 for spans in raw[: len(held)]]
+    base_scores = score(base_pred, [a.entities for a in held])
+    evidence = []
+    for pred, article in zip(raw, evidence_articles, strict=True):
+        gold = {(s, e): lab for s, e, lab in article.entities}
+        evidence.extend((lab, gold[(s, e)]) for s, e, lab in pred if (s, e) in gold)
+    base_labels = list(nlp.get_pipe(NER).labels)
+    return base_scores, source_labels(schema, base_labels, labels, evidence)
 
 
 def tied(f1: float, top: float, gold_count: int, share: float) -> bool:

@@ -8,52 +8,31 @@ decisions and states of a batch come from set-based INSERT … SELECT.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from annotator.model import PackedSpans, SpanDraft
+from annotator.store import dialect
 from annotator.store.codec import decode_spans, encode_spans
-from annotator.store.connection import dialect_of
+from annotator.store.dialect import Connection
+from annotator.store.routing import set_progress
 
-# Ids are given explicitly (:first + position) so that a row's speaker links, which are positions
-# in the same array, become ids in the same statement.
-_INSERT_SPAN_ROWS = (
-    'INSERT INTO spans (id, article_id, start, "end", label, kind, origin, speaker_span_id, speaker_entity_span_id,'
-    " cue_start, cue_end, created_by, created_at, model, cue_span_id)"
-    " SELECT :first + j.key, :article_id, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, :origin,"
-    " :first + (j.value ->> 4), :first + (j.value ->> 5), j.value ->> 6, j.value ->> 7, :created_by, :created_at,"
-    " :model, :first + (j.value ->> 8)"
-    " FROM json_each(:rows) j"
-)
-# PostgreSQL: the same rows from jsonb_array_elements (->> gives text there, hence the casts).
-_INSERT_SPAN_ROWS_PG = (
-    'INSERT INTO spans (id, article_id, start, "end", label, kind, origin, speaker_span_id, speaker_entity_span_id,'
-    " cue_start, cue_end, created_by, created_at, model, cue_span_id)"
-    " SELECT :first + j.n - 1, :article_id, (j.value ->> 0)::bigint, (j.value ->> 1)::bigint, j.value ->> 2,"
-    " j.value ->> 3, :origin, :first + (j.value ->> 4)::bigint, :first + (j.value ->> 5)::bigint,"
-    " (j.value ->> 6)::bigint, (j.value ->> 7)::bigint, :created_by, :created_at, :model,"
-    " :first + (j.value ->> 8)::bigint"
-    " FROM jsonb_array_elements(CAST(:rows AS jsonb)) WITH ORDINALITY AS j(value, n) ORDER BY j.n"
-)
-# The id of the last row this connection inserted (decisions numbered in one statement run on from it).
-LAST_ID = {"sqlite": "SELECT last_insert_rowid()", "postgresql": "SELECT lastval()"}
+_LAST_ID = {name: f"SELECT {expression}" for name, expression in dialect.LAST_ID.items()}
 
 
-def next_span_id(conn: sqlite3.Connection) -> int:
+def next_span_id(conn: Connection) -> int:
     return conn.execute("SELECT coalesce(max(id), 0) + 1 FROM spans").fetchone()[0]
 
 
-def insert_span_rows(conn: sqlite3.Connection, article_id: int, rows: bytes, origin: str,
+def insert_span_rows(conn: Connection, article_id: int, rows: bytes, origin: str,
                      created_by: str | None = None, created_at: float | None = None,
                      first: int | None = None, model: str | None = None) -> range:
     """Insert packed span rows (codec.encode_spans) of one article; the ids they got, in order.
     `first`: the next span id, when the caller already knows it; `model`: the model that suggested them."""
     first = next_span_id(conn) if first is None else first
-    postgres = dialect_of(conn) == "postgresql"
-    cur = conn.execute(_INSERT_SPAN_ROWS_PG if postgres else _INSERT_SPAN_ROWS, {
-        "first": first, "article_id": article_id, "rows": rows.decode() if postgres else rows, "origin": origin,
+    cur = conn.execute(dialect.INSERT_SPAN_ROWS[dialect.dialect_of(conn)], {
+        "first": first, "article_id": article_id, "rows": dialect.json_param(conn, rows), "origin": origin,
         "created_by": created_by,
         "created_at": time.time() if created_at is None else created_at, "model": model,
     })
@@ -85,8 +64,7 @@ class Answer(NamedTuple):
 _STATUS = {"accept": "done", "reject": "rejected", "ignore": "ignored"}
 
 
-def record_answers(conn: sqlite3.Connection, answers: Sequence[Answer], session: str,
-                   set_status: Any) -> list[int | None]:
+def record_answers(conn: Connection, answers: Sequence[Answer], session: str) -> list[int | None]:
     """Each answer as its annotator's work. accept: every span accepted with its label and speaker,
     the article done; reject/ignore: kept as the article's status. Spans that match a shared
     suggestion exactly are decided on; the others become that annotator's own spans.
@@ -101,7 +79,7 @@ def record_answers(conn: sqlite3.Connection, answers: Sequence[Answer], session:
                 (item.article_id, item.annotator)).fetchone():
             results.append(None)
             continue
-        set_status(conn, item.article_id, item.annotator, _STATUS[item.answer], item.timestamp)
+        set_progress(conn, item.article_id, item.annotator, _STATUS[item.answer], item.timestamp)
         count = item.spans.count if isinstance(item.spans, PackedSpans) else len(item.spans)
         results.append(count if item.answer == "accept" else 0)
         if item.answer != "accept" or not count:
@@ -123,7 +101,7 @@ def record_answers(conn: sqlite3.Connection, answers: Sequence[Answer], session:
     return results
 
 
-def _record_own(conn: sqlite3.Connection, answers: Sequence[Answer], session: str) -> None:
+def _record_own(conn: Connection, answers: Sequence[Answer], session: str) -> None:
     """Spans from json_each, then their accept decisions and states from the new spans' id range."""
     first = next_id = next_span_id(conn)
     for item in answers:
@@ -134,7 +112,7 @@ def _record_own(conn: sqlite3.Connection, answers: Sequence[Answer], session: st
         " SELECT id, article_id, created_by, 'accept', label, :session, created_at FROM spans"
         " WHERE id >= :first ORDER BY id", {"first": first, "session": session})
     # Spans and their decisions were numbered in the same order, without gaps.
-    first_decision = conn.execute(LAST_ID[dialect_of(conn)]).fetchone()[0] - cur.rowcount + 1
+    first_decision = conn.execute(_LAST_ID[dialect.dialect_of(conn)]).fetchone()[0] - cur.rowcount + 1
     conn.execute(
         'INSERT INTO states (span_id, annotator, article_id, status, label, start, "end",'
         " speaker_span_id, speaker_entity_span_id, decision_id)"
@@ -143,16 +121,7 @@ def _record_own(conn: sqlite3.Connection, answers: Sequence[Answer], session: st
         {"first": first, "first_decision": first_decision})
 
 
-_STAGED = {
-    "sqlite": "CREATE TEMP TABLE IF NOT EXISTS staged_answers (seq INTEGER PRIMARY KEY, article_id, annotator, ts,"
-              ' start, "end", label, kind, speaker, entity, shared_id)',
-    "postgresql": "CREATE TEMP TABLE IF NOT EXISTS staged_answers (seq bigint PRIMARY KEY, article_id bigint,"
-                  ' annotator text, ts double precision, start bigint, "end" bigint, label text, kind text,'
-                  " speaker bigint, entity bigint, shared_id bigint)",
-}
-
-
-def _record_matched(conn: sqlite3.Connection, answers: Sequence[tuple[Answer, dict]], session: str) -> None:
+def _record_matched(conn: Connection, answers: Sequence[tuple[Answer, dict]], session: str) -> None:
     """Answers on articles with suggestions. Spans are bound from Python once, into a temporary
     table; the spans, decisions and states rows are then made from it by set-based INSERT … SELECT.
     A quote matched to a suggestion whose speaker differs gets a speaker decision as well."""
@@ -176,7 +145,7 @@ def _record_matched(conn: sqlite3.Connection, answers: Sequence[tuple[Answer, di
                 if suggested[1:] != (line_speaker, line_entity):
                     speaker_changes.append((ids[n], item.article_id, item.annotator, line_speaker, session,
                                             item.timestamp))
-    conn.execute(_STAGED[dialect_of(conn)])
+    conn.execute(dialect.STAGED_ANSWERS[dialect.dialect_of(conn)])
     conn.execute("DELETE FROM temp.staged_answers")
     conn.executemany("INSERT INTO temp.staged_answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", staged)
     span_id = "coalesce(a.shared_id, :base + a.seq)"
@@ -191,19 +160,19 @@ def _record_matched(conn: sqlite3.Connection, answers: Sequence[tuple[Answer, di
         "INSERT INTO decisions (span_id, article_id, annotator, action, label, session, created_at)"
         f" SELECT {span_id}, a.article_id, a.annotator, 'accept', a.label, :session, a.ts"
         " FROM temp.staged_answers a ORDER BY a.seq", {"base": base, "session": session})
-    first_decision = conn.execute(LAST_ID[dialect_of(conn)]).fetchone()[0] - cur.rowcount + 1
+    first_decision = conn.execute(_LAST_ID[dialect.dialect_of(conn)]).fetchone()[0] - cur.rowcount + 1
     conn.executemany(
         "INSERT INTO decisions (span_id, article_id, annotator, action, speaker_span_id, session, created_at)"
         " VALUES (?, ?, ?, 'speaker', ?, ?, ?)", speaker_changes)
     # A state's decision_id is the span's accept (decisions were numbered in staging order). A line
     # that gives a suggested span twice stages it twice: SQLite's OR REPLACE keeps the later row;
     # PostgreSQL refuses to upsert one row twice in a statement, so it is given the later row alone.
-    postgres = dialect_of(conn) == "postgresql"
+    last_only, last_order = dialect.last_row_per_key(conn)
     conn.execute(
         'INSERT OR REPLACE INTO states (span_id, annotator, article_id, status, label, start, "end",'
         " speaker_span_id, speaker_entity_span_id, decision_id)"
-        f" SELECT {'DISTINCT ON (1, 2) ' if postgres else ''}{span_id}, a.annotator, a.article_id, 'accepted',"
+        f" SELECT {last_only}{span_id}, a.annotator, a.article_id, 'accepted',"
         f" a.label, a.start, a.\"end\", {speaker}, {entity}, :first_decision + a.seq FROM temp.staged_answers a"
-        + (" ORDER BY 1, 2, a.seq DESC" if postgres else ""),
+        + last_order,
         {"base": base, "first_decision": first_decision})
     conn.execute("DELETE FROM temp.staged_answers")

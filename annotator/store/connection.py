@@ -1,8 +1,10 @@
-"""Opening a database: pragmas, the version check, backup, migrations. A postgresql:// URL goes to
-store/postgres.py (imported only then), with the same migrations and the same refusals."""
+"""The SQLite driver, and opening a database: pragmas, the version check, backup, migrations, and
+BEGIN IMMEDIATE with its wait. A postgresql:// URL goes to store/postgres.py (imported only then),
+with the same migrations and the same refusals. What differs between the two: store/dialect.py."""
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -11,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.dburl import is_url
-from annotator.errors import DatabaseError
+from annotator.errors import DatabaseError, UserError
 from annotator.store.migrations import LATEST, MIGRATIONS, statements
 
 # 'ANNO': marks a database as ours, so a stranger's SQLite file is not migrated by mistake.
@@ -19,11 +21,7 @@ APPLICATION_ID = 0x414E4E4F
 BUSY_TIMEOUT_MS = 10_000
 PAGE_SIZE = 8192
 BULK_CACHE_KIB = 65_536  # an import's page cache: its indexes' pages stay in memory between batches
-
-
-def dialect_of(conn: Any) -> str:
-    """'sqlite' or 'postgresql': for the few statements each says its own way."""
-    return getattr(conn, "dialect", "sqlite")
+WRITE_WAIT_S = 10.0  # how long a write waits for the lock before saying the database is busy
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -56,6 +54,34 @@ def bulk_loading(conn: sqlite3.Connection) -> Iterator[None]:
     finally:
         conn.execute(f"PRAGMA foreign_keys = {foreign_keys}")
         conn.execute(f"PRAGMA cache_size = {cache}")
+
+
+def begin_immediate(conn: sqlite3.Connection, where: str) -> None:
+    """BEGIN IMMEDIATE: take the write lock before reading, retrying while busy.
+
+    We poll for the lock every 0.5-5 ms (jittered) for at most WRITE_WAIT_S, then say the
+    database is busy. SQLite's own busy handler sleeps up to 100 ms between tries, so with
+    eight writers one could wait over a second while the others took turns; and 50 tries of
+    its 10 s timeout once meant a stall of eight minutes. benchmarks/concurrency.py measures it.
+    """
+    deadline = time.monotonic() + WRITE_WAIT_S
+    delay = 0.0005
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise UserError(f"{where}: the database stayed busy for {WRITE_WAIT_S:.0f} s;"
+                                    " try again in a moment") from None
+                time.sleep(delay * (0.5 + random.random()))
+                delay = min(delay * 1.5, 0.005)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def _greatest(*values):
@@ -144,8 +170,6 @@ def _open_postgres(url: str, create: bool) -> Any:
 
         raise DatabaseError(f"{redact(url)}: a PostgreSQL database needs psycopg:"
                             " pip install 'annotator[postgres]'") from None
-    from annotator.store.store import WRITE_WAIT_S
-
     def migrate(conn: Any, version: int) -> None:
         postgres.migrate(conn, lambda number: statements(MIGRATIONS[number], "postgresql"), LATEST, WRITE_WAIT_S)
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from annotator.errors import UserError
+from annotator.store import dialect
 from annotator.store.migrations import TABLES
 from annotator.store.store import Store
 
@@ -24,7 +25,7 @@ _ORDER = {"states": "span_id, annotator", "progress": "article_id, annotator", "
 
 
 def counts(store: Store) -> dict[str, int]:
-    return {table: store._one(f"SELECT count(*) FROM {table}")[0] for table in TABLES}
+    return {table: store.one(f"SELECT count(*) FROM {table}")[0] for table in TABLES}
 
 
 def copy_database(source: Store, target: Store, progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
@@ -47,10 +48,7 @@ def copy_database(source: Store, target: Store, progress: Callable[[str, int], N
                 with_ids.append(table)
             if progress:
                 progress(table, copied[table])
-        if target.dialect == "postgresql":
-            from annotator.store.postgres import reset_sequences
-
-            reset_sequences(write, with_ids)
+        dialect.continue_ids(write, with_ids)
     return copied
 
 
@@ -62,7 +60,7 @@ def _copy_table(read: Any, write: Any, table: str, names: list[str]) -> int:
     order = _ORDER.get(table, "id")
     sql = f"SELECT {quoted} FROM {table} ORDER BY {order}"
     # PostgreSQL: a server-side cursor, so a big table is never held in memory whole.
-    cursor = read.stream(sql, BATCH) if hasattr(read, "stream") else read.execute(sql)
+    cursor = dialect.stream(read, sql, BATCH)
     total = 0
     while rows := cursor.fetchmany(BATCH):
         rows = [tuple(row) for row in rows]

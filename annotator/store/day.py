@@ -9,10 +9,12 @@ was closed never counts, however long.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from annotator.model import heading_of
+from annotator.store import routing
+from annotator.store.base import Database
+from annotator.store.dialect import Connection
 
 # Keys of an exported line's `meta` that belong to one annotator's work, not to the article:
 # export writes them, import takes them back out of the article's meta into that annotator's rows.
@@ -35,17 +37,22 @@ _START_STRETCH = (
 )
 
 
-def count_action(conn: sqlite3.Connection, article_id: int, annotator: str, now: float, idle_after: float) -> None:
-    """One action on the article: add the gap since the last one, cut at idle_after."""
-    conn.execute(_COUNT_ACTION, (article_id, annotator, now, idle_after))
+def count_action(conn: Connection, article_id: int, annotator: str, now: float, idle_after: float,
+                 run: Any = None) -> None:
+    """One action on the article: add the gap since the last one, cut at idle_after.
+    `run(conn, sql, params)`: how to send it (dialect.later), else at once."""
+    if run is None:
+        conn.execute(_COUNT_ACTION, (article_id, annotator, now, idle_after))
+    else:
+        run(conn, _COUNT_ACTION, (article_id, annotator, now, idle_after))
 
 
-def start_stretch(conn: sqlite3.Connection, article_id: int, annotator: str, now: float) -> None:
+def start_stretch(conn: Connection, article_id: int, annotator: str, now: float) -> None:
     """The article is open again: the next action counts its gap from now."""
     conn.execute(_START_STRETCH, (article_id, annotator, now))
 
 
-def add_active(conn: sqlite3.Connection, article_id: int, annotator: str, seconds: float, now: float) -> None:
+def add_active(conn: Connection, article_id: int, annotator: str, seconds: float, now: float) -> None:
     """Active time that arrives as a figure (an imported line's meta): added to what is there."""
     conn.execute(
         "INSERT INTO activity (article_id, annotator, active_s, actions, last_at) VALUES (?, ?, ?, 0, ?)"
@@ -54,7 +61,7 @@ def add_active(conn: sqlite3.Connection, article_id: int, annotator: str, second
     )
 
 
-def set_flag(conn: sqlite3.Connection, article_id: int, annotator: str, note: str, now: float) -> None:
+def set_flag(conn: Connection, article_id: int, annotator: str, note: str, now: float) -> None:
     """Flag with this note, or clear the flag when the note is empty."""
     if note:
         conn.execute(
@@ -66,7 +73,7 @@ def set_flag(conn: sqlite3.Connection, article_id: int, annotator: str, note: st
         conn.execute("DELETE FROM flags WHERE article_id = ? AND annotator = ?", (article_id, annotator))
 
 
-def work_meta(conn: sqlite3.Connection, article_ids: list[int]) -> dict[tuple[int, str], dict[str, Any]]:
+def work_meta(conn: Connection, article_ids: list[int]) -> dict[tuple[int, str], dict[str, Any]]:
     """For export: {(article, annotator): {"active_seconds": s, "flag": note}} of these articles."""
     out: dict[tuple[int, str], dict[str, Any]] = {}
     for at in range(0, len(article_ids), 500):
@@ -103,7 +110,7 @@ def median(values: list[float]) -> float | None:
     return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
-def annotator_figures(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+def annotator_figures(conn: Connection) -> dict[str, dict[str, Any]]:
     """Per annotator: active hours, articles finished, median active seconds per finished article,
     standing decisions (undone ones and undo rows left out), the log's size, decisions per active hour."""
     out: dict[str, dict[str, Any]] = {}
@@ -133,7 +140,7 @@ def annotator_figures(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
     return dict(sorted(out.items()))
 
 
-def flag_rows(conn: sqlite3.Connection, annotator: str | None = None) -> list[dict[str, Any]]:
+def flag_rows(conn: Connection, annotator: str | None = None) -> list[dict[str, Any]]:
     """Every flag (or one annotator's): article, heading parts, annotator, note, when; in article order."""
     sql = ("SELECT f.article_id, a.title, substr(a.text, 1, 200), f.annotator, f.note, f.updated_at,"
            " coalesce(p.status, 'todo') FROM flags f JOIN articles a ON a.id = f.article_id"
@@ -147,3 +154,55 @@ def flag_rows(conn: sqlite3.Connection, annotator: str | None = None) -> list[di
          "updated_at": when, "status": status}
         for aid, title, text, who, note, when, status in conn.execute(sql + " ORDER BY f.article_id, f.annotator", params)
     ]
+
+
+# -- on an open database ------------------------------------------------------------------------
+
+
+def open_article(db: Database, article_id: int, annotator: str) -> None:
+    """The annotator opened the article: active time counts again from now."""
+    with db.write() as conn:
+        start_stretch(conn, article_id, annotator, db.clock())
+
+
+def active_seconds(db: Database, article_id: int, annotator: str) -> float:
+    row = db.one("SELECT active_s FROM activity WHERE article_id = ? AND annotator = ?", (article_id, annotator))
+    return row[0] if row else 0.0
+
+
+def flag_article(db: Database, article_id: int, annotator: str, note: str) -> str | None:
+    """Flag the article with a note (one line), or clear the flag with an empty one; the flag now."""
+    note = " ".join(note.split())
+    with db.write() as conn:
+        now = db.clock()
+        set_flag(conn, article_id, annotator, note, now)
+        routing.keep_place(conn, article_id, annotator, now)
+        count_action(conn, article_id, annotator, now, db.idle_after)
+    return note or None
+
+
+def flag_of(db: Database, article_id: int, annotator: str) -> str | None:
+    row = db.one("SELECT note FROM flags WHERE article_id = ? AND annotator = ?", (article_id, annotator))
+    return row[0] if row else None
+
+
+def next_flagged(db: Database, annotator: str, after: int) -> int | None:
+    """This annotator's next flagged article after `after`, going round to the first; None when none."""
+    row = db.one("SELECT article_id FROM flags WHERE annotator = ? ORDER BY article_id <= ?, article_id LIMIT 1",
+                 (annotator, after))
+    return row[0] if row else None
+
+
+def work_meta_of(db: Database, article_ids: list[int]) -> dict[tuple[int, str], dict[str, Any]]:
+    """What export adds to `meta` of each (article, annotator): active seconds, the flag's note."""
+    with db.connection() as conn:
+        return work_meta(conn, list(article_ids))
+
+
+def record_work_meta(db: Database, conn: Connection, article_id: int, annotator: str, meta: dict[str, Any]) -> None:
+    """An imported line's active seconds and flag, inside write(): back as that annotator's."""
+    active, note = meta.get(ACTIVE_KEY), meta.get(FLAG_KEY)
+    if isinstance(active, int | float) and not isinstance(active, bool) and active >= 0:
+        add_active(conn, article_id, annotator, float(active), db.clock())
+    if isinstance(note, str) and note.strip():
+        set_flag(conn, article_id, annotator, " ".join(note.split()), db.clock())

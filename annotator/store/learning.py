@@ -3,11 +3,11 @@ and how annotators answered each model's suggestions (`stats --corrections`)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from annotator.store import bulk
+from annotator.store.dialect import Connection, IntegrityError
 from annotator.store.paging import pages
 
 # Nobody has opened, decided on, added to, or reviewed the article; and every span it has is a
@@ -28,41 +28,36 @@ AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.article_id = a.id AND (s.origin !=
 Suggestion = tuple  # (start, end, label, kind, speaker (start, end) | None, entity (start, end) | None, cue | None)
 
 
-def _all(store: Any, sql: str, params: Any = ()) -> list[Any]:
-    with store.reading() as db:
-        return db.execute(sql, params).fetchall()
-
-
 def untouched_count(store: Any) -> int:
-    return _all(store, f"SELECT count(*) FROM articles a WHERE {_UNTOUCHED}")[0][0]
+    return store.rows(f"SELECT count(*) FROM articles a WHERE {_UNTOUCHED}")[0][0]
 
 
 def finished_count(store: Any, annotator: str | None = None, gold: bool = False) -> int:
     """Articles finished (by `annotator`, or anyone); with gold, reviewed ones are counted too."""
     done = "SELECT count(DISTINCT article_id) FROM progress WHERE status = 'done'"
     if gold:
-        return (_all(store, "SELECT count(DISTINCT article_id) FROM reviews WHERE status = 'gold'")[0][0]
-                + _all(store, done)[0][0])
+        return (store.rows("SELECT count(DISTINCT article_id) FROM reviews WHERE status = 'gold'")[0][0]
+                + store.rows(done)[0][0])
     if annotator:
-        return _all(store, done + " AND annotator = ?", (annotator,))[0][0]
-    return _all(store, done)[0][0]
+        return store.rows(done + " AND annotator = ?", (annotator,))[0][0]
+    return store.rows(done)[0][0]
 
 
 def article_texts(store: Any, limit: int) -> list[str]:
     """The text of up to `limit` articles, finished or not, the newest first: what the team's corpus
     reads like (learn/relabel.py learns from the company names keep)."""
-    return [row["text"] for row in _all(store, "SELECT text FROM articles ORDER BY id DESC LIMIT ?", (limit,))]
+    return [row["text"] for row in store.rows("SELECT text FROM articles ORDER BY id DESC LIMIT ?", (limit,))]
 
 
 def untouched_batches(store: Any, batch: int = 64) -> Iterator[list[tuple[int, str]]]:
     """(article id, text) of untouched articles, in id order, `batch` at a time (each read on its own,
     so an article someone opens meanwhile is passed over at write time, not here)."""
-    for rows in pages(lambda last: _all(store, f"SELECT a.id, a.text FROM articles a WHERE a.id > ? AND {_UNTOUCHED}"
+    for rows in pages(lambda last: store.rows(f"SELECT a.id, a.text FROM articles a WHERE a.id > ? AND {_UNTOUCHED}"
                                         " ORDER BY a.id LIMIT ?", (last, batch)), batch):
         yield [(row["id"], row["text"]) for row in rows]
 
 
-def suggestions_of(conn: sqlite3.Connection, article_id: int) -> tuple[set[Suggestion], dict[Suggestion, str | None]]:
+def suggestions_of(conn: Connection, article_id: int) -> tuple[set[Suggestion], dict[Suggestion, str | None]]:
     """The article's model suggestions in a form that compares across ids, and each one's model."""
     rows = conn.execute('SELECT id, start, "end", label, kind, speaker_span_id, speaker_entity_span_id,'
                         " cue_start, cue_end, model FROM spans WHERE article_id = ?", (article_id,)).fetchall()
@@ -83,11 +78,11 @@ def as_suggestions(drafts: Sequence[Any]) -> set[Suggestion]:
     return out
 
 
-def still_untouched(conn: sqlite3.Connection, article_id: int) -> bool:
+def still_untouched(conn: Connection, article_id: int) -> bool:
     return conn.execute(f"SELECT 1 FROM articles a WHERE a.id = ? AND {_UNTOUCHED}", (article_id,)).fetchone() is not None
 
 
-def replace_suggestions(conn: sqlite3.Connection, article_id: int, drafts: Sequence[Any], model: str) -> bool:
+def replace_suggestions(conn: Connection, article_id: int, drafts: Sequence[Any], model: str) -> bool:
     """Inside write(): the article's model suggestions become `drafts`. False, and nothing changed,
     when a decision names one of its spans (the log's foreign key refuses the delete): a decision
     someone undid leaves no state and no progress row, but the log still points at its span."""
@@ -100,7 +95,7 @@ def replace_suggestions(conn: sqlite3.Connection, article_id: int, drafts: Seque
                      (article_id,))
         conn.execute("DELETE FROM spans WHERE article_id = ? AND origin = 'model' AND created_by IS NULL",
                      (article_id,))
-    except sqlite3.IntegrityError:
+    except IntegrityError:
         conn.execute("ROLLBACK TO resuggest")
         conn.execute("RELEASE resuggest")
         return False
@@ -111,7 +106,7 @@ def replace_suggestions(conn: sqlite3.Connection, article_id: int, drafts: Seque
 
 
 def suggestions_by_model(store: Any) -> dict[str, int]:
-    rows = _all(store, "SELECT coalesce(model, '(not recorded)'), count(*) FROM spans WHERE origin = 'model'"
+    rows = store.rows("SELECT coalesce(model, '(not recorded)'), count(*) FROM spans WHERE origin = 'model'"
                 " GROUP BY 1 ORDER BY count(*) DESC, 1")
     return {row[0]: row[1] for row in rows}
 
@@ -126,12 +121,11 @@ def answered_suggestions(store: Any, model: str | None = None) -> list[tuple]:
     if model is not None:
         sql += " AND s.model = ?"
         params = (model,)
-    return [tuple(row) for row in _all(store, sql, params)]
+    return [tuple(row) for row in store.rows(sql, params)]
 
 
 def missed_spans(store: Any) -> list[tuple]:
     """(label, count) of entity spans annotators added themselves (what the model missed), accepted."""
-    return [tuple(row) for row in _all(
-        store, "SELECT st.label, count(*) FROM states st JOIN spans s ON s.id = st.span_id"
+    return [tuple(row) for row in store.rows("SELECT st.label, count(*) FROM states st JOIN spans s ON s.id = st.span_id"
         " WHERE s.created_by IS NOT NULL AND s.kind = 'entity' AND st.status = 'accepted' GROUP BY st.label"
         " ORDER BY count(*) DESC, st.label")]

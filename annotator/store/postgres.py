@@ -7,15 +7,17 @@ keeps ONE set of SQL, written for SQLite; `PgConnection.execute` translates each
 - `INSERT OR IGNORE` -> `ON CONFLICT DO NOTHING`; `INSERT OR REPLACE` -> an upsert on the table's key;
 - a one-row `INSERT … VALUES` into a table with an `id` gets `RETURNING id`, for `cursor.lastrowid`;
 - `temp.` -> `pg_temp.`.
-What means something else in PostgreSQL is written per dialect where it is used (`Store.dialect`):
-json_each (bulk.py), PRAGMA table_info (Store.columns), last_insert_rowid. GREATEST and LEAST are
+What means something else in PostgreSQL is said both ways in store/dialect.py: json_each,
+PRAGMA table_info, last_insert_rowid, how a transaction begins. GREATEST and LEAST are
 PostgreSQL's, registered on SQLite's connections (store/connection.py).
 
 Transactions (docs/postgres.md): the connection is in autocommit; Store.write() runs
 `BEGIN; SET LOCAL lock_timeout; SELECT pg_advisory_xact_lock(K)`, one lock for every writer of the
 database, so writers take turns exactly as BEGIN IMMEDIATE makes them on SQLite (routing reads
-then claims inside it, so two annotators never claim the same place). Reads that must see one
-state (Store.snapshot) are REPEATABLE READ READ ONLY.
+then claims inside it, so two annotators never claim the same place). One annotator's decision
+takes that lock shared, with a lock of its own annotator, and is sent in two round trips
+(begin_own_write, later, batch). Reads that must see one state (Store.snapshot) are REPEATABLE
+READ READ ONLY.
 """
 
 from __future__ import annotations
@@ -173,6 +175,28 @@ class PgCursor:
         self._cur.close()
 
 
+class Rows:
+    """The rows of one statement of a batch, read as from a cursor."""
+
+    rowcount = -1
+    lastrowid = None
+
+    def __init__(self, rows: list[Any]) -> None:
+        self._rows = iter(rows)
+
+    def fetchone(self) -> Any:
+        return next(self._rows, None)
+
+    def fetchall(self) -> list[Any]:
+        return list(self._rows)
+
+    def __iter__(self):
+        return self._rows
+
+    def close(self) -> None:
+        pass
+
+
 class PgConnection:
     """The store's connection to PostgreSQL (autocommit: the store says BEGIN and COMMIT itself)."""
 
@@ -181,6 +205,9 @@ class PgConnection:
     def __init__(self, raw: psycopg.Connection, where: str) -> None:
         self.raw = raw
         self.where = where  # the URL without its password, for messages
+        # Statements that need no answer, sent ahead of the next one that does (later(), batch()).
+        self._later: list[tuple[str, Any]] = []
+        self.busy_after = 0.0  # begin_own_write's wait, for the message when the lock is not had
 
     def run(self, cur: Any, statement: str, params: Any, many: bool = False) -> None:
         try:
@@ -196,8 +223,37 @@ class PgConnection:
                 raise
             raise DatabaseError(f"{self.where}: lost the database ({_reason(exc)})") from None
 
-    def execute(self, sql: str, params: Any = ()) -> PgCursor:
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        if self._later:  # those wait no longer: they go with this one, in one round trip
+            return Rows(self.batch([(sql, params)])[0])
         return PgCursor(self).execute(sql, params)
+
+    def later(self, sql: str, params: Any = ()) -> None:
+        """A statement whose answer nobody reads: sent with the next one that is read."""
+        self._later.append((sql, params))
+
+    def batch(self, statements: list[tuple[str, Any]]) -> list[list[Any]]:
+        """Each statement's rows, the statements (after those waiting: later()) sent as one query in
+        one round trip, their parameters bound here (psycopg's ClientCursor quotes them)."""
+        every, self._later = [*self._later, *statements], []
+        cur = psycopg.ClientCursor(self.raw)
+        try:
+            cur.execute("; ".join(cur.mogrify(translate(sql)[0], params if params is not None else ()) for sql, params in every))
+            results = []
+            while True:
+                results.append(cur.fetchall() if cur.description is not None else [])
+                if not cur.nextset():
+                    break
+        except (pg_errors.LockNotAvailable, pg_errors.QueryCanceled):
+            raise UserError(f"{self.where}: the database stayed busy for {self.busy_after:.0f} s;"
+                            " try again in a moment") from None
+        except pg_errors.IntegrityError as exc:
+            raise sqlite3.IntegrityError(str(exc).splitlines()[0]) from exc
+        except psycopg.OperationalError as exc:
+            raise DatabaseError(f"{self.where}: lost the database ({_reason(exc)})") from None
+        finally:
+            cur.close()
+        return results[len(results) - len(statements):] if statements else []
 
     def executemany(self, sql: str, rows: Any) -> PgCursor:
         return PgCursor(self).executemany(sql, rows)
@@ -217,14 +273,17 @@ class PgConnection:
 
     # -- transactions (Store.write, Store.snapshot) ------------------------------------------
 
-    def begin_write(self, wait_s: float) -> None:
+    def begin_write(self, wait_s: float, relaxed: bool = False) -> None:
         """BEGIN and take the writers' lock, waiting at most `wait_s`; a deadlock or serialization
-        failure (from some other client of the database) is retried within the same time."""
+        failure (from some other client of the database) is retried within the same time.
+        `relaxed`: COMMIT does not wait for the disk (a claim lost in a crash is claimed again);
+        the others' decisions wait for this lock, so it is not held through a flush."""
         deadline = time.monotonic() + wait_s
+        lock = ("SET LOCAL synchronous_commit = off; " if relaxed else "") + f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"
         while True:
             left_ms = max(1, int((deadline - time.monotonic()) * 1000))
             try:
-                self.raw.execute(f"BEGIN; SET LOCAL lock_timeout = {left_ms}; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+                self.raw.execute(f"BEGIN; SET LOCAL lock_timeout = {left_ms}; {lock}")
                 return
             except (pg_errors.LockNotAvailable, pg_errors.QueryCanceled):
                 self.raw.execute("ROLLBACK")
@@ -238,6 +297,22 @@ class PgConnection:
             except psycopg.OperationalError as exc:
                 raise DatabaseError(f"{self.where}: lost the database ({_reason(exc)})") from None
 
+    def begin_own_write(self, wait_s: float, annotator: str) -> None:
+        """BEGIN and the writers' lock for one key's decision, which writes only
+        `annotator`'s rows. The lock is taken shared, with that annotator's own lock, so different
+        annotators' decisions run side by side while routing's claims, imports and suggest, which
+        take it whole (begin_write), still run alone. Sent with the decision's reads, in one round
+        trip (later()); a lock not had within `wait_s` says busy then (batch()).
+        Its COMMIT does not wait for the WAL to reach the disk (the WAL writer flushes it within a
+        fraction of a second): the durability SQLite's WAL with synchronous=NORMAL gives the same
+        write; a killed client loses nothing. docs/postgres.md."""
+        self.later("BEGIN")
+        self.later(f"SET LOCAL lock_timeout = {max(1, int(wait_s * 1000))}")
+        self.later("SET LOCAL synchronous_commit = off")
+        self.later("SELECT pg_advisory_xact_lock_shared(?), pg_advisory_xact_lock(?, hashtext(?))",
+                   (WRITE_LOCK, WRITE_LOCK, annotator))
+        self.busy_after = wait_s
+
     def begin_read(self) -> None:
         self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
@@ -245,6 +320,7 @@ class PgConnection:
         self.raw.execute("COMMIT")
 
     def rollback(self) -> None:
+        self._later = []  # a write that failed before its first read: nothing of it was sent
         self.raw.execute("ROLLBACK")
 
 

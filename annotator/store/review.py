@@ -27,10 +27,12 @@ from typing import Any
 
 from annotator.agreement import Disagreement, Mark, Work, agreed, disagreements
 from annotator.errors import UserError
-from annotator.model import Article, heading_of
+from annotator.model import Article, heading_of, speaker_links
+from annotator.store import articles, day, work
+from annotator.store.base import Database
 from annotator.store.paging import paged_ids
+from annotator.store.routing import IDLE_CLAIM_S
 from annotator.store.rows import SpanRow
-from annotator.store.store import IDLE_CLAIM_S, Store
 
 WHOLE = "*"  # review_decisions.item of the article's frozen gold
 OWN = "+"  # review_decisions.item of one state of the reviewer's own version
@@ -40,20 +42,9 @@ UNDO_OWN = "-"  # review_decisions.item that takes back the latest standing OWN 
 # -- what annotators finished ----------------------------------------------------------------
 
 
-def _all(store: Store, sql: str, params: Any = ()) -> list[Any]:
-    with store.reading() as db:
-        return db.execute(sql, params).fetchall()
-
-
-def _first(store: Store, sql: str, params: Any = ()) -> Any:
-    with store.reading() as db:
-        return db.execute(sql, params).fetchone()
-
-
-def finished_annotators(store: Store, article_id: int) -> list[str]:
+def finished_annotators(store: Database, article_id: int) -> list[str]:
     """Annotators who marked the article done, by name."""
-    return [row["annotator"] for row in _all(
-        store, "SELECT annotator FROM progress WHERE article_id = ? AND status = 'done' ORDER BY annotator",
+    return [row["annotator"] for row in store.rows("SELECT annotator FROM progress WHERE article_id = ? AND status = 'done' ORDER BY annotator",
         (article_id,))]
 
 
@@ -64,60 +55,56 @@ def marks_of(rows: Iterable[SpanRow]) -> frozenset[Mark]:
     out = set()
     for row in rows:
         if row.kind == "quote":
-            speaker, entity = row.speaker_id, row.entity_id
-            speaker_at = where.get(speaker) if speaker is not None else None
-            entity_at = where.get(entity) if entity is not None and entity != speaker else None
-            cue_at = where.get(row.cue_id) if row.cue_id is not None else None
-            out.add(Mark(row.kind, row.start, row.end, row.label, speaker_at, entity_at, cue_at))
+            linked = {label: where.get(ref) for ref, label in speaker_links(row.speaker_id, row.entity_id, row.cue_id)}
+            out.add(Mark(row.kind, row.start, row.end, row.label, linked.get("SPEAKER"), linked.get("SPEAKER_ENTITY"),
+                         linked.get("CUE")))
         else:
             out.add(Mark(row.kind, row.start, row.end, row.label))
     return frozenset(out)
 
 
-def suggested_ids(store: Store, article_id: int) -> list[int]:
+def suggested_ids(store: Database, article_id: int) -> list[int]:
     """The article's shared suggestions (model or imported), not anyone's own spans."""
-    return [row["id"] for row in _all(
-        store, "SELECT id FROM spans WHERE article_id = ? AND created_by IS NULL ORDER BY id", (article_id,))]
+    return [row["id"] for row in store.rows("SELECT id FROM spans WHERE article_id = ? AND created_by IS NULL ORDER BY id", (article_id,))]
 
 
-def exported_rows(store: Store, article_id: int, annotator: str) -> list[SpanRow]:
+def exported_rows(store: Database, article_id: int, annotator: str) -> list[SpanRow]:
     """What export writes of this annotator's article (Store.exported_spans: the same rule)."""
-    return store.exported_spans([article_id]).get((article_id, annotator), [])
+    return work.exported_spans(store, [article_id]).get((article_id, annotator), [])
 
 
-def finished_at(store: Store, article_id: int, annotator: str) -> float:
-    row = _first(store, "SELECT updated_at FROM progress WHERE article_id = ? AND annotator = ?",
+def finished_at(store: Database, article_id: int, annotator: str) -> float:
+    row = store.row("SELECT updated_at FROM progress WHERE article_id = ? AND annotator = ?",
                  (article_id, annotator))
     return row["updated_at"] if row else 0.0
 
 
-def article_tokens(store: Store, article_id: int) -> tuple[Any, ...]:
+def article_tokens(store: Database, article_id: int) -> tuple[Any, ...]:
     """The article row's stored token columns (whatever the current schema keeps), for export."""
     columns = store.columns("articles")
     wanted = [c for c in ("tokens", "token_bounds") if c in columns]
-    return tuple(_first(store, f"SELECT {', '.join(wanted)} FROM articles WHERE id = ?", (article_id,)))
+    return tuple(store.row(f"SELECT {', '.join(wanted)} FROM articles WHERE id = ?", (article_id,)))
 
 
-def work_of(store: Store, article_id: int, annotator: str, suggested: Sequence[int] | None = None) -> Work:
+def work_of(store: Database, article_id: int, annotator: str, suggested: Sequence[int] | None = None) -> Work:
     rows, last = exported_rows(store, article_id, annotator), finished_at(store, article_id, annotator)
     kept = {row.span_id for row in rows}
     ids = suggested if suggested is not None else suggested_ids(store, article_id)
     return Work(annotator, marks_of(rows), {sid: sid in kept for sid in ids}, last)
 
 
-def works_of(store: Store, article_id: int) -> list[Work]:
+def works_of(store: Database, article_id: int) -> list[Work]:
     suggested = suggested_ids(store, article_id)
     return [work_of(store, article_id, name, suggested) for name in finished_annotators(store, article_id)]
 
 
-def iter_article_ids(store: Store, min_annotators: int = 2, batch: int = 500) -> Iterator[int]:
+def iter_article_ids(store: Database, min_annotators: int = 2, batch: int = 500) -> Iterator[int]:
     """Articles that at least `min_annotators` marked done, in id order, read in batches."""
-    return paged_ids(lambda last: _all(
-        store, "SELECT article_id FROM progress WHERE status = 'done' AND article_id > ?"
+    return paged_ids(lambda last: store.rows("SELECT article_id FROM progress WHERE status = 'done' AND article_id > ?"
         " GROUP BY article_id HAVING count(*) >= ? ORDER BY article_id LIMIT ?", (last, min_annotators, batch)), batch)
 
 
-def iter_compared(store: Store, min_annotators: int = 2, batch: int = 500) -> Iterator[tuple[int, str, list[Work]]]:
+def iter_compared(store: Database, min_annotators: int = 2, batch: int = 500) -> Iterator[tuple[int, str, list[Work]]]:
     """(article id, heading, works) of every article finished by several annotators: agreement's input.
 
     Read in batches of articles, a handful of queries each (the same works as works_of, which reads
@@ -126,15 +113,14 @@ def iter_compared(store: Store, min_annotators: int = 2, batch: int = 500) -> It
     ids_iter = iter_article_ids(store, min_annotators, batch)
     while ids := list(islice(ids_iter, batch)):
         marks = ",".join("?" * len(ids))
-        heads = {row["id"]: heading_of(row["title"], row["opening"]) for row in _all(
-            store, f"SELECT id, title, substr(text, 1, 400) AS opening FROM articles WHERE id IN ({marks})", ids)}
+        heads = {row["id"]: heading_of(row["title"], row["opening"]) for row in store.rows(f"SELECT id, title, substr(text, 1, 400) AS opening FROM articles WHERE id IN ({marks})", ids)}
         done: dict[int, list[tuple[str, float]]] = {}
-        for row in _all(store, "SELECT article_id, annotator, updated_at FROM progress WHERE status = 'done'"
+        for row in store.rows("SELECT article_id, annotator, updated_at FROM progress WHERE status = 'done'"
                         f" AND article_id IN ({marks}) ORDER BY article_id, annotator", ids):
             done.setdefault(row["article_id"], []).append((row["annotator"], row["updated_at"]))
-        rows = store.exported_spans(ids)
+        rows = work.exported_spans(store, ids)
         suggested: dict[int, list[int]] = {}
-        for row in _all(store, f"SELECT article_id, id FROM spans WHERE article_id IN ({marks})"
+        for row in store.rows(f"SELECT article_id, id FROM spans WHERE article_id IN ({marks})"
                         " AND created_by IS NULL ORDER BY id", ids):
             suggested.setdefault(row["article_id"], []).append(row["id"])
         for article_id in ids:
@@ -190,31 +176,31 @@ class ReviewArticle:
         return sorted(self.agreed | chosen, key=Mark.sort_key)
 
 
-def _choices(store: Store, article_id: int, reviewer: str) -> dict[str, tuple[Mark, ...]]:
-    rows = _all(store, "SELECT item, spans FROM review_decisions WHERE article_id = ? AND reviewer = ?"
-                " AND item NOT IN (?, ?, ?) ORDER BY id", (article_id, reviewer, WHOLE, OWN, UNDO_OWN))
+def _choices(store: Database, article_id: int, reviewer: str) -> dict[str, tuple[Mark, ...]]:
+    rows = store.rows("SELECT item, spans FROM review_decisions WHERE article_id = ? AND reviewer = ?"
+                      " AND item NOT IN (?, ?, ?) ORDER BY id", (article_id, reviewer, WHOLE, OWN, UNDO_OWN))
     return {row["item"]: tuple(Mark.from_json(m) for m in json.loads(row["spans"])) for row in rows}
 
 
-def review_status(store: Store, article_id: int, reviewer: str) -> str:
-    row = _first(store, "SELECT status FROM reviews WHERE article_id = ? AND reviewer = ?", (article_id, reviewer))
+def review_status(store: Database, article_id: int, reviewer: str) -> str:
+    row = store.row("SELECT status FROM reviews WHERE article_id = ? AND reviewer = ?", (article_id, reviewer))
     return row["status"] if row else "todo"
 
 
-def load_review(store: Store, article_id: int, reviewer: str) -> ReviewArticle:
-    article = store.article(article_id)
+def load_review(store: Database, article_id: int, reviewer: str) -> ReviewArticle:
+    article = articles.article(store, article_id)
     if article is None:
         raise UserError(f"no article {article_id}")
     works = works_of(store, article_id)
     chosen = _choices(store, article_id, reviewer)
     items = tuple(ReviewItem(d, chosen.get(d.key)) for d in disagreements(works))
-    work = {who: meta for (_, who), meta in store.work_meta([article_id]).items()}
+    work = {who: meta for (_, who), meta in day.work_meta_of(store, [article_id]).items()}
     own = own_version(store, article_id, reviewer)
     return ReviewArticle(article, reviewer, review_status(store, article_id, reviewer), tuple(works),
                          agreed(works), items, work, None if own is None else tuple(marks_of(own)))
 
 
-def own_version(store: Store, article_id: int, reviewer: str) -> list[SpanRow] | None:
+def own_version(store: Database, article_id: int, reviewer: str) -> list[SpanRow] | None:
     """The reviewer's own version as export rows (what it exports), or None when none stands."""
     from annotator.review_draft import exported
 
@@ -222,11 +208,11 @@ def own_version(store: Store, article_id: int, reviewer: str) -> list[SpanRow] |
     return None if views is None else exported(views)
 
 
-def own_views(store: Store, article_id: int, reviewer: str) -> list[Any] | None:
+def own_views(store: Database, article_id: int, reviewer: str) -> list[Any] | None:
     """The standing state of the reviewer's own version (rows of SpanView fields), or None."""
     stack = []
-    for row in _all(store, "SELECT item, spans FROM review_decisions WHERE article_id = ? AND reviewer = ?"
-                    " AND item IN (?, ?) ORDER BY id", (article_id, reviewer, OWN, UNDO_OWN)):
+    for row in store.rows("SELECT item, spans FROM review_decisions WHERE article_id = ? AND reviewer = ?"
+                          " AND item IN (?, ?) ORDER BY id", (article_id, reviewer, OWN, UNDO_OWN)):
         if row["item"] == OWN:
             stack.append(row["spans"])
         elif stack:
@@ -234,7 +220,7 @@ def own_views(store: Store, article_id: int, reviewer: str) -> list[Any] | None:
     return json.loads(stack[-1]) if stack else None
 
 
-def save_own(store: Store, article_id: int, reviewer: str, views: Sequence[Sequence[Any]] | None) -> None:
+def save_own(store: Database, article_id: int, reviewer: str, views: Sequence[Sequence[Any]] | None) -> None:
     """One edit of the reviewer's own version (views: its new state; None: take back the latest).
 
     Committed before it returns; on an article already finished, the frozen gold is renewed.
@@ -258,14 +244,14 @@ def _set_review(conn, article_id: int, reviewer: str, status: str) -> None:
     )
 
 
-def _log(conn, store: Store, article_id: int, reviewer: str, item: str, marks: Iterable[Mark]) -> None:
+def _log(conn, store: Database, article_id: int, reviewer: str, item: str, marks: Iterable[Mark]) -> None:
     spans = json.dumps([m.to_json() for m in sorted(marks, key=Mark.sort_key)], separators=(",", ":"))
     conn.execute(
         "INSERT INTO review_decisions (article_id, reviewer, item, spans, session, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?)", (article_id, reviewer, item, spans, store.session, time.time()))
 
 
-def choose(store: Store, review: ReviewArticle, index: int, marks: Iterable[Mark]) -> ReviewArticle:
+def choose(store: Database, review: ReviewArticle, index: int, marks: Iterable[Mark]) -> ReviewArticle:
     """Resolve disagreement `index` with these marks (a version's, or none to reject them all).
 
     Committed before it returns. On an article already finished, the frozen gold is renewed.
@@ -282,7 +268,7 @@ def choose(store: Store, review: ReviewArticle, index: int, marks: Iterable[Mark
     return updated
 
 
-def pick(store: Store, review: ReviewArticle, index: int, version: int) -> ReviewArticle:
+def pick(store: Database, review: ReviewArticle, index: int, version: int) -> ReviewArticle:
     """Take one annotator's version of disagreement `index`."""
     versions = review.items[index].disagreement.versions
     if not 0 <= version < len(versions):
@@ -290,7 +276,7 @@ def pick(store: Store, review: ReviewArticle, index: int, version: int) -> Revie
     return choose(store, review, index, versions[version].marks)
 
 
-def finish(store: Store, review: ReviewArticle, force: bool = False) -> ReviewArticle:
+def finish(store: Database, review: ReviewArticle, force: bool = False) -> ReviewArticle:
     """Freeze the article's gold (agreed marks plus every choice) under the reviewer; status gold.
 
     Unresolved disagreements refuse unless force (then their marks are left out of the gold).
@@ -309,18 +295,17 @@ _HELD_BY_OTHER = ("SELECT 1 FROM reviews r WHERE r.article_id = {article} AND r.
                   " AND (r.status != 'doing' OR r.updated_at >= ?)")
 
 
-def _candidates(store: Store, reviewer: str, after: int, descending: bool, batch: int = 200,
+def _candidates(store: Database, reviewer: str, after: int, descending: bool, batch: int = 200,
                 idle_s: float = IDLE_CLAIM_S) -> Iterator[int]:
     """Articles several annotators finished that no other reviewer holds, from `after` on."""
-    return paged_ids(lambda last: _all(
-        store, "SELECT p.article_id FROM progress p WHERE p.status = 'done'"
+    return paged_ids(lambda last: store.rows("SELECT p.article_id FROM progress p WHERE p.status = 'done'"
         f" AND p.article_id {'<' if descending else '>'} ?"
         f" AND NOT EXISTS ({_HELD_BY_OTHER.format(article='p.article_id')})"
         f" GROUP BY p.article_id HAVING count(*) >= 2 ORDER BY p.article_id {'DESC' if descending else ''}"
         " LIMIT ?", (last, reviewer, time.time() - idle_s, batch)), batch, start=after)
 
 
-def _claim(store: Store, article_id: int, reviewer: str, idle_s: float = IDLE_CLAIM_S) -> bool:
+def _claim(store: Database, article_id: int, reviewer: str, idle_s: float = IDLE_CLAIM_S) -> bool:
     """Take the article for this reviewer unless another reviewer holds it."""
     with store.write() as conn:
         taken = conn.execute(_HELD_BY_OTHER.format(article="?"),
@@ -333,7 +318,7 @@ def _claim(store: Store, article_id: int, reviewer: str, idle_s: float = IDLE_CL
         return True
 
 
-def next_review(store: Store, reviewer: str, after: int | None = None, step: int = 1,
+def next_review(store: Database, reviewer: str, after: int | None = None, step: int = 1,
                 include_gold: bool = False) -> int | None:
     """The next article for this reviewer (claimed for them), or None when nothing is left.
 
@@ -342,7 +327,7 @@ def next_review(store: Store, reviewer: str, after: int | None = None, step: int
     count too when include_gold (so they can go back to one).
     """
     if after is None:
-        row = _first(store, "SELECT article_id FROM reviews WHERE reviewer = ? AND status = 'doing'"
+        row = store.row("SELECT article_id FROM reviews WHERE reviewer = ? AND status = 'doing'"
                      " ORDER BY article_id LIMIT 1", (reviewer,))
         if row:
             return row["article_id"]
@@ -359,9 +344,9 @@ def next_review(store: Store, reviewer: str, after: int | None = None, step: int
     return None
 
 
-def gold_record(store: Store, article_id: int) -> tuple[str, list[Mark], float] | None:
+def gold_record(store: Database, article_id: int) -> tuple[str, list[Mark], float] | None:
     """The latest finished review of the article: (reviewer, marks, when), or None."""
-    row = _first(store, "SELECT d.reviewer, d.spans, d.created_at FROM review_decisions d JOIN reviews r"
+    row = store.row("SELECT d.reviewer, d.spans, d.created_at FROM review_decisions d JOIN reviews r"
                  " ON r.article_id = d.article_id AND r.reviewer = d.reviewer AND r.status = 'gold'"
                  " WHERE d.article_id = ? AND d.item = ? ORDER BY d.id DESC LIMIT 1", (article_id, WHOLE))
     if row is None:
@@ -369,25 +354,23 @@ def gold_record(store: Store, article_id: int) -> tuple[str, list[Mark], float] 
     return row["reviewer"], [Mark.from_json(m) for m in json.loads(row["spans"])], row["created_at"]
 
 
-def still_annotating(store: Store, article_id: int) -> list[str]:
+def still_annotating(store: Database, article_id: int) -> list[str]:
     """Annotators who have the article open and not finished ('doing')."""
-    return [row["annotator"] for row in _all(
-        store, "SELECT annotator FROM progress WHERE article_id = ? AND status = 'doing' ORDER BY annotator",
+    return [row["annotator"] for row in store.rows("SELECT annotator FROM progress WHERE article_id = ? AND status = 'doing' ORDER BY annotator",
         (article_id,))]
 
 
-def iter_gold_ids(store: Store, batch: int = 500) -> Iterator[int]:
+def iter_gold_ids(store: Database, batch: int = 500) -> Iterator[int]:
     """Articles with any gold to export: someone finished them, or a reviewer did."""
-    return paged_ids(lambda last: _all(
-        store, "SELECT article_id FROM (SELECT article_id FROM progress WHERE status = 'done' AND article_id > :a"
+    return paged_ids(lambda last: store.rows("SELECT article_id FROM (SELECT article_id FROM progress WHERE status = 'done' AND article_id > :a"
         " UNION SELECT article_id FROM reviews WHERE status = 'gold' AND article_id > :a) AS finished"
         " ORDER BY article_id LIMIT :n", {"a": last, "n": batch}), batch)
 
 
-def review_summary(store: Store) -> dict[str, int]:
+def review_summary(store: Database) -> dict[str, int]:
     """Counts for `stats`: articles finished by several annotators, and reviewed ones."""
-    multi = _first(store, "SELECT count(*) FROM (SELECT article_id FROM progress WHERE status = 'done'"
+    multi = store.row("SELECT count(*) FROM (SELECT article_id FROM progress WHERE status = 'done'"
                    " GROUP BY article_id HAVING count(*) >= 2) AS several")[0]  # PostgreSQL < 16 wants the alias
-    gold = _first(store, "SELECT count(DISTINCT article_id) FROM reviews WHERE status = 'gold'")[0]
-    doing = _first(store, "SELECT count(DISTINCT article_id) FROM reviews WHERE status = 'doing'")[0]
+    gold = store.row("SELECT count(DISTINCT article_id) FROM reviews WHERE status = 'gold'")[0]
+    doing = store.row("SELECT count(DISTINCT article_id) FROM reviews WHERE status = 'doing'")[0]
     return {"multi_annotated": multi, "reviewed": gold, "in_review": doing}

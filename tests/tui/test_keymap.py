@@ -9,7 +9,7 @@ from rich.console import Console
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
-from annotator.keymap import for_annotate, for_review, load_personal
+from annotator.keys.keymap import for_annotate, for_review, load_personal
 from annotator.schema import parse_schema
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.review import ReviewApp

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from annotator import keys as key_map
 from annotator.errors import SchemaError
+from annotator.keys import map as key_map
 from annotator.schema import Schema, compose, keymap_entries
 
 

@@ -2,7 +2,7 @@
 
 The only source of keys. The TUI builds Textual bindings from it (annotator/tui/bindings.py), the
 schema takes from it the keys a label may not use and checks keymaps against it, and docs/keys.md
-is generated from it (annotator/keys_doc.py). No textual import: the core reads it too.
+is generated from it (annotator/keys/doc.py). No textual import: the core reads it too.
 
 A keymap (the schema's `keys:`, then ~/.config/annotator/keys.yaml) maps binding ids to keys,
 Textual's names, comma-separated: `accept: y` or `accept: "y,enter"`. It replaces every default key

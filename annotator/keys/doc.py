@@ -1,7 +1,7 @@
 """docs/keys.md's tables, generated from the key map; the prose around them stays as written.
 
-`python -m annotator.keys_doc` rewrites each block between `<!-- keys: WHAT -->` and
-`<!-- /keys -->` (WHAT: a context of annotator/keys.py, `main.mark` and `main.edit` for main-screen
+`python -m annotator.keys.doc` rewrites each block between `<!-- keys: WHAT -->` and
+`<!-- /keys -->` (WHAT: a context of annotator/keys/map.py, `main.mark` and `main.edit` for main-screen
 modes, `screens` for the small screens, `reserved` for the keys labels may not take);
 `--check` only says whether the file is stale (tests/test_keymap.py fails when it is).
 """
@@ -12,9 +12,9 @@ import re
 import sys
 from pathlib import Path
 
-from annotator import keys as key_map
+from annotator.keys import map as key_map
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "keys.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "keys.md"
 _BLOCK = re.compile(r"(<!-- keys: (?P<what>[\w.]+) -->\n)(?P<body>.*?)(<!-- /keys -->)", re.S)
 _SCREENS = {"help": "help (`?`)", "guidelines": "guidelines (`g`)", "picker": "pickers", "done": "done dialog",
             "prompt": "prompts (search)", "flag": "flag note"}
@@ -71,7 +71,7 @@ def main(argv: list[str]) -> int:
     fresh = render(text)
     if "--check" in argv:
         if fresh != text:
-            print(f"{DOC} is stale: run python -m annotator.keys_doc", file=sys.stderr)
+            print(f"{DOC} is stale: run python -m annotator.keys.doc", file=sys.stderr)
             return 1
         return 0
     DOC.write_text(fresh, encoding="utf-8")
