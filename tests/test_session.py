@@ -196,9 +196,16 @@ def test_fold_accept_relabel_adjust_accept_and_reject_rejects():
                               ("reject", None, None, None, None, None)])[:2] == ("rejected", "PERSON")
 
 
+def test_fold_links_the_cue_and_accepts_the_attribution():
+    state = fold_state(_BASE, [("cue", None, None, None, 9, "cue")])
+    assert state.cue == 9 and state.status == "accepted"
+    assert fold_state(_BASE, [("cue", None, None, None, 9, "cue"), ("cue", None, None, None, 11, "cue")]).cue == 11
+    assert fold_state(_BASE, [("accept", None, None, None, None, None)]).cue is None  # the suggestion's cue stands
+
+
 def test_fold_links_the_speaker_and_the_entity_only_when_the_speaker_is_one():
-    assert fold_state(_BASE, [("speaker", None, None, None, 7, "entity")])[4:] == (7, 7)
-    assert fold_state(_BASE, [("speaker", None, None, None, 8, "mention")])[4:] == (8, None)
+    assert fold_state(_BASE, [("speaker", None, None, None, 7, "entity")])[4:6] == (7, 7)
+    assert fold_state(_BASE, [("speaker", None, None, None, 8, "mention")])[4:6] == (8, None)
     # A later speaker decision replaces the earlier link; the status is left as it was.
     later = fold_state(_BASE, [("speaker", None, None, None, 7, "entity"), ("speaker", None, None, None, None, None)])
     assert later == _BASE
