@@ -132,6 +132,8 @@ def _resolve(text, mention, entities, ent_starts, by_span, policy, doc=None) -> 
                 return by_span.get((e[0], e[1]))
         if words[0][:1].isalpha() and text[start].isupper():
             return None  # a name of its own that no entity matches: nothing to resolve it to
+    if _unnamed(words, mention, doc):
+        return None  # "sources", "a source", "officials": nobody in particular to resolve to
     if len(words) == 1 and words[0] in PRONOUNS_PERSON | PRONOUNS_OTHER and doc is not None:
         found = _previous_subject_entity(doc, start, entities, wanted, words[0] in PRONOUNS_OTHER)
         if found is not None:
@@ -140,6 +142,24 @@ def _resolve(text, mention, entities, ent_starts, by_span, policy, doc=None) -> 
         if e[3] in wanted or e[2] in wanted:
             return by_span.get((e[0], e[1]))
     return None
+
+
+_INDEFINITE = frozenset("a an another some several many few two three four one other others".split())
+
+
+def _unnamed(words: list[str], mention: tuple[int, int], doc) -> bool:
+    """An indefinite or plural description names no one ("a source", "sources", "officials",
+    "another source"); indirect attributions cite such sources often, and the nearest earlier
+    person is then the wrong answer."""
+    if words[0] in _INDEFINITE:
+        return True
+    if doc is None or not doc.has_annotation("TAG"):
+        return False
+    span = doc.char_span(mention[0], mention[1], alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    head = span.root
+    return head.tag_ == "NNS" and not any(t.ent_type_ for t in span)
 
 
 def _previous_subject_entity(doc, start: int, entities, wanted, neuter: bool) -> tuple[int, int] | None:
