@@ -57,17 +57,19 @@ def test_jsonl_spans_are_checked_and_bad_lines_skipped(tmp_path, store, schema):
         "",
     ), encoding="utf-8")
     summary = import_paths(store, [path], schema, extract=False)
-    assert summary.imported == 2
+    assert summary.imported == 3  # the unknown label's article too, without that span
+    assert summary.unknown == {"WIDGET": 1} and summary.unknown_articles == [f"{path}:5"]
     wheres = [p.where for p in summary.problems]
-    assert wheres == [f"{path}:{n}" for n in (2, 3, 4, 5, 6, 7)]
+    assert wheres == [f"{path}:{n}" for n in (2, 3, 4, 6, 7)]
     messages = " | ".join(p.message for p in summary.problems)
-    for words in ("not valid JSON", "not inside the text", "neither has nor maps", "whole-number", "no 'text'"):
+    for words in ("not valid JSON", "not inside the text", "whole-number", "no 'text'"):
         assert words in messages
     first = next(store.iter_articles())
     assert first.source == "Reuters"
     views = store.spans(first.id, "alice")
     assert [(v.start, v.end, v.label, v.origin) for v in views] == [(0, 18, "PERSON", "import"), (36, 42, "GPE", "import")]
-    mapped = list(store.iter_articles())[1]
+    _, unknown, mapped = store.iter_articles()
+    assert unknown.text == "Unknown label." and store.spans(unknown.id, "alice") == []
     assert store.spans(mapped.id, "alice")[0].label == "LOC"
 
 

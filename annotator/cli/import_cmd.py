@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from annotator.cli.options import db_option
-from annotator.errors import InputError
+from annotator.errors import EXIT_INPUT, InputError
 
 
 def register(app: typer.Typer) -> None:
@@ -84,4 +84,6 @@ def _import(db, paths, label_schema, no_extract, model, strict, n_process, batch
           f"{summary.duplicates} duplicates, {summary.skipped} skipped")
     if summary.imported == 0 and summary.duplicates == 0 and summary.skipped:
         raise InputError("nothing could be imported")
+    if summary.refused:  # someone's finished work left behind: fail loudly, but keep what was imported
+        raise typer.Exit(EXIT_INPUT)
     return summary

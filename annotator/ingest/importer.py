@@ -11,7 +11,7 @@ from pathlib import Path
 
 from annotator.errors import InputError
 from annotator.ingest.parallel import read_paths_parallel, worth_it
-from annotator.ingest.readers import Problem
+from annotator.ingest.readers import Problem, unknown_problem
 from annotator.ingest.tokens import token_offsets
 from annotator.model import ArticleDraft
 from annotator.schema import Schema
@@ -36,8 +36,10 @@ class ImportSummary:
     problems: list[Problem] = field(default_factory=list)
     warning: str | None = None  # e.g. "no spaCy model installed; entities are off"
     dropped: Counter[str] = field(default_factory=Counter)  # spans left out: the schema drops their label
-    unknown: Counter[str] = field(default_factory=Counter)  # spans of labels the schema does not know
-    unknown_lines: list[str] = field(default_factory=list)  # FILE:LINE of each line they stopped
+    unknown: Counter[str] = field(default_factory=Counter)  # spans of labels the schema does not know, left out
+    unknown_articles: list[str] = field(default_factory=list)  # FILE:LINE of each article imported without them
+    refused: Counter[str] = field(default_factory=Counter)  # the same labels in finished work, which is refused
+    refused_articles: list[str] = field(default_factory=list)  # FILE:LINE of each answered article refused
 
     def label_notes(self, schema: Schema) -> list[str]:
         """What happened to labels the schema drops or does not know: one line each, not one an article."""
@@ -46,15 +48,45 @@ class ImportSummary:
             counts = ", ".join(f"{label} {n}" for label, n in self.dropped.most_common())
             notes.append(f"left out {self.dropped.total()} spans whose labels the schema drops: {counts}")
         if self.unknown:
-            counts = ", ".join(f"{label} ({n} span{'s' * (n != 1)})" for label, n in self.unknown.most_common())
-            first = self.unknown.most_common(1)[0][0]
-            target = "MISC" if "MISC" in schema else schema.names[0] if schema.names else "LABEL"
-            lines = len(self.unknown_lines)
             notes.append(
-                f"skipped {lines} line{'s' * (lines != 1)} with labels the schema neither has, maps nor drops, "
-                f"the first at {self.unknown_lines[0]}: {counts}. Add each to the schema's labels, map it "
-                f"(map: {{{first}: {target}}}) or drop it (drop: [{first}])")
+                f"imported {_articles(len(self.unknown_articles))} without their spans of labels the schema "
+                f"neither has, maps nor drops, the first at {self.unknown_articles[0]}: {_counts(self.unknown)}. "
+                f"{_fix(self.unknown, schema)}")
+        if self.refused:
+            notes.append(
+                f"skipped {_articles(len(self.refused_articles))} of finished work (kept whole or not at all) "
+                f"with labels the schema neither has, maps nor drops, the first at {self.refused_articles[0]}: "
+                f"{_counts(self.refused)}. {_fix(self.refused, schema)}")
         return notes
+
+
+def _articles(n: int) -> str:
+    return f"{n} article{'s' * (n != 1)}"
+
+
+def _counts(labels: Counter[str]) -> str:
+    return ", ".join(f"{label} ({n} span{'s' * (n != 1)})" for label, n in labels.most_common())
+
+
+def _fix(labels: Counter[str], schema: Schema) -> str:
+    """How to keep an unknown label: add it, map it (to the schema label its name suggests, if any), or drop it."""
+    first = labels.most_common(1)[0][0]
+    target = likely_label(first, schema)
+    entities = [label.name for label in schema.labels_of("entity")]
+    to = target or "LABEL"
+    where = "" if target else f", LABEL one of {', '.join(entities)}"
+    return (f"Add each to the schema's labels, map it (map: {{{first}: {to}}}{where}) "
+            f"or drop it (drop: [{first}])")
+
+
+def likely_label(label: str, schema: Schema) -> str | None:
+    """The entity label a foreign label's name points at (PERS -> PERSON, ORGANIZATION -> ORG), or None:
+    a guess is offered only when one name begins the other."""
+    wanted = label.upper()
+    found = [name.name for name in schema.labels_of("entity")
+             if len(min(wanted, name.name.upper(), key=len)) >= 3
+             and (wanted.startswith(name.name.upper()) or name.name.upper().startswith(wanted))]
+    return found[0] if len(found) == 1 else None
 
 
 def import_paths(
@@ -85,7 +117,8 @@ def import_paths(
     summary = ImportSummary()
     if strict:
         items = read_paths(paths, ReadOptions(schema, annotator), format)
-        problems = [item for item in _with_annotator(items, annotator) if isinstance(item, Problem)]
+        problems = [_unknown_as_problem(item) for item in _with_annotator(items, annotator)
+                    if isinstance(item, Problem) or item.unknown]
         if problems:
             summary.problems = problems
             summary.skipped = len(problems)
@@ -109,8 +142,8 @@ def import_paths(
         summary.problems.append(item)
         summary.skipped += 1
         if item.unknown:  # said once for the whole import (label_notes), not once a line
-            summary.unknown.update(dict(item.unknown))
-            summary.unknown_lines.append(item.where)
+            summary.refused.update(dict(item.unknown))
+            summary.refused_articles.append(item.where)
         elif on_problem:
             on_problem(item)
 
@@ -129,6 +162,9 @@ def import_paths(
             continue
         if item.dropped:
             summary.dropped.update(dict(item.dropped))
+        if item.unknown:
+            summary.unknown.update(dict(item.unknown))
+            summary.unknown_articles.append(item.origin)
         if item.answer is not None:  # someone's work: the article may well be there already
             batch.append(item)
             if len(batch) >= BATCH:
@@ -145,6 +181,11 @@ def import_paths(
     if batch:
         flush()
     return summary
+
+
+def _unknown_as_problem(item: ArticleDraft | Problem) -> Problem:
+    """--strict refuses an article with spans of unknown labels, as it refuses any other bad input."""
+    return item if isinstance(item, Problem) else unknown_problem(item.origin, item.unknown, item.unknown_first)
 
 
 def _with_annotator(items: Iterable[ArticleDraft | Problem], annotator: str | None):
