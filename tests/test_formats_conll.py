@@ -239,3 +239,18 @@ def test_the_fix_offered_for_an_unknown_label_names_the_label_its_name_points_at
     path.write_text("-DOCSTART- -X- O O\n\nAda B-PERSONNAME\nspoke O\n")
     code, out, err = cli("import", path, "--db", tmp_path / "a.db", "--no-extract")
     assert code == 0 and "map it (map: {PERSONNAME: PERSON}) or drop it (drop: [PERSONNAME])" in err, err
+
+
+def test_finished_work_with_an_unknown_label_is_skipped_whole_and_fails_loudly(cli, tmp_path):
+    """issue 36 #9: finished work is not imported with a span missing: that article is skipped, the others
+    come in, and the exit status is 1 (it was 0 with "2 of 3 skipped")."""
+    path = tmp_path / "hand.conll"
+    path.write_text(CONLL2003)
+    db = tmp_path / "a.db"
+    code, out, err = cli("import", path, "--db", db, "--no-extract", "--annotator", "ann")
+    assert code == 1, err
+    assert "2 annotated lines" in out
+    assert err.startswith(f"skipped 1 article of finished work (kept whole or not at all) with labels the schema "
+                          f"neither has, maps nor drops, the first at {path}:23: TEAM (1 span). "), err
+    with Store(db) as store:
+        assert [a.text.split()[0] for a in store.iter_articles()] == ["EU", "BRUSSELS"]

@@ -85,5 +85,5 @@ def _import(db, paths, label_schema, no_extract, model, strict, n_process, batch
     if summary.imported == 0 and summary.duplicates == 0 and summary.skipped:
         raise InputError("nothing could be imported")
     if summary.refused:  # someone's finished work left behind: fail loudly, but keep what was imported
-        raise typer.Exit(EXIT_INPUT)
+        raise SystemExit(EXIT_INPUT)  # (typer.Exit would be returned, not raised, under standalone_mode=False)
     return summary
