@@ -168,3 +168,22 @@ def test_doccano_relation_to_an_unknown_entity_is_reported(tmp_path, store, sche
     summary = import_paths(store, [path], schema, extract=False)
     assert [str(p) for p in summary.problems] == [
         f"{path}:1: relation 1 (SPEAKER) points at a span that is not in 'spans'"]
+
+
+def test_import_keeps_the_models_tokens_instead_of_tokenizing_twice(tmp_path, store, schema, extractor, monkeypatch):
+    """issue 36 (a 300 kB article): the store's tokens come from the model's Doc when its tokenizer is
+    the store's, and are the very tokens the store's own tokenizer gives."""
+    from annotator import extract
+    from annotator.ingest import importer
+    from annotator.ingest.tokens import token_offsets
+
+    text = (SEEDS / "000_424ad7856360768d.txt").read_text(encoding="utf-8").split("\n", 1)[1].strip()
+    path = tmp_path / "a.txt"
+    path.write_text(text + "\n\nIt's 3 p.m. -- \"quoted,\" she said.  Two  spaces.\n", encoding="utf-8")
+    expected = next(token_offsets([path.read_text(encoding="utf-8").strip()]))
+    monkeypatch.setattr(extract, "load_extractor", lambda *args, **kwargs: extractor)
+    monkeypatch.setattr(importer, "token_offsets", lambda texts: pytest.fail("tokenized a second time"))
+    summary = import_paths(store, [path], schema, extract=True)
+    assert summary.imported == 1 and summary.spans > 10
+    (article,) = store.iter_articles()
+    assert article.tokens == expected

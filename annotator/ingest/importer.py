@@ -12,7 +12,7 @@ from pathlib import Path
 from annotator.errors import InputError
 from annotator.ingest.parallel import read_paths_parallel, worth_it
 from annotator.ingest.readers import Problem, unknown_problem
-from annotator.ingest.tokens import token_offsets
+from annotator.ingest.tokens import token_offsets, tokenizes_alike
 from annotator.model import ArticleDraft
 from annotator.schema import Schema
 from annotator.store import Store
@@ -204,17 +204,28 @@ def _with_annotator(items: Iterable[ArticleDraft | Problem], annotator: str | No
 def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summary: ImportSummary,
                  n_process: int, batch_size: int) -> None:
     """Tokenize and extract outside the write lock; then one short transaction for the batch."""
-    computed = iter(token_offsets([d.text for d in drafts if d.needs_tokens]))
-    tokens = [next(computed) if d.needs_tokens else d.tokens or () for d in drafts]
+    drafts = list(drafts)
+    found_tokens: list[tuple[tuple[int, int], ...] | None] = [None] * len(drafts)
     origins = ["import"] * len(drafts)
     if extractor is not None:
         # Articles that arrive with spans, or with an answer, are kept as they are; the others are pre-extracted.
         todo = [i for i, d in enumerate(drafts) if not d.span_count and d.answer is None]
-        found = extractor.pipe([drafts[i].text for i in todo], n_process=n_process, batch_size=batch_size)
-        drafts = list(drafts)
-        for i, spans in zip(todo, found, strict=True):
+        texts = [drafts[i].text for i in todo]
+        # The model's Doc has the store's tokens when its tokenizer is the store's: not tokenized twice.
+        if tokenizes_alike(getattr(extractor, "nlp", None)):
+            found = extractor.pipe_with_tokens(texts, n_process=n_process, batch_size=batch_size)
+        else:
+            found = ((spans, None) for spans in extractor.pipe(texts, n_process=n_process, batch_size=batch_size))
+        for i, (spans, tokens) in zip(todo, found, strict=True):
             drafts[i] = replace(drafts[i], spans=tuple(spans), packed_spans=None)
             origins[i] = "model"
+            if drafts[i].needs_tokens:
+                found_tokens[i] = tokens
+    need = [i for i, d in enumerate(drafts) if d.needs_tokens and found_tokens[i] is None]
+    if need:  # (and not otherwise: making the store's tokenizer takes half a second)
+        for i, offsets in zip(need, token_offsets([drafts[i].text for i in need]), strict=True):
+            found_tokens[i] = offsets
+    tokens = [found if found is not None else d.tokens or () for d, found in zip(drafts, found_tokens, strict=True)]
     with store.write(bulk=True) as conn:
         answers, works = [], []
         for draft, toks, origin in zip(drafts, tokens, origins, strict=True):
