@@ -187,3 +187,14 @@ def test_import_keeps_the_models_tokens_instead_of_tokenizing_twice(tmp_path, st
     assert summary.imported == 1 and summary.spans > 10
     (article,) = store.iter_articles()
     assert article.tokens == expected
+
+
+def test_a_tokenizer_unlike_the_stores_makes_import_tokenize_again():
+    import spacy
+
+    from annotator.ingest.tokens import tokenizes_alike
+
+    assert tokenizes_alike(spacy.blank("en"))
+    special = spacy.blank("en")
+    special.tokenizer.add_special_case("gimme", [{"ORTH": "gim"}, {"ORTH": "me"}])
+    assert not tokenizes_alike(special) and not tokenizes_alike(spacy.blank("de")) and not tokenizes_alike(None)
