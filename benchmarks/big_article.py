@@ -14,6 +14,13 @@ and times apart:
 The machine is shared: the CPU time of the part outside the model is printed beside its wall time.
 --profile prints the top of a cProfile of the import outside the model.
 Prints a human summary and one JSON line.
+
+Figures (2026-12-06 21:15 UTC, 2 shared vCPUs at load 9.6-10.4, en_core_web_sm 3.8; 300 kB, 57,389
+tokens, 4,612 spans): the import outside the model 0.58 s (0.24 s of CPU); the model 30.4 s: spaCy's
+components 29.3 s (ner 11.5, tok2vec 7.0, parser 4.6, attribute_ruler 3.6, lemmatizer 1.6,
+tokenizer 1.0) and our quote attribution 1.1 s; our extraction on the Doc 0.16 s. Before (same
+load): outside the model 3.4 s (the text tokenized twice, offsets read token by token) and the
+quote attribution 38.7 s (quadratic: Doc.text and Token.sent walked the whole Doc once a quote).
 """
 
 from __future__ import annotations
