@@ -198,3 +198,20 @@ def test_a_tokenizer_unlike_the_stores_makes_import_tokenize_again():
     special = spacy.blank("en")
     special.tokenizer.add_special_case("gimme", [{"ORTH": "gim"}, {"ORTH": "me"}])
     assert not tokenizes_alike(special) and not tokenizes_alike(spacy.blank("de")) and not tokenizes_alike(None)
+
+
+def test_an_article_whose_spans_were_all_of_unknown_labels_gets_no_model_suggestions(tmp_path, store, schema,
+                                                                                      monkeypatch):
+    """It came with spans: the model does not fill it in as if it had none (issue 36 #9)."""
+    from annotator import extract
+
+    path = tmp_path / "odd.jsonl"
+    path.write_text(lines({"text": "Kent beat Essex at Lord's.", "spans": [{"start": 0, "end": 4, "label": "TEAM"}]}))
+    class NoModel:
+        def pipe(self, texts, **kwargs):
+            assert list(texts) == [], "the article was pre-extracted"
+            return iter(())
+
+    monkeypatch.setattr(extract, "load_extractor", lambda *a, **k: NoModel())
+    summary = import_paths(store, [path], schema, extract=True)
+    assert summary.imported == 1 and summary.unknown == {"TEAM": 1}

@@ -208,8 +208,9 @@ def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summar
     found_tokens: list[tuple[tuple[int, int], ...] | None] = [None] * len(drafts)
     origins = ["import"] * len(drafts)
     if extractor is not None:
-        # Articles that arrive with spans, or with an answer, are kept as they are; the others are pre-extracted.
-        todo = [i for i, d in enumerate(drafts) if not d.span_count and d.answer is None]
+        # Articles that arrive with spans (even if only of labels the schema does not know), or with an
+        # answer, are kept as they are; the others are pre-extracted.
+        todo = [i for i, d in enumerate(drafts) if not d.span_count and not d.unknown and d.answer is None]
         texts = [drafts[i].text for i in todo]
         # The model's Doc has the store's tokens when its tokenizer is the store's: not tokenized twice.
         if tokenizes_alike(getattr(extractor, "nlp", None)):
