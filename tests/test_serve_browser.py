@@ -118,3 +118,11 @@ async def test_the_page_names_no_address_of_its_own_unless_told(public_url, stat
         page = await (await client.get("/")).text()
     assert static in page and socket in page and "127.0.0.1:8000" not in page
     assert page.count("window.open = function") == 1
+
+
+def test_a_public_url_that_is_no_url_is_one_line_and_status_2(cli, tmp_path):
+    db = tmp_path / "a.db"
+    db.write_bytes(b"")
+    code, _, err = cli("serve", "--db", db, "--public-url", "example.org/annotate")
+    assert code == 2 and err.strip() == ("annotator: --public-url 'example.org/annotate' must start with http:// or "
+                                         "https://"), err
