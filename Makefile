@@ -1,32 +1,43 @@
-# Quick start: `make demo` (install and open the app on the bundled seeds), `make test`.
+# Quick start: `make demo` (install the app and open it on the bundled seeds), `make test`.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+APP    := $(VENV)/.installed-app
+TESTS  := $(VENV)/.installed-test
 
-.PHONY: install demo test lint bench clean
+.PHONY: install install-app install-test demo test lint bench clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("annotator needs Python 3.11 or newer; set PYTHON=python3.11") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,model,serve,postgres,ray]'
-	@touch $(STAMP)
 
-install: $(STAMP)
+# The app and its spaCy model: all the demo needs (README: what each extra costs).
+$(APP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[model]'
+	@touch $@
+
+# What the tests need besides: the dev tools, textual-serve, psycopg and pgserver, Ray (its tests run a real cluster).
+$(TESTS): $(APP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,model,serve,postgres,ray]'
+	@touch $@
+
+install-app: $(APP)
+install-test: $(TESTS)
+install: install-test
 
 # Opens the app on ./annotations.db; the first run imports seeds/ into it.
-demo: $(STAMP)
+demo: install-app
 	$(BIN)/annotator annotate --db annotations.db --seed seeds
 
-test: $(STAMP)
+test: install-test
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
-lint: $(STAMP)
+lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-bench: $(STAMP)
+bench: install-test
 	$(BIN)/python benchmarks/quotes.py
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/tui.py

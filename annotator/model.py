@@ -70,6 +70,9 @@ class ArticleDraft:
     encoded_tokens: tuple[bytes, bytes] | None = None  # the same, already encoded for the store
     packed_spans: PackedSpans | None = None  # `spans`, already encoded for the store (`spans` is then empty)
     dropped: tuple[tuple[str, int], ...] = ()  # (label, spans) left out because the schema drops the label
+    # (label, spans) left out because the schema neither has, maps nor drops the label; the first such span's number
+    unknown: tuple[tuple[str, int], ...] = ()
+    unknown_first: int = 0
 
     @property
     def needs_tokens(self) -> bool:

@@ -220,7 +220,8 @@ def _key(path: str, node: yaml.Node) -> str:
     return value
 
 
-def _label(path: str, node: yaml.Node) -> tuple[Label, yaml.Node]:
+def _label(path: str, node: yaml.Node) -> tuple[Label, yaml.Node, tuple[yaml.Node, ...]]:
+    """A label, its node, and its speakers' item nodes (so an unknown speaker names its own line)."""
     fields = _mapping(path, node, "a label", _LABEL_FIELDS)
     if "name" not in fields:
         raise _fail(path, node, "label has no name; add 'name: LABEL'")
@@ -235,12 +236,13 @@ def _label(path: str, node: yaml.Node) -> tuple[Label, yaml.Node]:
     colour = _colour(path, colour_entry[1]) if colour_entry else "white"
     key = _key(path, fields["key"][1]) if "key" in fields and fields["key"][1].value != "" else None
     description = _scalar(path, fields["description"][1], "description") if "description" in fields else ""
-    speakers: tuple[str, ...] = ()
+    items: list[tuple[str, yaml.Node]] = []
     if "speakers" in fields:
         if kind != "quote":
             raise _fail(path, fields["speakers"][0], f"only quote labels take 'speakers'; {name} is kind {kind}")
-        speakers = tuple(value for value, _ in _string_list(path, fields["speakers"][1], "speakers"))
-    return Label(name, kind, colour, key, description, speakers), node
+        items = _string_list(path, fields["speakers"][1], "speakers")
+    speakers = tuple(value for value, _ in items)
+    return Label(name, kind, colour, key, description, speakers), node, tuple(item for _, item in items)
 
 
 def compose(text: str, path: str) -> yaml.Node | None:
@@ -308,10 +310,11 @@ def parse_schema(text: str, path: str = "<schema>") -> Schema:
 
     labels: list[Label] = []
     key_nodes: list[tuple[Label, yaml.Node]] = []
+    speaker_nodes: dict[str, tuple[yaml.Node, ...]] = {}
     seen_names: dict[str, Label] = {}
     seen_keys: dict[str, Label] = {}
     for item in labels_node.value:
-        label, node = _label(path, item)
+        label, node, speaker_nodes[label.name] = _label(path, item)
         if label.name in seen_names:
             raise _fail(path, node, f"label {label.name} is defined twice; keep one")
         if label.key and label.key in seen_keys:
@@ -325,10 +328,10 @@ def parse_schema(text: str, path: str = "<schema>") -> Schema:
     _check_keys(path, key_nodes, keymap, keymap_nodes)
 
     for label in labels:
-        for speaker in label.speakers:
+        for speaker, speaker_node in zip(label.speakers, speaker_nodes[label.name], strict=True):
             target = seen_names.get(speaker)
             if target is None or target.kind == "quote":
-                raise _fail(path, labels_node, f"speakers of {label.name} names {speaker!r}, which is not an entity label of this schema")
+                raise _fail(path, speaker_node, f"speakers of {label.name} names {speaker!r}, which is not an entity label of this schema")
 
     model_map: dict[str, str] = {}
     if "map" in top:

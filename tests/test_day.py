@@ -151,3 +151,25 @@ def test_docbin_export_carries_the_note_and_the_time(cli, db_at, tmp_path):
     metas = {doc.user_data["meta"]["annotator"]: doc.user_data["meta"] for doc in docs}
     assert metas["alice"]["flag"] == "ORG or [bold]GPE[/bold]?" and metas["alice"]["active_seconds"] == 190.0
     assert "flag" not in metas["bob"]
+
+
+def test_stats_rate_is_articles_per_hour_which_accept_all_does_not_inflate(cli, db_at):
+    """issue 36 #12: 'per hour' showed 2,058.5 decisions an hour when accept all took every span as one."""
+    store = Store(db_at)
+    now = [1_800_000_000.0]
+    store.clock = lambda: now[0]
+    with store.write() as conn:
+        store.insert_article(conn, ArticleDraft(TEXT, spans=tuple(SpanDraft(i, i + 1, "ORG") for i in range(40))),
+                             "h", [(i, i + 1) for i in range(40)], "model")
+    store.start_stretch(1, "alice")
+    now[0] += 60
+    store.decide_many("alice", [(s.id, "accept", None) for s in store.spans(1, "alice")])
+    now[0] += 60
+    store.set_status(1, "alice", "done")
+    store.close()
+    code, out, _ = cli("stats", "--db", db_at, "--json")
+    alice = json.loads(out)["annotators"]["alice"]
+    assert alice["decisions"] == 40 and alice["articles_per_active_hour"] == 30.0  # 1 article in 2 minutes
+    code, out, _ = cli("stats", "--db", db_at)
+    row = next(line for line in out.splitlines() if "alice" in line)
+    assert row.split("│")[7].strip() == "30" and "1200" not in out and "done/h" in out

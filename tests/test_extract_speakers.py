@@ -268,3 +268,16 @@ def test_on_a_seed_article_the_speaker_never_runs_into_its_cue(extractor):
 def test_cues_in_subordinate_clauses(extractor, text, speaker):
     ((_, found, _, _),) = quotes(extractor, text)
     assert found == speaker
+
+
+def test_the_views_sentence_starts_are_spacys(extractor):
+    """DocView.sent_start stands in for Token.sent.start, which walks every sentence on each call
+    (that made a 300 kB article's attribution quadratic: benchmarks/big_article.py)."""
+    from annotator.extract.attribution import DocView
+
+    from .conftest import SEEDS
+
+    text = (SEEDS / "000_424ad7856360768d.txt").read_text(encoding="utf-8").split("\n", 1)[1]
+    doc = extractor.nlp(text)
+    view = DocView(doc, [])
+    assert [view.sent_start(i) for i in range(len(doc))] == [tok.sent.start for tok in doc]

@@ -103,11 +103,11 @@ def test_unknown_labels_are_said_once_with_counts_and_the_fix(cli, tmp_path):
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))
     db = tmp_path / "a.db"
     code, out, err = cli("import", path, "--db", db, "--no-extract")
-    assert code == 0 and "imported 1 articles" in out and "4 skipped" in out
+    assert code == 0 and "imported 5 articles (0 spans)" in out and "0 skipped" in out
     assert err.strip().splitlines() == [
-        f"skipped 4 lines with labels the schema neither has, maps nor drops, the first at {path}:1: "
-        "WIDGET (8 spans), GADGET (4 spans). Add each to the schema's labels, map it (map: {WIDGET: MISC}) "
-        "or drop it (drop: [WIDGET])"]
+        f"imported 4 articles without their spans of labels the schema neither has, maps nor drops, the first at "
+        f"{path}:1: WIDGET (8 spans), GADGET (4 spans). Add each to the schema's labels, map it (map: {{WIDGET: "
+        "LABEL}, LABEL one of PERSON, ORG, GPE, LOC, NORP, EVENT, MISC) or drop it (drop: [WIDGET])"]
     code, out, err = cli("import", path, "--db", tmp_path / "b.db", "--no-extract", "--strict")
     assert code == 1 and f"{path}:1: span 1 has label 'WIDGET'" in err
 

@@ -176,3 +176,81 @@ def test_bad_conll_names_file_and_line(cli, tmp_path, content, line, words):
     code, out, err = cli("import", path, "--db", tmp_path / "a.db", "--no-extract", "--strict")
     where = f"{path}:{line}: " if line else f"{path}: "
     assert code == 1 and where in err and words in err, err
+
+
+CONLL2003 = """-DOCSTART- -X- O O
+
+EU B-ORG
+rejects O
+German B-MISC
+call O
+. O
+
+Peter B-PER
+Blackburn I-PER
+
+-DOCSTART- -X- O O
+
+BRUSSELS B-LOC
+New I-LOC
+York I-LOC
+and O
+Acme B-ORGANIZATION
+Corp I-ORGANIZATION
+
+-DOCSTART- -X- O O
+
+Kent B-ORG
+beat O
+Essex B-TEAM
+at O
+Lord B-FAC
+'s I-FAC
+. O
+"""
+
+
+def test_standard_conll_2003_imports_with_the_news_schema(cli, tmp_path):
+    """issue 36 #8: B-PER made the article a "line" skipped with the fix {PER: MISC}; #9: an unknown label
+    (TEAM) dropped the whole article, its good spans too, with exit status 0."""
+    path = tmp_path / "hand.conll"
+    path.write_text(CONLL2003)
+    db = tmp_path / "a.db"
+    code, out, err = cli("import", path, "--db", db, "--no-extract")
+    assert code == 0, err
+    assert "imported 3 articles (7 spans)" in out and "0 skipped" in out
+    assert err.strip().splitlines() == [
+        f"imported 1 article without their spans of labels the schema neither has, maps nor drops, the first at "
+        f"{path}:23: TEAM (1 span). Add each to the schema's labels, map it (map: {{TEAM: LABEL}}, LABEL one of "
+        "PERSON, ORG, GPE, LOC, NORP, EVENT, MISC) or drop it (drop: [TEAM])"]
+    with Store(db) as store:
+        got = [[(a.text[v.start:v.end], v.label) for v in store.spans(a.id, "x")] for a in store.iter_articles()]
+    assert got == [[("EU", "ORG"), ("German", "MISC"), ("Peter Blackburn", "PERSON")],
+                   [("BRUSSELS New York", "LOC"), ("Acme Corp", "ORG")],
+                   [("Kent", "ORG"), ("Lord's", "LOC")]]
+    # --strict refuses the article with TEAM, naming it, and imports nothing.
+    code, out, err = cli("import", path, "--db", tmp_path / "b.db", "--no-extract", "--strict")
+    assert code == 1 and f"{path}:23: span 2 has label 'TEAM', which the schema neither has nor maps" in err, err
+    assert not (tmp_path / "b.db").exists()
+
+
+def test_the_fix_offered_for_an_unknown_label_names_the_label_its_name_points_at(cli, tmp_path):
+    path = tmp_path / "odd.conll"
+    path.write_text("-DOCSTART- -X- O O\n\nAda B-PERSONNAME\nspoke O\n")
+    code, out, err = cli("import", path, "--db", tmp_path / "a.db", "--no-extract")
+    assert code == 0 and "map it (map: {PERSONNAME: PERSON}) or drop it (drop: [PERSONNAME])" in err, err
+
+
+def test_finished_work_with_an_unknown_label_is_skipped_whole_and_fails_loudly(cli, tmp_path):
+    """issue 36 #9: finished work is not imported with a span missing: that article is skipped, the others
+    come in, and the exit status is 1 (it was 0 with "2 of 3 skipped")."""
+    path = tmp_path / "hand.conll"
+    path.write_text(CONLL2003)
+    db = tmp_path / "a.db"
+    code, out, err = cli("import", path, "--db", db, "--no-extract", "--annotator", "ann")
+    assert code == 1, err
+    assert "2 annotated lines" in out
+    assert err.startswith(f"skipped 1 article of finished work (kept whole or not at all) with labels the schema "
+                          f"neither has, maps nor drops, the first at {path}:23: TEAM (1 span). "), err
+    with Store(db) as store:
+        assert [a.text.split()[0] for a in store.iter_articles()] == ["EU", "BRUSSELS"]

@@ -57,17 +57,19 @@ def test_jsonl_spans_are_checked_and_bad_lines_skipped(tmp_path, store, schema):
         "",
     ), encoding="utf-8")
     summary = import_paths(store, [path], schema, extract=False)
-    assert summary.imported == 2
+    assert summary.imported == 3  # the unknown label's article too, without that span
+    assert summary.unknown == {"WIDGET": 1} and summary.unknown_articles == [f"{path}:5"]
     wheres = [p.where for p in summary.problems]
-    assert wheres == [f"{path}:{n}" for n in (2, 3, 4, 5, 6, 7)]
+    assert wheres == [f"{path}:{n}" for n in (2, 3, 4, 6, 7)]
     messages = " | ".join(p.message for p in summary.problems)
-    for words in ("not valid JSON", "not inside the text", "neither has nor maps", "whole-number", "no 'text'"):
+    for words in ("not valid JSON", "not inside the text", "whole-number", "no 'text'"):
         assert words in messages
     first = next(store.iter_articles())
     assert first.source == "Reuters"
     views = store.spans(first.id, "alice")
     assert [(v.start, v.end, v.label, v.origin) for v in views] == [(0, 18, "PERSON", "import"), (36, 42, "GPE", "import")]
-    mapped = list(store.iter_articles())[1]
+    _, unknown, mapped = store.iter_articles()
+    assert unknown.text == "Unknown label." and store.spans(unknown.id, "alice") == []
     assert store.spans(mapped.id, "alice")[0].label == "LOC"
 
 
@@ -166,3 +168,50 @@ def test_doccano_relation_to_an_unknown_entity_is_reported(tmp_path, store, sche
     summary = import_paths(store, [path], schema, extract=False)
     assert [str(p) for p in summary.problems] == [
         f"{path}:1: relation 1 (SPEAKER) points at a span that is not in 'spans'"]
+
+
+def test_import_keeps_the_models_tokens_instead_of_tokenizing_twice(tmp_path, store, schema, extractor, monkeypatch):
+    """issue 36 (a 300 kB article): the store's tokens come from the model's Doc when its tokenizer is
+    the store's, and are the very tokens the store's own tokenizer gives."""
+    from annotator import extract
+    from annotator.ingest import importer
+    from annotator.ingest.tokens import token_offsets
+
+    text = (SEEDS / "000_424ad7856360768d.txt").read_text(encoding="utf-8").split("\n", 1)[1].strip()
+    path = tmp_path / "a.txt"
+    path.write_text(text + "\n\nIt's 3 p.m. -- \"quoted,\" she said.  Two  spaces.\n", encoding="utf-8")
+    expected = next(token_offsets([path.read_text(encoding="utf-8").strip()]))
+    monkeypatch.setattr(extract, "load_extractor", lambda *args, **kwargs: extractor)
+    monkeypatch.setattr(importer, "token_offsets", lambda texts: pytest.fail("tokenized a second time"))
+    summary = import_paths(store, [path], schema, extract=True)
+    assert summary.imported == 1 and summary.spans > 10
+    (article,) = store.iter_articles()
+    assert article.tokens == expected
+
+
+def test_a_tokenizer_unlike_the_stores_makes_import_tokenize_again():
+    import spacy
+
+    from annotator.ingest.tokens import tokenizes_alike
+
+    assert tokenizes_alike(spacy.blank("en"))
+    special = spacy.blank("en")
+    special.tokenizer.add_special_case("gimme", [{"ORTH": "gim"}, {"ORTH": "me"}])
+    assert not tokenizes_alike(special) and not tokenizes_alike(spacy.blank("de")) and not tokenizes_alike(None)
+
+
+def test_an_article_whose_spans_were_all_of_unknown_labels_gets_no_model_suggestions(tmp_path, store, schema,
+                                                                                      monkeypatch):
+    """It came with spans: the model does not fill it in as if it had none (issue 36 #9)."""
+    from annotator import extract
+
+    path = tmp_path / "odd.jsonl"
+    path.write_text(lines({"text": "Kent beat Essex at Lord's.", "spans": [{"start": 0, "end": 4, "label": "TEAM"}]}))
+    class NoModel:
+        def pipe(self, texts, **kwargs):
+            assert list(texts) == [], "the article was pre-extracted"
+            return iter(())
+
+    monkeypatch.setattr(extract, "load_extractor", lambda *a, **k: NoModel())
+    summary = import_paths(store, [path], schema, extract=True)
+    assert summary.imported == 1 and summary.unknown == {"TEAM": 1}

@@ -63,7 +63,7 @@ BAD = [
     ("name: x\n", 1, "no 'labels:'"),
     ("labels: []\n", 1, "non-empty list"),
     ("labels:\n\t- name: A\n", 2, "YAML syntax error"),
-    ("labels:\n  - name: Q\n    kind: quote\n    speakers: [NOBODY]\n", 2, "not an entity label"),
+    ("labels:\n  - name: Q\n    kind: quote\n    speakers: [NOBODY]\n", 4, "not an entity label"),
     ("overlap: -1\nlabels:\n  - name: A\n", 1, "overlap"),
 ]
 
@@ -76,6 +76,15 @@ def test_bad_schema_names_file_line_and_column(text, line, words):
     assert re.match(rf"^bad\.yaml:{line}:\d+: ", message), message
     assert words in message
     assert "\n" not in message
+
+
+def test_unknown_speaker_names_its_own_line_and_column_in_a_flow_list():
+    """issue 36 #7: it named the first label's line (the labels list), not the bad item."""
+    text = ("labels:\n  - name: PERSON\n  - name: ORG\n  - name: QUOTE\n    kind: quote\n"
+            "    speakers: [PERSON,\n               ORGANISATION, ORG]\n")
+    with pytest.raises(SchemaError) as caught:
+        parse_schema(text, "bad1.yaml")
+    assert str(caught.value).startswith("bad1.yaml:7:16: speakers of QUOTE names 'ORGANISATION'"), str(caught.value)
 
 
 def test_empty_and_binary_files(tmp_path):

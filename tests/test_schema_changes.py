@@ -136,9 +136,10 @@ def test_reimport_under_a_schema_without_the_label_refuses_the_line_not_the_span
     code, _, err = cli("import", out, "--db", fresh, "--schema", v2(tmp_path, "removed"), "--no-extract")
     assert code == 1
     skipped = [line for line in err.splitlines() if line.startswith("skipped")]
-    assert skipped == [f"skipped 2 lines with labels the schema neither has, maps nor drops, the first at {out}:1: "
-                       "WIDGET (3 spans). Add each to the schema's labels, map it (map: {WIDGET: MISC}) or drop it "
-                       "(drop: [WIDGET])"]
+    assert skipped == [f"skipped 2 articles of finished work (kept whole or not at all) with labels the schema "
+                       f"neither has, maps nor drops, the first at {out}:1: WIDGET (3 spans). Add each to the "
+                       "schema's labels, map it (map: {WIDGET: LABEL}, LABEL one of PERSON, ORG, GPE, LOC, NORP, "
+                       "EVENT, MISC) or drop it (drop: [WIDGET])"]
 
 
 def test_store_views_keep_unknown_labels_and_decisions(db, tmp_path):

@@ -9,7 +9,7 @@ import typer
 
 from annotator.cli import options
 from annotator.cli.options import db_option
-from annotator.errors import InputError
+from annotator.errors import EXIT_INPUT, InputError
 
 
 def register(app: typer.Typer) -> None:
@@ -85,4 +85,6 @@ def _import(db, paths, label_schema, no_extract, model, strict, n_process, batch
           f"{summary.duplicates} duplicates, {summary.skipped} skipped")
     if summary.imported == 0 and summary.duplicates == 0 and summary.skipped:
         raise InputError("nothing could be imported")
+    if summary.refused:  # someone's finished work left behind: fail loudly, but keep what was imported
+        raise SystemExit(EXIT_INPUT)  # (typer.Exit would be returned, not raised, under standalone_mode=False)
     return summary

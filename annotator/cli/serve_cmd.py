@@ -39,6 +39,10 @@ def register(app: typer.Typer) -> None:
         overlap: str = typer.Option(None, "--overlap", help="Annotators per article: a number or 'all'."),
         review: bool = typer.Option(False, "--review", help="Serve the review (adjudication) screen instead."),
         order: str = typer.Option(None, "--order", help="Which article next: uncertain, import or random."),
+        public_url: str = typer.Option(None, "--public-url", help="Where browsers reach the server, when a proxy "
+                                       "does not pass the page's own address through, e.g. https://example.org/annotate "
+                                       "(default: every URL of the page is relative to it: any tunnel port or path "
+                                       "prefix works)."),
     ) -> None:
         """Run the app in a browser: each browser tab gets its own session on the same database."""
         try:
@@ -49,5 +53,9 @@ def register(app: typer.Typer) -> None:
             raise UserError(f"{db}: no such database; import articles first (annotator import PATH --db {db})")
         command = serve_command(db, review, annotator, overlap, order)
         shown = command if isinstance(db, Path) else serve_command(redact(db), review, annotator, overlap, order)
-        print(f"serving {'review' if review else 'annotate'} on http://{host}:{port}  ({shown})", file=sys.stderr)
-        ClosingServer(command, host=host, port=port, title="annotator").serve()
+        if public_url is not None and not public_url.startswith(("http://", "https://")):
+            raise UserError(f"--public-url {public_url!r} must start with http:// or https://", exit_code=2)
+        public_url = public_url.rstrip("/") if public_url else None
+        reached = f" (browsers: {public_url}/)" if public_url else ""
+        print(f"serving {'review' if review else 'annotate'} on http://{host}:{port}{reached}  ({shown})", file=sys.stderr)
+        ClosingServer(command, host=host, port=port, title="annotator", public_url=public_url).serve()

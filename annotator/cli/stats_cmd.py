@@ -104,18 +104,18 @@ def _print_annotators(console: Any, annotators: dict[str, dict[str, Any]]) -> No
 
     table = Table(title="annotators")
     # Short headings: eight columns at 80. decisions: standing; log: its rows; median: active time per done article.
-    columns = ("annotator", "decisions", "log", "done", "active", "median", "per hour", "flags")
+    columns = ("annotator", "decisions", "log", "done", "active", "median", "done/h", "flags")
     for column in columns:
         table.add_column(column, justify="right" if column != "annotator" else "left")
     for name, row in annotators.items():
-        per_hour = row["decisions_per_active_hour"]
+        per_hour = row["articles_per_active_hour"]
         table.add_row(name, str(row["decisions"]), str(row["decision_log"]), str(row["articles_done"]),
                       duration(row["active_seconds"]), duration(row["median_active_s"]),
                       "–" if per_hour is None else f"{per_hour:g}", str(row["flagged"]))
     console.print(table)
     console.print("decisions: standing ones (log: every row, undo rows included) · active: time working, gaps cut"
-                  " at the schema's idle_after · median: active time per article done · per hour: decisions per"
-                  " active hour", style="dim")
+                  " at the schema's idle_after · median: active time per article done · done/h: articles done"
+                  " per active hour (not decisions: an accept all is one key for many)", style="dim")
 
 
 def _print_corrections(db: Path, model: str | None, as_json: bool) -> None:

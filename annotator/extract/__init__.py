@@ -117,9 +117,10 @@ class Extractor:
         self, texts: Iterable[str], n_process: int = 1, batch_size: int = 64
     ) -> Iterator[tuple[list[SpanDraft], tuple[tuple[int, int], ...]]]:
         """Like `pipe`, with each text's token offsets (start, end) from the same Doc."""
+        from annotator.ingest.tokens import offsets_of
+
         for doc in self.nlp.pipe(texts, n_process=n_process, batch_size=batch_size):
-            tokens = tuple((tok.idx, tok.idx + len(tok)) for tok in doc)
-            yield extract_doc(doc, self.policy), tokens
+            yield extract_doc(doc, self.policy), offsets_of(doc)
 
     def __call__(self, text: str) -> list[SpanDraft]:
         return extract_doc(self.nlp(text), self.policy)

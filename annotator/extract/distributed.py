@@ -50,7 +50,7 @@ UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # As annotator.ingest.readers says them (extraction may not import the readers: they import the
 # store's codec); tests/test_distributed_extract.py checks the reports are the one-process run's.
 UTF16_JSONL = "UTF-16 JSONL; save the file as UTF-8"
-NO_LINES = "empty: no lines; skipped"
+NO_LINES = "empty: no lines"
 # Test-only: an actor touches DIR/PID as it starts each chunk, so a test can find and kill it.
 PID_DIR_ENV = "ANNOTATOR_RAY_PID_DIR"
 

@@ -202,7 +202,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Item]:
         empty = False
         yield document(path, start, lines, n, options)
     if empty:
-        yield Problem(str(path), "empty: no tokens; skipped")
+        yield Problem(str(path), "empty: no tokens")
 
 
 def sniff(head: bytes, suffix: str) -> bool:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from annotator.errors import InputError
 from annotator.ingest.parallel import read_paths_parallel, worth_it
-from annotator.ingest.readers import Problem
-from annotator.ingest.tokens import token_offsets
+from annotator.ingest.readers import Problem, unknown_problem
+from annotator.ingest.tokens import token_offsets, tokenizes_alike
 from annotator.model import ArticleDraft
 from annotator.schema import Schema
 from annotator.store import Store
@@ -36,8 +36,10 @@ class ImportSummary:
     problems: list[Problem] = field(default_factory=list)
     warning: str | None = None  # e.g. "no spaCy model installed; entities are off"
     dropped: Counter[str] = field(default_factory=Counter)  # spans left out: the schema drops their label
-    unknown: Counter[str] = field(default_factory=Counter)  # spans of labels the schema does not know
-    unknown_lines: list[str] = field(default_factory=list)  # FILE:LINE of each line they stopped
+    unknown: Counter[str] = field(default_factory=Counter)  # spans of labels the schema does not know, left out
+    unknown_articles: list[str] = field(default_factory=list)  # FILE:LINE of each article imported without them
+    refused: Counter[str] = field(default_factory=Counter)  # the same labels in finished work, which is refused
+    refused_articles: list[str] = field(default_factory=list)  # FILE:LINE of each answered article refused
 
     def label_notes(self, schema: Schema) -> list[str]:
         """What happened to labels the schema drops or does not know: one line each, not one an article."""
@@ -46,15 +48,45 @@ class ImportSummary:
             counts = ", ".join(f"{label} {n}" for label, n in self.dropped.most_common())
             notes.append(f"left out {self.dropped.total()} spans whose labels the schema drops: {counts}")
         if self.unknown:
-            counts = ", ".join(f"{label} ({n} span{'s' * (n != 1)})" for label, n in self.unknown.most_common())
-            first = self.unknown.most_common(1)[0][0]
-            target = "MISC" if "MISC" in schema else schema.names[0] if schema.names else "LABEL"
-            lines = len(self.unknown_lines)
             notes.append(
-                f"skipped {lines} line{'s' * (lines != 1)} with labels the schema neither has, maps nor drops, "
-                f"the first at {self.unknown_lines[0]}: {counts}. Add each to the schema's labels, map it "
-                f"(map: {{{first}: {target}}}) or drop it (drop: [{first}])")
+                f"imported {_articles(len(self.unknown_articles))} without their spans of labels the schema "
+                f"neither has, maps nor drops, the first at {self.unknown_articles[0]}: {_counts(self.unknown)}. "
+                f"{_fix(self.unknown, schema)}")
+        if self.refused:
+            notes.append(
+                f"skipped {_articles(len(self.refused_articles))} of finished work (kept whole or not at all) "
+                f"with labels the schema neither has, maps nor drops, the first at {self.refused_articles[0]}: "
+                f"{_counts(self.refused)}. {_fix(self.refused, schema)}")
         return notes
+
+
+def _articles(n: int) -> str:
+    return f"{n} article{'s' * (n != 1)}"
+
+
+def _counts(labels: Counter[str]) -> str:
+    return ", ".join(f"{label} ({n} span{'s' * (n != 1)})" for label, n in labels.most_common())
+
+
+def _fix(labels: Counter[str], schema: Schema) -> str:
+    """How to keep an unknown label: add it, map it (to the schema label its name suggests, if any), or drop it."""
+    first = labels.most_common(1)[0][0]
+    target = likely_label(first, schema)
+    entities = [label.name for label in schema.labels_of("entity")]
+    to = target or "LABEL"
+    where = "" if target else f", LABEL one of {', '.join(entities)}"
+    return (f"Add each to the schema's labels, map it (map: {{{first}: {to}}}{where}) "
+            f"or drop it (drop: [{first}])")
+
+
+def likely_label(label: str, schema: Schema) -> str | None:
+    """The entity label a foreign label's name points at (PERS -> PERSON, ORGANIZATION -> ORG), or None:
+    a guess is offered only when one name begins the other."""
+    wanted = label.upper()
+    found = [name.name for name in schema.labels_of("entity")
+             if len(min(wanted, name.name.upper(), key=len)) >= 3
+             and (wanted.startswith(name.name.upper()) or name.name.upper().startswith(wanted))]
+    return found[0] if len(found) == 1 else None
 
 
 def import_paths(
@@ -102,8 +134,8 @@ def import_paths(
         summary.problems.append(item)
         summary.skipped += 1
         if item.unknown:  # said once for the whole import (label_notes), not once a line
-            summary.unknown.update(dict(item.unknown))
-            summary.unknown_lines.append(item.where)
+            summary.refused.update(dict(item.unknown))
+            summary.refused_articles.append(item.where)
         elif on_problem:
             on_problem(item)
 
@@ -116,6 +148,9 @@ def import_paths(
             continue
         if item.dropped:
             summary.dropped.update(dict(item.dropped))
+        if item.unknown:
+            summary.unknown.update(dict(item.unknown))
+            summary.unknown_articles.append(item.origin)
         if item.answer is not None:  # someone's work: the article may well be there already
             batch.append(item)
             if len(batch) >= BATCH:
@@ -140,7 +175,8 @@ def _refuse_any_problem(paths: list, schema: Schema, annotator: str | None, form
     from annotator.formats import ReadOptions, read_paths  # lazy: the formats import ingest
 
     items = read_paths(paths, ReadOptions(schema, annotator), format)
-    problems = [item for item in _with_annotator(items, annotator) if isinstance(item, Problem)]
+    problems = [_unknown_as_problem(item) for item in _with_annotator(items, annotator)
+                if isinstance(item, Problem) or item.unknown]
     if problems:
         summary.problems = problems
         summary.skipped = len(problems)
@@ -159,6 +195,11 @@ def _read(paths: list, schema: Schema, annotator: str | None, advance: Callable[
     return read_paths(paths, options, format)
 
 
+def _unknown_as_problem(item: ArticleDraft | Problem) -> Problem:
+    """--strict refuses an article with spans of unknown labels, as it refuses any other bad input."""
+    return item if isinstance(item, Problem) else unknown_problem(item.origin, item.unknown, item.unknown_first)
+
+
 def _with_annotator(items: Iterable[ArticleDraft | Problem], annotator: str | None):
     """Name the annotator of answered lines; an answered line nobody owns is a problem."""
     for item in items:
@@ -175,17 +216,29 @@ def _with_annotator(items: Iterable[ArticleDraft | Problem], annotator: str | No
 def _write_batch(store: Store, drafts: Sequence[ArticleDraft], extractor, summary: ImportSummary,
                  n_process: int, batch_size: int) -> None:
     """Tokenize and extract outside the write lock; then one short transaction for the batch."""
-    computed = iter(token_offsets([d.text for d in drafts if d.needs_tokens]))
-    tokens = [next(computed) if d.needs_tokens else d.tokens or () for d in drafts]
+    drafts = list(drafts)
+    found_tokens: list[tuple[tuple[int, int], ...] | None] = [None] * len(drafts)
     origins = ["import"] * len(drafts)
     if extractor is not None:
-        # Articles that arrive with spans, or with an answer, are kept as they are; the others are pre-extracted.
-        todo = [i for i, d in enumerate(drafts) if not d.span_count and d.answer is None]
-        found = extractor.pipe([drafts[i].text for i in todo], n_process=n_process, batch_size=batch_size)
-        drafts = list(drafts)
-        for i, spans in zip(todo, found, strict=True):
+        # Articles that arrive with spans (even if only of labels the schema does not know), or with an
+        # answer, are kept as they are; the others are pre-extracted.
+        todo = [i for i, d in enumerate(drafts) if not d.span_count and not d.unknown and d.answer is None]
+        texts = [drafts[i].text for i in todo]
+        # The model's Doc has the store's tokens when its tokenizer is the store's: not tokenized twice.
+        if tokenizes_alike(getattr(extractor, "nlp", None)):
+            found = extractor.pipe_with_tokens(texts, n_process=n_process, batch_size=batch_size)
+        else:
+            found = ((spans, None) for spans in extractor.pipe(texts, n_process=n_process, batch_size=batch_size))
+        for i, (spans, tokens) in zip(todo, found, strict=True):
             drafts[i] = replace(drafts[i], spans=tuple(spans), packed_spans=None)
             origins[i] = "model"
+            if drafts[i].needs_tokens:
+                found_tokens[i] = tokens
+    need = [i for i, d in enumerate(drafts) if d.needs_tokens and found_tokens[i] is None]
+    if need:  # (and not otherwise: making the store's tokenizer takes half a second)
+        for i, offsets in zip(need, token_offsets([drafts[i].text for i in need]), strict=True):
+            found_tokens[i] = offsets
+    tokens = [found if found is not None else d.tokens or () for d, found in zip(drafts, found_tokens, strict=True)]
     with store.write(bulk=True) as conn:
         answers, works = [], []
         for draft, toks, origin in zip(drafts, tokens, origins, strict=True):

@@ -12,7 +12,7 @@ import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,7 @@ def is_utf16(first_line: bytes) -> bool:
 
 
 UTF16_JSONL = "UTF-16 JSONL; save the file as UTF-8"
-NO_LINES = "empty: no lines; skipped"
+NO_LINES = "empty: no lines"
 
 
 def list_files(paths: Iterable[str | Path], suffixes: Iterable[str] = ARTICLE_SUFFIXES,
@@ -140,14 +140,14 @@ def decode(raw: bytes, where: str) -> str | Problem:
             return Problem(where, "starts like UTF-16 but is not valid UTF-16; save it as UTF-8")
     else:
         if b"\x00" in raw[:8192]:
-            return Problem(where, "a binary file (it holds NUL bytes), not article text; skipped")
+            return Problem(where, "a binary file (it holds NUL bytes), not article text")
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             return Problem(f"{where}:{line}", f"not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
     if "\x00" in text:
-        return Problem(where, "holds NUL characters, not article text; skipped")
+        return Problem(where, "holds NUL characters, not article text")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -173,7 +173,7 @@ def parse_txt(text: str, where: str) -> ArticleDraft | Problem:
         text = rest
     body = text.strip()
     if not body:
-        return Problem(where, "empty: no article text; skipped")
+        return Problem(where, "empty: no article text")
     if too_long := _too_long(body):
         return Problem(where, too_long)
     for key, value in (("date", date), ("source", source), ("dateline", dateline)):
@@ -198,30 +198,37 @@ def _int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UnknownLabels:
-    """Labels of a line that the schema neither has, maps nor drops, with how many spans carry each."""
+    """Labels of a line that the schema neither has, maps nor drops: how many spans carry each, and
+    the number of the first such span (for the message when the line is refused)."""
 
-    counts: dict[str, int]
+    counts: dict[str, int] = field(default_factory=dict)
+    first: int = 0
 
-    def message(self, first: int) -> str:
-        label = next(iter(self.counts))
-        return f"span {first} has label {label!r}, which the schema neither has nor maps"
-
-
-def unknown_problem(where: str, unknown: UnknownLabels, first: int) -> Problem:
-    return Problem(where, unknown.message(first), tuple(unknown.counts.items()))
+    def add(self, label: str, n: int) -> None:
+        self.counts[label] = self.counts.get(label, 0) + 1
+        self.first = self.first or n
 
 
-def parse_span_rows(obj: dict[str, Any], text: str, schema: Schema | None,
-                    dropped: dict[str, int] | None = None) -> list[list[Any]] | str | tuple[UnknownLabels, int]:
+
+def unknown_problem(where: str, counts: Iterable[tuple[str, int]], first: int) -> Problem:
+    """A line refused for its unknown labels (finished work, or any line under --strict)."""
+    counts = tuple(counts)
+    message = f"span {first} has label {counts[0][0]!r}, which the schema neither has nor maps"
+    return Problem(where, message, counts)
+
+
+def parse_span_rows(obj: dict[str, Any], text: str, schema: Schema | None, dropped: dict[str, int] | None = None,
+                    unknown: UnknownLabels | None = None) -> list[list[Any]] | str:
     """A JSONL line's `spans` (and SPEAKER relations) as the rows the store reads (store/codec.py:
     encode_spans), made straight from the line: [start, end, label, kind], plus [speaker,
     speaker_entity] when linked; or why they are wrong.
 
     Spans whose label the schema drops are left out (and counted in `dropped`), as model
-    suggestions are, with the relations that point at them. Labels the schema neither has, maps nor
-    drops refuse the line: (UnknownLabels, number of the first such span), every such label counted."""
+    suggestions are, with the relations that point at them. Spans of labels the schema neither has,
+    maps nor drops are left out the same way and counted in `unknown`: the caller decides whether
+    the line stands without them (parse_jsonl_object)."""
     raw_spans = obj.get("spans") or []
     if not isinstance(raw_spans, list):
         return "'spans' must be a list"
@@ -231,8 +238,7 @@ def parse_span_rows(obj: dict[str, Any], text: str, schema: Schema | None,
     resolved: dict[str, tuple[str, str] | None] = {}  # label as written -> (schema label, kind)
     gone: set[tuple[Any, Any, Any]] = set()  # (start, end, label) of dropped spans
     gone_token_ends: set[int] = set()
-    unknown: dict[str, int] = {}
-    first_unknown = 0
+    unknown = UnknownLabels() if unknown is None else unknown
     row_of: dict[int, int] = {}  # position in `spans` -> row (dropped spans have none)
     size = len(text)
     for n, span in enumerate(raw_spans, 1):
@@ -257,20 +263,17 @@ def parse_span_rows(obj: dict[str, Any], text: str, schema: Schema | None,
             if schema is not None and label in schema.drop:
                 if dropped is not None:
                     dropped[label] = dropped.get(label, 0) + 1
-                gone.add((start, end, label))
-                if type(span.get("token_end")) is int:
-                    gone_token_ends.add(span["token_end"])
-                continue
-            unknown[label] = unknown.get(label, 0) + 1
-            first_unknown = first_unknown or n
+            else:
+                unknown.add(label, n)
+            gone.add((start, end, label))
+            if type(span.get("token_end")) is int:
+                gone_token_ends.add(span["token_end"])
             continue
         row_of[n - 1] = index[(start, end, found[0])] = len(rows)
         token_end = span.get("token_end")
         if type(token_end) is int:
             by_token_end[token_end] = len(rows)
         rows.append([start, end, *found])
-    if unknown:
-        return UnknownLabels(unknown), first_unknown
 
     relations = obj.get("relations") or []
     if not isinstance(relations, list):
@@ -411,7 +414,8 @@ def parse_jsonl_line(line: str, where: str, schema: Schema | None, pack: bool = 
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
-        return Problem(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
+        # json's own messages may end in "at" ("Invalid control character at"): no second one
+        return Problem(where, f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})")
     except RecursionError:  # json recurses where orjson stops
         return Problem(where, "not valid JSON (nested too deeply)")
     return parse_jsonl_object(obj, where, schema, pack)
@@ -437,17 +441,19 @@ def parse_jsonl_object(obj: Any, where: str, schema: Schema | None, pack: bool =
     if not isinstance(meta, dict):
         return Problem(where, "'meta' must be an object")
     dropped: dict[str, int] = {}
-    rows = parse_span_rows(obj, text, schema, dropped)
+    unknown = UnknownLabels()
+    rows = parse_span_rows(obj, text, schema, dropped, unknown)
     if isinstance(rows, str):
         return Problem(where, rows)
-    if isinstance(rows, tuple):
-        return unknown_problem(where, *rows)
     columns = _token_columns(obj, text)
     if isinstance(columns, str):
         return Problem(where, columns)
     answered = _answer_fields(obj)
     if isinstance(answered, str):
         return Problem(where, answered)
+    if unknown.counts and answered[0] is not None:
+        # Finished work stands whole or not at all: done without one of its spans would be wrong gold.
+        return unknown_problem(where, unknown.counts.items(), unknown.first)
 
     def field(name: str) -> str | None:
         value = meta.get(name)
@@ -468,7 +474,8 @@ def parse_jsonl_object(obj: Any, where: str, schema: Schema | None, pack: bool =
                         dateline=field("dateline"), meta=meta, spans=spans, tokens=tokens, origin=where,
                         answer=answered[0], annotator=answered[1], timestamp=answered[2],
                         token_dicts=token_dicts, encoded_tokens=encoded, packed_spans=packed,
-                        dropped=tuple(dropped.items()))
+                        dropped=tuple(dropped.items()), unknown=tuple(unknown.counts.items()),
+                        unknown_first=unknown.first)
 
 
 def jsonl_lines(path: Path, advance: Advance = _noop) -> Iterator[tuple[int, bytes] | Problem]:
@@ -503,7 +510,7 @@ def parse_raw_line(path: Path | str, number: int, raw: bytes, schema: Schema | N
         try:
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as exc:
-            return Problem(where, f"not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); skipped")
+            return Problem(where, f"not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})")
         return parse_jsonl_line(line, where, schema, pack)
     return parse_jsonl_object(obj, where, schema, pack)
 
