@@ -30,3 +30,8 @@ class DatabaseError(UserError):
 
 class InputError(UserError):
     exit_code = EXIT_INPUT
+
+
+class Refused(UserError):
+    """A rule said no; the message says why (and what to do instead)."""
+

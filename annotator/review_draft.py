@@ -15,39 +15,19 @@ version; undo takes back the latest edit, down to where it started (then no own 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from annotator.agreement import Mark
+from annotator.errors import Refused
 from annotator.model import Progress, SpanView
-from annotator.session import Refused
-from annotator.store.rows import SpanRow
+from annotator.store.review import view_of as _view
 
 ORIGIN = "import"  # the spans it starts from came from the annotators' work, not a model
 
 
-def _view(row: Sequence[Any]) -> SpanView:
-    fields = list(row)
-    fields[13] = tuple(fields[13]) if fields[13] else None  # the cue, a list in JSON
-    return SpanView(*fields)
-
-
 def _row(view: SpanView) -> list[Any]:
     return [*view[:13], list(view.cue) if view.cue else None, view.created_by]
-
-
-def exported(views: Iterable[Sequence[Any]]) -> list[SpanRow]:
-    """What export writes of the version (Store.exported_spans' rule): the accepted spans, and the
-    speakers of accepted quotes unless rejected."""
-    spans = [_view(v) for v in views]
-    by_id = {v.id: v for v in spans}
-    kept = {v.id for v in spans if v.status == "accepted"}
-    for v in spans:
-        if v.status == "accepted" and v.kind == "quote":
-            kept |= {i for i in (v.speaker_span_id, v.speaker_entity_span_id)
-                     if i in by_id and by_id[i].status != "rejected"}
-    return [SpanRow(v.id, v.start, v.end, v.label, v.kind, v.speaker_span_id, v.speaker_entity_span_id)
-            for v in spans if v.id in kept]
 
 
 def seed(article_id: int, gold: Iterable[Mark], open_marks: Iterable[Mark], others: Iterable[Mark]) -> list[SpanView]:
@@ -164,6 +144,8 @@ class DraftStore:
             speaker = self.views.get(speaker_span_id) if speaker_span_id is not None else None
             return view._replace(speaker_span_id=speaker_span_id,
                                  speaker_entity_span_id=speaker_span_id if speaker and speaker.kind == "entity" else None)
+        if action == "cue":
+            return view._replace(status="accepted", cue_span_id=speaker_span_id)
         raise ValueError(f"unknown action {action!r}")
 
     def decide(self, annotator: str, span_id: int, action: str, *, label: str | None = None,
@@ -184,13 +166,15 @@ class DraftStore:
         return count
 
     def add_span(self, annotator: str, article_id: int, start: int, end: int, label: str, kind: str,
-                 speaker_of: int | None = None) -> SpanView:
+                 speaker_of: int | None = None, cue_of: int | None = None) -> SpanView:
         new = max(self.views, default=0) + 1
         self.views[new] = SpanView(new, article_id, kind, "manual", label, start, end, "accepted",  # type: ignore[arg-type]
                                    label, start, end, None, None, None, self.reviewer)
         self._save()
         if speaker_of is not None:  # a second edit, as the store makes a second decision: undone apart
             self.decide(annotator, speaker_of, "speaker", speaker_span_id=new)
+        if cue_of is not None:
+            self.decide(annotator, cue_of, "cue", speaker_span_id=new)
         return self.views[new]
 
     def undo(self, annotator: str, article_id: int) -> SpanView | None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from annotator.errors import UserError
+from annotator.errors import Refused
 from annotator.model import Article, Progress, SpanView
 from annotator.schema import Schema
 
@@ -56,10 +56,6 @@ def fold_state(base: SpanState, decisions: Iterable[Sequence]) -> SpanState:
         elif action == "cue":
             status, cue = "accepted", d_speaker
     return SpanState(status, label, start, end, speaker, entity, cue)
-
-
-class Refused(UserError):
-    """A rule said no; the message says why (and what to do instead)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ from typing import Any
 
 from annotator.agreement import Disagreement, Mark, Work, agreed, disagreements
 from annotator.errors import UserError
-from annotator.model import Article, heading_of, speaker_links
+from annotator.model import Article, SpanView, heading_of, speaker_links
 from annotator.store import articles, day, work
 from annotator.store.base import Database
 from annotator.store.paging import paged_ids
@@ -37,6 +37,28 @@ from annotator.store.rows import SpanRow
 WHOLE = "*"  # review_decisions.item of the article's frozen gold
 OWN = "+"  # review_decisions.item of one state of the reviewer's own version
 UNDO_OWN = "-"  # review_decisions.item that takes back the latest standing OWN row
+
+
+def view_of(row: Sequence[Any]) -> SpanView:
+    """A stored row of the reviewer's own version as a SpanView."""
+    fields = list(row)
+    fields[13] = tuple(fields[13]) if fields[13] else None  # the cue, a list in JSON
+    return SpanView(*fields)
+
+
+
+def own_export_rows(views: Iterable[Sequence[Any]]) -> list[SpanRow]:
+    """What export writes of the version (Store.exported_spans' rule): the accepted spans, and the
+    speakers of accepted quotes unless rejected."""
+    spans = [view_of(v) for v in views]
+    by_id = {v.id: v for v in spans}
+    kept = {v.id for v in spans if v.status == "accepted"}
+    for v in spans:
+        if v.status == "accepted" and v.kind == "quote":
+            kept |= {i for i in (v.speaker_span_id, v.speaker_entity_span_id)
+                     if i in by_id and by_id[i].status != "rejected"}
+    return [SpanRow(v.id, v.start, v.end, v.label, v.kind, v.speaker_span_id, v.speaker_entity_span_id)
+            for v in spans if v.id in kept]
 
 
 # -- what annotators finished ----------------------------------------------------------------
@@ -202,10 +224,8 @@ def load_review(store: Database, article_id: int, reviewer: str) -> ReviewArticl
 
 def own_version(store: Database, article_id: int, reviewer: str) -> list[SpanRow] | None:
     """The reviewer's own version as export rows (what it exports), or None when none stands."""
-    from annotator.review_draft import exported
-
     views = own_views(store, article_id, reviewer)
-    return None if views is None else exported(views)
+    return None if views is None else own_export_rows(views)
 
 
 def own_views(store: Database, article_id: int, reviewer: str) -> list[Any] | None:
