@@ -1,0 +1,39 @@
+"""A small hand-written article with one attribution of each form, each with its source and cue, as
+an annotated JSONL line (our export's shape): the fixture of the attribution format tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+TEXT = ("Officials said the talks would resume on Monday.\n\n"
+        "“We are ready,” the envoy told reporters. "
+        "According to the statement, the plan was “a disaster” for Geneva.")
+
+
+def at(fragment: str, label: str) -> dict:
+    start = TEXT.index(fragment)
+    return {"start": start, "end": start + len(fragment), "label": label}
+
+
+ATTRIBUTIONS = [  # (content, source, cue)
+    ("the talks would resume on Monday", "Officials", "said"),
+    ("“We are ready,”", "the envoy", "told reporters"),
+    ("the plan was “a disaster” for Geneva", "the statement", "According to"),
+]
+
+
+def line(annotator: str = "alice") -> dict:
+    spans, relations = [at("Geneva", "GPE")], []
+    for content, source, cue in ATTRIBUTIONS:
+        quote, speaker, said = at(content, "QUOTE"), at(source, "SPEAKER"), at(cue, "CUE")
+        spans += [quote, speaker, said]
+        relations += [{"label": "SPEAKER", "head_span": quote, "child_span": speaker},
+                      {"label": "CUE", "head_span": quote, "child_span": said}]
+    return {"text": TEXT, "meta": {"article_id": "att-1"}, "spans": spans, "relations": relations,
+            "answer": "accept", "_annotator_id": annotator, "_timestamp": 1700000000}
+
+
+def write_line(path: Path) -> Path:
+    path.write_text(json.dumps(line(), ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
