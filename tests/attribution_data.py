@@ -37,3 +37,33 @@ def line(annotator: str = "alice") -> dict:
 def write_line(path: Path) -> Path:
     path.write_text(json.dumps(line(), ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+CITRON_TEXT = ("“The talks will resume,” the envoy said on Monday, “and nobody will leave.”\n\n"
+               "Officials and diplomats told reporters that the plan was “a disaster”.\n\n"
+               "According to the statement, Geneva was ready.")
+
+
+def cspan(fragment: str, nth: int = 0) -> dict:
+    start = -1
+    for _ in range(nth + 1):
+        start = CITRON_TEXT.index(fragment, start + 1)
+    return {"start": start, "end": start + len(fragment), "text": fragment}
+
+
+def citron_document() -> dict:
+    """A citron file as bbc/citron's docs/data_format.md draws one: an interrupted quote in two
+    contents, a quote with two sources, optional fields (id, confidence, coreferences, groups)."""
+    return {
+        "text": CITRON_TEXT,
+        "quotes": [
+            {"cue": cspan("said"), "sources": [cspan("the envoy")],
+             "contents": [cspan("“The talks will resume,”"), cspan("“and nobody will leave.”")],
+             "coreferences": [cspan("the envoy")], "confidence": 0.93, "id": "q1"},
+            {"cue": cspan("told reporters"), "sources": [cspan("Officials"), cspan("diplomats")],
+             "contents": [cspan("that the plan was “a disaster”")]},
+            {"cue": cspan("According to"), "sources": [cspan("the statement")],
+             "contents": [cspan("Geneva was ready")]},
+        ],
+        "coreference_groups": [[cspan("the envoy")]],
+    }
