@@ -6,7 +6,16 @@ import json
 
 import pytest
 
-from .attribution_data import ATTRIBUTIONS, CITRON_TEXT, TEXT, citron_document, write_line
+from .attribution_data import (
+    ATTRIBUTIONS,
+    CITRON_TEXT,
+    POLNEAR_TEXT,
+    TEXT,
+    citron_document,
+    polnear_ann,
+    write_line,
+    write_polnear,
+)
 
 
 def test_docbin_has_cues_their_links_and_forms(cli, db_at, tmp_path):
@@ -78,3 +87,129 @@ def test_citron_export_of_attributions_made_here(cli, db_at, tmp_path):
     for quote in doc["quotes"]:
         for span in [quote["cue"], *quote["sources"], *quote["contents"]]:
             assert TEXT[span["start"]:span["end"]] == span["text"]
+
+
+def polnear_attributions(ann: str, text: str) -> set:
+    """What a PolNeAR .ann says, whatever its numbering and order: (content fragments, source, cue)."""
+    spans, out = {}, set()
+    for line in ann.splitlines():
+        name, body = line.split("\t")[:2]
+        if name.startswith("T"):
+            kind, where = body.split(" ", 1)
+            spans[name] = (kind, tuple(text[int(s):int(e)] for s, e in (p.split() for p in where.split(";"))))
+        else:
+            roles = dict(role.split(":") for role in body.split())
+            out.add(tuple(spans[roles[k]][1] if k in roles else None for k in ("Content", "Source", "Cue")))
+    return out
+
+
+def test_polnear_files_import_and_round_trip(cli, db_at, tmp_path):
+    ann = write_polnear(tmp_path / "in")
+    code, out, err = cli("import", "--db", db_at, ann, "--no-extract")
+    assert code == 0, err
+    assert "imported 1 articles" in out
+    code, _, err = cli("export", "--db", db_at, "-o", tmp_path / "out", "--format", "polnear")
+    assert code == 0, err  # the annotator is the code the file name ends with
+    written = tmp_path / "out" / "article_4e07.ann"
+    assert (tmp_path / "out" / "article_4e07.txt").read_text(encoding="utf-8") == POLNEAR_TEXT
+    first = written.read_text(encoding="utf-8")
+    assert polnear_attributions(first, POLNEAR_TEXT) == polnear_attributions(polnear_ann(), POLNEAR_TEXT)
+    assert len(polnear_attributions(first, POLNEAR_TEXT)) == 5
+    # the export reads back as it was written
+    code, _, err = cli("import", "--db", tmp_path / "again.db", written, "--no-extract")
+    assert code == 0, err
+    code, _, err = cli("export", "--db", tmp_path / "again.db", "-o", tmp_path / "again", "--format", "polnear")
+    assert code == 0, err
+    assert (tmp_path / "again" / "article_4e07.ann").read_text(encoding="utf-8") == first
+
+
+def test_polnear_layout_text_in_its_own_folder(cli, db_at, tmp_path):
+    """PolNeAR keeps attributions/ARTICLE_4e07.ann and text/ARTICLE.txt apart."""
+    ann = write_polnear(tmp_path / "dev" / "attributions")
+    (tmp_path / "dev" / "text").mkdir()
+    (ann.with_suffix(".txt")).rename(tmp_path / "dev" / "text" / "article.txt")
+    code, out, err = cli("import", "--db", db_at, tmp_path / "dev" / "attributions", "--no-extract",
+                         "--annotator", "alice")
+    assert code == 0, err
+    code, _, err = cli("export", "--db", db_at, "-o", tmp_path / "out.jsonl", "--annotator", "alice")
+    (line,) = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert sum(r["label"] == "CUE" for r in line["relations"]) == 5
+    assert sum(r["label"] == "SPEAKER" for r in line["relations"]) == 4
+    forms = {POLNEAR_TEXT[s["start"]:s["end"]]: s["form"] for s in line["spans"] if s["label"] == "QUOTE"}
+    assert forms["“The health issue matters,” said Caddell, speaking of Clinton’s health, “and it is deadly.”"] == "direct"
+    assert forms["that the numbers\nwould fall"] == "indirect"
+
+
+# -- bad input: one line naming FILE[:LINE], exit 1, nothing already imported lost ---------------
+
+
+def _bad_citron(tmp_path, case):
+    doc = citron_document()
+    quote = doc["quotes"][1]
+    if case == "missing field":
+        del quote["cue"]
+    elif case == "offsets outside the text":
+        quote["contents"][0].update(start=len(CITRON_TEXT) - 3, end=len(CITRON_TEXT) + 40)
+        quote["contents"][0].pop("text")
+    elif case == "source on no word":
+        blank = CITRON_TEXT.index("\n\n")
+        quote["sources"][0] = {"start": blank, "end": blank + 2, "text": "\n\n"}
+    path = write_json(tmp_path / "bad.json", doc)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # the line of the object at fault: the quote (missing field) or the span
+    needle = {"missing field": '"sources": [', "offsets outside the text": f'"start": {len(CITRON_TEXT) - 3}',
+              "source on no word": '"text": "\\n\\n"'}[case]
+    line = next(n for n, text in enumerate(lines, 1) if needle in text and n > 20)
+    while not lines[line - 1].rstrip().endswith("{"):  # back to the line the object opens on
+        line -= 1
+    return path, line
+
+
+def _bad_polnear(tmp_path, case):
+    ann = write_polnear(tmp_path / "bad")
+    lines = polnear_ann().splitlines()
+    if case == "no .txt":
+        ann.with_suffix(".txt").unlink()
+        return ann, None
+    name = "T13\t" if case == "cue on no word" else "T17\t"  # T13: Cue "were worried"; T17: a Content
+    n = next(n for n, text in enumerate(lines, 1) if text.startswith(name))
+    name, body, _ = lines[n - 1].split("\t")
+    blank = POLNEAR_TEXT.index("\n\n")
+    where = f"{blank} {blank + 2}" if case == "cue on no word" else f"{len(POLNEAR_TEXT) - 5} {len(POLNEAR_TEXT) + 9}"
+    lines[n - 1] = f"{name}\t{body.split()[0]} {where}\tx"
+    ann.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return ann, n
+
+
+BAD = [
+    ("citron", "missing field", "quote 2 has no 'cue'"),
+    ("citron", "offsets outside the text", f"quote 2: the content ({len(CITRON_TEXT) - 3}, {len(CITRON_TEXT) + 40})"
+                                           f" is not inside the text of {len(CITRON_TEXT)} characters"),
+    ("citron", "source on no word", "overlaps no word of the text"),
+    ("polnear", "offsets outside the text", "is not inside the text of"),
+    ("polnear", "cue on no word", "Cue T13 (32, 34) overlaps no word of the text"),
+    ("polnear", "no .txt", "no text for it: no article_4e07.txt beside it"),
+]
+
+
+@pytest.mark.parametrize(("fmt", "case", "words"), BAD, ids=[f"{f}: {c}" for f, c, _ in BAD])
+def test_bad_attribution_files(cli, tmp_path, fmt, case, words):
+    from tests.reliability import db_fingerprint
+
+    path, line = (_bad_citron if fmt == "citron" else _bad_polnear)(tmp_path, case)
+    db = tmp_path / "work.db"
+    code, _, err = cli("import", "--db", db, write_line(tmp_path / "good.jsonl"), "--no-extract")
+    assert code == 0, err
+    before = db_fingerprint(db)
+    code, _, err = cli("import", "--db", db, path, "--no-extract", "--strict")
+    lines = [text for text in err.splitlines() if text.strip()]
+    where = f"{path}:{line}" if line else f"{path}"
+    assert len(lines) == 1 and "Traceback" not in err, err
+    assert code == 1 and lines[0].startswith(f"annotator: {where}: ") and words in lines[0], lines[0]
+    assert db_fingerprint(db) == before
+    # without --strict the bad file is skipped with the same words and a good file beside it is imported
+    other = write_line(tmp_path / "other.jsonl")
+    other.write_text(other.read_text().replace("Officials said", "Diplomats said"), encoding="utf-8")
+    code, out, err = cli("import", "--db", db, path, other, "--no-extract")
+    assert err.splitlines()[0].startswith(f"skipped {where}: ") and words in err, err
+    assert code == 0 and "imported 1 articles" in out
