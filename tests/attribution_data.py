@@ -97,8 +97,8 @@ def polnear_ann() -> str:
         "E3\tAttribution:T11 Cue:T9 Content:T10 Source:T7",
         t(12, "Source", "Aides"), t(13, "Cue", "were worried"), t(14, "Content", "that the numbers", "would fall"),
         t(15, "Attribution", "were worried"), "E4\tAttribution:T15 Content:T14 Cue:T13 Source:T12",
-        t(16, "Cue", "It was reported"), t(17, "Content", "that turnout rose"), t(18, "Attribution", "It was reported"),
-        "E5\tAttribution:T18 Content:T17 Cue:T16",
+        t(16, "Cue", "It was reported"), t(17, "Content", "that turnout rose"), t(18, "Attribution-no-source", "It was reported"),
+        "E5\tAttribution-no-source:T18 Content:T17 Cue:T16", t(19, "Discuss", "turnout"),
     ]) + "\n"
 
 

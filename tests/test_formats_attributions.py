@@ -213,3 +213,29 @@ def test_bad_attribution_files(cli, tmp_path, fmt, case, words):
     code, out, err = cli("import", "--db", db, path, other, "--no-extract")
     assert err.splitlines()[0].startswith(f"skipped {where}: ") and words in err, err
     assert code == 0 and "imported 1 articles" in out
+
+
+def test_polnear_files_as_polnear_writes_them(cli, db_at, tmp_path):
+    """Shapes of PolNeAR's own files: a Content given as two T lines (Content, Content2), a T line whose
+    text goes on over a line break, an attribution left without a Content (not an attribution here),
+    a Discuss mark (written back)."""
+    text = "He said the plan\nwas good and that\nit would pass. Mr. X told."
+    def at(fragment):
+        start = text.index(fragment)
+        return f"{start} {start + len(fragment)}"
+    ann = "\n".join([
+        f"T1\tSource {at('He')}\tHe", f"T2\tCue {at('said')}\tsaid", f"T3\tContent {at('the plan')}\tthe plan",
+        f"T4\tContent {at('was good and that')};{at('it would pass')}\twas good and that\nit would pass",
+        f"T5\tAttribution {at('said')}\tsaid", "E1\tAttribution:T5 Source:T1 Cue:T2 Content:T3 Content2:T4",
+        f"T6\tCue {at('told')}\ttold", f"T7\tAttribution {at('told')}\ttold", "E2\tAttribution:T7 Cue:T6",
+        f"T8\tDiscuss {at('Mr. X')}\tMr. X", "#1\tAnnotatorNotes T8\tis this a source?", ""])
+    (tmp_path / "a_d473.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "a_d473.ann").write_text(ann, encoding="utf-8")
+    code, out, err = cli("import", "--db", db_at, tmp_path / "a_d473.ann", "--no-extract")
+    assert code == 0 and "skipped" not in err, err
+    code, _, err = cli("export", "--db", db_at, "-o", tmp_path / "out", "--format", "polnear")
+    assert code == 0, err
+    assert (tmp_path / "out" / "a_d473.ann").read_text(encoding="utf-8").splitlines() == [
+        "T1\tSource 0 2\tHe", "T2\tCue 3 7\tsaid",
+        "T3\tContent 8 16;17 34;35 48\tthe plan was good and that it would pass",
+        "T4\tAttribution 3 7\tsaid", "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1", "T5\tDiscuss 50 55\tMr. X"]

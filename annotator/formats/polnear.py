@@ -32,8 +32,11 @@ from annotator.formats._common import atomic_file
 from annotator.formats.registry import ExportJob, Format, ReadOptions
 from annotator.ingest.readers import Item, Problem, decode, parse_jsonl_object, unreadable
 
-TYPES = ("Attribution", "Source", "Cue", "Content")
-_T = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)(?:\t(.*))?$")
+TRIGGERS = ("Attribution", "Attribution-no-source")  # an event's type, and its trigger's
+PARTS = ("Source", "Cue", "Content")
+MARKS = "polnear_marks"  # meta key: T lines of other types (PolNeAR's Discuss, Discard), written back
+_T = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)(?:\t(.*))?$", re.S)
+_ID = re.compile(r"^[TEARMN#]\d*\t")
 _E = re.compile(r"^(E\d+)\t(.*)$")
 _ANNOTATOR = re.compile(r"^(?P<article>.+)_(?P<annotator>[0-9a-f]{4})$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -59,24 +62,41 @@ def text_path(ann: Path) -> Path | None:
 def _t_line(match: re.Match, text: str) -> tuple[str, tuple[Bounds, ...]] | str:
     """(type, fragments) of a T line, checked against the text, or why it is wrong."""
     kind = match[2]
-    if kind not in TYPES:
-        return f"{match[1]} has type {kind!r}; PolNeAR's are {', '.join(TYPES)}"
     fragments = tuple(tuple(map(int, piece.split())) for piece in match[3].split(";"))
     for bounds in fragments:
-        if problem := span_problem(text, bounds, f"{kind} {match[1]}"):
+        problem = span_problem(text, bounds, f"{kind} {match[1]}")
+        if problem and (kind in PARTS or "overlaps no word" not in problem):  # a mark may sit on a blank
             return problem
     written = match[4]
     found = " ".join(text[s:e] for s, e in fragments)
-    if written is not None and written != found:
+    # Compared space for space: PolNeAR's files break some T lines' text over lines, or end it with one.
+    if written is not None and written.split() != found.split():
         return (f"{match[1]}'s text {written!r} is not the text at its offsets, {found!r}; "
                 "is the .txt the one it was annotated on?")
     return kind, fragments  # type: ignore[return-value]
 
 
-def parse_ann(ann: str, text: str, where: str) -> list[Attribution] | Problem:
+def logical_lines(ann: str) -> Iterator[tuple[int, str]]:
+    """(number, line) of each annotation; a T line whose text holds a line break goes on, in
+    PolNeAR's files, on the next physical lines."""
+    pending: tuple[int, str] | None = None
+    for number, line in enumerate(ann.split("\n"), 1):
+        if pending and not _ID.match(line) and pending[1].startswith("T"):
+            pending = pending[0], pending[1] + "\n" + line
+            continue
+        if pending:
+            yield pending
+        pending = number, line
+    if pending:
+        yield pending
+
+
+def parse_ann(ann: str, text: str, where: str) -> tuple[list[Attribution], list[list[Any]]] | Problem:
+    """The attributions of an .ann, and the T lines of other types as [type, fragments] (marks)."""
     spans: dict[str, tuple[str, tuple[Bounds, ...]]] = {}
     events: list[tuple[int, str, str]] = []
-    for number, line in enumerate(ann.splitlines(), 1):
+    marks: list[list[Any]] = []
+    for number, line in logical_lines(ann):
         if not line.strip() or line[0] in "#AMN":  # notes and attributes: nothing of an attribution
             continue
         if t := _T.match(line):
@@ -84,6 +104,8 @@ def parse_ann(ann: str, text: str, where: str) -> list[Attribution] | Problem:
             if isinstance(found, str):
                 return Problem(f"{where}:{number}", found)
             spans[t[1]] = found
+            if found[0] not in TRIGGERS + PARTS:
+                marks.append([found[0], [list(b) for b in found[1]]])
         elif e := _E.match(line):
             events.append((number, e[1], e[2]))
         else:
@@ -100,12 +122,12 @@ def parse_ann(ann: str, text: str, where: str) -> list[Attribution] | Problem:
             if spans[ref][0] != kind:
                 return Problem(f"{where}:{number}", f"{name}'s {kind} is {ref}, a {spans[ref][0]}")
             found.setdefault(kind, []).append(spans[ref][1])
-        if "Content" not in found:
-            return Problem(f"{where}:{number}", f"{name} has no Content")
+        if "Content" not in found:  # an attribution left unfinished (a few in PolNeAR): nothing to hold
+            continue
         parts = tuple(sorted(b for fragments in found["Content"] for b in fragments))
         source, cue = found.get("Source"), found.get("Cue")
         out.append(Attribution(parts, _whole(source[0]) if source else None, _whole(cue[0]) if cue else None))
-    return out
+    return out, marks
 
 
 def _whole(fragments: tuple[Bounds, ...]) -> Bounds:
@@ -131,10 +153,11 @@ def read(path: Path, options: ReadOptions) -> Iterator[Item]:
         if isinstance(got, Problem):
             yield got
             return
-    attributions = parse_ann(ann, text, where)  # type: ignore[arg-type]
-    if isinstance(attributions, Problem):
-        yield attributions
+    parsed = parse_ann(ann, text, where)  # type: ignore[arg-type]
+    if isinstance(parsed, Problem):
+        yield parsed
         return
+    attributions, marks = parsed
     names = labels(options.schema)
     if isinstance(names, str):
         yield Problem(where, names)
@@ -142,7 +165,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Item]:
     named = _ANNOTATOR.match(path.stem)
     annotator = options.annotator or (named["annotator"] if named else None)
     article = named["article"] if named else txt.stem
-    meta: dict[str, Any] = {"file": path.name, "article": article}
+    meta: dict[str, Any] = {"file": path.name, "article": article, **({MARKS: marks} if marks else {})}
     line = annotated_line(text, meta, attributions, names, annotator)  # type: ignore[arg-type]
     yield parse_jsonl_object(line, f"{where}:1", options.schema, options.pack)
 
@@ -194,26 +217,32 @@ def ann_lines(gold: GoldArticle) -> Iterator[str]:
         if cue:
             yield from t("Cue", cue)
         yield from t("Content", content)
-        yield from t("Attribution", cue or content)
-        roles = [f"Attribution:{ids[('Attribution', tuple(cue or content))]}",  # type: ignore[index]
+        trigger = "Attribution" if source else "Attribution-no-source"
+        yield from t(trigger, cue or content)
+        roles = [f"{trigger}:{ids[(trigger, tuple(cue or content))]}",  # type: ignore[index]
                  f"Content:{ids[('Content', tuple(content))]}"]  # type: ignore[index]
         if cue:
             roles.append(f"Cue:{ids[('Cue', tuple(cue))]}")  # type: ignore[index]
         if source:
             roles.append(f"Source:{ids[('Source', tuple(source))]}")  # type: ignore[index]
         yield f"E{n}\t{' '.join(roles)}"
+    for kind, pieces in gold.article.meta.get(MARKS) or []:
+        yield from t(kind, [tuple(p) for p in pieces])
 
 
 ANNOTATION_CONF = """[entities]
 Source
 Cue
 Content
+Discuss
+Discard
 
 [relations]
 <OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>
 
 [events]
-Attribution\tSource?:Source, Cue?:Cue, Content:Content
+Attribution\tSource:Source, Cue?:Cue, Content+:Content
+Attribution-no-source\tCue?:Cue, Content+:Content
 
 [attributes]
 """
@@ -258,7 +287,8 @@ FORMAT = Format(
     keeps="the text, every attribution: Content in fragments, Source (one may serve several), Cue; the annotator "
           "from --annotator or the file name's code (_4e07); import → export → import gives the same attributions",
     loses="entities, meta, tokens and times (the files hold none); T and E numbering and the files' order of "
-          "attributions (export writes them in text order); a second Source or Cue of one attribution",
+          "attributions (export writes them in text order); a second Source or Cue of one attribution; "
+          "annotator notes (#); events without a Content. Discuss and Discard marks ride in meta and are written back",
     suffixes=(".ann",),
     read=read,
     write=write,
