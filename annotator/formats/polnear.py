@@ -178,17 +178,14 @@ def sniff(head: bytes, suffix: str) -> bool:
 
 
 def fragments(text: str, parts: tuple[Bounds, ...]) -> list[Bounds]:
-    """Parts cut at line breaks (brat's fragments hold none), without whitespace at their ends."""
+    """Parts cut at the line breaks inside them (brat's fragments hold none); a part as it is
+    otherwise, its edges' spaces (and a line break at its very end, as PolNeAR has some) kept."""
     out = []
     for s, e in parts:
-        for line in _NEWLINE.finditer(text, s, e):
-            a, b = line.start(), line.end()
-            while a < b and text[a].isspace():
-                a += 1
-            while b > a and text[b - 1].isspace():
-                b -= 1
-            if a < b:
-                out.append((a, b))
+        if "\n" not in text[s:e - 1]:
+            out.append((s, e))
+            continue
+        out += [(m.start(), m.end()) for m in _NEWLINE.finditer(text, s, e) if text[m.start():m.end()].strip()]
     return out or list(parts)
 
 
@@ -211,7 +208,7 @@ def ann_lines(gold: GoldArticle) -> Iterator[str]:
     for n, a in enumerate(attributions_of(gold), 1):
         source = fragments(text, ((a.source.start, a.source.end),)) if a.source else None
         cue = fragments(text, ((a.cue.start, a.cue.end),)) if a.cue else None
-        content = fragments(text, a.parts)
+        content = list(a.parts)  # as they came (meta), or derived: cut at line breaks already
         if source:
             yield from t("Source", source)
         if cue:
@@ -286,7 +283,9 @@ FORMAT = Format(
     title="PolNeAR brat attribution files (NAME.ann beside NAME.txt, or PolNeAR's attributions/ and text/; -o DIR)",
     keeps="the text, every attribution: Content in fragments, Source (one may serve several), Cue; the annotator "
           "from --annotator or the file name's code (_4e07); import → export → import gives the same attributions",
-    loses="entities, meta, tokens and times (the files hold none); T and E numbering and the files' order of "
+    loses="entities, meta, tokens and times (the files hold none); when several annotators' files hold one "
+          "article, fragments and marks that are not derivable are the first file's (they ride in the article's meta); "
+          "T and E numbering and the files' order of "
           "attributions (export writes them in text order); a second Source or Cue of one attribution; "
           "annotator notes (#); events without a Content. Discuss and Discard marks ride in meta and are written back",
     suffixes=(".ann",),
