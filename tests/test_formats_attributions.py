@@ -239,3 +239,16 @@ def test_polnear_files_as_polnear_writes_them(cli, db_at, tmp_path):
         "T1\tSource 0 2\tHe", "T2\tCue 3 7\tsaid",
         "T3\tContent 8 16;17 34;35 48\tthe plan was good and that it would pass",
         "T4\tAttribution 3 7\tsaid", "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1", "T5\tDiscuss 50 55\tMr. X"]
+
+
+def test_brat_export_declares_and_writes_cue_links(cli, db_at, tmp_path):
+    code, _, err = cli("import", "--db", db_at, write_line(tmp_path / "in.jsonl"), "--no-extract")
+    assert code == 0, err
+    code, _, err = cli("export", "--db", db_at, "-o", tmp_path / "brat", "--format", "brat")
+    assert code == 0, err
+    assert "CUE\tArg1:QUOTE, Arg2:CUE\n" in (tmp_path / "brat" / "annotation.conf").read_text()
+    (ann,) = (tmp_path / "brat").glob("*.ann")
+    lines = ann.read_text(encoding="utf-8").splitlines()
+    ids = {line.split("\t")[2]: line.split("\t")[0] for line in lines if line.startswith("T")}
+    cues = sorted(line.split("\t")[1] for line in lines if line.startswith("R") and "\tCUE " in line)
+    assert cues == sorted(f"CUE Arg1:{ids[content]} Arg2:{ids[cue]}" for content, _, cue in ATTRIBUTIONS)
