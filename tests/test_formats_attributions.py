@@ -252,3 +252,19 @@ def test_brat_export_declares_and_writes_cue_links(cli, db_at, tmp_path):
     ids = {line.split("\t")[2]: line.split("\t")[0] for line in lines if line.startswith("T")}
     cues = sorted(line.split("\t")[1] for line in lines if line.startswith("R") and "\tCUE " in line)
     assert cues == sorted(f"CUE Arg1:{ids[content]} Arg2:{ids[cue]}" for content, _, cue in ATTRIBUTIONS)
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("labelstudio", "out.json"), ("doccano", "out.jsonl")])
+def test_cues_survive_labelstudio_and_doccano(cli, tmp_path, fmt, name):
+    """Their writers give CUE relations and the relation reader reads them back: the same JSONL after."""
+    code, _, err = cli("import", "--db", tmp_path / "a.db", write_line(tmp_path / "in.jsonl"), "--no-extract")
+    assert code == 0, err
+    cli("export", "--db", tmp_path / "a.db", "-o", tmp_path / "a.jsonl")
+    code, _, err = cli("export", "--db", tmp_path / "a.db", "-o", tmp_path / name, "--format", fmt)
+    assert code == 0, err
+    read_as = "jsonl" if fmt == "doccano" else fmt  # doccano lines are read by our JSONL reader
+    code, _, err = cli("import", "--db", tmp_path / "b.db", tmp_path / name, "--no-extract", "--format", read_as)
+    assert code == 0, err
+    cli("export", "--db", tmp_path / "b.db", "-o", tmp_path / "b.jsonl")
+    assert (tmp_path / "b.jsonl").read_text() == (tmp_path / "a.jsonl").read_text()
+    assert (tmp_path / "a.jsonl").read_text().count('"label":"CUE"}') >= 3
