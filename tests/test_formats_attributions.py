@@ -268,3 +268,34 @@ def test_cues_survive_labelstudio_and_doccano(cli, tmp_path, fmt, name):
     cli("export", "--db", tmp_path / "b.db", "-o", tmp_path / "b.jsonl")
     assert (tmp_path / "b.jsonl").read_text() == (tmp_path / "a.jsonl").read_text()
     assert (tmp_path / "a.jsonl").read_text().count('"label":"CUE"}') >= 3
+
+
+def attributions_line(**change) -> dict:
+    """A line as the shared PolNeAR evaluation files draw one (hand-written here)."""
+    def span(fragment):
+        start = TEXT.index(fragment)
+        return {"start": start, "end": start + len(fragment), "text": fragment}
+    rows = [{"form": "indirect", "content": span(content), "parts": [[span(content)["start"], span(content)["end"]]],
+             "source": span(source), "cue": span(cue)} for content, source, cue in ATTRIBUTIONS]
+    rows[2]["source"] = None
+    line = {"id": "a1", "text": TEXT, "attributions": rows}
+    line.update(change)
+    return line
+
+
+def test_attribution_gold_jsonl_imports_when_named(cli, db_at, tmp_path):
+    bad = attributions_line(text=TEXT.replace("Officials", "Officers"))
+    bad["attributions"][1]["cue"] = {"start": len(TEXT) + 5, "end": len(TEXT) + 9, "text": "said"}
+    bad["text"] = TEXT + " "
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (attributions_line(), bad)) + "\n")
+    code, out, err = cli("import", "--db", db_at, path, "--no-extract", "--format", "attributions",
+                         "--annotator", "gold")
+    assert code == 0 and "imported 1 articles" in out, err
+    assert err.strip() == (f"skipped {path}:2: attribution 2: the cue ({len(TEXT) + 5}, {len(TEXT) + 9}) is not "
+                           f"inside the text of {len(TEXT) + 1} characters with start < end")
+    cli("export", "--db", db_at, "-o", tmp_path / "out.jsonl")
+    (line,) = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert line["meta"]["article_id"] == "a1"
+    assert sorted(r["label"] for r in line["relations"]) == ["CUE", "CUE", "CUE", "SPEAKER", "SPEAKER"]
+    assert sorted(s["form"] for s in line["spans"] if s["label"] == "QUOTE") == ["direct", "indirect", "mixed"]
