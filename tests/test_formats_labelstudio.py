@@ -58,7 +58,7 @@ def test_labeling_config_has_the_schema_labels_colours_and_the_relation(cli, db,
     labels = view.find("Labels")
     assert labels.get("name") == "label" and labels.get("toName") == "text"
     assert {(el.get("value"), el.get("background")) for el in labels} == {(la.name, la.colour) for la in schema.labels}
-    assert {el.get("value") for el in view.find("Relations")} == {"SPEAKER", "SPEAKER_ENTITY"}
+    assert {el.get("value") for el in view.find("Relations")} == {"SPEAKER", "SPEAKER_ENTITY", "CUE"}
     assert view.find("Text").get("value") == "$text"
 
 

@@ -219,3 +219,34 @@ def test_import_leaves_every_foreign_key_valid_and_the_pragmas_as_they_were(tmp_
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA cache_size").fetchone()[0] == -2000
+
+
+def test_cue_relations_round_trip_exactly(tmp_path, store, schema):
+    """A quote's CUE relation is read back (issue 33): export → import → export keeps cues byte for byte."""
+    text = "Officials said the talks would resume. “We are ready,” the envoy told reporters."
+    quote, said = at(text, "the talks would resume", "QUOTE"), at(text, "said", "CUE")
+    officials = at(text, "Officials", "SPEAKER")
+    direct, told = at(text, "“We are ready,”", "QUOTE"), at(text, "told reporters", "CUE")
+    envoy = at(text, "the envoy", "SPEAKER")
+    line = {"text": text, "spans": [officials, said, quote, direct, envoy, told], "relations": [
+        {"label": "SPEAKER", "head_span": quote, "child_span": officials},
+        {"label": "CUE", "head_span": quote, "child_span": said},
+        {"label": "SPEAKER", "head_span": direct, "child_span": envoy},
+        {"label": "CUE", "head_span": direct, "child_span": told}],
+        "answer": "accept", "_annotator_id": "alice", "_timestamp": 1700000000}
+    import_paths(store, [write(tmp_path / "in.jsonl", line)], schema, extract=False)
+    first = exported(store, tmp_path, "first.jsonl")
+    (out,) = map(json.loads, first)
+    cues = {(text[r["head_span"]["start"]:r["head_span"]["end"]], text[r["child_span"]["start"]:r["child_span"]["end"]])
+            for r in out["relations"] if r["label"] == "CUE"}
+    assert cues == {("the talks would resume", "said"), ("“We are ready,”", "told reporters")}
+    assert {s["text"]: s.get("form") for s in out["spans"] if s["label"] == "QUOTE"} == {
+        "the talks would resume": "indirect", "“We are ready,”": "direct"}
+    with Store(tmp_path / "fresh.db") as fresh:
+        import_paths(fresh, [tmp_path / "first.jsonl"], schema, extract=False)
+        assert exported(fresh, tmp_path, "second.jsonl") == first
+
+
+def at(text: str, fragment: str, label: str) -> dict:
+    start = text.index(fragment)
+    return {"start": start, "end": start + len(fragment), "label": label}

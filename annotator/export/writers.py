@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.errors import EXIT_EXISTS, UserError
 from annotator.export.gold import GoldArticle
 from annotator.export.prodigy import span_tuple, task_line
-from annotator.model import Article
+from annotator.model import Article, attribution_form
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -96,30 +96,38 @@ def _docs(golds: Iterable[GoldArticle], schema_kinds: dict[str, str], nlp) -> It
         doc = Doc(nlp.vocab, words=words, spaces=spaces) if bounds else nlp.make_doc(text)
         if doc.text != text:  # stored tokens that do not cover the text: tokenize afresh
             doc = nlp.make_doc(text)
-        groups: dict[str, list] = {"entity": [], "quote": [], "speaker": []}
+        groups: dict[str, list] = {"entity": [], "quote": [], "speaker": [], "cue": []}
         by_id = {}
+        forms = []  # a span's label stays the schema's; its form (direct, mixed, indirect) goes beside it
         for span in gold.spans:
             found = doc.char_span(span.start, span.end, label=span.label, alignment_mode="expand")
             if found is None:
                 continue
             by_id[span.id] = found
-            groups.setdefault(schema_kinds.get(span.label, span.kind), []).append(found)
+            kind = schema_kinds.get(span.label, span.kind)
+            groups.setdefault(kind, []).append(found)
+            if kind == "quote":
+                forms.append([found.start_char, found.end_char, attribution_form(text, (span.start, span.end))])
         # Unfinished articles leave unmarked tokens missing, not O: nobody said they are not entities.
         doc.set_ents(filter_spans(groups["entity"]), default="outside" if gold.status == "done" else "missing")
         doc.spans["quotes"] = groups["quote"]
         doc.spans["speakers"] = groups["speaker"]
-        doc.user_data["speakers"] = [
-            [by_id[g.id].start_char, by_id[g.id].end_char, by_id[s.id].start_char, by_id[s.id].end_char]
-            for h, c, label in gold.relations() if label == "SPEAKER"
-            for g, s in [(gold.spans[h], gold.spans[c])] if g.id in by_id and s.id in by_id
-        ]
+        doc.spans["cues"] = groups["cue"]
+        for key, name in (("speakers", "SPEAKER"), ("cues", "CUE")):  # [quote start, end, child start, end]
+            doc.user_data[key] = [
+                [by_id[g.id].start_char, by_id[g.id].end_char, by_id[s.id].start_char, by_id[s.id].end_char]
+                for h, c, label in gold.relations() if label == name
+                for g, s in [(gold.spans[h], gold.spans[c])] if g.id in by_id and s.id in by_id
+            ]
+        doc.user_data["forms"] = forms
         doc.user_data["meta"] = {"article_id": article.id, "annotator": gold.annotator, **gold.work}
         yield doc, len(gold.spans)
 
 
 def write_docbin(golds: Iterable[GoldArticle], path: Path, schema_kinds: dict[str, str]) -> tuple[int, int]:
     """spaCy DocBin: entities as doc.ents, quotes in doc.spans["quotes"], speaker mentions in
-    doc.spans["speakers"], quote-to-speaker links in user_data["speakers"].
+    doc.spans["speakers"], cues in doc.spans["cues"], quote-to-speaker and quote-to-cue links in
+    user_data["speakers"] and user_data["cues"], each quote's form in user_data["forms"].
 
     A path ending in .spacy gets one file (a DocBin is built in memory); any other path becomes a
     folder of .spacy shards of SHARD_DOCS documents, which `spacy train` reads as one corpus and

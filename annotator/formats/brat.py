@@ -1,9 +1,9 @@
 """brat standoff (as brat and INCEpTION read it): a folder with NAME.txt and NAME.ann an article and
 annotator, and annotation.conf and visual.conf made from the schema.
 
-`T` lines for every span, quotes and speaker mentions included (a span across a line break is
+`T` lines for every span, quotes, speaker mentions and cues included (a span across a line break is
 written as fragments, since brat's spans hold no newline); `R` lines `SPEAKER Arg1:Tq Arg2:Ts`
-(and SPEAKER_ENTITY) for speaker links. Entities inside quotes overlap them: annotation.conf
+(and SPEAKER_ENTITY, and CUE to a quote's cue) for speaker and cue links. Entities inside quotes overlap them: annotation.conf
 allows it with brat's <OVERLAP> rule.
 """
 
@@ -50,10 +50,13 @@ def ann_lines(gold: GoldArticle) -> Iterator[str]:
 
 def annotation_conf(schema: Schema) -> str:
     quotes = "|".join(label.name for label in schema.labels_of("quote")) or "<ENTITY>"
+    cues = "|".join(label.name for label in schema.labels_of("cue"))
     entities = "\n".join(label.name for label in schema.labels)
+    cue = f"CUE\tArg1:{quotes}, Arg2:{cues}\n" if cues else ""
     return ("[entities]\n" + entities + "\n\n[relations]\n"
             f"SPEAKER\tArg1:{quotes}, Arg2:<ENTITY>\n"
             f"SPEAKER_ENTITY\tArg1:{quotes}, Arg2:<ENTITY>\n"
+            f"{cue}"
             "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n\n[events]\n\n[attributes]\n")
 
 
@@ -98,8 +101,8 @@ def write(job: ExportJob) -> tuple[int, int]:
 FORMAT = Format(
     name="brat",
     title="brat standoff (-o DIR: NAME.txt and NAME.ann an article and annotator, annotation.conf, visual.conf)",
-    keeps="the text exactly, every span (entities, quotes, speaker mentions) as T lines, speaker links as "
-          "SPEAKER and SPEAKER_ENTITY R lines, the schema's labels and colours",
+    keeps="the text exactly, every span (entities, quotes, speaker mentions) as T lines, speaker and cue links as "
+          "SPEAKER, SPEAKER_ENTITY and CUE R lines, the schema's labels and colours",
     loses="meta (but the article id and annotator name each file), tokens, answer and time; not read back",
     suffixes=(".ann",),
     write=write,

@@ -49,7 +49,7 @@ def write(job: ExportJob) -> tuple[int, int]:
 FORMAT = Format(
     name="doccano",
     title="doccano JSONL (label triples; entities and relations when the schema has quotes)",
-    keeps="text, meta, every span and label, SPEAKER and SPEAKER_ENTITY relations (relation projects), answer, "
+    keeps="text, meta, every span and label, SPEAKER, SPEAKER_ENTITY and CUE relations (relation projects), answer, "
           "annotator and time; export → import → export is exact",
     loses="tokens (re-made on import); doccano itself keeps one user's labels a file, not the annotator name",
     suffixes=(".jsonl",),

@@ -36,7 +36,7 @@ from annotator.store.day import ACTIVE_KEY, FLAG_KEY
 FLAGS_KEY = "flags"  # task meta: {annotator: flag note}
 
 FROM_NAME, TO_NAME = "label", "text"  # the names the generated config gives its Labels and Text tags
-RELATIONS = ("SPEAKER", "SPEAKER_ENTITY")
+RELATIONS = ("SPEAKER", "SPEAKER_ENTITY", "CUE")
 
 
 # -- the labeling config -------------------------------------------------------------------------
@@ -278,11 +278,11 @@ def sniff(head: bytes, suffix: str) -> bool:
 FORMAT = Format(
     name="labelstudio",
     title="Label Studio JSON tasks (-o FILE.json; writes the labeling config FILE.xml beside it)",
-    keeps="text, meta, every span with its label, SPEAKER and SPEAKER_ENTITY links as relations, who "
+    keeps="text, meta, every span with its label, SPEAKER, SPEAKER_ENTITY and CUE links as relations, who "
           "(_annotator_id; completed_by for names that are emails) and when; --include-suggestions adds every article, undecided suggestions as predictions; "
           "export → import → export is exact",
     loses="tokens (re-made on import), reject against skip (both are a cancelled annotation, read back as "
-          "ignore), quote cues. Through Label Studio itself: who and when (it gives annotations to the importing "
+          "ignore). Through Label Studio itself: who and when (it gives annotations to the importing "
           "user and its own times; its export names users by number, read as user-N: use --annotator)",
     suffixes=(".json",),
     read=read,

@@ -219,11 +219,16 @@ def unknown_problem(where: str, counts: Iterable[tuple[str, int]], first: int) -
     return Problem(where, message, counts)
 
 
+# Relations a line may carry, and which link of the head span each sets.
+_LINKS = {"SPEAKER": "speaker", "SPEAKER_ENTITY": "speaker_entity", "CUE": "cue"}
+
+
 def parse_span_rows(obj: dict[str, Any], text: str, schema: Schema | None, dropped: dict[str, int] | None = None,
                     unknown: UnknownLabels | None = None) -> list[list[Any]] | str:
-    """A JSONL line's `spans` (and SPEAKER relations) as the rows the store reads (store/codec.py:
-    encode_spans), made straight from the line: [start, end, label, kind], plus [speaker,
-    speaker_entity] when linked; or why they are wrong.
+    """A JSONL line's `spans` (and SPEAKER, SPEAKER_ENTITY and CUE relations) as the rows the store
+    reads (store/codec.py: encode_spans), made straight from the line: [start, end, label, kind],
+    plus [speaker, speaker_entity] when linked and [cue_start, cue_end, cue_span] when a cue is; or
+    why they are wrong.
 
     Spans whose label the schema drops are left out (and counted in `dropped`), as model
     suggestions are, with the relations that point at them. Spans of labels the schema neither has,
@@ -280,7 +285,7 @@ def parse_span_rows(obj: dict[str, Any], text: str, schema: Schema | None, dropp
         return "'relations' must be a list"
     speakers: dict[int, dict[str, int]] = {}
     for n, rel in enumerate(relations, 1):
-        if not isinstance(rel, dict) or rel.get("label") not in ("SPEAKER", "SPEAKER_ENTITY"):
+        if not isinstance(rel, dict) or rel.get("label") not in _LINKS:
             continue
         ends = []
         for side in ("head", "child"):
@@ -304,7 +309,7 @@ def parse_span_rows(obj: dict[str, Any], text: str, schema: Schema | None, dropp
             ends.append(found)
         if len(ends) < 2:  # it points at a span whose label the schema drops
             continue
-        speakers.setdefault(ends[0], {})["speaker" if rel["label"] == "SPEAKER" else "speaker_entity"] = ends[1]
+        speakers.setdefault(ends[0], {})[_LINKS[rel["label"]]] = ends[1]
     # A span's own `speaker` ({start, end[, label]}) counts as a SPEAKER relation too.
     by_offsets: dict[tuple[int, int], int] | None = None
     for n, span in enumerate(raw_spans):
@@ -328,6 +333,8 @@ def parse_span_rows(obj: dict[str, Any], text: str, schema: Schema | None, dropp
         speakers.setdefault(row, {})["speaker"] = by_offsets[(start, end)]
     for head, links in speakers.items():
         rows[head][4:] = [links.get("speaker"), links.get("speaker_entity")]
+        if "cue" in links:  # the cue's own span; its offsets (cue_start, cue_end) are the model's, not a line's
+            rows[head][6:] = [None, None, links["cue"]]
     return rows
 
 
