@@ -53,12 +53,16 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
         self.palette = palette
         self.worker = worker
         self._first = first  # the first article, read on the store thread while Textual started
-        self._queue: asyncio.Queue[tuple[Callable[..., Awaitable[Any]], tuple[Any, ...]]] = asyncio.Queue()
+        self._queue: asyncio.Queue[tuple[Callable[..., Awaitable[Any]], tuple[Any, ...], str]] = asyncio.Queue()
         self.state: ArticleState | None = None
         self.progress: Progress | None = None
         self.article_status = "todo"
         self.flag: str | None = None  # this annotator's note on the open article
         self.mode = "normal"  # normal | mark | edit
+        # The mode keys are read in: the mode the screen will be in once every queued command ran.
+        # Keys come faster than commands run (a quick typist, keys bunched over SSH): `e → → enter`
+        # read in the mode of the moment took → as nothing and enter as accept (issue 36, #3).
+        self.keys_mode = "normal"
         self.message = ""
         self._tokens: Tokens | None = None
         self.cursor = 0  # mark mode: token index
@@ -100,7 +104,13 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
     # -- the command queue ---------------------------------------------------------------------
 
     def submit(self, command: Callable[..., Awaitable[Any]], *args: Any) -> None:
-        self._queue.put_nowait((command, args))
+        self._queue.put_nowait((command, args, self.keys_mode))
+
+    def _expect(self, mode: str) -> None:
+        """The queued command just submitted leads to this mode: read the next keys in it."""
+        if mode != self.keys_mode:
+            self.keys_mode = mode
+            self.refresh_bindings()
 
     async def settled(self) -> None:
         """Wait until every queued command ran (tests and scripted use)."""
@@ -108,9 +118,12 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
 
     async def _run_queue(self) -> None:
         while True:
-            command, args = await self._queue.get()
+            command, args, mode = await self._queue.get()
             try:
-                await command(*args)
+                # A key read in a mode the screen did not reach (a refused save stays in bounds mode)
+                # is dropped rather than run in another mode, where it means something else.
+                if mode == self.mode or command == self._quit:
+                    await command(*args)
             except Refused as exc:  # a rule said no: the database is as it was
                 self.say(str(exc))
             except Exception as exc:  # keep the queue alive; tell the user
@@ -118,6 +131,8 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
                 self.say(f"error: {exc}")
             finally:
                 self._queue.task_done()
+                if self._queue.empty():
+                    self._expect(self.mode)
 
     async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await self.worker.call(fn, *args, **kwargs)
@@ -236,10 +251,12 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
     # -- mode gating -------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.mode in MODES_OF.get(action, key_map.NORMAL)
+        return self.keys_mode in MODES_OF.get(action, key_map.NORMAL)
 
     def _set_mode(self, mode: str) -> None:
         self.mode = mode
+        if self._queue.empty():
+            self.keys_mode = mode
         self.message = ""
         self.refresh_bindings()
         self._show_status()
@@ -260,7 +277,7 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
         self.submit(self._step, -1)
 
     def action_accept(self) -> None:
-        if self.mode == "mark":
+        if self.keys_mode == "mark":
             self.submit(self._relabel, None)
         else:
             self.submit(self._decide, "accept", None)
@@ -272,7 +289,7 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
         self.submit(self._relabel, None)
 
     def action_label_key(self, label: str) -> None:
-        if self.mode != "edit":
+        if self.keys_mode != "edit":
             self.submit(self._relabel, label)
 
     def action_undo(self) -> None:
@@ -309,9 +326,12 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
 
     def action_mark(self) -> None:
         self.submit(self._mark, None)
+        self._expect("mark")
 
     def action_edit(self) -> None:
         self.submit(self._edit)
+        if self.state is not None and self.state.current is not None:
+            self._expect("edit")
 
     def action_speaker(self) -> None:
         self.submit(self._speaker)
@@ -339,9 +359,11 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
 
     def action_save_bounds(self) -> None:
         self.submit(self._save_bounds)
+        self._expect("normal")
 
     def action_leave(self) -> None:
         self.submit(self._leave)
+        self._expect("normal")
 
     @on(SpanList.Clicked)
     def _list_clicked(self, event: SpanList.Clicked) -> None:
@@ -349,7 +371,7 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
 
     @on(ArticleView.Clicked)
     def _text_clicked(self, event: ArticleView.Clicked) -> None:
-        if self.mode == "mark":
+        if self.keys_mode == "mark":
             self.submit(self._cursor_to, event.offset)
         elif event.span_id is not None:
             self.submit(self._select_id, event.span_id)

@@ -1,0 +1,147 @@
+"""Pilot tests of issue 36, the first hour of a new annotator: edits keep your place, the speaker
+picker helps, the filter opens empty, help scrolls. Each presses keys and reads the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual import events
+
+from annotator.model import ArticleDraft, SpanDraft
+from annotator.store import Store
+from tests.tui.conftest import ANNOTATOR, at, press, settle, tokens_of
+
+SIZE = (80, 24)
+
+# The trial's article, shortened: one quote whose speaker is a mention holding two entities.
+TEXT = (
+    "A UN peace envoy said a militant attack in Syria was planned. Suicide bombers stormed two Syrian "
+    "offices in Homs.\n\n"
+    "“Spoilers were always expected, to influence the talks in Syria,” UN mediator Staffan de Mistura "
+    "said in Geneva.\n\n"
+    "De Mistura has met the two sides in Geneva, and the UN team in Syria."
+)
+QUOTE = "“Spoilers were always expected, to influence the talks in Syria,”"
+
+
+def drafts() -> tuple[SpanDraft, ...]:
+    t = TEXT
+    return (
+        SpanDraft(*at(t, "UN"), "ORG"),                                   # 0
+        SpanDraft(*at(t, "Syria"), "GPE"),                                # 1
+        SpanDraft(*at(t, "Syrian"), "NORP"),                              # 2
+        SpanDraft(*at(t, "Homs"), "GPE"),                                 # 3
+        SpanDraft(*at(t, QUOTE), "QUOTE", "quote", speaker=5, speaker_entity=None),  # 4
+        SpanDraft(*at(t, "UN mediator Staffan de Mistura"), "SPEAKER", "speaker"),  # 5
+        SpanDraft(*at(t, "Syria", 1), "GPE"),                             # 6: inside the quote
+        SpanDraft(*at(t, "UN", 1), "ORG"),                                # 7: inside the mention
+        SpanDraft(*at(t, "Staffan de Mistura"), "PERSON"),                # 8
+        SpanDraft(*at(t, "Geneva"), "GPE"),                               # 9
+        SpanDraft(*at(t, "De Mistura"), "PERSON"),                        # 10
+        SpanDraft(*at(t, "Geneva", 1), "GPE"),                            # 11
+        SpanDraft(*at(t, "UN", 2), "ORG"),                                # 12
+        SpanDraft(*at(t, "Syria", 2), "GPE"),                             # 13
+    )
+
+
+@pytest.fixture
+def trial_store(tmp_path: Path):
+    path = tmp_path / "trial.db"
+    with Store(path) as store, store.write() as conn:
+        store.insert_article(conn, ArticleDraft(TEXT, title="Envoy says spoilers", source="Reuters", date="2017-02-27",
+                                                spans=drafts()), "trial", tokens_of(TEXT), "model")
+    with Store(path) as store:
+        yield store
+
+
+@pytest.fixture
+def trial_app(trial_store, schema):
+    from annotator.tui.app import AnnotatorApp
+
+    return lambda: AnnotatorApp(trial_store, schema, ANNOTATOR, 1)
+
+
+def words(span) -> str:
+    return TEXT[span.start:span.end]
+
+
+def spans(store) -> list:
+    return store.spans(1, ANNOTATOR)
+
+
+async def select(pilot, text: str, nth: int = 0) -> None:
+    """Select the nth span (in list order) with these words, by pressing j."""
+    main = pilot.app.main
+    for _ in range(len(main.state.spans)):
+        if main.state.current is not None and words(main.state.current) == text:
+            if nth == 0:
+                return
+            nth -= 1
+        await press(pilot, "j")
+    raise AssertionError(f"no span {text!r}")
+
+
+async def burst(pilot, *keys: str) -> None:
+    """Keys as a quick typist (or SSH) delivers them: all sent before the app ran any."""
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(pilot.app)
+        pilot.app.post_message(event)
+    await settle(pilot)
+
+
+# -- #3: the list must not move under you ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("typing", ["paced", "burst"])
+async def test_a_bounds_edit_keeps_the_span_selected_and_the_next_keys_act_where_you_look(trial_app, trial_store,
+                                                                                       typing):
+    """e, → →, enter on "UN mediator Staffan de Mistura" moves its start past the ORG "UN" inside it:
+    the list re-sorts, the edited span stays selected and in view, and k then 1 relabel the row
+    shown just above it (the UN inside the mention), nothing else."""
+    app = trial_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, "UN mediator Staffan de Mistura")
+        edited = app.main.state.current.id
+        keys = ("e", "right", "right", "enter")
+        if typing == "paced":
+            for key in keys:
+                await press(pilot, key)
+        else:
+            await burst(pilot, *keys)
+        main = app.main
+        assert main.mode == "normal"
+        assert main.state.current.id == edited and words(main.state.current) == "Staffan de Mistura"
+        row = main.state.row_of(main.state.selected)
+        top = int(main.list.scroll_offset.y)
+        assert top <= row < top + main.list.scrollable_content_region.height, "the edited span is out of view"
+        above = main.state.spans[main.state.visible[row - 1]]
+        assert words(above) == "UN" and above.start > TEXT.index("mediator") - 4  # the UN inside the mention
+        if typing == "paced":
+            await press(pilot, "k")
+            await press(pilot, "1")
+        else:
+            await burst(pilot, "k", "1")
+        changed = {s.id: (words(s), s.status, s.label) for s in spans(trial_store) if s.status != "undecided"}
+        assert changed == {edited: ("Staffan de Mistura", "accepted", "SPEAKER"), above.id: ("UN", "accepted", "PERSON")}
+        actions = [d.action for d in trial_store.decisions(ANNOTATOR)]
+        assert actions == ["adjust", "relabel"]
+
+
+async def test_a_refused_save_keeps_bounds_mode_and_drops_keys_read_for_another_mode(trial_app, trial_store):
+    """enter on bounds that would hold the ORG "UN" is refused (news.yaml: allow_nested false): bounds
+    mode stays, and k and 1 typed straight after (read as normal-mode keys) neither move nor relabel."""
+    app = trial_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, "Staffan de Mistura")
+        selected = app.main.state.current.id
+        await burst(pilot, "e", "left", "left", "enter", "k", "1")
+        assert "nests with ORG" in app.main.message
+        assert app.main.mode == "edit" and app.main.keys_mode == "edit"
+        assert app.main.state.current.id == selected
+        assert trial_store.decisions(ANNOTATOR) == []
+        await press(pilot, "escape")
+        assert app.main.mode == "normal"
