@@ -72,7 +72,8 @@ MAIN = (
     _k("mark", "mark", "m", "Mark new span", doc="mark a new span (below)", show=False),
     _k("edit", "edit", "e", "Edit bounds", doc="edit the span's bounds (below)", show=False),
     _k("speaker", "speaker", "s", "Speaker",
-       doc="set a quote's speaker: nearest entities first, \"no speaker\", or \"new speaker from a selection\"",
+       doc="set a quote's speaker (and accept the quote): the current one first, then each name once, nearest "
+           "first; \"no speaker\", or \"new speaker from a selection\"",
        show=False),
     _k("filter", "filter", "f", "Filter list",
        doc="filter the list: all, undecided only, entities, quotes, or one label", show=False),

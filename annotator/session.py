@@ -174,18 +174,38 @@ class AnnotationSession:
 
     # -- speakers -----------------------------------------------------------------------------------
 
-    def speaker_candidates(self, spans: Sequence[SpanView], quote: SpanView) -> list[SpanView]:
-        """The entities that may speak this quote (labels the schema lets speak, not rejected),
-        nearest first: the distance from the quote's edge, then the order in the text."""
+    def speaker_candidates(self, spans: Sequence[SpanView], quote: SpanView, text: str | None = None) -> list[SpanView]:
+        """Who may speak this quote: its current speaker first, then the mentions that may speak (entities
+        of labels the schema lets speak, and speaker mentions such as "UN mediator Staffan de Mistura"),
+        not rejected, nearest first in characters; a mention inside the quote counts the quote's text
+        between it and the quote's edge, so it does not pass for the nearest. With the article's text,
+        the same words are offered once: the nearest."""
         if quote.kind != "quote":
             raise Refused("s sets the speaker of a quote; select a quote first")
         allowed = self.schema.speaker_labels
 
         def distance(span: SpanView) -> int:
-            return quote.start - span.end if span.end <= quote.start else max(0, span.start - quote.end)
+            if span.end <= quote.start:
+                return quote.start - span.end
+            if span.start >= quote.end:
+                return span.start - quote.end
+            return max(0, min(span.start - quote.start, quote.end - span.end))
 
-        found = [s for s in spans if s.kind == "entity" and s.label in allowed and s.status != "rejected"]
-        return sorted(found, key=lambda s: (distance(s), s.start))
+        current = quote.speaker_span_id or quote.speaker_entity_span_id
+        found = sorted((s for s in spans if s.status != "rejected" and s.id != quote.id and s.id != current
+                        and (s.kind == "speaker" or (s.kind == "entity" and s.label in allowed))),
+                       key=lambda s: (distance(s), s.start))
+        found = [s for s in spans if s.id == current] + found
+        if text is None:
+            return found
+        seen: set[str] = set()
+        unique = []
+        for span in found:
+            words = " ".join(text[span.start:span.end].split()).casefold()
+            if words not in seen:
+                seen.add(words)
+                unique.append(span)
+        return unique
 
     def set_speaker(self, quote: SpanView, speaker: SpanView | None) -> SpanView:
         """The quote's speaker is this span (None: no speaker)."""

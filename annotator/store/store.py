@@ -417,8 +417,8 @@ class Store:
                 status, label = "accepted", d_label or label
             elif action == "adjust":
                 status, start, end = "accepted", d_start, d_end
-            elif action == "speaker":
-                speaker = d_speaker
+            elif action == "speaker":  # choosing a quote's speaker decides the quote, as a relabel does
+                status, speaker = "accepted", d_speaker
                 speaker_entity = d_speaker if d_speaker_kind == "entity" else None
         conn.execute(
             'INSERT OR REPLACE INTO states (span_id, annotator, article_id, status, label, start, "end",'

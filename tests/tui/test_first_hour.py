@@ -145,3 +145,64 @@ async def test_a_refused_save_keeps_bounds_mode_and_drops_keys_read_for_another_
         assert trial_store.decisions(ANNOTATOR) == []
         await press(pilot, "escape")
         assert app.main.mode == "normal"
+
+
+# -- #4: the speaker picker ------------------------------------------------------------------------
+
+
+async def open_speaker_picker(pilot):
+    await select(pilot, QUOTE)
+    await pilot.press("s")
+    await pilot.pause()
+    from annotator.tui.screens.picker import PickerScreen
+
+    assert isinstance(pilot.app.screen, PickerScreen)
+    return pilot.app.screen
+
+
+def shown_words(picker, state) -> list[str]:
+    return [words(state.by_id(c.value)) if isinstance(c.value, int) else c.value for c in picker.shown]
+
+
+async def test_speaker_picker_puts_the_current_speaker_first_then_each_name_once_nearest_first(trial_app):
+    app = trial_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        picker = await open_speaker_picker(pilot)
+        from textual.widgets import OptionList
+
+        state = app.main.state
+        first = picker.shown[0]
+        assert first.value == state.current.speaker_span_id and "(current)" in first.prompt.plain
+        assert first.prompt.plain.startswith("●")
+        assert picker.query_one(OptionList).highlighted == 0
+        # Nearest first in characters: the UN of the mention (1 after the quote), Syria inside the quote
+        # (2 from its end: not 0), Homs (3 before), Staffan de Mistura (13 after), Syrian (19 before)…
+        # and UN, Syria, Geneva once each, at their nearest.
+        assert shown_words(picker, state) == ["UN mediator Staffan de Mistura", "UN", "Syria", "Homs",
+                                              "Staffan de Mistura", "Syrian", "Geneva", "De Mistura", "-", "+"]
+        await pilot.press(*"Staff")
+        await pilot.pause()
+        assert "UN mediator Staffan de Mistura" in shown_words(picker, state)  # any word of a mention
+        await pilot.press("escape")
+        await settle(pilot)
+
+
+async def test_setting_a_speaker_says_so_and_accepts_the_quote_in_one_undoable_decision(trial_app, trial_store):
+    app = trial_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_speaker_picker(pilot)
+        await pilot.press(*"staffan de", "enter")
+        await settle(pilot)
+        quote = next(s for s in spans(trial_store) if s.kind == "quote")
+        speaker = trial_store.span(quote.speaker_span_id, ANNOTATOR)
+        assert (quote.status, words(speaker), speaker.label) == ("accepted", "Staffan de Mistura", "PERSON")
+        assert [d.action for d in trial_store.decisions(ANNOTATOR)] == ["speaker"]
+        assert "speaker set: Staffan de Mistura (PERSON)" in app.main.message
+        assert "speaker set" in str(app.main.status.render())
+        assert app.main.state.current.id == quote.id and app.main.state.current.status == "accepted"
+        await press(pilot, "u")
+        quote = next(s for s in spans(trial_store) if s.kind == "quote")
+        assert quote.status == "undecided" and words(trial_store.span(quote.speaker_span_id, ANNOTATOR)) == (
+            "UN mediator Staffan de Mistura")
