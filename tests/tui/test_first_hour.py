@@ -206,3 +206,64 @@ async def test_setting_a_speaker_says_so_and_accepts_the_quote_in_one_undoable_d
         quote = next(s for s in spans(trial_store) if s.kind == "quote")
         assert quote.status == "undecided" and words(trial_store.span(quote.speaker_span_id, ANNOTATOR)) == (
             "UN mediator Staffan de Mistura")
+
+
+# -- #5: the filter opens empty ----------------------------------------------------------------------
+
+
+async def test_filter_opens_empty_so_f_then_enter_shows_all_again(trial_app):
+    from textual.widgets import Input
+
+    from annotator.tui.state import SpanFilter
+
+    app = trial_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press(*"gpe", "enter")
+        await settle(pilot)
+        assert app.main.state.filter == SpanFilter(label="GPE")
+        assert {s.label for s in (app.main.state.spans[i] for i in app.main.state.visible)} == {"GPE"}
+        await pilot.press("f")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == ""
+        assert "(current)" in next(c for c in app.screen.shown if c.value == SpanFilter(label="GPE")).prompt.plain
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.main.state.filter == SpanFilter()
+        assert len(app.main.state.visible) == len(app.main.state.spans)
+        assert "filter:" not in str(app.main.status.render())
+
+
+# -- #6: help scrolls with j/k ------------------------------------------------------------------------
+
+
+async def test_help_scrolls_with_j_and_k_and_says_so(trial_app):
+    from textual.containers import VerticalScroll
+    from textual.widgets import Static
+
+    from annotator.tui.screens.help import HelpScreen
+
+    app = trial_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        title = str(app.screen.query(Static).first().render())
+        assert "j/k scroll" in title and "space/b page" in title
+        scroller = app.screen.query_one(VerticalScroll)
+        assert scroller.max_scroll_y > 3, "help fits 80x24: nothing to scroll"
+        await pilot.press("j", "j", "j")
+        await pilot.pause()
+        assert scroller.scroll_y == 3
+        await pilot.press("k")
+        await pilot.pause()
+        assert scroller.scroll_y == 2
+        await pilot.press("space")
+        await pilot.pause()
+        assert scroller.scroll_y > 2
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.main

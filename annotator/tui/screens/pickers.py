@@ -106,7 +106,11 @@ class Pickers(_Base):
         for label in self.session.schema.labels:
             choices.append(Choice(SpanFilter(label=label.name), Text(label.name, style=f"bold {label.colour}"),
                                   label.name.lower()))
-        chosen = await self.app.push_screen_wait(PickerScreen("Show in the list", choices, state.filter))
+        # The current filter is marked, not preselected: f then enter shows all spans again.
+        choices = [choice if choice.value != state.filter else
+                   Choice(choice.value, Text("● ").append_text(choice.prompt).append("  (current)", style="italic"),
+                          choice.search) for choice in choices]
+        chosen = await self.app.push_screen_wait(PickerScreen("Show in the list", choices, SpanFilter()))
         if chosen is None:
             return
         state.set_filter(chosen)
