@@ -22,7 +22,6 @@ from annotator.tui.widgets.styled_lines import StyledLines
 
 DIM = Style(dim=True)
 ARROW = Style(color="grey62")
-NARROW = 34  # columns under which quote rows leave out the label's name (the pane has 30 at 80x24)
 
 
 class SpanList(StyledLines, ScrollView, can_focus=False):
@@ -131,18 +130,13 @@ class SpanList(StyledLines, ScrollView, can_focus=False):
                 Segment(span.suggested_label, text_style + self.palette.label(span.suggested_label) + Style(strike=True)),
                 Segment("→", text_style + ARROW),
             ]
-        # A narrow pane (30 columns at 80x24) has no room for "QUOTE" and the speaker and the quote's
-        # words: a quote row that was not relabelled drops the label's name; its colour and the quote
-        # mark say what it is.
-        terse = span.kind == "quote" and width < NARROW and not span.relabelled
-        if not terse:
-            segments.append(Segment(span.label, text_style + self.palette.label(span.label)))
+        # The label always: at 80x24 a quote row without "QUOTE" read as a name and words (issue 36 #2).
+        segments.append(Segment(span.label, text_style + self.palette.label(span.label)))
         flags = ("?" if not self.palette.known(span.label) else "") + ("+" if span.origin == "manual" else "") + (
             "↔" if span.adjusted else "")
         if flags:
             segments.append(Segment(flags, text_style + ARROW))
-        if not terse or flags:
-            segments.append(Segment(" ", base))
+        segments.append(Segment(" ", base))
         if span.kind == "quote":
             # The speaker whole, then the quote's first words: at 80x24 the pane is 30 columns, and
             # "QUOTE “Spo ← Staffan de Mi" told neither who nor what.
@@ -151,11 +145,10 @@ class SpanList(StyledLines, ScrollView, can_focus=False):
             who = entity or speaker
             used = sum(segment.cell_length for segment in segments)
             name = self._excerpt(state, who, 40) if who else "no speaker"
-            name = name[: max(8, width - used - 8)]  # room left for ': “' and a few words
+            name = name[: max(8, width - used - 6)]  # room left for ": “" and a few words
             segments.append(Segment(name, text_style + (self.palette.label(who.label) if who else DIM)))
             segments.append(Segment(": ", text_style + ARROW))
-        quote_style = text_style + self.palette.label(span.label) if terse else text_style
-        segments.append(Segment(self._excerpt(state, span, width), quote_style))
+        segments.append(Segment(self._excerpt(state, span, width), text_style))
         strip = Strip(segments).adjust_cell_length(width, base)
         if selected:
             strip = strip.apply_style(SELECTED)
