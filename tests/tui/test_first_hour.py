@@ -267,3 +267,37 @@ async def test_help_scrolls_with_j_and_k_and_says_so(trial_app):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.main
+
+
+# -- keys typed before a picker or dialog shows go to it ----------------------------------------------
+
+
+async def test_keys_typed_before_a_dialog_shows_answer_it(trial_app, trial_store):
+    """d then a typed at once: the a answers the done dialog (accept all), it does not accept a span."""
+    app = trial_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "d", "a")
+        for _ in range(20):
+            await settle(pilot)
+        assert trial_store.status(1, ANNOTATOR) == "done"
+        assert all(s.status == "accepted" for s in spans(trial_store))
+        assert app.screen is app.main
+
+
+async def test_keys_typed_before_a_picker_shows_go_to_it(trial_app):
+    """f g p e enter, then f enter, each typed at once: the filter is GPE, then all spans again."""
+    from annotator.tui.state import SpanFilter
+
+    app = trial_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "f", "g", "p", "e", "enter")
+        for _ in range(5):
+            await settle(pilot)
+        assert app.screen is app.main and app.main.state.filter == SpanFilter(label="GPE")
+        await burst(pilot, "f", "enter", "j")
+        for _ in range(5):
+            await settle(pilot)
+        assert app.screen is app.main and app.main.state.filter == SpanFilter()
+        assert app.main.state.selected == app.main.state.visible[1]  # the j after the picker: one row down
