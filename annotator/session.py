@@ -40,7 +40,7 @@ def fold_state(base: SpanState, decisions: Iterable[Sequence]) -> SpanState:
     first, over the span as suggested. Each decision is (action, label, start, end, speaker id,
     the speaker's kind). Accept, relabel and adjust accept (relabel and adjust change the label or
     bounds); reject rejects; a speaker decision links the quote to a span, and to it as an entity
-    too when it is one; a cue decision links the quote to its cue span and accepts it (choosing the
+    too when it is one, and accepts the quote; a cue decision links the quote to its cue span and accepts it (choosing the
     cue is judging the attribution). The store keeps the result per span (decisions.refresh_state)."""
     status, label, start, end, speaker, entity, cue = base
     for action, d_label, d_start, d_end, d_speaker, d_speaker_kind in decisions:
@@ -50,8 +50,8 @@ def fold_state(base: SpanState, decisions: Iterable[Sequence]) -> SpanState:
             status = "rejected"
         elif action == "adjust":
             status, start, end = "accepted", d_start, d_end
-        elif action == "speaker":
-            speaker = d_speaker
+        elif action == "speaker":  # choosing a quote's speaker decides the quote, as a relabel does
+            status, speaker = "accepted", d_speaker
             entity = d_speaker if d_speaker_kind == "entity" else None
         elif action == "cue":
             status, cue = "accepted", d_speaker
@@ -221,18 +221,38 @@ class AnnotationSession:
 
     # -- speakers -----------------------------------------------------------------------------------
 
-    def speaker_candidates(self, spans: Sequence[SpanView], quote: SpanView) -> list[SpanView]:
-        """The entities that may speak this quote (labels the schema lets speak, not rejected),
-        nearest first: the distance from the quote's edge, then the order in the text."""
+    def speaker_candidates(self, spans: Sequence[SpanView], quote: SpanView, text: str | None = None) -> list[SpanView]:
+        """Who may speak this quote: its current speaker first, then the mentions that may speak (entities
+        of labels the schema lets speak, and speaker mentions such as "UN mediator Staffan de Mistura"),
+        not rejected, nearest first in characters; a mention inside the quote counts the quote's text
+        between it and the quote's edge, so it does not pass for the nearest. With the article's text,
+        the same words are offered once: the nearest."""
         if quote.kind != "quote":
             raise Refused("s sets the speaker of a quote; select a quote first")
         allowed = self.schema.speaker_labels
 
         def distance(span: SpanView) -> int:
-            return quote.start - span.end if span.end <= quote.start else max(0, span.start - quote.end)
+            if span.end <= quote.start:
+                return quote.start - span.end
+            if span.start >= quote.end:
+                return span.start - quote.end
+            return max(0, min(span.start - quote.start, quote.end - span.end))
 
-        found = [s for s in spans if s.kind == "entity" and s.label in allowed and s.status != "rejected"]
-        return sorted(found, key=lambda s: (distance(s), s.start))
+        current = quote.speaker_span_id or quote.speaker_entity_span_id
+        found = sorted((s for s in spans if s.status != "rejected" and s.id != quote.id and s.id != current
+                        and (s.kind == "speaker" or (s.kind == "entity" and s.label in allowed))),
+                       key=lambda s: (distance(s), s.start))
+        found = [s for s in spans if s.id == current] + found
+        if text is None:
+            return found
+        seen: set[str] = set()
+        unique = []
+        for span in found:
+            words = " ".join(text[span.start:span.end].split()).casefold()
+            if words not in seen:
+                seen.add(words)
+                unique.append(span)
+        return unique
 
     def set_speaker(self, quote: SpanView, speaker: SpanView | None) -> SpanView:
         """The quote's speaker is this span (None: no speaker)."""

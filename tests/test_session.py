@@ -206,9 +206,9 @@ def test_fold_links_the_cue_and_accepts_the_attribution():
 def test_fold_links_the_speaker_and_the_entity_only_when_the_speaker_is_one():
     assert fold_state(_BASE, [("speaker", None, None, None, 7, "entity")])[4:6] == (7, 7)
     assert fold_state(_BASE, [("speaker", None, None, None, 8, "mention")])[4:6] == (8, None)
-    # A later speaker decision replaces the earlier link; the status is left as it was.
+    # A later speaker decision replaces the earlier link; choosing a speaker accepts the quote.
     later = fold_state(_BASE, [("speaker", None, None, None, 7, "entity"), ("speaker", None, None, None, None, None)])
-    assert later == _BASE
+    assert later == _BASE._replace(status="accepted")
 
 
 def test_the_store_keeps_the_fold_of_the_standing_decisions(session):

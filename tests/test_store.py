@@ -304,3 +304,24 @@ def test_imported_active_time_adds_to_what_is_there(store):
         with store.write() as conn:
             day.add_active(conn, article, "alice", seconds, 1_000.0)
     assert store.active_seconds(article, "alice") == 42.5
+
+
+def test_finish_accepts_in_bulk_what_one_decision_at_a_time_would(store):
+    """finish() writes its accepts in bulk (benchmarks/accept_all.py): the states it leaves are those
+    the fold of each span's decisions gives, a speaker set before is kept, others' spans untouched."""
+    article = add_article(store)
+    un, envoy, quote = store.spans(article, "alice")
+    store.decide("alice", un.id, "reject")
+    store.decide("alice", quote.id, "speaker", speaker_span_id=un.id)  # a state, still undecided
+    store.decide("bob", envoy.id, "reject")
+    store.finish(article, "alice", [envoy.id, quote.id])
+    after = {v.id: (v.status, v.label, v.start, v.end, v.speaker_span_id) for v in store.spans(article, "alice")}
+    assert after == {un.id: ("rejected", "ORG", 0, 2, None), envoy.id: ("accepted", "ORG", 9, 27, None),
+                     quote.id: ("accepted", "QUOTE", 34, 62, un.id)}
+    with store.write() as conn:  # fold every span again from the log: nothing changes
+        for span_id in after:
+            store._refresh_state(conn, span_id, "alice", article)
+    assert {v.id: (v.status, v.label, v.start, v.end, v.speaker_span_id) for v in store.spans(article, "alice")} == after
+    assert [(d.span_id, d.action) for d in store.decisions("alice")][-2:] == [(envoy.id, "accept"), (quote.id, "accept")]
+    assert store.spans(article, "bob")[1].status == "rejected"
+    assert store.status(article, "alice") == "done"

@@ -94,6 +94,23 @@ def parse_order(value: str | None, default: str) -> str:
     return value
 
 
+def has_terminal() -> bool:
+    """A terminal on stdin and stdout, or a browser session (`annotator serve` names its own driver in
+    TEXTUAL_DRIVER and has none)."""
+    import os
+
+    return bool(os.environ.get("TEXTUAL_DRIVER")) or (sys.stdin.isatty() and sys.stdout.isatty())
+
+
+def need_terminal() -> None:
+    """Refuse to open the app without a terminal: Textual then writes escape codes into the file and
+    waits on a stdin that never types, at full CPU, for ever (issue 36 #1)."""
+    if not has_terminal():
+        where = "stdin" if not sys.stdin.isatty() else "stdout"
+        raise UserError(f"the annotation app needs a terminal, and {where} is not one; run it in a terminal"
+                        " (scripts: annotator import, export, stats)", exit_code=2)
+
+
 def annotate(db: Path | str, schema: Path | None, annotator: str | None, overlap: str | None, seed: Path | None,
              order: str | None = None) -> None:
     from annotator.keys.keymap import for_annotate
@@ -105,11 +122,15 @@ def annotate(db: Path | str, schema: Path | None, annotator: str | None, overlap
     name = check_name(annotator or getpass.getuser())
     share = parse_overlap(overlap, label_schema.overlap)
     routing = parse_order(order, label_schema.order)
+    # Bad input is named first, with its own status; then no terminal stops it, before any seeding.
+    if seed is not None:
+        need_terminal()
     seed_if_empty(db, seed, schema)
     from annotator.tui import run
 
     # create=False: a mistyped --db names the problem instead of opening an empty new database.
     with Store(db, create=False) as store:
+        need_terminal()
         if routing == "uncertain":
             warn_if_unranked(store, db)
         run(store, label_schema, name, share, keymap, routing)

@@ -72,14 +72,16 @@ MAIN = (
     _k("mark", "mark", "m", "Mark new span", doc="mark a new span (below)", show=False),
     _k("edit", "edit", "e", "Edit bounds", doc="edit the span's bounds (below)", show=False),
     _k("speaker", "speaker", "s", "Speaker",
-       doc="set a quote's speaker: nearest entities first, \"no speaker\", or \"new speaker from a selection\"",
+       doc="set a quote's speaker (and accept the quote): the current one first, then each name once, nearest "
+           "first; \"no speaker\", or \"new speaker from a selection\"",
        show=False),
     _k("cue", "cue", "c", "Cue",
        doc="set an attribution's cue (\"said\", \"according to\"): select its words as in mark mode, `enter` links "
            "them to the quote and accepts it",
        show=False),
     _k("filter", "filter", "f", "Filter list",
-       doc="filter the list: all, undecided only, entities, quotes, one form of quote, or one label", show=False),
+       doc="filter the list: all, undecided only, entities, quotes, one form of quote, or one label (the current"
+           " one is marked; `f` then `enter` shows all again)", show=False),
     _k("search", "search", "slash", "Search text", doc="search the text; the selection follows the match",
        display="/", show=False),
     _k("search_next", "search_step(1)", "n", "Next match", show=False),
@@ -124,7 +126,13 @@ MAIN = (
        display="esc", modes=MARK | EDIT),
 )
 
-HELP = (_k("help.close", "close", "escape,q,question_mark", "Close", "close the help screen"),)
+HELP = (
+    _k("help.close", "close", "escape,q,question_mark", "Close", "close the help screen"),
+    _k("help.down", "scroll(1)", "j,down", "Down", "scroll down a line", display="j/k"),
+    _k("help.up", "scroll(-1)", "k,up", "Up", "scroll up a line", show=False),
+    _k("help.page_down", "page(1)", "space,pagedown", "Page down", display="space"),
+    _k("help.page_up", "page(-1)", "b,pageup", "Page up", show=False),
+)
 GUIDELINES = (
     _k("guidelines.close", "close", "escape,g,q", "Back to the article", display="esc"),
     _k("guidelines.down", "scroll(1)", "j,down", "Down", "scroll down a line", display="j/k"),

@@ -153,11 +153,35 @@ def decisions(db: Database, annotator: str | None = None, article_id: int | None
 
 def finish(db: Database, article_id: int, annotator: str, accept: Iterable[int] = ()) -> None:
     """Done: accept these spans and mark the article done, in one transaction."""
+    span_ids = list(accept)
     with db.write() as conn:
-        for span_id in accept:
-            append(db, conn, annotator, span_id, "accept")
         now = db.clock()
+        if span_ids:
+            _accept_many(db, conn, article_id, annotator, span_ids, now)
         routing.set_progress(conn, article_id, annotator, "done", now)
+        day.count_action(conn, article_id, annotator, now, db.idle_after)
+
+
+def _accept_many(db: Database, conn: Connection, article_id: int, annotator: str, span_ids: list[int],
+                 now: float) -> None:
+    """One accept per span, in bulk: as many `append` calls, in a fraction of the time (each of those
+    folds the span's decisions: 10,000 spans took 8.8 s). An accept over a span's standing state is
+    that state, accepted: no fold is needed."""
+    (before,) = conn.execute("SELECT coalesce(max(id), 0) FROM decisions").fetchone()
+    conn.executemany(
+        "INSERT INTO decisions (span_id, article_id, annotator, action, session, created_at)"
+        " SELECT id, article_id, ?, 'accept', ?, ? FROM spans WHERE id = ? AND article_id = ?",
+        [(annotator, db.session, now, span_id, article_id) for span_id in span_ids])
+    conn.execute(
+        'INSERT INTO states (span_id, annotator, article_id, status, label, start, "end", speaker_span_id,'
+        " speaker_entity_span_id, decision_id)"
+        ' SELECT s.id, d.annotator, s.article_id, \'accepted\', s.label, s.start, s."end", s.speaker_span_id,'
+        " s.speaker_entity_span_id, d.id FROM decisions d JOIN spans s ON s.id = d.span_id"
+        " WHERE d.id > ? AND d.annotator = ? AND d.article_id = ?"
+        " ON CONFLICT (span_id, annotator) DO UPDATE SET status = 'accepted', decision_id = excluded.decision_id",
+        (before, annotator, article_id))
+    routing.keep_place(conn, article_id, annotator, now)
+    for _ in span_ids:  # each accept is an action, as `append` counts it
         day.count_action(conn, article_id, annotator, now, db.idle_after)
 
 

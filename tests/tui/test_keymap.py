@@ -132,7 +132,7 @@ async def test_the_help_screen_names_the_moved_keys(store):
         await pilot.press("question_mark")
         await pilot.pause()
         text = screen_text(app)
-        assert "Keys (c closes)" in text and "(G opens them on the main screen)" in text
+        assert "Keys (c closes · j/k scroll" in text and "(G opens them on the main screen)" in text
 
 
 async def test_the_review_apps_sentences_name_the_moved_keys(tmp_path):

@@ -71,12 +71,21 @@ class HelpScreen(ModalScreen[None]):
                 labels.add_row(Text(label.key), Text(label.name, style=f"bold {label.colour}"), Text(label.description))
         with VerticalScroll():
             keymap = getattr(self.app, "keymap", None)
-            yield Static(Text(f"Keys ({first_key('help.close', keymap)} closes)", style="bold underline"))
+            yield Static(Text(f"Keys ({first_key('help.close', keymap)} closes · {first_key('help.down', keymap)}/"
+                              f"{first_key('help.up', keymap)} scroll · {first_key('help.page_down', keymap)}/"
+                              f"{first_key('help.page_up', keymap)} page)", style="bold underline"))
             yield Static(keys)
             yield Static(Text("\nLabel keys: relabel and accept in one stroke; in mark mode, create the span",
                               style="bold"))
             yield Static(labels)
             yield Static(guidelines_line(self.schema, keymap))
+
+    def action_scroll(self, step: int) -> None:
+        self.query_one(VerticalScroll).scroll_relative(y=step, animate=False)
+
+    def action_page(self, step: int) -> None:
+        scroller = self.query_one(VerticalScroll)
+        scroller.scroll_relative(y=step * max(1, scroller.size.height - 2), animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
@@ -39,6 +39,20 @@ from annotator.tui.worker import StoreWorker
 MODES_OF = {key.action_name: key.modes for key in key_map.MAIN} | {"label_key": key_map.MODES}
 
 
+# The actions whose command opens a picker, a dialog or a screen (and accept in mark mode: the label picker).
+ASKING = frozenset({"relabel", "speaker", "filter", "search", "flag", "guidelines", "done"})
+
+
+def asking_keys(keymap: dict[str, str]) -> dict[str, set[str]]:
+    """Per mode, the keys whose action opens a picker or dialog."""
+    out: dict[str, set[str]] = {mode: set() for mode in key_map.MODES}
+    for key, keys in key_map.effective("main", keymap):
+        for mode in key.modes:
+            if key.action_name in ASKING or (mode == "mark" and key.action_name == "accept"):
+                out[mode].update(keys)
+    return out
+
+
 class MainScreen(Marking, Pickers, Asides, Screen[None]):
     BINDINGS = bindings("main")
 
@@ -53,12 +67,19 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
         self.palette = palette
         self.worker = worker
         self._first = first  # the first article, read on the store thread while Textual started
-        self._queue: asyncio.Queue[tuple[Callable[..., Awaitable[Any]], tuple[Any, ...]]] = asyncio.Queue()
+        self._queue: asyncio.Queue[tuple[Callable[..., Awaitable[Any]], tuple[Any, ...], str, bool]] = asyncio.Queue()
         self.state: ArticleState | None = None
         self.progress: Progress | None = None
         self.article_status = "todo"
         self.flag: str | None = None  # this annotator's note on the open article
         self.mode = "normal"  # normal | mark | edit
+        # The mode keys are read in: the mode the screen will be in once every queued command ran.
+        # Keys come faster than commands run (a quick typist, keys bunched over SSH): `e → → enter`
+        # read in the mode of the moment took → as nothing and enter as accept (issue 36, #3).
+        self.keys_mode = "normal"
+        self._held: list[events.Key] | None = None  # keys typed while a picker or dialog is on its way
+        self._asking = 0  # queued commands that will open one
+        self._asking_keys = asking_keys(self.keymap)
         self.message = ""
         self._tokens: Tokens | None = None
         self.cursor = 0  # mark mode: token index
@@ -100,8 +121,54 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
 
     # -- the command queue ---------------------------------------------------------------------
 
-    def submit(self, command: Callable[..., Awaitable[Any]], *args: Any) -> None:
-        self._queue.put_nowait((command, args))
+    def submit(self, command: Callable[..., Awaitable[Any]], *args: Any, asking: bool = False) -> None:
+        self._queue.put_nowait((command, args, self.keys_mode, asking))
+
+    def submit_asking(self, command: Callable[..., Awaitable[Any]], *args: Any) -> None:
+        """Queue a command that opens a picker, dialog or screen: the keys typed before it shows are
+        held and then sent to it (`d a` typed at once accepted a span instead of answering the dialog,
+        `s Staff` filtered the list and accepted). If it opens nothing, they come back here."""
+        self.submit(command, *args, asking=True)
+        self._asking += 1
+        if self._held is None:
+            self._held = []
+
+    def on_key(self, event: events.Key) -> None:
+        # Here, before Textual runs the key's binding (it does once the key bubbles up to the app, after
+        # this screen saw the keys typed after it): a key that opens a picker starts holding the next ones.
+        if self._held is not None:
+            event.stop()
+            event.prevent_default()
+            self._held.append(event)
+        elif event.key in self._asking_keys.get(self.keys_mode, ()):
+            self._held = []
+
+    def on_screen_suspend(self) -> None:
+        if self._held is not None:  # the picker or dialog is up: it gets the keys once it has focus
+            self.app.call_after_refresh(self._send_held)
+
+    def _send_held(self, tries: int = 20) -> None:
+        screen = self.app.screen
+        if screen is not self and screen.focused is None and tries:  # not yet: it takes focus once mounted
+            self.app.call_after_refresh(self._send_held, tries - 1)
+            return
+        held, self._held = self._held or [], None
+        self._replay(held)
+
+    def _replay(self, held: list[events.Key]) -> None:
+        # One key at a time: a key after the one that closes the picker goes where the annotator then is.
+        if not held:
+            return
+        key = events.Key(held[0].key, held[0].character)
+        key.set_sender(self.app)
+        self.app.post_message(key)
+        self.app.call_after_refresh(self.app.call_after_refresh, self._replay, held[1:])
+
+    def _expect(self, mode: str) -> None:
+        """The queued command just submitted leads to this mode: read the next keys in it."""
+        if mode != self.keys_mode:
+            self.keys_mode = mode
+            self.refresh_bindings()
 
     async def settled(self) -> None:
         """Wait until every queued command ran (tests and scripted use)."""
@@ -109,9 +176,12 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
 
     async def _run_queue(self) -> None:
         while True:
-            command, args = await self._queue.get()
+            command, args, mode, asking = await self._queue.get()
             try:
-                await command(*args)
+                # A key read in a mode the screen did not reach (a refused save stays in bounds mode)
+                # is dropped rather than run in another mode, where it means something else.
+                if mode == self.mode or command == self._quit:
+                    await command(*args)
             except Refused as exc:  # a rule said no: the database is as it was
                 self.say(str(exc))
             except Exception as exc:  # keep the queue alive; tell the user
@@ -119,6 +189,11 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
                 self.say(f"error: {exc}")
             finally:
                 self._queue.task_done()
+                self._asking -= asking
+                if self._held is not None and not self._asking and self.app.screen is self:  # it opened nothing
+                    self._send_held()
+                if self._queue.empty():
+                    self._expect(self.mode)
 
     async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await self.worker.call(fn, *args, **kwargs)
@@ -240,10 +315,12 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
     # -- mode gating -------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.mode in MODES_OF.get(action, key_map.NORMAL)
+        return self.keys_mode in MODES_OF.get(action, key_map.NORMAL)
 
     def _set_mode(self, mode: str) -> None:
         self.mode = mode
+        if self._queue.empty():
+            self.keys_mode = mode
         self.message = ""
         self.refresh_bindings()
         self._show_status()
@@ -265,8 +342,8 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
         self.submit(self._step, -1)
 
     def action_accept(self) -> None:
-        if self.mode == "mark":
-            self.submit(self._relabel, None)
+        if self.keys_mode == "mark":
+            self.submit_asking(self._relabel, None)
         else:
             self.submit(self._decide, "accept", None)
 
@@ -274,10 +351,10 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
         self.submit(self._decide, "reject", None)
 
     def action_relabel(self) -> None:
-        self.submit(self._relabel, None)
+        self.submit_asking(self._relabel, None)
 
     def action_label_key(self, label: str) -> None:
-        if self.mode != "edit":
+        if self.keys_mode != "edit":
             self.submit(self._relabel, label)
 
     def action_undo(self) -> None:
@@ -287,7 +364,7 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
         self.submit(self._neighbour, step)
 
     def action_done(self) -> None:
-        self.submit(self._done)
+        self.submit_asking(self._done)
 
     def action_help(self) -> None:
         others = [(binding.tooltip or binding.description, binding.key)  # Textual's own: tab, shift+tab, copy
@@ -304,31 +381,34 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
         self.submit(self._export)
 
     def action_flag(self) -> None:
-        self.submit(self._flag)
+        self.submit_asking(self._flag)
 
     def action_next_flagged(self) -> None:
         self.submit(self._next_flagged)
 
     def action_guidelines(self) -> None:
-        self.submit(self._guidelines)
+        self.submit_asking(self._guidelines)
 
     def action_mark(self) -> None:
         self.submit(self._mark, None)
+        self._expect("mark")
 
     def action_edit(self) -> None:
         self.submit(self._edit)
+        if self.state is not None and self.state.current is not None:
+            self._expect("edit")
 
     def action_speaker(self) -> None:
-        self.submit(self._speaker)
+        self.submit_asking(self._speaker)
 
     def action_cue(self) -> None:
         self.submit(self._cue)
 
     def action_filter(self) -> None:
-        self.submit(self._filter)
+        self.submit_asking(self._filter)
 
     def action_search(self) -> None:
-        self.submit(self._search)
+        self.submit_asking(self._search)
 
     def action_search_step(self, step: int) -> None:
         self.submit(self._search_step, step)
@@ -347,9 +427,11 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
 
     def action_save_bounds(self) -> None:
         self.submit(self._save_bounds)
+        self._expect("normal")
 
     def action_leave(self) -> None:
         self.submit(self._leave)
+        self._expect("normal")
 
     @on(SpanList.Clicked)
     def _list_clicked(self, event: SpanList.Clicked) -> None:
@@ -357,7 +439,7 @@ class MainScreen(Marking, Pickers, Asides, Screen[None]):
 
     @on(ArticleView.Clicked)
     def _text_clicked(self, event: ArticleView.Clicked) -> None:
-        if self.mode == "mark":
+        if self.keys_mode == "mark":
             self.submit(self._cursor_to, event.offset)
         elif event.span_id is not None:
             self.submit(self._select_id, event.span_id)

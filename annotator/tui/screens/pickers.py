@@ -61,20 +61,26 @@ class Pickers(_Base):
         quote = state.current if state else None
         if state is None or quote is None:
             return
-        candidates = self.session.speaker_candidates(state.spans, quote)
+        text = state.article.text
+        candidates = self.session.speaker_candidates(state.spans, quote, text)
+        current = quote.speaker_span_id or quote.speaker_entity_span_id
         Choice, PickerScreen = self._modals.picker.Choice, self._modals.picker.PickerScreen  # noqa: N806
-        choices = [
+        choices = []
+        for span in candidates:
+            name = safe_line(text[span.start:span.end])
+            mine = span.id == current
+            prompt = Text("● " if mine else "  ", style="bold")
+            prompt.append(name[:40])
+            prompt.append(f"  {span.label}", style=f"bold {self.palette.colour(span.label)}")
+            if mine:
+                prompt.append("  (current)", style="italic")
+            choices.append(Choice(span.id, prompt, f"{name} {span.label}".lower()))
+        choices += [
             Choice(NO_SPEAKER, Text("  no speaker", style="italic"), "no speaker none"),
             Choice(NEW_SPEAKER, Text("  new speaker from a selection…", style="italic"), "new speaker selection mark"),
         ]
-        for span in candidates:
-            name = safe_line(state.article.text[span.start:span.end])
-            prompt = Text("  ")
-            prompt.append(name[:40])
-            prompt.append(f"  {span.label}", style=f"bold {self.palette.colour(span.label)}")
-            choices.append(Choice(span.id, prompt, f"{name} {span.label}".lower()))
-        current = quote.speaker_entity_span_id or quote.speaker_span_id
-        choice = await self.app.push_screen_wait(PickerScreen("Speaker of the quote", choices, current))
+        choice = await self.app.push_screen_wait(PickerScreen("Speaker of the quote (nearest first)", choices,
+                                                              current if current is not None else choices[0].value))
         if choice is None:
             return
         if choice == NEW_SPEAKER:
@@ -84,6 +90,8 @@ class Pickers(_Base):
         view = await self.call(self.session.set_speaker, quote, speaker)
         self._apply(view)
         self._decided(view.id)
+        who = f"{safe_line(text[speaker.start:speaker.end])[:40]} ({speaker.label})" if speaker else "no speaker"
+        self.say(f"speaker set: {who}; quote accepted")
 
     async def _filter(self) -> None:
         state = self.state
@@ -102,7 +110,11 @@ class Pickers(_Base):
         for label in self.session.schema.labels:
             choices.append(Choice(SpanFilter(label=label.name), Text(label.name, style=f"bold {label.colour}"),
                                   label.name.lower()))
-        chosen = await self.app.push_screen_wait(PickerScreen("Show in the list", choices, state.filter))
+        # The current filter is marked, not preselected: f then enter shows all spans again.
+        choices = [choice if choice.value != state.filter else
+                   Choice(choice.value, Text("● ").append_text(choice.prompt).append("  (current)", style="italic"),
+                          choice.search) for choice in choices]
+        chosen = await self.app.push_screen_wait(PickerScreen("Show in the list", choices, SpanFilter()))
         if chosen is None:
             return
         state.set_filter(chosen)

@@ -63,14 +63,20 @@ class ArticleHeader(Static):
 
 
 class StatusLine(Widget):
-    """One line rewritten at every key. Drawn with the line API from the Text's own segments: a
-    Static turns the Text into Textual's Content and lays it out again at each update, which was
-    the dearest part of a frame after a decision (0.44 of about 2 ms)."""
+    """The counts and the latest message, rewritten at every key. Drawn with the line API from the
+    Text's own segments: a Static turns the Text into Textual's Content and lays it out again at each
+    update, which was the dearest part of a frame after a decision (0.44 of about 2 ms).
+
+    One line while the message fits beside the counts. A longer one (an export's path, why a span
+    was not marked, at 80 columns) gets lines of its own above the counts, wrapped whole, until the
+    next message replaces it: the only case that costs a relayout."""
 
     DEFAULT_CSS = "StatusLine { height: 1; background: $panel; color: $text; }"
 
-    _text: Text = Text()
-    _strip: Strip | None = None
+    _counts: Text = Text()
+    _message: str = ""
+    _strips: list[Strip] | None = None
+    _height = 1
 
     def show(self, annotator: str, decided: int, total: int, progress: Progress | None, mode: str = "") -> None:
         text = Text(" ")
@@ -78,25 +84,47 @@ class StatusLine(Widget):
         text.append(f"  spans {decided}/{total} decided")
         if progress is not None:
             text.append(f"  articles {progress.articles_done}/{progress.articles_total} done")
-        if mode:
-            text.append("  " + mode, style="bold reverse")
-        if text != self._text:
-            self._text, self._strip = text, None
+        mode = safe_line(mode)
+        if text != self._counts or mode != self._message:
+            self._counts, self._message, self._strips = text, mode, None
+            self._fit(self.size.width)
             self.refresh()
 
+    def lines(self, width: int) -> list[Text]:
+        """What the status shows at this width, line by line."""
+        if not self._message:
+            return [self._counts]
+        whole = self._counts.copy()
+        whole.append("  " + self._message, style="bold reverse")
+        if whole.cell_len <= width or width < 20:
+            return [whole]
+        message = Text(self._message, style="bold reverse")
+        wrapped = message.wrap(self.app.console, width - 2, overflow="fold")
+        return [Text(" ").append_text(line) for line in wrapped] + [self._counts]
+
+    def _fit(self, width: int) -> None:
+        height = len(self.lines(width)) if width else 1
+        if height != self._height:
+            self._height = height
+            self.styles.height = height
+
+    def on_resize(self) -> None:
+        self._strips = None
+        self._fit(self.size.width)
+
     def render(self) -> Text:
-        return self._text
+        return Text("\n").join(self.lines(self.size.width or 80))
 
     def render_line(self, y: int) -> Strip:
         width, base = self.size.width, self.rich_style
-        if y:
-            return Strip.blank(width, base)
-        if self._strip is None or self._strip.cell_length != width:
-            text = self._text.copy()
-            text.truncate(width, overflow="ellipsis")
-            segments = Segment.apply_style(text.render(self.app.console), base)
-            self._strip = Strip(segments).adjust_cell_length(width, base)
-        return self._strip
+        if self._strips is None or (self._strips and self._strips[0].cell_length != width):
+            self._strips = []
+            for line in self.lines(width):
+                text = line.copy()
+                text.truncate(width, overflow="ellipsis")
+                segments = Segment.apply_style(text.render(self.app.console), base)
+                self._strips.append(Strip(segments).adjust_cell_length(width, base))
+        return self._strips[y] if y < len(self._strips) else Strip.blank(width, base)
 
 
 class KeysFooter(Footer):

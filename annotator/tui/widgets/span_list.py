@@ -23,7 +23,7 @@ from annotator.tui.widgets.styled_lines import StyledLines
 DIM = Style(dim=True)
 ARROW = Style(color="grey62")
 FORM_TAGS = {"direct": "dir", "mixed": "mix", "indirect": "ind"}  # a quote row's form, in three letters
-NARROW = 34  # columns under which quote rows leave out the label's name (the pane has 30 at 80x24)
+CUE_FROM = 34  # columns from which a quote row has room for its cue word too
 
 
 class SpanList(StyledLines, ScrollView, can_focus=False):
@@ -132,18 +132,13 @@ class SpanList(StyledLines, ScrollView, can_focus=False):
                 Segment(span.suggested_label, text_style + self.palette.label(span.suggested_label) + Style(strike=True)),
                 Segment("→", text_style + ARROW),
             ]
-        # A narrow pane (30 columns at 80x24) has no room for "QUOTE" and the speaker and the quote's
-        # words: a quote row that was not relabelled drops the label's name; its colour and the quote
-        # mark say what it is.
-        terse = span.kind == "quote" and width < NARROW and not span.relabelled
-        if not terse:
-            segments.append(Segment(span.label, text_style + self.palette.label(span.label)))
+        # The label always: at 80x24 a quote row without "QUOTE" read as a name and words (issue 36 #2).
+        segments.append(Segment(span.label, text_style + self.palette.label(span.label)))
         flags = ("?" if not self.palette.known(span.label) else "") + ("+" if span.origin == "manual" else "") + (
             "↔" if span.adjusted else "")
         if flags:
             segments.append(Segment(flags, text_style + ARROW))
-        if not terse or flags:
-            segments.append(Segment(" ", base))
+        segments.append(Segment(" ", base))
         if span.kind == "quote":
             # One attribution, one row: its form, the source whole, the cue, then the content's
             # first words ("ind officials ▸ said: the talks would…"). At 80x24 the pane is 30
@@ -158,12 +153,11 @@ class SpanList(StyledLines, ScrollView, can_focus=False):
             name = name[: max(8, width - used - 4)]  # room left for ": “" and a word or two
             segments.append(Segment(name, text_style + (self.palette.label(who.label) if who else DIM)))
             cue = state.by_id(span.cue_span_id)
-            if cue is not None and width >= NARROW:
+            if cue is not None and width >= CUE_FROM:
                 segments.append(Segment(" ▸ ", text_style + ARROW))
                 segments.append(Segment(self._excerpt(state, cue, 20), text_style + self.palette.label(cue.label)))
             segments.append(Segment(": ", text_style + ARROW))
-        quote_style = text_style + self.palette.label(span.label) if terse else text_style
-        segments.append(Segment(self._excerpt(state, span, width), quote_style))
+        segments.append(Segment(self._excerpt(state, span, width), text_style))
         strip = Strip(segments).adjust_cell_length(width, base)
         if selected:
             strip = strip.apply_style(SELECTED)
