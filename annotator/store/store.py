@@ -106,28 +106,6 @@ class Store(Database):
     def finish(self, article_id: int, annotator: str, accept: Iterable[int] = ()) -> None:
         decisions.finish(self, article_id, annotator, accept)
 
-    def _accept_many(self, conn: sqlite3.Connection, article_id: int, annotator: str,
-                     span_ids: list[tuple[int]], now: float) -> None:
-        """One accept per span, in bulk: as many _append calls, in a fraction of the time (each of
-        those folds the span's decisions by scanning the article's: 10,000 spans took 8.8 s).
-        An accept over a span's standing state is that state, accepted: no fold is needed."""
-        (before,) = conn.execute("SELECT coalesce(max(id), 0) FROM decisions").fetchone()
-        conn.executemany(
-            'INSERT INTO decisions (span_id, article_id, annotator, action, session, created_at)'
-            " SELECT id, article_id, ?, 'accept', ?, ? FROM spans WHERE id = ? AND article_id = ?",
-            [(annotator, self.session, now, span_id, article_id) for (span_id,) in span_ids])
-        conn.execute(
-            'INSERT INTO states (span_id, annotator, article_id, status, label, start, "end", speaker_span_id,'
-            " speaker_entity_span_id, decision_id)"
-            " SELECT s.id, d.annotator, s.article_id, 'accepted', s.label, s.start, s.\"end\", s.speaker_span_id,"
-            " s.speaker_entity_span_id, d.id FROM decisions d JOIN spans s ON s.id = d.span_id"
-            " WHERE d.id > ? AND d.annotator = ? AND d.article_id = ?"
-            " ON CONFLICT (span_id, annotator) DO UPDATE SET status = 'accepted', decision_id = excluded.decision_id",
-            (before, annotator, article_id))
-        self._keep_place(conn, article_id, annotator, now)
-        for _ in span_ids:  # each accept is an action, as _append counts it
-            day.count_action(conn, article_id, annotator, now, self.idle_after)
-
     def set_status(self, article_id: int, annotator: str, status: str) -> None:
         decisions.set_status(self, article_id, annotator, status)
 
