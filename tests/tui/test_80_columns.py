@@ -82,7 +82,7 @@ async def test_quote_rows_keep_their_label_and_speaker(trial_app):  # noqa: F811
         for row, index in enumerate(state.visible):
             if state.spans[index].kind == "quote":
                 text = rows.content_line(row, width).text
-                assert "QUOTE UN mediator Staffan de Mistura"[:width - 12] in text and ": “Sp" in text, text
+                assert "QUOTE·d UN mediator Staffan de Mistura"[:width - 12] in text and ": “S" in text, text
 
 
 MESSAGES = [

@@ -209,7 +209,7 @@ async def test_quote_row_shows_speaker_and_marks_it(make_app):
         main = app.main
         assert main.state.current.kind == "quote"
         rows = main.query_one(SpanList)
-        assert "QUOTE dir Staffan de Mistura: “Sp" in rows.render_line(2).text
+        assert "QUOTE·d Staffan de Mistura: “Sp" in rows.render_line(2).text
         speaker_marks = main.view._marks.get("speaker")
         assert speaker_marks and TEXT_1[speaker_marks[0][0]:speaker_marks[0][1]] == "Staffan de Mistura"
 
@@ -219,7 +219,7 @@ async def test_quote_row_at_80x24_shows_the_speaker_whole_then_the_quote(make_ap
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         row = app.main.query_one(SpanList).render_line(2).text
-        assert "dir Staffan de Mistura: “S" in row  # the form, the whole name, and the quote's start after it
+        assert "QUOTE·d Staffan de Mistura: “S" in row  # the form, the whole name, and the quote's start after it
 
 
 async def test_click_selects_span(make_app):

@@ -60,17 +60,17 @@ async def test_an_attribution_row_says_form_source_and_cue_and_the_text_marks_th
     from annotator.tui.widgets.span_list import SpanList
 
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(130, 30)) as pilot:  # a list pane of 40 columns or more shows the cue word
         await settle(pilot)
         await goto(pilot, CONTENT)
         rows = app.main.query_one(SpanList)
         row = rows.render_line(app.main.state.row_of(app.main.state.selected)).text
-        assert "QUOTE ind Officials ▸ Monday: " in row
+        assert "QUOTE·ind Officials ▸ Monday: " in row
         marked = [TEXT[s:e] for s, e, _ in app.main.view._marks.get("speaker")]
         assert marked == ["Officials", "Monday"]
         await goto(pilot, "“We will stay,”")
         row = rows.render_line(app.main.state.row_of(app.main.state.selected)).text
-        assert "QUOTE dir the mayor ▸ said: " in row
+        assert "QUOTE·dir the mayor ▸ said: " in row
 
 
 async def test_c_sets_the_cue_from_a_selection_and_accepts_the_attribution(make_app, store):

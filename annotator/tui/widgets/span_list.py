@@ -23,7 +23,7 @@ from annotator.tui.widgets.styled_lines import StyledLines
 DIM = Style(dim=True)
 ARROW = Style(color="grey62")
 FORM_TAGS = {"direct": "dir", "mixed": "mix", "indirect": "ind"}  # a quote row's form, in three letters
-CUE_FROM = 34  # columns from which a quote row has room for its cue word too
+CUE_FROM = 40  # columns from which a quote row has room for its cue word and a three-letter form
 
 
 class SpanList(StyledLines, ScrollView, can_focus=False):
@@ -134,17 +134,19 @@ class SpanList(StyledLines, ScrollView, can_focus=False):
             ]
         # The label always: at 80x24 a quote row without "QUOTE" read as a name and words (issue 36 #2).
         segments.append(Segment(span.label, text_style + self.palette.label(span.label)))
+        if span.kind == "quote":  # the attribution's form: "QUOTE·ind", or "QUOTE·i" in a narrow pane
+            form = attribution_form(state.article.text, (span.start, span.end))
+            tag = FORM_TAGS[form] if width >= CUE_FROM else form[0]
+            segments.append(Segment("·" + tag, text_style + self.palette.label(span.label)))
         flags = ("?" if not self.palette.known(span.label) else "") + ("+" if span.origin == "manual" else "") + (
             "↔" if span.adjusted else "")
         if flags:
             segments.append(Segment(flags, text_style + ARROW))
         segments.append(Segment(" ", base))
         if span.kind == "quote":
-            # One attribution, one row: its form, the source whole, the cue, then the content's
-            # first words ("ind officials ▸ said: the talks would…"). At 80x24 the pane is 30
+            # One attribution, one row: its form (above), the source whole, the cue, then the
+            # content's first words ("QUOTE·ind officials ▸ said: the talks would…"). At 80x24 the pane is 30
             # columns, and "QUOTE “Spo ← Staffan de Mi" told neither who nor what.
-            form = attribution_form(state.article.text, (span.start, span.end))
-            segments.append(Segment(FORM_TAGS[form] + " ", text_style + self.palette.label(span.label)))
             speaker = state.by_id(span.speaker_span_id)
             entity = state.by_id(span.speaker_entity_span_id)
             who = entity or speaker
