@@ -39,12 +39,12 @@ class Trained:
 
 def load_base(schema: Any, base: str | None) -> tuple[Any, str]:
     """The pipeline to start from: `base`, else the schema's model, else the default models."""
-    import spacy
+    from annotator.extract import load_pipeline
 
     names = [base] if base else [n for n in (getattr(schema, "model", None), *DEFAULT_BASE) if n]
     for name in names:
         try:
-            nlp = spacy.load(name)
+            nlp = load_pipeline(name)
         except OSError:
             if base:
                 raise UserError(f"{base}: no spaCy pipeline by that name or at that path; give an installed "
