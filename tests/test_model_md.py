@@ -130,3 +130,19 @@ def test_opening_the_app_loads_no_model_with_md_installed(tmp_path):
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
     if is_installed(MD):
         assert f"--model {MD}" in done.stderr  # the note names md, found without importing it
+
+
+def test_train_and_suggest_with_md_not_installed_say_how_to_install_it(cli, tmp_path, monkeypatch, no_md):
+    from tests.learning_data import write_answers
+    from tests.test_learn import CONLL
+
+    monkeypatch.setattr(extract, "model_location", lambda name: "xx_no_such_model_here")
+    db = tmp_path / "team.db"
+    code, _, err = cli("import", write_answers(tmp_path / "done.jsonl", range(12)), "--db", db,
+                       "--schema", CONLL, "--no-extract")
+    assert code == 0, err
+    for args in (("train", "--db", db, "-o", tmp_path / "out", "--schema", CONLL, "--base", MD),
+                 ("suggest", "--db", db, "--model", MD, "--schema", CONLL)):
+        code, out, err = cli(*args)
+        assert code == 1 and "Traceback" not in err, err
+        assert err.strip().count("\n") == 0 and MD_INSTALL in err
