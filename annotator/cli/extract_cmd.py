@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
     def extract(
         paths: list[Path] = typer.Argument(..., help=".txt or .jsonl files, or folders (read recursively)."),
         output: Path = typer.Option(None, "-o", "--output", help="The JSONL file to write (default: stdout)."),
-        model: str = typer.Option(None, "--model", help="spaCy model (default: the schema's, else en_core_web_sm)."),
+        model: str = typer.Option(None, "--model", help="spaCy model (default: the schema's, else en_core_web_md, else en_core_web_sm)."),
         schema: Path = options.SCHEMA,
         n_process: int = typer.Option(1, "--n-process", min=1, help="Processes for the spaCy pipeline."),
         batch_size: int = typer.Option(64, "--batch-size", min=1, help="Texts per spaCy batch."),

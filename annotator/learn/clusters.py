@@ -95,19 +95,22 @@ def _extract(model: Any, docs: list, is_train: bool) -> tuple[list, Any]:
 def cluster_hash_embed(width: int, attrs: list, rows: list[int], include_static_vectors: bool,
                        bits: Sequence[int] = PREFIX_BITS, cluster_rows: int = CLUSTER_ROWS) -> Any:
     """spacy.MultiHashEmbed.v2 (the same seeds, so its tables line up with the base model's) with
-    one more table a path prefix; the mixing layer reads them after the base model's columns.
+    one more table a path prefix; the mixing layer reads them after the base model's hash columns and,
+    with `include_static_vectors` (en_core_web_md), before the word vectors' column, last as in spaCy.
     Registered as EMBED (the spacy_architectures entry point and register())."""
+    from spacy.ml.staticvectors import StaticVectors
     from thinc.api import HashEmbed, Maxout, Model, chain, concatenate, list2ragged, ragged2list, with_array
 
-    if include_static_vectors:
-        raise ValueError(f"{EMBED}: static vectors are not supported")
     embeddings = [HashEmbed(width, rows[i], column=i, seed=8 + i, dropout=0.0) for i in range(len(attrs))]
     embeddings += [HashEmbed(width, cluster_rows, column=len(attrs) + j, seed=101 + j, dropout=0.0)
                    for j in range(len(bits))]
     features = Model("extract_cluster_features", _extract, attrs={"columns": list(attrs), "bits": list(bits)})
-    return chain(features, list2ragged(), with_array(concatenate(*embeddings)),
-                 with_array(Maxout(width, width * len(embeddings), nP=3, dropout=0.0, normalize=True)),
-                 ragged2list())
+    hashed = chain(features, list2ragged(), with_array(concatenate(*embeddings)))
+    width_in = width * (len(embeddings) + bool(include_static_vectors))
+    max_out = with_array(Maxout(width, width_in, nP=3, dropout=0.0, normalize=True))
+    if include_static_vectors:
+        return chain(concatenate(hashed, StaticVectors(width, dropout=0.0)), max_out, ragged2list())
+    return chain(hashed, max_out, ragged2list())
 
 
 def register() -> None:
@@ -126,7 +129,7 @@ def with_cluster_embed(config: dict, bits: Sequence[int] = PREFIX_BITS) -> dict:
     embed = config["model"]["tok2vec"]["embed"]
     if embed.get("@architectures") == EMBED:
         return config
-    if embed.get("@architectures") != "spacy.MultiHashEmbed.v2" or embed.get("include_static_vectors"):
+    if embed.get("@architectures") != "spacy.MultiHashEmbed.v2":
         raise ValueError("the base recognizer's token embedding is not one clusters can be added to")
     embed["@architectures"] = EMBED
     embed["bits"] = list(bits)
@@ -152,20 +155,29 @@ def copy_encoder(old_tok2vec: Any, new_tok2vec: Any) -> None:
 
 
 def copy_embedding(old_embed: Any, new_embed: Any) -> None:
-    """The base model's hash tables and mixing weights into the new embedding; the columns for the
-    clusters start at zero, so the new recognizer starts out predicting exactly what the base did."""
+    """The base model's hash tables, word vectors' projection and mixing weights into the new
+    embedding; the columns for the clusters start at zero, so the new recognizer starts out
+    predicting exactly what the base did."""
     old_tables = [n for n in old_embed.walk() if n.name == "hashembed"]
     new_tables = [n for n in new_embed.walk() if n.name == "hashembed"]
     for old, new in zip(old_tables, new_tables, strict=False):
         new.set_param("E", old.get_param("E").copy())
+    old_vectors = [n for n in old_embed.walk() if n.name == "static_vectors"]
+    new_vectors = [n for n in new_embed.walk() if n.name == "static_vectors"]
+    for old, new in zip(old_vectors, new_vectors, strict=True):
+        new.set_param("W", old.get_param("W").copy())
     old_max = next(n for n in old_embed.walk() if n.name == "maxout")
     new_max = next(n for n in new_embed.walk() if n.name == "maxout")
     w_old, w_new = old_max.get_param("W"), new_max.get_param("W").copy()
     n_in = old_max.get_dim("nI")
     nO, nP = new_max.get_dim("nO"), new_max.get_dim("nP")
     w_new = w_new.reshape((nO, nP, new_max.get_dim("nI")))
+    w_old = w_old.reshape((nO, nP, n_in))
     w_new[:] = 0
-    w_new[:, :, :n_in] = w_old.reshape((nO, nP, n_in))
+    hashed = n_in - (n_in // (len(old_tables) + 1) if old_vectors else 0)  # the word vectors' columns come last
+    w_new[:, :, :hashed] = w_old[:, :, :hashed]
+    if old_vectors:
+        w_new[:, :, -(n_in - hashed):] = w_old[:, :, hashed:]
     new_max.set_param("W", w_new.reshape(new_max.get_param("W").shape))
     new_max.set_param("b", old_max.get_param("b").copy())
     old_norm = [n for n in old_embed.walk() if n.name == "layernorm"]
@@ -173,4 +185,3 @@ def copy_embedding(old_embed: Any, new_embed: Any) -> None:
     for old, new in zip(old_norm, new_norm, strict=False):
         new.set_param("G", old.get_param("G").copy())
         new.set_param("b", old.get_param("b").copy())
-

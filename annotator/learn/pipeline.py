@@ -39,13 +39,15 @@ class Trained:
 
 def load_base(schema: Any, base: str | None) -> tuple[Any, str]:
     """The pipeline to start from: `base`, else the schema's model, else the default models."""
-    import spacy
+    from annotator.extract import MD, ModelNotFound, load_pipeline
 
     names = [base] if base else [n for n in (getattr(schema, "model", None), *DEFAULT_BASE) if n]
     for name in names:
         try:
-            nlp = spacy.load(name)
+            nlp = load_pipeline(name)
         except OSError:
+            if base == MD:
+                raise ModelNotFound(base) from None  # says how to install it
             if base:
                 raise UserError(f"{base}: no spaCy pipeline by that name or at that path; give an installed "
                                 "model's name or a directory `annotator train` wrote") from None

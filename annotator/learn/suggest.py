@@ -45,14 +45,16 @@ def model_id(path: str | Path, nlp: Any) -> str:
 
 def load_model(schema: Any, model: str) -> Any:
     """The extractor over a trained pipeline's folder or an installed model's name."""
-    from annotator.extract import ModelNotFound, load_extractor
+    from annotator.extract import MD, ModelNotFound, load_extractor
 
     path = Path(model)
     if (path.exists() or "/" in model) and not (path / "config.cfg").exists():
         raise UserError(f"{model}: not a spaCy pipeline folder (no config.cfg); give a folder `annotator train` wrote")
     try:
         return load_extractor(schema, model=str(path) if path.exists() else model)
-    except ModelNotFound:
+    except ModelNotFound as exc:
+        if model == MD:  # its message says how to install it
+            raise exc from None
         raise UserError(f"{model}: no spaCy pipeline at that path or by that name") from None
 
 
