@@ -35,14 +35,15 @@ def test_token_json_written_by_older_versions_with_zlib_still_reads(tmp_path):
 
 
 def test_span_rows_keep_speakers_and_cues(tmp_path):
-    drafts = [SpanDraft(0, 2, "SPEAKER", "speaker"), SpanDraft(9, 22, "QUOTE", "quote", 0, None, (3, 7)),
-              SpanDraft(13, 17, "MISC")]
+    drafts = [SpanDraft(0, 2, "SPEAKER", "speaker"), SpanDraft(9, 22, "QUOTE", "quote", 0, None, (3, 7), 3),
+              SpanDraft(13, 17, "MISC"), SpanDraft(3, 7, "CUE", "cue")]
     rows = decode_spans(encode_spans(drafts))
-    assert rows == [(0, 2, "SPEAKER", "speaker", None, None, None, None),
-                    (9, 22, "QUOTE", "quote", 0, None, 3, 7), (13, 17, "MISC", "entity", None, None, None, None)]
+    assert rows == [(0, 2, "SPEAKER", "speaker", None, None, None, None, None),
+                    (9, 22, "QUOTE", "quote", 0, None, 3, 7, 3), (13, 17, "MISC", "entity", None, None, None, None, None),
+                    (3, 7, "CUE", "cue", None, None, None, None, None)]
     with Store(tmp_path / "a.db") as store:
         with store.write() as conn:
             article_id = store.insert_article(conn, ArticleDraft(TEXT, spans=tuple(drafts)), "h", TOKENS, "model")
-        speaker, quote, misc = store.spans(article_id, "ann")
-        assert (quote.speaker_span_id, quote.cue) == (speaker.id, (3, 7))
+        speaker, cue, quote, misc = store.spans(article_id, "ann")
+        assert (quote.speaker_span_id, quote.cue, quote.cue_span_id) == (speaker.id, (3, 7), cue.id)
         assert (misc.start, misc.end, misc.label, misc.kind, misc.speaker_span_id) == (13, 17, "MISC", "entity", None)

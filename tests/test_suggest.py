@@ -125,7 +125,7 @@ def test_import_and_extract_take_a_trained_pipelines_path(trained_model, tmp_pat
     code, out, err = cli("extract", source, "--model", trained_model, "--schema", CONLL)
     assert code == 0, err
     labels = {span["label"] for line in out.splitlines() for span in json.loads(line)["spans"]}
-    assert labels and labels <= {"PER", "ORG", "LOC", "MISC", "QUOTE", "SPEAKER"}
+    assert labels and labels <= {"PER", "ORG", "LOC", "MISC", "QUOTE", "SPEAKER", "CUE"}
     db = tmp_path / "m.db"
     code, _, err = cli("import", source, "--db", db, "--schema", CONLL, "--model", trained_model)
     assert code == 0, err
