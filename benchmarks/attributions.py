@@ -19,8 +19,8 @@ Runs, in the same run and on the same parsed documents:
 The Gender Gap Tracker's extractor is not run: its public code needs neuralcoref and spaCy 2,
 which do not install beside spaCy 3.8 (docs/extraction.md).
 
-Also: extraction speed (articles per second) with and without the attribution component, in the
-same run; the scoring is annotator/extract/attribution_scoring.py. A table goes to stderr, one
+Also: extraction speed (articles per CPU second, interleaved rounds) with and without the
+attribution component, in the same run; the scoring is annotator/extract/attribution_scoring.py. A table goes to stderr, one
 JSON line to stdout.
 """
 
@@ -107,11 +107,12 @@ def parse_rule(doc) -> list[dict]:
 
 
 def _speed(nlp, texts: list[str], disable: list[str]) -> float:
-    started = time.perf_counter()
+    """Articles per CPU second (process time: what a shared, loaded machine's other work does not change)."""
+    started = time.process_time()
     with nlp.select_pipes(disable=disable):
         for _ in nlp.pipe(texts, batch_size=64):
             pass
-    return len(texts) / (time.perf_counter() - started)
+    return len(texts) / (time.process_time() - started)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,10 +156,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_speed:
         texts = [r["text"] for r in rows]
         _speed(extractor.nlp, texts[:5], [])  # warm up
-        result["articles_per_s"] = {
-            "direct quotes only": round(_speed(extractor.nlp, texts, [ATTRIBUTIONS]), 2),
-            "every attribution": round(_speed(extractor.nlp, texts, []), 2),
-        }
+        rounds = {"direct quotes only": [], "every attribution": []}
+        for _ in range(2):  # interleaved, the better of two rounds each
+            rounds["direct quotes only"].append(_speed(extractor.nlp, texts, [ATTRIBUTIONS]))
+            rounds["every attribution"].append(_speed(extractor.nlp, texts, []))
+        result["articles_per_s"] = {name: round(max(got), 2) for name, got in rounds.items()}
     _print_table(result)
     print(json.dumps(result))
     return 0
@@ -178,7 +180,7 @@ def _print_table(result: dict) -> None:
           file=sys.stderr)
     if "articles_per_s" in result:
         s = result["articles_per_s"]
-        print(f"articles/s: direct quotes only {s['direct quotes only']}, every attribution {s['every attribution']}",
+        print(f"articles per CPU second: direct quotes only {s['direct quotes only']}, every attribution {s['every attribution']}",
               file=sys.stderr)
 
 
