@@ -129,6 +129,7 @@ async def test_new_speaker_from_selection(make_app, store):
         quote = find(store, SPOILERS)[0]
         speaker = store.span(quote.speaker_span_id, ANNOTATOR)
         assert text_of(speaker) == "He" and speaker.origin == "manual"
+        assert quote.status == "accepted" and app.main.message == "speaker set: He (PERSON); quote accepted"
 
 
 async def test_filter_and_search(make_app, store):

@@ -131,6 +131,8 @@ class Marking(_Base):
         if quote_id is not None:
             self._apply(await self.call(self.session.span, quote_id))
         self._decided(quote_id if quote_id is not None else view.id)
+        if quote_id is not None:  # as the speaker picker says it
+            self.say(f"speaker set: {safe_line(state.article.text[start:end])[:40]} ({label}); quote accepted")
 
     # -- bounds mode ----------------------------------------------------------------------------
 
