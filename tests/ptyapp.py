@@ -23,6 +23,10 @@ POSITION = re.compile(r"article (\d+) of (\d+)")
 ICON_STATUS = {"✓": "accepted", "✗": "rejected", "·": "undecided"}
 
 
+def _default_hangup() -> None:
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
 @dataclass
 class Shown:
     """What one screen showed: the article's position, and each span row's (status, label)."""
@@ -46,6 +50,9 @@ class PtyApp:
             [sys.executable, "-m", "annotator", "annotate", "--db", str(db), "--annotator", annotator,
              "--schema", str(schema)],
             stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True,
+            # A user's shell leaves SIGHUP at its default; a test run started under nohup would pass
+            # its SIG_IGN on, and the app would then (rightly) outlive the dropped link.
+            preexec_fn=_default_hangup,
         )
         os.close(slave)
         self.master = master
