@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+import shutil
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from itertools import groupby
@@ -156,3 +157,36 @@ def _skip(text: str, at: int) -> int:
     while at < len(text) and text[at] in " \t\r\n":
         at += 1
     return at
+
+
+def write_standoff(job: Any, kind: str, name_of: Callable[[GoldArticle], str],
+                   ann_lines: Callable[[GoldArticle], Iterable[str]], confs: dict[str, str],
+                   counted: Callable[[GoldArticle, list[str]], int]) -> tuple[int, int]:
+    """A folder of NAME.txt and NAME.ann per article and annotator (brat's standoff layout), plus the
+    `confs` files; written beside the folder and renamed over it once whole. Returns the articles
+    written and what `counted` counts of each (spans, attributions)."""
+    folder = job.output
+    if folder.exists() and not folder.is_dir():
+        raise OSError(f"{folder} is a file, and {kind} is a folder")
+    partial = folder.with_name(f".{folder.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    count = items = 0
+    try:
+        for gold in job.golds():
+            name = name_of(gold)
+            (partial / f"{name}.txt").write_text(gold.article.text, encoding="utf-8", newline="\n")
+            lines = list(ann_lines(gold))
+            with atomic_file(partial / f"{name}.ann") as ann:
+                ann.writelines(line + "\n" for line in lines)
+            count += 1
+            items += counted(gold, lines)
+        for conf, content in confs.items():
+            (partial / conf).write_text(content, encoding="utf-8")
+        if folder.exists():  # --force: the old export goes only once the new one is whole
+            shutil.rmtree(folder)
+        partial.rename(folder)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    return count, items
+

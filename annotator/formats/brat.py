@@ -10,11 +10,10 @@ allows it with brat's <OVERLAP> rule.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 
 from annotator.export.gold import GoldArticle, GoldSpan
-from annotator.formats._common import atomic_file, links, ordered
+from annotator.formats._common import links, ordered, write_standoff
 from annotator.formats.registry import ExportJob, Format
 from annotator.schema import Schema
 
@@ -72,30 +71,8 @@ def name_of(gold: GoldArticle) -> str:
 
 
 def write(job: ExportJob) -> tuple[int, int]:
-    folder = job.output
-    if folder.exists() and not folder.is_dir():
-        raise OSError(f"{folder} is a file, and brat standoff is a folder")
-    partial = folder.with_name(f".{folder.name}.partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    count = spans = 0
-    try:
-        for gold in job.golds():
-            name = name_of(gold)
-            (partial / f"{name}.txt").write_text(gold.article.text, encoding="utf-8", newline="\n")
-            with atomic_file(partial / f"{name}.ann") as ann:
-                for line in ann_lines(gold):
-                    ann.write(line + "\n")
-            count += 1
-            spans += len(gold.spans)
-        (partial / "annotation.conf").write_text(annotation_conf(job.label_schema), encoding="utf-8")
-        (partial / "visual.conf").write_text(visual_conf(job.label_schema), encoding="utf-8")
-        if folder.exists():  # --force: the old export goes only once the new one is whole
-            shutil.rmtree(folder)
-        partial.rename(folder)
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
-    return count, spans
+    confs = {"annotation.conf": annotation_conf(job.label_schema), "visual.conf": visual_conf(job.label_schema)}
+    return write_standoff(job, "brat standoff", name_of, ann_lines, confs, lambda gold, _lines: len(gold.spans))
 
 
 FORMAT = Format(

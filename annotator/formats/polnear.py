@@ -21,14 +21,13 @@ files (NAME.txt and NAME.ann an article and annotator, and annotation.conf).
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from annotator.export.gold import GoldArticle
 from annotator.formats._attributions import Attribution, Bounds, annotated_line, attributions_of, labels, span_problem
-from annotator.formats._common import atomic_file
+from annotator.formats._common import write_standoff
 from annotator.formats.registry import ExportJob, Format, ReadOptions
 from annotator.ingest.readers import Item, Problem, decode, parse_jsonl_object, unreadable
 
@@ -253,29 +252,8 @@ def name_of(gold: GoldArticle) -> str:
 
 
 def write(job: ExportJob) -> tuple[int, int]:
-    folder = job.output
-    if folder.exists() and not folder.is_dir():
-        raise OSError(f"{folder} is a file, and a PolNeAR export is a folder")
-    partial = folder.with_name(f".{folder.name}.partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    count = attributions = 0
-    try:
-        for gold in job.golds():
-            name = name_of(gold)
-            (partial / f"{name}.txt").write_text(gold.article.text, encoding="utf-8", newline="\n")
-            with atomic_file(partial / f"{name}.ann") as ann:
-                for line in ann_lines(gold):
-                    ann.write(line + "\n")
-                    attributions += line.startswith("E")
-            count += 1
-        (partial / "annotation.conf").write_text(ANNOTATION_CONF, encoding="utf-8")
-        if folder.exists():  # --force: the old export goes only once the new one is whole
-            shutil.rmtree(folder)
-        partial.rename(folder)
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
-    return count, attributions
+    return write_standoff(job, "a PolNeAR export", name_of, ann_lines, {"annotation.conf": ANNOTATION_CONF},
+                          lambda _gold, lines: sum(line.startswith("E") for line in lines))
 
 
 FORMAT = Format(
