@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any, NamedTuple
 
+from annotator.model import jaccard, overlaps
+
 Offsets = tuple[int, int]
 
 
@@ -235,24 +237,14 @@ def _speakers(marks: Iterable[Mark]) -> set[tuple[int, int, Offsets]]:
     return {(m.start, m.end, m.speaker) for m in marks if m.kind == "quote" and m.speaker}
 
 
-def _jaccard(a: Mark, b: Mark) -> float:
-    inter = max(0, min(a.end, b.end) - max(a.start, b.start))
-    union = max(a.end, b.end) - min(a.start, b.start)
-    return inter / union if union > 0 else 0.0
-
-
-def _overlap(a: Offsets | None, b: Offsets | None) -> bool:
-    return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
-
-
 def same_attributions(a: Iterable[Mark], b: Iterable[Mark], threshold: float = 0.5) -> list[tuple[Mark, Mark]]:
     """Pairs of the two versions' quotes that are the same attribution: contents with character
     Jaccard >= `threshold`, best first, each used once (as the extraction benchmark matches them;
     annotators rarely draw an indirect content's bounds to the character)."""
     qa = [m for m in a if m.kind == "quote"]
     qb = [m for m in b if m.kind == "quote"]
-    pairs = sorted(((-_jaccard(x, y), i, j) for i, x in enumerate(qa) for j, y in enumerate(qb)
-                    if _jaccard(x, y) >= threshold))
+    shared = ((jaccard((x.start, x.end), (y.start, y.end)), i, j) for i, x in enumerate(qa) for j, y in enumerate(qb))
+    pairs = sorted((-share, i, j) for share, i, j in shared if share >= threshold)
     used_a: set[int] = set()
     used_b: set[int] = set()
     out = []
@@ -275,10 +267,10 @@ def _count_attributions(pair: _Pair, a: Iterable[Mark], b: Iterable[Mark]) -> No
     for x, y in matched:
         if x.cue and y.cue:
             pair.cue_both += 1
-            pair.cue_same += _overlap(x.cue, y.cue)
+            pair.cue_same += overlaps(x.cue, y.cue)
         if x.speaker and y.speaker:
             pair.source_both += 1
-            pair.source_same += _overlap(x.speaker, y.speaker)
+            pair.source_same += overlaps(x.speaker, y.speaker)
 
 
 def _figures(both: int, only_a: int, only_b: int) -> dict[str, Any]:

@@ -205,3 +205,17 @@ def attribution_form(text: str, span: tuple[int, int]) -> str:
     if s[:1] in "“\"«„`" and s[-1:] in "”\"»'":
         return "direct"
     return "mixed" if opens and any(c in s for c in "”\"»''") else "indirect"
+
+
+def jaccard(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Character Jaccard of two spans: how much of the two together they share (0 when apart). Two
+    drawings of one attribution's content are the same at 0.5 (scoring, agreement, extraction)."""
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if union > 0 and inter else 0.0
+
+
+def overlaps(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+    """Do two spans share a character? (None shares nothing.)"""
+    return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
+

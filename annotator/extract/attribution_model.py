@@ -14,7 +14,6 @@ run time. `predict` works on a parsed Doc and returns `Found` attributions in te
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from annotator.extract.reported import (
     source_features,
 )
 from annotator.model import attribution_form as form_of
+from annotator.model import jaccard, overlaps
 
 FORMAT = "annotator-attribution/1"
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights") / "attributions.json"
@@ -113,10 +113,6 @@ def load_default_model() -> AttributionModel | None:
     return AttributionModel.from_disk(DEFAULT_WEIGHTS)
 
 
-def _sigmoid(z: float) -> float:
-    return 0.0 if z < -30 else 1.0 / (1.0 + math.exp(-z))
-
-
 def cue_extent(doc, i: int) -> Span:
     """The cue's words around its head token: "according to", "told reporters" stays "told", "said"."""
     t = doc[i]
@@ -143,7 +139,7 @@ def candidates(doc, model: AttributionModel, threshold: float) -> list[Found]:
     inside = quote_depth(doc)
     found: list[Found] = []
     for i in cue_sites(doc):
-        p = _sigmoid(model.cue.score(cue_features(doc, i, inside)))
+        p = model.cue.probability(cue_features(doc, i, inside))
         if p < threshold:
             continue
         att = _attribution(doc, i, p, model, inside)
@@ -165,7 +161,7 @@ def _attribution(doc, i: int, p: float, model: AttributionModel, inside: list[in
     scores = [model.content.score(content_features(doc, i, c, inside, kinds)) for c in contents]
     content = contents[max(range(len(scores)), key=scores.__getitem__)]
     cue = cue_extent(doc, i)
-    sources = [s for s in source_candidates(doc, i) if not _overlaps(s.span, content.span)]
+    sources = [s for s in source_candidates(doc, i) if not overlaps(s.span, content.span)]
     source = None
     if sources:
         ss = [model.source.score(source_features(doc, i, s)) for s in sources]
@@ -182,10 +178,6 @@ def _attribution(doc, i: int, p: float, model: AttributionModel, inside: list[in
         form=form_of(doc.text, content.span),
         p=round(p, 4),
     )
-
-
-def _overlaps(a: Span, b: Span) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
 
 
 def _parts(content: Span, inside: list[Span]) -> list[Span]:
@@ -206,13 +198,7 @@ def _without_duplicates(found: list[Found]) -> list[Found]:
     """Two cues that found the same content are one attribution: the surer one stays."""
     kept: list[Found] = []
     for f in sorted(found, key=lambda f: -f.p):
-        if any(jaccard(f.content, k.content) >= 0.5 and _overlaps(f.cue, k.cue) or f.content == k.content for k in kept):
+        if any(jaccard(f.content, k.content) >= 0.5 and overlaps(f.cue, k.cue) or f.content == k.content for k in kept):
             continue
         kept.append(f)
     return sorted(kept, key=lambda f: f.content)
-
-
-def jaccard(a: Span, b: Span) -> float:
-    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
-    union = max(a[1], b[1]) - min(a[0], b[0])
-    return inter / union if union > 0 else 0.0

@@ -19,18 +19,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from annotator.model import jaccard, overlaps
+
 Span = tuple[int, int]
 FORMS = ("direct", "mixed", "indirect")
-
-
-def jaccard(a: Span, b: Span) -> float:
-    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
-    union = max(a[1], b[1]) - min(a[0], b[0])
-    return inter / union if union > 0 and inter else 0.0
-
-
-def overlaps(a: Span | None, b: Span | None) -> bool:
-    return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
 
 
 def match(preds: list[dict], golds: list[dict], threshold: float) -> dict[int, int]:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from annotator.extract.attribution_model import AttributionModel, candidates, predict, select
-from annotator.extract.attribution_scoring import gold_attributions, jaccard, score
+from annotator.extract.attribution_scoring import gold_attributions, score
 from annotator.extract.learned import LinearScorer
 from annotator.extract.reported import (
     content_candidates,
@@ -31,6 +31,7 @@ from annotator.extract.reported import (
     source_candidates,
     source_features,
 )
+from annotator.model import jaccard
 
 CUE_C = 0.3
 CONTENT_C = 0.3

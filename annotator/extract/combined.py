@@ -14,8 +14,9 @@ finds what has no marks and the mixed content around a quoted fragment. So, for 
 
 from __future__ import annotations
 
-from annotator.extract.attribution_model import Found, jaccard
+from annotator.extract.attribution_model import Found
 from annotator.model import attribution_form as form_of
+from annotator.model import jaccard, overlaps
 
 Span = tuple[int, int]
 
@@ -27,7 +28,7 @@ def _contains(outer: Span, inner: Span) -> bool:
 def _same_cue(q: Found, f: Found) -> bool:
     """The cue model's attribution hangs on the quote's own cue: the same attribution, whatever
     content the parse gave it (a quote's clause is often split by the parser)."""
-    if q.cue is None or not (f.cue[0] < q.cue[1] and q.cue[0] < f.cue[1]):
+    if not overlaps(q.cue, f.cue):
         return False
     # A cue inside the quoted words is a nested attribution ("“He told me he would go,” she said");
     # one in the gap of an interrupted quote (“A,” she said. “B.”) is the quote's own.
