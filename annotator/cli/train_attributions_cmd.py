@@ -103,23 +103,8 @@ def run_train_attributions(data: list[Path], output: Path, model: str | None = N
         console.print(f"dev (cue model alone): lenient F1 {s['lenient']['f1']:.3f} · strict F1 {s['strict']['f1']:.3f}"
                       f" · end-to-end F1 {s['end_to_end']['f1']:.3f} · source {s['source_accuracy']:.3f}"
                       f" · cue {s['cue_accuracy']:.3f}")
-    _write(trained, output, nlp)
+    from annotator.learn.pipeline import write_weights
+
+    write_weights(nlp, ATTRIBUTIONS, trained, output)
     console.print(f"wrote {output} ({report['seconds']} s, cue threshold {trained.cue_threshold})")
     return report
-
-
-def _write(trained, output: Path, nlp) -> None:
-    from annotator.extract.component import ATTRIBUTIONS
-    from annotator.learn.pipeline import write_atomically
-
-    if output.suffix == ".json":
-        trained.to_disk(output)
-        return
-    # Lend the process's cached pipeline the new weights to write, then give its own back.
-    component = nlp.get_pipe(ATTRIBUTIONS)
-    shipped = component.model
-    component.set_model(trained)
-    try:
-        write_atomically(nlp, output)
-    finally:
-        component.set_model(shipped)

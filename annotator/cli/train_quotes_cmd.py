@@ -98,7 +98,10 @@ def run_train_quotes(
     if dev_articles:
         report["dev"] = evaluate(dev_articles, trained)
     trained.meta.update({"data": [p.name for p in data], "base": extractor.model_name})
-    _write(trained, output, nlp)
+    from annotator.extract.component import NAME
+    from annotator.learn.pipeline import write_weights
+
+    write_weights(nlp, NAME, trained, output)
     for name in ("cross_validation", "dev"):
         if name in report:
             s = report[name]
@@ -108,22 +111,3 @@ def run_train_quotes(
             )
     console.print(f"wrote {output}")
     return report
-
-
-def _write(trained, output: Path, nlp) -> None:
-    from annotator.extract.component import NAME
-    from annotator.learn.pipeline import write_atomically
-
-    if output.suffix == ".json":
-        trained.to_disk(output)
-        return
-    # `nlp` is the process's cached extraction pipeline (extract._load_model): lend it the new
-    # weights to write, then give its own back, so that what this process extracts later is not
-    # changed by having trained (the Ray test's one-process run read the trained weights once).
-    component = nlp.get_pipe(NAME)
-    shipped = component.model
-    component.set_model(trained)
-    try:
-        write_atomically(nlp, output)  # never half-written, as annotator train writes its models
-    finally:
-        component.set_model(shipped)

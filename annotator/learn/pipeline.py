@@ -197,6 +197,25 @@ def check_output(output: Path) -> None:
         raise UserError(f"{parent}: cannot write there; give another -o")
 
 
+def write_weights(nlp: Any, pipe: str, trained: Any, output: Path) -> None:
+    """A trained component's weights: FILE.json alone, else the whole pipeline folder with them.
+
+    `nlp` is the process's cached extraction pipeline (extract._load_model): it is lent the new
+    weights to write, then given its own back, so that what this process extracts later is not
+    changed by having trained (the Ray test's one-process run read the trained weights once)."""
+    output = Path(output)
+    if output.suffix == ".json":
+        trained.to_disk(output)
+        return
+    component = nlp.get_pipe(pipe)
+    shipped = component.model
+    component.set_model(trained)
+    try:
+        write_atomically(nlp, output)  # never half-written, as annotator train writes its models
+    finally:
+        component.set_model(shipped)
+
+
 def write_atomically(nlp: Any, output: Path) -> None:
     """nlp.to_disk into a temporary folder beside `output`, then rename it into place."""
     output = Path(output)
