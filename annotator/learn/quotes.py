@@ -78,6 +78,8 @@ def refit_attributions(nlp: Any, finished: Sequence[Any]) -> dict:
     from annotator.extract.attribution_training import train_attribution_model
 
     pipe = nlp.get_pipe(ATTRIBUTIONS_PIPE)
-    pipe.set_model(train_attribution_model(rows, nlp, tune=False, prior=pipe.model))
+    with nlp.select_pipes(disable=[ATTRIBUTIONS_PIPE]):  # the rows need the parse, not the old model's guesses
+        trained = train_attribution_model(rows, nlp, tune=False, prior=pipe.model)
+    pipe.set_model(trained)
     return {"refitted": True, "articles": len(rows), "attributions": sum(len(r["attributions"]) for r in rows)}
 
