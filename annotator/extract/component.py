@@ -19,6 +19,7 @@ spaCy finds the factory through the `spacy_factories` entry point (pyproject.tom
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -32,7 +33,39 @@ if not Doc.has_extension(NAME):
     Doc.set_extension(NAME, default=None)
 
 
-class QuoteAttributor:
+class JsonWeights:
+    """spaCy's serialisation of a component whose `model` is weights as JSON (never a pickle).
+    `optional`: the component may have no weights (they are then written as none and read back so)."""
+
+    name: str
+    model: Any
+    optional = False
+
+    def _model_class(self) -> Any:
+        raise NotImplementedError
+
+    def to_bytes(self, *, exclude=()) -> bytes:
+        return self.model.to_bytes() if self.model is not None else b"null"
+
+    def from_bytes(self, data: bytes, *, exclude=()) -> Any:
+        none = self.optional and data == b"null"
+        self.model = None if none else self._model_class().from_bytes(data, f"{self.name} weights")
+        return self
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self.model is not None:
+            self.model.to_disk(path / WEIGHTS_FILE)
+
+    def from_disk(self, path, *, exclude=()) -> Any:
+        weights = Path(path) / WEIGHTS_FILE
+        none = self.optional and not weights.exists()
+        self.model = None if none else self._model_class().from_disk(weights)
+        return self
+
+
+class QuoteAttributor(JsonWeights):
     """Finds quotations by their marks and scores their speakers with a QuoteModel."""
 
     def __init__(self, nlp: Language | None = None, name: str = NAME, model: QuoteModel | None = None) -> None:
@@ -41,6 +74,9 @@ class QuoteAttributor:
 
     def set_model(self, model: QuoteModel) -> None:
         self.model = model
+
+    def _model_class(self) -> Any:
+        return QuoteModel
 
     def __call__(self, doc: Doc) -> Doc:
         if not doc.has_annotation("DEP"):
@@ -63,22 +99,6 @@ class QuoteAttributor:
         doc._.set(NAME, found)
         return doc
 
-    # Serialisation: the weights as JSON, never a pickle.
-    def to_bytes(self, *, exclude=()) -> bytes:
-        return self.model.to_bytes()
-
-    def from_bytes(self, data: bytes, *, exclude=()) -> QuoteAttributor:
-        self.model = QuoteModel.from_bytes(data, f"{self.name} weights")
-        return self
-
-    def to_disk(self, path, *, exclude=()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        self.model.to_disk(path / WEIGHTS_FILE)
-
-    def from_disk(self, path, *, exclude=()) -> QuoteAttributor:
-        self.model = QuoteModel.from_disk(Path(path) / WEIGHTS_FILE)
-        return self
 
 
 @Language.factory(NAME, requires=["token.dep"], assigns=[f"doc._.{NAME}"])
@@ -92,7 +112,7 @@ if not Doc.has_extension(ATTRIBUTIONS):
     Doc.set_extension(ATTRIBUTIONS, default=None)
 
 
-class AttributionFinder:
+class AttributionFinder(JsonWeights):
     """Every attribution (direct, mixed, indirect) with its source and cue: the learned cue model
     of attribution_model.py over the parse, combined with the quotes `annotator_quotes` kept.
 
@@ -100,6 +120,8 @@ class AttributionFinder:
     source, head, cue, form, p]` (source and cue `[start, end]` or None, parts `[[start, end], ...]`,
     head the source's head token). Without shipped or trained weights it copies the quotes alone.
     """
+
+    optional = True  # a pipeline may carry no attribution weights: the quotes alone are then copied
 
     def __init__(self, nlp: Language | None = None, name: str = ATTRIBUTIONS, model=None) -> None:
         from annotator.extract.attribution_model import load_default_model
@@ -140,27 +162,10 @@ class AttributionFinder:
         )
         return doc
 
-    def to_bytes(self, *, exclude=()) -> bytes:
-        return self.model.to_bytes() if self.model is not None else b"null"
-
-    def from_bytes(self, data: bytes, *, exclude=()) -> AttributionFinder:
+    def _model_class(self):
         from annotator.extract.attribution_model import AttributionModel
 
-        self.model = None if data == b"null" else AttributionModel.from_bytes(data, f"{self.name} weights")
-        return self
-
-    def to_disk(self, path, *, exclude=()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        if self.model is not None:
-            self.model.to_disk(path / WEIGHTS_FILE)
-
-    def from_disk(self, path, *, exclude=()) -> AttributionFinder:
-        from annotator.extract.attribution_model import AttributionModel
-
-        weights = Path(path) / WEIGHTS_FILE
-        self.model = AttributionModel.from_disk(weights) if weights.exists() else None
-        return self
+        return AttributionModel
 
 
 @Language.factory(ATTRIBUTIONS, requires=["token.dep"], assigns=[f"doc._.{ATTRIBUTIONS}"])
