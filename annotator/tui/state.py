@@ -7,7 +7,7 @@ The list is kept in the store's order: start, longer first, id.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain
 
 from annotator.model import Article, SpanView, attribution_form
@@ -24,15 +24,14 @@ class SpanFilter:
     undecided: bool = False
     label: str | None = None
     kind: str | None = None
-    form: str | None = None  # quotes of one form (direct, mixed, indirect), told from `text`
-    text: str = field(default="", compare=False, repr=False)
+    form: str | None = None  # quotes of one form (direct, mixed, indirect), told from the article's text
 
-    def __call__(self, span: SpanView) -> bool:
+    def __call__(self, span: SpanView, text: str = "") -> bool:
         if self.undecided and span.status != "undecided":
             return False
         if self.label is not None and span.label != self.label:
             return False
-        if self.form is not None and (span.kind != "quote" or attribution_form(self.text, (span.start, span.end)) != self.form):
+        if self.form is not None and (span.kind != "quote" or attribution_form(text, (span.start, span.end)) != self.form):
             return False
         return self.kind is None or span.kind == self.kind
 
@@ -66,17 +65,21 @@ class ArticleState:
 
     def _reindex(self) -> None:
         self.index_of = {span.id: i for i, span in enumerate(self.spans)}
-        self.visible = [i for i, span in enumerate(self.spans) if self.filter(span)]
+        self.visible = [i for i, span in enumerate(self.spans) if self.shows(span)]
         self.decided = sum(1 for span in self.spans if span.status != "undecided")
         # Ids of the quotes, whose rows show their speaker's text: a span's change redraws those rows
         # (a 50,000-word article has 5,000 spans and maybe a few dozen quotes).
         self.quote_ids = [span.id for span in self.spans if span.kind == "quote"]
 
+    def shows(self, span: SpanView) -> bool:
+        """Does the list's filter show this span?"""
+        return self.filter(span, self.article.text)
+
     def set_filter(self, span_filter: SpanFilter) -> None:
         current = self.current
         self.filter = span_filter
         self._reindex()
-        if current is None or not span_filter(current):
+        if current is None or not span_filter(current, self.article.text):
             self.selected = self.visible[0] if self.visible else None
 
     def by_id(self, span_id: int | None) -> SpanView | None:
@@ -154,8 +157,8 @@ class ArticleState:
             self.decided += (view.status != "undecided") - (old.status != "undecided")
             if old.kind != view.kind:
                 self.quote_ids = [span.id for span in self.spans if span.kind == "quote"]
-            if self.filter(old) != self.filter(view):
-                self.visible = [i for i, span in enumerate(self.spans) if self.filter(span)]
+            if self.shows(old) != self.shows(view):
+                self.visible = [i for i, span in enumerate(self.spans) if self.shows(span)]
             return old, index
         # New span, or its offsets changed: re-sort (rare: adjust, new span, their undo).
         selected_id = self.current.id if self.current is not None else None

@@ -53,7 +53,7 @@ class Asides(_Base):
         span = self.view.span_at(start)
         if span is None:
             span = next((s for s in state.spans if s.start >= start), None)
-        if span is not None and state.filter(span):
+        if span is not None and state.shows(span):
             state.select(span.id)
         self.message = f"match {self.match_index + 1} of {len(self.matches)}"
         self._show_status()

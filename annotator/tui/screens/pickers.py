@@ -104,9 +104,8 @@ class Pickers(_Base):
             Choice(SpanFilter(kind="entity"), Text("entities"), "entities"),
             Choice(SpanFilter(kind="quote"), Text("quotes"), "quotes"),
         ]
-        text = state.article.text
         for form in FORMS:  # attributions of one form: the indirect ones are most of the work
-            choices.append(Choice(SpanFilter(form=form, text=text), Text(f"{form} quotes"), f"{form} quotes form"))
+            choices.append(Choice(SpanFilter(form=form), Text(f"{form} quotes"), f"{form} quotes form"))
         for label in self.session.schema.labels:
             choices.append(Choice(SpanFilter(label=label.name), Text(label.name, style=f"bold {label.colour}"),
                                   label.name.lower()))
