@@ -31,6 +31,7 @@ from annotator.extract.reported import (
     source_candidates,
     source_features,
 )
+from annotator.extract.training import prior_share
 from annotator.model import jaccard
 
 CUE_C = 0.3
@@ -164,7 +165,7 @@ def train_attribution_model(rows: Iterable[dict], nlp, tune: bool = True,
     meta = {"articles": len(examples), "threshold_f1_out_of_fold": {str(k): v for k, v in curve.items()}}
     if prior is not None:
         seen = int(prior.meta.get("articles", 840)) if isinstance(prior.meta, dict) else 840
-        share = seen / (seen + len(examples))
+        share = prior_share(len(examples), seen)
         for name in ("cue", "content", "source"):
             old, new = getattr(prior, name).weights, getattr(model, name).weights
             merged = {k: v * share for k, v in old.items()}
