@@ -38,11 +38,27 @@ class JsonWeights:
     `optional`: the component may have no weights (they are then written as none and read back so)."""
 
     name: str
-    model: Any
     optional = False
+    _model: Any = None
+    _given = False  # the model was given (or read from disk): the shipped weights are not read
 
     def _model_class(self) -> Any:
         raise NotImplementedError
+
+    def _shipped(self) -> Any:
+        raise NotImplementedError
+
+    @property
+    def model(self) -> Any:
+        # The shipped weights are read on first use, not when the factory builds the component:
+        # spacy.load(DIR) builds it and then reads DIR's own weights over it (3 MB read for nothing).
+        if not self._given:
+            self.model = self._shipped()
+        return self._model
+
+    @model.setter
+    def model(self, value: Any) -> None:
+        self._model, self._given = value, True
 
     def to_bytes(self, *, exclude=()) -> bytes:
         return self.model.to_bytes() if self.model is not None else b"null"
@@ -70,13 +86,17 @@ class QuoteAttributor(JsonWeights):
 
     def __init__(self, nlp: Language | None = None, name: str = NAME, model: QuoteModel | None = None) -> None:
         self.name = name
-        self.model = model if model is not None else load_default_model()
+        if model is not None:
+            self.model = model
 
     def set_model(self, model: QuoteModel) -> None:
         self.model = model
 
     def _model_class(self) -> Any:
         return QuoteModel
+
+    def _shipped(self) -> Any:
+        return load_default_model()
 
     def __call__(self, doc: Doc) -> Doc:
         if not doc.has_annotation("DEP"):
@@ -124,10 +144,9 @@ class AttributionFinder(JsonWeights):
     optional = True  # a pipeline may carry no attribution weights: the quotes alone are then copied
 
     def __init__(self, nlp: Language | None = None, name: str = ATTRIBUTIONS, model=None) -> None:
-        from annotator.extract.attribution_model import load_default_model
-
         self.name = name
-        self.model = model if model is not None else load_default_model()
+        if model is not None:
+            self.model = model
 
     def set_model(self, model) -> None:
         self.model = model
@@ -166,6 +185,11 @@ class AttributionFinder(JsonWeights):
         from annotator.extract.attribution_model import AttributionModel
 
         return AttributionModel
+
+    def _shipped(self) -> Any:
+        from annotator.extract.attribution_model import load_default_model
+
+        return load_default_model()
 
 
 @Language.factory(ATTRIBUTIONS, requires=["token.dep"], assigns=[f"doc._.{ATTRIBUTIONS}"])
