@@ -23,7 +23,7 @@ from annotator.formats._attributions import Attribution, annotated_line, attribu
 from annotator.formats._common import atomic_file
 from annotator.formats.brat import name_of
 from annotator.formats.registry import ExportJob, Format, ReadOptions
-from annotator.ingest.readers import Item, Problem, decode, parse_jsonl_object, unreadable
+from annotator.ingest.readers import Item, Problem, parse_jsonl_object, read_text
 
 META = "citron"
 _QUOTES_KEY = re.compile(rb'(?<!\\)"quotes"\s*:\s*\[')
@@ -124,13 +124,7 @@ def document(path: Path, obj: Any, lines: dict[int, int], options: ReadOptions) 
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[Item]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        yield unreadable(path, exc)
-        return
-    options.advance(len(raw))
-    text = decode(raw, str(path))
+    text = read_text(path, options.advance)
     if isinstance(text, Problem):
         yield text
         return

@@ -16,7 +16,7 @@ from typing import Any
 from annotator.export.gold import GoldArticle
 from annotator.formats._common import atomic_file
 from annotator.formats.registry import ExportJob, Format, ReadOptions
-from annotator.ingest.readers import Item, Problem, decode, parse_jsonl_object, unreadable
+from annotator.ingest.readers import Item, Problem, parse_jsonl_object, read_text
 
 DOCSTART = "-DOCSTART- -X- O O"
 _TAG = re.compile(r"^(?:O|([BIESLU])-(\S+))$")
@@ -187,13 +187,7 @@ def document(path: Path, start: int, lines: list[tuple[int, str]], n: int, optio
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[Item]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        yield unreadable(path, exc)
-        return
-    options.advance(len(raw))
-    text = decode(raw, str(path))
+    text = read_text(path, options.advance)
     if isinstance(text, Problem):
         yield text
         return

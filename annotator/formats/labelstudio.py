@@ -29,7 +29,7 @@ from annotator.formats._common import (
     with_every_article,
 )
 from annotator.formats.registry import ExportJob, Format, ReadOptions
-from annotator.ingest.readers import Item, Problem, decode, parse_jsonl_object, unreadable
+from annotator.ingest.readers import Item, Problem, parse_jsonl_object, read_text
 from annotator.schema import Schema
 from annotator.store.day import ACTIVE_KEY, FLAG_KEY
 
@@ -252,13 +252,7 @@ def task_items(obj: Any, where: str, n: int, options: ReadOptions) -> list[Item]
 
 
 def read(path: Path, options: ReadOptions):
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        yield unreadable(path, exc)
-        return
-    options.advance(len(raw))
-    text = decode(raw, str(path))
+    text = read_text(path, options.advance)
     if isinstance(text, Problem):
         yield text
         return

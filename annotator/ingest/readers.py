@@ -182,16 +182,19 @@ def parse_txt(text: str, where: str) -> ArticleDraft | Problem:
     return ArticleDraft(body, _title_of(body), source, date, dateline, meta, origin=where)
 
 
-def read_txt(path: Path, advance: Advance = _noop) -> Iterator[Item]:
-    where = str(path)
+def read_text(path: Path, advance: Advance = _noop) -> str | Problem:
+    """A whole file's text (its bytes counted as read), or why it cannot be read or decoded."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        yield unreadable(where, exc)
-        return
+        return unreadable(str(path), exc)
     advance(len(raw))
-    text = decode(raw, where)
-    yield text if isinstance(text, Problem) else parse_txt(text, where)
+    return decode(raw, str(path))
+
+
+def read_txt(path: Path, advance: Advance = _noop) -> Iterator[Item]:
+    text = read_text(path, advance)
+    yield text if isinstance(text, Problem) else parse_txt(text, str(path))
 
 
 def _int(value: Any) -> bool:
