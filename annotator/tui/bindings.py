@@ -65,6 +65,9 @@ def mode_hints(keymap: Mapping[str, str]) -> dict[str, str]:
         "mark": f"MARK: move {w('mark.left')}{w('mark.right')} {w('mark.word_forward')} {w('mark.word_back')} "
                 f"{w('mark.up')}{w('mark.down')}, {w('mark.select')} select, label key or {w('relabel')} to create, "
                 f"{w('leave')} leaves",
+        # Mark mode started by the cue key: the selection becomes the selected quote's cue.
+        "cue": f"CUE: move {w('mark.left')}{w('mark.right')} {w('mark.word_forward')} {w('mark.word_back')}, "
+               f"{w('mark.select')} select, {w('accept')} makes it the quote's cue, {w('leave')} leaves",
         "edit": f"BOUNDS: {w('edit.start_left')} {w('edit.start_right')} start, {w('edit.end_left')} "
                 f"{w('edit.end_right')} end, {w('edit.save')} saves, {w('leave')} cancels",
     }

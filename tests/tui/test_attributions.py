@@ -80,6 +80,7 @@ async def test_c_sets_the_cue_from_a_selection_and_accepts_the_attribution(make_
         await goto(pilot, CONTENT)
         await press(pilot, "c")
         assert app.main.mode == "mark"
+        assert "CUE:" in app.main.status.render_line(0).text  # the mode line says the selection becomes the cue
         # the cursor starts on the current cue ("Monday"); back to "said"
         cursor_word = lambda: TEXT[app.main.tokens.pairs[app.main.cursor][0]:].split()[0]  # noqa: E731
         assert cursor_word() == "Monday"

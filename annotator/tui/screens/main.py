@@ -119,7 +119,8 @@ class MainScreen(KeyQueue, Marking, Pickers, Asides, Screen[None]):
 
     def _show_status(self) -> None:
         state = self.state
-        mode = self._hints.get(self.mode, "")
+        cue = self.mode == "mark" and self.mark_cue_of is not None
+        mode = self._hints.get("cue" if cue else self.mode, "")
         if state is not None and state.filter != SpanFilter() and not mode:
             mode = f"filter: {state.filter.describe()}"
         if self.message:

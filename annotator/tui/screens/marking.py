@@ -51,6 +51,7 @@ class Marking(_Base):
             return
         await self._mark(None)
         self.mark_cue_of = quote.id
+        self._show_status()  # the cue's own mode line
         if quote.cue_span_id is not None and (cue := state.by_id(quote.cue_span_id)) is not None:
             self.cursor = self.tokens.at(cue.start)
             self._show_cursor()
