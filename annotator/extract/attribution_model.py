@@ -157,8 +157,7 @@ def _attribution(doc, i: int, p: float, model: AttributionModel, inside: list[in
     contents = content_candidates(doc, i)
     if not contents:
         return None
-    kinds = frozenset(c.kind for c in contents)
-    scores = [model.content.score(content_features(doc, i, c, inside, kinds)) for c in contents]
+    scores = [model.content.score(content_features(doc, i, c, inside, contents)) for c in contents]
     content = contents[max(range(len(scores)), key=scores.__getitem__)]
     cue = cue_extent(doc, i)
     sources = [s for s in source_candidates(doc, i) if not overlaps(s.span, content.span)]

@@ -49,7 +49,7 @@ class Example:
     doc: object
     golds: list[dict]
     cue_rows: list[tuple[dict, int]] = field(default_factory=list)
-    content_rows: list[tuple[dict, int]] = field(default_factory=list)
+    content_groups: list[list[tuple[dict, int]]] = field(default_factory=list)  # one per gold: its candidates
     source_rows: list[tuple[dict, int]] = field(default_factory=list)
 
 
@@ -61,28 +61,47 @@ def cue_head(doc, span: tuple[int, int]) -> int | None:
     return sp.root.i
 
 
+def gold_cue_site(doc, gold: dict, sites: list[int]) -> int | None:
+    """The token of a gold cue the model should learn to fire on: of the cue's words that are cue
+    sites, the one whose content candidates come closest to the gold content ("sure" of "is not
+    sure", "responsibility" of "claimed responsibility for"), the cue's syntactic head on a tie."""
+    root = cue_head(doc, gold["cue"])
+    if root is None:
+        return None
+    start, end = gold["cue"]
+    inside = [i for i in sites if start <= doc[i].idx < end]
+    if len(inside) < 2:
+        return root
+
+    def closeness(i: int) -> tuple[float, bool]:
+        best = max((jaccard(c.span, gold["span"]) for c in content_candidates(doc, i)), default=0.0)
+        return best, i == root
+
+    return max(inside, key=closeness)
+
+
 def prepare(doc, row: dict) -> Example:
     golds = gold_attributions(row)
     ex = Example(doc, golds)
     inside = quote_depth(doc)
     heads: dict[int, list[dict]] = {}
+    sites = cue_sites(doc)
     for g in golds:
         if g["cue"] is not None:
-            h = cue_head(doc, g["cue"])
+            h = gold_cue_site(doc, g, sites)
             if h is not None:
                 heads.setdefault(h, []).append(g)
-    for i in cue_sites(doc):
+    for i in sites:
         ex.cue_rows.append((cue_features(doc, i, inside), int(i in heads)))
     for i, gs in heads.items():
         cands = content_candidates(doc, i)
-        kinds = frozenset(c.kind for c in cands)
+        feats = [content_features(doc, i, c, inside, cands) for c in cands]
         for g in gs:
             js = [jaccard(c.span, g["span"]) for c in cands]
             if not js or max(js) < 0.5:
                 continue
             best = max(range(len(js)), key=js.__getitem__)
-            for k, c in enumerate(cands):
-                ex.content_rows.append((content_features(doc, i, c, inside, kinds), int(k == best)))
+            ex.content_groups.append([(f, int(k == best)) for k, f in enumerate(feats)])
             if g["source"] is None:
                 continue
             s0, s1 = g["source"]
@@ -117,9 +136,43 @@ def _fit(rows: list[tuple[dict, int]], c: float) -> LinearScorer:
     return LinearScorer(weights)
 
 
+def _fit_ranker(groups: list[list[tuple[dict, int]]], c: float) -> LinearScorer:
+    """A conditional logit: weights under which each group's positive has the highest softmax share
+    among its group (the cue's content candidates compete; they are not judged one by one). L2 with
+    the strength 1/c, as LogisticRegression's C; fitted by L-BFGS."""
+    import numpy as np
+    from scipy.optimize import minimize
+    from sklearn.feature_extraction import DictVectorizer
+
+    groups = [g for g in groups if len(g) > 1 and any(y for _, y in g)]
+    if not groups:
+        return LinearScorer({})
+    vec = DictVectorizer()
+    x = vec.fit_transform([f for g in groups for f, _ in g]).tocsr()
+    y = np.array([y for g in groups for _, y in g], dtype=float)
+    sizes = np.array([len(g) for g in groups])
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    member = np.repeat(np.arange(len(groups)), sizes)
+    positives = np.add.reduceat(y, starts)
+
+    def loss(w):
+        s = x @ w
+        top = np.maximum.reduceat(s, starts)
+        e = np.exp(s - top[member])
+        total = np.add.reduceat(e, starts)
+        share = e / total[member]
+        value = -(s @ y) + ((top + np.log(total)) * positives).sum() + 0.5 / c * (w @ w)
+        grad = x.T @ (share * positives[member] - y) + w / c
+        return value, grad
+
+    w = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500}).x
+    return LinearScorer({str(n): round(float(v), 5) for n, v in zip(vec.get_feature_names_out(), w, strict=True)
+                         if abs(v) >= PRUNE})
+
+
 def fit(examples: Sequence[Example], cue_threshold: float = 0.5) -> AttributionModel:
     cue = _fit([r for ex in examples for r in ex.cue_rows], CUE_C)
-    content = _fit([r for ex in examples for r in ex.content_rows], CONTENT_C)
+    content = _fit_ranker([g for ex in examples for g in ex.content_groups], CONTENT_C)
     source = _fit([r for ex in examples for r in ex.source_rows], SOURCE_C)
     return AttributionModel(cue, content, source, cue_threshold=cue_threshold, source_threshold=-1e9)
 

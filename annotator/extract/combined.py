@@ -55,7 +55,7 @@ def combine(text: str, quotes: list[Found], found: list[Found]) -> list[Found]:
         wider = [
             k
             for k, f in enumerate(found)
-            if k not in used and _contains(f.content, q.content) and f.form == "mixed"
+            if k not in used and _contains(f.content, q.content) and f.form == "mixed" and not overlaps(f.content, f.cue)
         ]
         if wider:
             continue  # the fragment belongs to a mixed content found around it

@@ -153,14 +153,35 @@ def content_candidates(doc, i: int) -> list[Candidate]:
             out.append(Candidate(span, head, kind, *cut))
 
     for c in t.children:
-        if c.dep_ in _CONTENT_SKIP or c.dep_ in _SUBJECT and c.pos_ in ("PRON", "PROPN", "NOUN") and c.i < i:
+        if c.dep_ in _CONTENT_SKIP:
+            continue
+        if c.dep_ in _SUBJECT and c.pos_ in ("PRON", "PROPN", "NOUN") and c.i < i:
+            # Usually the source; the content of a passive or evaluative cue ("the meeting was
+            # confirmed", "this sounds far-fetched").
+            add(c.left_edge.i, c.right_edge.i, "subj:" + c.dep_, c.i)
             continue
         lo, hi = c.left_edge.i, c.right_edge.i
         add(lo, hi, "child:" + c.dep_, c.i)
+        if c.dep_ in ("dobj", "pobj", "attr") and c.i < hi:
+            # The noun phrase without what follows its head ("the meeting" of "the meeting on the
+            # condition of anonymity").
+            add(lo, c.i, "core:" + c.dep_, c.i)
         if c.dep_ == "prep":
             for g in c.children:
                 if g.dep_ in ("pobj", "pcomp"):
                     add(g.left_edge.i, g.right_edge.i, "prep:" + c.lower_, g.i)
+        elif c.dep_ in ("dobj", "acomp", "xcomp", "attr"):
+            # A cue of several words ("claimed responsibility for", "failed to prosecute", "is
+            # uncomfortable on"): the content hangs one step further down.
+            for g in c.children:
+                if g.dep_ == "prep":
+                    for gg in g.children:
+                        if gg.dep_ in ("pobj", "pcomp"):
+                            add(gg.left_edge.i, gg.right_edge.i, "deep:" + c.dep_ + ":prep", gg.i)
+                elif g.dep_ in ("dobj", "ccomp") and c.dep_ in ("xcomp", "acomp"):
+                    add(g.left_edge.i, g.right_edge.i, "deep:" + c.dep_ + ":" + g.dep_, g.i)
+    # The cue's own clause, cue included ("the bank is expected to pass on a rise").
+    add(t.left_edge.i, t.right_edge.i, "self", i)
     # Everything the cue governs after it ("thanked his supporters for delivering …"), and an
     # object without its relative clause ("predicted a Cruz win in Texas, which votes …").
     rights = [c for c in t.rights if c.dep_ not in _CONTENT_SKIP and c.dep_ not in _SUBJECT]
@@ -191,19 +212,26 @@ def content_candidates(doc, i: int) -> list[Candidate]:
         add(chi + 1, sent.end - 1, "sent:after", chi + 1)
     if clo > sent.start:
         add(sent.start, clo - 1, "sent:before", sent.start)
+    if t.text == ":" and sent.end < len(doc):
+        # "He said: …" where the parser starts a new sentence after the colon.
+        nxt = doc[sent.end].sent
+        add(nxt.start, nxt.end - 1, "sent:next", nxt.start)
     return out
 
 
-def content_features(doc, i: int, cand: Candidate, inside: list[int], kinds: frozenset[str] = frozenset()) -> dict[str, float]:
-    """Features of one content candidate; `kinds` are the kinds of all the cue's candidates, so that
-    a binary scorer can weigh a candidate against the others ("an object, when there is a clause")."""
+def content_features(doc, i: int, cand: Candidate, inside: list[int], others: list[Candidate] = ()) -> dict[str, float]:
+    """Features of one content candidate. `others` are all of the cue's candidates: the scorer ranks
+    them against each other, so a feature may say how this one compares ("the longest", "an
+    object, when there is a clause")."""
     t = doc[i]
     lem = t.lemma_.lower()
     lo, hi = cand.lo, cand.hi
     n = hi - lo + 1
-    first = doc[lo]
+    first, last = doc[lo], doc[hi]
     side = "L" if cand.span[1] <= t.idx else ("R" if cand.span[0] >= t.idx + len(t) else "O")
     h = doc[cand.head]
+    after = doc[hi + 1] if hi + 1 < len(doc) else None
+    before = doc[lo - 1] if lo > 0 else None
     f = {
         "bias": 1.0,
         "kind=" + cand.kind: 1.0,
@@ -211,14 +239,23 @@ def content_features(doc, i: int, cand: Candidate, inside: list[int], kinds: fro
         "dep|kind=" + t.dep_ + "|" + cand.kind: 1.0,
         "side=" + side: 1.0,
         "side|kind=" + side + "|" + cand.kind: 1.0,
+        "lem|side=" + lem + "|" + side: 1.0,
         "len=" + _bucket(n): 1.0,
         "kind|len=" + cand.kind + "|" + _bucket(n): 1.0,
         "first=" + first.lower_: 1.0,
         "firstpos=" + first.pos_: 1.0,
+        "kind|first=" + cand.kind + "|" + first.pos_: 1.0,
+        "last=" + last.lower_: 1.0,
+        "lastpos=" + last.pos_: 1.0,
+        "after=" + (after.lower_ if after is not None else "</s>"): 1.0,
+        "before=" + (before.lower_ if before is not None else "<s>"): 1.0,
         "hpos=" + h.pos_: 1.0,
+        "hdep=" + h.dep_: 1.0,
         "kind|hpos=" + cand.kind + "|" + h.pos_: 1.0,
         "lem|hpos=" + lem + "|" + h.pos_: 1.0,
         "lastpunct": float(doc[hi].is_punct),
+        "xsent": float(doc[lo].sent.start != doc[hi].sent.start),
+        "sentend": float(hi + 1 >= len(doc) or doc[hi + 1].is_sent_start or doc[hi + 1].is_punct and doc[hi + 1].text in ".!?"),
     }
     marks = sum(1 for j in range(lo, hi + 1) if set(doc[j].text) & QUOTE_CHARS and doc[j].is_punct)
     f["marks=" + _bucket(marks)] = 1.0
@@ -226,9 +263,22 @@ def content_features(doc, i: int, cand: Candidate, inside: list[int], kinds: fro
     hv = any(c.dep_ in _SUBJECT for c in h.children)
     f["hsubj"] = float(hv)
     f["kind|hsubj=" + cand.kind + "|" + str(hv)] = 1.0
-    for other in kinds:
-        if other != cand.kind:
-            f["kind|other=" + cand.kind + "|" + other] = 1.0
+    for c in h.children:
+        if c.dep_ == "mark":
+            f["mark=" + c.lower_] = 1.0
+    verbs = sum(1 for j in range(lo, hi + 1) if doc[j].pos_ in ("VERB", "AUX") and doc[j].dep_ not in ("aux", "auxpass"))
+    f["verbs=" + _bucket(verbs)] = 1.0
+    if others:
+        lengths = sorted({c.hi - c.lo for c in others if c is not cand}, reverse=True)
+        f["longest"] = float(not lengths or n - 1 > lengths[0])
+        f["shortest"] = float(not lengths or n - 1 < lengths[-1])
+        f["side|longest=" + side + "|" + str(f["longest"])] = 1.0
+        for other in {c.kind for c in others}:
+            if other != cand.kind:
+                f["kind|other=" + cand.kind + "|" + other] = 1.0
+        inner = {c.kind for c in others if c is not cand and c.lo >= lo and c.hi <= hi}
+        for k in inner:
+            f["holds=" + k] = 1.0
     return f
 
 
