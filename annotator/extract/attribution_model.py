@@ -14,6 +14,7 @@ run time. `predict` works on a parsed Doc and returns `Found` attributions in te
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,7 @@ FORMAT = "annotator-attribution/1"
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights") / "attributions.json"
 
 Span = tuple[int, int]
+SHARE_WEIGHT = 0.0
 
 
 @dataclass(slots=True)
@@ -158,7 +160,9 @@ def _attribution(doc, i: int, p: float, model: AttributionModel, inside: list[in
     if not contents:
         return None
     scores = [model.content.score(content_features(doc, i, c, inside, contents)) for c in contents]
-    content = contents[max(range(len(scores)), key=scores.__getitem__)]
+    best = max(range(len(scores)), key=scores.__getitem__)
+    content = contents[best]
+    share = 1.0 / sum(math.exp(max(-50.0, s - scores[best])) for s in scores)
     cue = cue_extent(doc, i)
     sources = [s for s in source_candidates(doc, i) if not overlaps(s.span, content.span)]
     source = None
@@ -175,7 +179,7 @@ def _attribution(doc, i: int, p: float, model: AttributionModel, inside: list[in
         source_head=source.head if source else None,
         cue=cue,
         form=form_of(doc.text, content.span),
-        p=round(p, 4),
+        p=round(p * share ** SHARE_WEIGHT, 4),
     )
 
 

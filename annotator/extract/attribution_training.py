@@ -50,7 +50,7 @@ class Example:
     golds: list[dict]
     cue_rows: list[tuple[dict, int]] = field(default_factory=list)
     content_groups: list[list[tuple[dict, int]]] = field(default_factory=list)  # one per gold: its candidates
-    source_rows: list[tuple[dict, int]] = field(default_factory=list)
+    source_groups: list[list[tuple[dict, int]]] = field(default_factory=list)
 
 
 def cue_head(doc, span: tuple[int, int]) -> int | None:
@@ -105,9 +105,11 @@ def prepare(doc, row: dict) -> Example:
             if g["source"] is None:
                 continue
             s0, s1 = g["source"]
-            for c in source_candidates(doc, i):
-                t = doc[c.head]
-                ex.source_rows.append((source_features(doc, i, c), int(s0 <= t.idx < s1)))
+            sources = source_candidates(doc, i)
+            inside_gold = [k for k, c in enumerate(sources) if s0 <= doc[c.head].idx < s1]
+            if inside_gold:
+                best = max(inside_gold, key=lambda k: jaccard(sources[k].span, g["source"]))
+                ex.source_groups.append([(source_features(doc, i, c), int(k == best)) for k, c in enumerate(sources)])
     return ex
 
 
@@ -173,7 +175,7 @@ def _fit_ranker(groups: list[list[tuple[dict, int]]], c: float) -> LinearScorer:
 def fit(examples: Sequence[Example], cue_threshold: float = 0.5) -> AttributionModel:
     cue = _fit([r for ex in examples for r in ex.cue_rows], CUE_C)
     content = _fit_ranker([g for ex in examples for g in ex.content_groups], CONTENT_C)
-    source = _fit([r for ex in examples for r in ex.source_rows], SOURCE_C)
+    source = _fit_ranker([g for ex in examples for g in ex.source_groups], SOURCE_C)
     return AttributionModel(cue, content, source, cue_threshold=cue_threshold, source_threshold=-1e9)
 
 

@@ -115,17 +115,27 @@ def cue_features(doc, i: int, inside: list[int]) -> dict[str, float]:
     prev = doc[i - 1].lower_ if i > 0 else "<s>"
     f["n1=" + nxt] = 1.0
     f["p1=" + prev] = 1.0
+    f["n2=" + (doc[i + 2].lower_ if i + 2 < len(doc) else "</s>")] = 1.0
+    f["p2=" + (doc[i - 2].lower_ if i > 1 else "<s>")] = 1.0
     f["lem|n1=" + lem + "|" + nxt] = 1.0
+    f["lem|p1=" + lem + "|" + prev] = 1.0
+    f["lem|inq=" + lem + "|" + str(inside[i])] = 1.0
+    f["lem|hlem=" + lem + "|" + t.head.lemma_.lower()] = 1.0
     deps = set()
     for c in t.children:
         deps.add(c.dep_)
         if c.dep_ in _SUBJECT:
             f["subj=" + c.pos_] = 1.0
-            if c.ent_type_:
-                f["subjent=" + c.ent_type_] = 1.0
+            kind = c.ent_type_ or ("PRON" if c.pos_ == "PRON" else c.pos_)
+            f["subjent=" + kind] = 1.0
+            f["lem|subj=" + lem + "|" + kind] = 1.0
             f["subjlem=" + c.lower_] = 1.0
+            f["subjhead=" + c.lemma_.lower()] = 1.0
         if c.dep_ == "prep":
             f["lem|prep=" + lem + "|" + c.lower_] = 1.0
+        if c.dep_ in ("ccomp", "xcomp", "dobj"):
+            marks = [g.lower_ for g in c.children if g.dep_ in ("mark", "aux") and g.i < c.i]
+            f["lem|" + c.dep_ + "=" + lem + "|" + (marks[0] if marks else "-")] = 1.0
     for d in deps:
         f["ch=" + d] = 1.0
         f["lem|ch=" + lem + "|" + d] = 1.0
