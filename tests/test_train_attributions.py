@@ -89,3 +89,47 @@ def test_bad_gold_is_one_line_naming_file_and_line(cli, tmp_path, change, why):
     assert code == 1 and f"{data}:3:" in err and why in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_the_content_ranker_learns_which_candidate_of_a_group_wins():
+    """A conditional logit: within each group the positive must outscore the others, whatever the
+    features shared by the whole group (they cancel in a softmax)."""
+    from annotator.extract.attribution_training import _fit_ranker
+
+    groups = [[({"kind=ccomp": 1.0, "lem=say": 1.0}, 1), ({"kind=dobj": 1.0, "lem=say": 1.0}, 0),
+               ({"kind=sent": 1.0, "lem=say": 1.0}, 0)] for _ in range(20)]
+    groups += [[({"kind=dobj": 1.0, "lem=deny": 1.0}, 1), ({"kind=sent": 1.0, "lem=deny": 1.0}, 0)] for _ in range(20)]
+    scorer = _fit_ranker(groups, 1.0)
+    assert scorer.score({"kind=ccomp": 1.0}) > scorer.score({"kind=dobj": 1.0}) > scorer.score({"kind=sent": 1.0})
+    assert "lem=say" not in scorer.weights  # a feature every candidate shares carries no weight
+
+
+def test_a_gold_cue_of_several_words_is_learnt_on_the_word_that_reaches_the_content():
+    """ "is not sure she can vote": the parse heads the cue with "is", but the content hangs on "sure"."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from annotator.extract.attribution_training import cue_head, gold_cue_site
+    from annotator.extract.reported import cue_sites
+
+    words = ["She", "is", "not", "sure", "she", "can", "vote", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words, spaces=[True] * 6 + [False, False],
+              heads=[1, 1, 1, 1, 6, 6, 3, 1], deps=["nsubj", "ROOT", "neg", "acomp", "nsubj", "aux", "advcl", "punct"],
+              pos=["PRON", "AUX", "PART", "ADJ", "PRON", "AUX", "VERB", "PUNCT"])
+    text = doc.text
+    cue = (text.index("is"), text.index("sure") + 4)
+    gold = {"cue": cue, "span": (text.index("she can"), text.index(".")), "source": None}
+    assert doc[cue_head(doc, cue)].text == "is"
+    assert doc[gold_cue_site(doc, gold, cue_sites(doc))].text == "sure"
+
+
+def test_the_share_weight_travels_with_the_weights(tmp_path):
+    from annotator.extract.attribution_model import AttributionModel
+    from annotator.extract.learned import LinearScorer
+
+    model = AttributionModel(LinearScorer({"bias": 1.0}), LinearScorer({}), LinearScorer({}), share_weight=0.5)
+    model.to_disk(tmp_path / "w.json")
+    assert AttributionModel.from_disk(tmp_path / "w.json").share_weight == 0.5
+    old = model.to_dict()
+    del old["share_weight"]  # weights written before the share weight existed keep the cue alone
+    assert AttributionModel.from_dict(old).share_weight == 0.0

@@ -36,7 +36,6 @@ FORMAT = "annotator-attribution/1"
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights") / "attributions.json"
 
 Span = tuple[int, int]
-SHARE_WEIGHT = 0.0
 
 
 @dataclass(slots=True)
@@ -59,6 +58,9 @@ class AttributionModel:
     source: LinearScorer
     cue_threshold: float = 0.5
     source_threshold: float = 0.0
+    # An attribution's confidence is the cue's probability times its content's softmax share to
+    # this power: a cue whose content is a toss-up is less likely to be one (0: the cue alone).
+    share_weight: float = 0.0
     meta: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -66,6 +68,7 @@ class AttributionModel:
             "format": FORMAT,
             "cue_threshold": self.cue_threshold,
             "source_threshold": self.source_threshold,
+            "share_weight": self.share_weight,
             "meta": self.meta,
             "cue": dict(sorted(self.cue.weights.items())),
             "content": dict(sorted(self.content.weights.items())),
@@ -87,6 +90,7 @@ class AttributionModel:
             source=LinearScorer(dict(data["source"])),
             cue_threshold=float(data.get("cue_threshold", 0.5)),
             source_threshold=float(data.get("source_threshold", 0.0)),
+            share_weight=float(data.get("share_weight", 0.0)),
             meta=dict(data.get("meta", {})),
         )
 
@@ -179,7 +183,7 @@ def _attribution(doc, i: int, p: float, model: AttributionModel, inside: list[in
         source_head=source.head if source else None,
         cue=cue,
         form=form_of(doc.text, content.span),
-        p=round(p * share ** SHARE_WEIGHT, 4),
+        p=round(p * share**model.share_weight, 4),
     )
 
 

@@ -73,3 +73,13 @@ def combine(text: str, quotes: list[Found], found: list[Found]) -> list[Found]:
             out.append(q)
     out.extend(f for k, f in enumerate(found) if k not in used)
     return sorted(out, key=lambda f: f.content)
+
+
+def doc_quotes(doc, extension: str = "annotator_quotes") -> list[Found]:
+    """The quotes the quote component kept on a Doc (none when it did not run)."""
+    from spacy.tokens import Doc
+
+    if not Doc.has_extension(extension):
+        return []
+    return [quote_as_found(doc.text, s, e, parts, sp, h, cue, p)
+            for s, e, parts, sp, h, cue, p, keep in (doc._.get(extension) or []) if keep]

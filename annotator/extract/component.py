@@ -153,15 +153,11 @@ class AttributionFinder(JsonWeights):
 
     def __call__(self, doc: Doc) -> Doc:
         from annotator.extract.attribution_model import predict
-        from annotator.extract.combined import combine, quote_as_found
+        from annotator.extract.combined import combine, doc_quotes
 
         if not doc.has_annotation("DEP"):
             return doc
-        quotes = [
-            quote_as_found(doc.text, s, e, parts, sp, h, cue, p)
-            for s, e, parts, sp, h, cue, p, keep in (doc._.get(NAME) or [])
-            if keep
-        ]
+        quotes = doc_quotes(doc, NAME)
         found = predict(doc, self.model) if self.model is not None else []
         doc._.set(
             ATTRIBUTIONS,
