@@ -133,3 +133,28 @@ def test_the_share_weight_travels_with_the_weights(tmp_path):
     old = model.to_dict()
     del old["share_weight"]  # weights written before the share weight existed keep the cue alone
     assert AttributionModel.from_dict(old).share_weight == 0.0
+
+
+def _reported_doc():
+    import spacy
+    from spacy.tokens import Doc
+
+    words = ["It", "was", "reported", "that", "turnout", "rose", "."]
+    return Doc(spacy.blank("en").vocab, words=words, spaces=[True] * 5 + [False, False],
+               heads=[2, 2, 2, 5, 5, 2, 2], deps=["nsubjpass", "auxpass", "ROOT", "mark", "nsubj", "ccomp", "punct"],
+               pos=["PRON", "AUX", "VERB", "SCONJ", "NOUN", "VERB", "PUNCT"],
+               lemmas=["it", "be", "report", "that", "turnout", "rise", "."])
+
+
+@pytest.mark.parametrize(("nobody", "margin", "source"), [(5.0, 1.0, None), (5.0, 10.0, "It"), (-5.0, 1.0, "It")])
+def test_nobody_is_the_source_when_it_outscores_every_candidate_by_the_margin(nobody, margin, source):
+    """ "It was reported that turnout rose": "nobody" competes with the candidates."""
+    from annotator.extract.attribution_model import AttributionModel, predict
+    from annotator.extract.learned import LinearScorer
+
+    doc = _reported_doc()
+    model = AttributionModel(LinearScorer({"bias": -5.0, "lem=report": 10.0}), LinearScorer({"kind=child:ccomp": 1.0}),
+                             LinearScorer({"none": nobody}), no_source_margin=margin)
+    (found,) = predict(doc, model)
+    assert doc.text[slice(*found.content)] == "that turnout rose"
+    assert (doc.text[slice(*found.source)] if found.source else None) == source

@@ -25,6 +25,7 @@ from annotator.extract.reported import (
     content_features,
     cue_features,
     cue_sites,
+    no_source_features,
     quote_depth,
     source_candidates,
     source_features,
@@ -61,6 +62,9 @@ class AttributionModel:
     # An attribution's confidence is the cue's probability times its content's softmax share to
     # this power: a cue whose content is a toss-up is less likely to be one (0: the cue alone).
     share_weight: float = 0.0
+    # "Nobody" must outscore the best candidate by this much: a missed source costs more than a
+    # wrong one (it fails the source's accuracy, where a found one can be corrected in a key).
+    no_source_margin: float = 0.0
     meta: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -69,6 +73,7 @@ class AttributionModel:
             "cue_threshold": self.cue_threshold,
             "source_threshold": self.source_threshold,
             "share_weight": self.share_weight,
+            "no_source_margin": self.no_source_margin,
             "meta": self.meta,
             "cue": dict(sorted(self.cue.weights.items())),
             "content": dict(sorted(self.content.weights.items())),
@@ -91,6 +96,7 @@ class AttributionModel:
             cue_threshold=float(data.get("cue_threshold", 0.5)),
             source_threshold=float(data.get("source_threshold", 0.0)),
             share_weight=float(data.get("share_weight", 0.0)),
+            no_source_margin=float(data.get("no_source_margin", 1e9)),
             meta=dict(data.get("meta", {})),
         )
 
@@ -173,7 +179,9 @@ def _attribution(doc, i: int, p: float, model: AttributionModel, inside: list[in
     if sources:
         ss = [model.source.score(source_features(doc, i, s)) for s in sources]
         best = max(range(len(ss)), key=ss.__getitem__)
-        if ss[best] >= model.source_threshold:
+        # "Nobody" competes with the candidates: the cue may name no source ("it was reported").
+        nobody = model.source.score(no_source_features(doc, i)) - model.no_source_margin
+        if ss[best] >= max(model.source_threshold, nobody):
             source = sources[best]
     parts = _parts(content.span, [cue] + ([source.span] if source else []))
     return Found(

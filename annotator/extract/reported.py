@@ -370,3 +370,24 @@ def source_features(doc, i: int, cand: Candidate) -> dict[str, float]:
         "tdep|kind=" + t.dep_ + "|" + cand.kind: 1.0,
     }
     return f
+
+
+def no_source_features(doc, i: int) -> dict[str, float]:
+    """Features of "nobody": the choice, ranked beside the source candidates, that the cue has no
+    source in its text ("it was reported that", "is expected to", "the claim that")."""
+    t = doc[i]
+    lem = t.lemma_.lower()
+    deps = {c.dep_ for c in t.children}
+    subject = next((c for c in t.children if c.dep_ in _SUBJECT), None)
+    f = {
+        "none": 1.0,
+        "none|lem=" + lem: 1.0,
+        "none|pos=" + t.pos_: 1.0,
+        "none|dep=" + t.dep_: 1.0,
+        "none|passive": float("auxpass" in deps or "nsubjpass" in deps),
+        "none|agent": float("agent" in deps),
+        "none|subj=" + (subject.lower_ if subject is not None and subject.pos_ == "PRON" else
+                        subject.pos_ if subject is not None else "-"): 1.0,
+        "none|expl": float("expl" in deps),
+    }
+    return f
