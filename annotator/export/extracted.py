@@ -16,8 +16,10 @@ from typing import Any
 
 import orjson
 
-from annotator.export.prodigy import task_from_drafts
-from annotator.ingest.readers import Problem, decode, parse_raw_line, parse_txt
+from annotator.formats.base import Problem, decode
+from annotator.formats.jsonl import parse_raw_line
+from annotator.formats.prodigy import task_from_drafts
+from annotator.formats.text import parse_txt
 from annotator.model import ArticleDraft, SpanDraft
 
 Tokens = tuple[tuple[int, int], ...]
@@ -56,7 +58,7 @@ def extracted_lines(extractor: Any, articles: Iterable[ArticleDraft], n_process:
 
 
 def _tokens(text: str) -> Tokens:
-    from annotator.ingest.tokens import token_offsets
+    from annotator.tokens import token_offsets
 
     return next(token_offsets([text]))
 
