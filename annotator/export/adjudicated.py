@@ -18,6 +18,7 @@ from annotator.agreement import Mark, agreed
 from annotator.formats.jsonl import write_jsonl
 from annotator.model import Article, GoldArticle, GoldSpan
 from annotator.store import Store
+from annotator.store.codec import decode_bounds, token_json
 from annotator.store.review import article_tokens, gold_record, iter_gold_ids, still_annotating, works_of
 
 GOLD = "gold"
@@ -73,8 +74,6 @@ def _gold_article(store: Store, article: Article, who: str, spans: tuple[GoldSpa
     fields = [f.name for f in dataclasses.fields(GoldArticle)]
     if "token_json" not in fields:
         return GoldArticle(article, who, "done", spans, when)
-    from annotator.store.codec import decode_bounds, token_json
-
     tokens, bounds = article_tokens(store, article.id)
     starts, ends = decode_bounds(bounds)
     return GoldArticle(article, who, "done", spans, when, token_json(tokens), starts, ends)  # type: ignore[call-arg]

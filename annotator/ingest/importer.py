@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from annotator import extract as extract_package
 from annotator.errors import InputError
 from annotator.formats.base import Problem, unknown_problem
 from annotator.formats.registry import ReadOptions
@@ -120,9 +121,7 @@ def import_paths(
 
     extractor = None
     if extract:
-        from annotator.extract import load_extractor  # lazy: loads spaCy and a model
-
-        extractor = load_extractor(schema, model)
+        extractor = extract_package.load_extractor(schema, model)  # loads spaCy and a model
         summary.warning = getattr(extractor, "warning", None)
 
     batch: list[ArticleDraft] = []
