@@ -2,7 +2,16 @@
 (formats/registry.py) that also reads the `annotator.formats` entry points."""
 
 from annotator.formats.base import Item, Problem, check_target
-from annotator.formats.registry import Format, ReadOptions, WriteJob, all_formats, detect, get, readable_suffixes
+from annotator.formats.registry import (
+    Format,
+    ReadOptions,
+    WriteJob,
+    all_formats,
+    detect,
+    get,
+    origin,
+    readable_suffixes,
+)
 
 __all__ = ["Format", "Item", "Problem", "ReadOptions", "WriteJob", "all_formats", "check_target", "detect", "get",
-           "readable_suffixes"]
+           "origin", "readable_suffixes"]

@@ -110,30 +110,44 @@ def _builtin() -> Iterator[Format]:
             yield fmt
 
 
-def _plugged_in() -> Iterator[Format]:
-    """The formats other distributions register under the entry point group `annotator.formats`. One
-    that fails to load is left out with a line on stderr: it must not stop import and export."""
+def _plugged_in() -> Iterator[tuple[Format, str]]:
+    """(format, the distribution it comes from) of each format registered under the entry point
+    group `annotator.formats`. One that fails to load is left out with a line on stderr: a broken
+    plug-in must not stop import and export."""
     for point in entry_points(group=ENTRY_POINTS):
+        dist = getattr(getattr(point, "dist", None), "name", None) or point.value.split(":")[0]
         try:
             found = point.load()
         except Exception as exc:  # whatever a plug-in's import raises
-            print(f"annotator: format {point.name!r} ({point.value}) cannot be loaded: {exc}", file=sys.stderr)
+            print(f"annotator: format {point.name!r} from {dist} cannot be loaded: {exc}", file=sys.stderr)
             continue
         fmt = getattr(found, "FORMAT", found)
         if isinstance(fmt, Format):
-            yield fmt
+            yield fmt, dist
         else:
-            print(f"annotator: format {point.name!r} ({point.value}) is not a Format", file=sys.stderr)
+            print(f"annotator: format {point.name!r} from {dist} is not a Format ({point.value})", file=sys.stderr)
 
 
 @cache
-def _formats() -> dict[str, Format]:
+def _found() -> tuple[dict[str, Format], dict[str, str]]:
+    """The formats by name, in listing order, and where each plugged-in one comes from."""
     found: dict[str, Format] = {}
-    for fmt in _plugged_in():
-        found[fmt.name] = fmt
+    origins: dict[str, str] = {}
+    for fmt, dist in _plugged_in():
+        found[fmt.name], origins[fmt.name] = fmt, dist
     for fmt in _builtin():  # a built-in name keeps its built-in format
         found[fmt.name] = fmt
-    return dict(sorted(found.items(), key=lambda item: (item[1].order, item[0])))
+        origins.pop(fmt.name, None)
+    return dict(sorted(found.items(), key=lambda item: (item[1].order, item[0]))), origins
+
+
+def _formats() -> dict[str, Format]:
+    return _found()[0]
+
+
+def origin(name: str) -> str | None:
+    """The distribution a plugged-in format comes from; None for a built-in one."""
+    return _found()[1].get(name)
 
 
 def all_formats() -> list[Format]:
