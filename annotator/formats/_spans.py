@@ -79,19 +79,6 @@ class _Table:
             self.resolved[label] = found
         return found
 
-    def add(self, n: int, span: dict[str, Any]) -> None:
-        """Span `n` (1-based) of the line, checked: a row, or counted as left out."""
-        start, end, label = span["start"], span["end"], span["label"]
-        found = self.resolve(label)
-        if found is None:
-            self.leave_out(n, span)
-            return
-        self.row_of[n - 1] = self.index[(start, end, found[0])] = len(self.rows)
-        token_end = span.get("token_end")
-        if type(token_end) is int:
-            self.by_token_end[token_end] = len(self.rows)
-        self.rows.append([start, end, *found])
-
     def leave_out(self, n: int, span: dict[str, Any]) -> None:
         label = span["label"]
         if self.schema is not None and label in self.schema.drop:
@@ -129,10 +116,26 @@ class _Table:
 
 
 def _read_spans(raw_spans: list[Any], size: int, table: _Table) -> str | None:
+    """Each span checked, then made a row or left out (counted); the first wrong one's problem.
+    The hot loop of import (a line can hold thousands of spans): the table's dicts held in locals."""
+    rows, index, by_token_end, row_of, resolved = (table.rows, table.index, table.by_token_end, table.row_of,
+                                                   table.resolved)
     for n, span in enumerate(raw_spans, 1):
-        if problem := _span_problem(n, span, size):
-            return problem
-        table.add(n, span)
+        if type(span) is not dict:
+            return _span_problem(n, span, size)
+        start, end, label = span.get("start"), span.get("end"), span.get("label")
+        if (type(start) is not int or type(end) is not int or not 0 <= start < end <= size
+                or type(label) is not str or not label):
+            return _span_problem(n, span, size)  # says which of these it is
+        found = resolved[label] if label in resolved else table.resolve(label)
+        if found is None:
+            table.leave_out(n, span)
+            continue
+        row_of[n - 1] = index[(start, end, found[0])] = len(rows)
+        token_end = span.get("token_end")
+        if type(token_end) is int:
+            by_token_end[token_end] = len(rows)
+        rows.append([start, end, *found])
     return None
 
 
