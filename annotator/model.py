@@ -135,6 +135,53 @@ class Article:
         return heading_of(self.title, self.text)
 
 
+class GoldSpan(NamedTuple):  # a NamedTuple: made straight from the store's rows, a million times
+    """A finished span as the writers take it (export/gold.py reads them from the store)."""
+
+    id: int
+    start: int
+    end: int
+    label: str
+    kind: str
+    speaker_span_id: int | None
+    speaker_entity_span_id: int | None
+    cue_span_id: int | None = None  # quotes: the cue span ("said", "according to")
+
+
+@dataclass(frozen=True, slots=True)
+class GoldArticle:
+    """One annotator's finished work on one article: what every format's writer writes."""
+
+    article: Article
+    annotator: str
+    status: str
+    spans: tuple[GoldSpan, ...]
+    timestamp: int
+    token_json: bytes  # as stored at import: export splices it in
+    token_starts: list[int]
+    token_ends: list[int]
+    work: dict = field(default_factory=dict)  # this annotator's active_seconds and flag note (store/day.py)
+
+    def relations(self) -> list[tuple[int, int, str]]:
+        """(head index, child index, label) into `spans`: SPEAKER, SPEAKER_ENTITY when it differs, CUE."""
+        where = {span.id: i for i, span in enumerate(self.spans)}
+        out = []
+        for i, span in enumerate(self.spans):
+            if span.kind != "quote":
+                continue
+            out += [(i, where[ref], label) for ref, label in
+                    speaker_links(span.speaker_span_id, span.speaker_entity_span_id, span.cue_span_id) if ref in where]
+        return out
+
+
+def model_id(path: Any, nlp: Any) -> str:
+    """What `spans.model` records: the pipeline's path or name, and for a trained one when it was
+    trained (a model retrained in place is another model)."""
+    trained = (nlp.meta.get("annotator") or {}).get("trained_at")
+    name = str(path)
+    return f"{name}@{trained}" if trained else f"{name}@{nlp.meta.get('version', '')}".rstrip("@")
+
+
 class SpanView(NamedTuple):
     """A span as one annotator currently sees it: the suggestion plus their decisions folded in.
 

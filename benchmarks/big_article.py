@@ -40,9 +40,9 @@ sys.path.insert(0, str(REPO))
 
 from annotator import extract  # noqa: E402
 from annotator.ingest import import_paths  # noqa: E402
-from annotator.ingest.tokens import offsets_of  # noqa: E402
 from annotator.schema import load_schema  # noqa: E402
 from annotator.store import Store  # noqa: E402
+from annotator.tokens import offsets_of  # noqa: E402
 
 
 def big_text(kb: int) -> str:

@@ -132,7 +132,7 @@ def annotated_line(text: str, tokens: list[tuple[int, int]], n: int, spans_wante
 
 
 def build_corpus(path: Path, articles: int, spans_each: int) -> int:
-    from annotator.ingest.tokens import token_offsets
+    from annotator.tokens import token_offsets
 
     rng = random.Random(7)
     texts = seed_texts()
@@ -188,9 +188,9 @@ def step_export(db: str, out: str) -> dict:
 
 def step_build_big(db: str, articles: int) -> dict:
     """A big database fast: short unique articles, 10 suggested spans each, every one done by 'bench'."""
-    from annotator.ingest.tokens import token_offsets
     from annotator.model import ArticleDraft, SpanDraft
     from annotator.store import Store
+    from annotator.tokens import token_offsets
 
     texts = ["\n\n".join(t.split("\n\n")[:3]) for t in seed_texts()]
     start = time.perf_counter()

@@ -7,7 +7,9 @@ import json
 import pytest
 import spacy
 
-from annotator.export import iter_gold, write_docbin, write_jsonl
+from annotator.export import iter_gold
+from annotator.formats.docbin import write_docbin
+from annotator.formats.jsonl import write_jsonl
 from annotator.ingest import import_paths
 
 TEXT = ("UN mediator Staffan de Mistura met the UN Bashar al-Ja’afar in Geneva. "
@@ -153,7 +155,7 @@ def test_export_on_several_workers_writes_the_same_lines(tmp_path, store, schema
 def test_docbin_folder_is_sharded_and_spacy_reads_it_as_a_corpus(tmp_path, store, schema, monkeypatch):
     from spacy.training import Corpus
 
-    from annotator.export import writers
+    from annotator.formats import docbin as writers
 
     from .conftest import SEEDS
 

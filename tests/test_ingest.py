@@ -7,8 +7,9 @@ import json
 import pytest
 
 from annotator.errors import InputError
+from annotator.formats.base import Problem
+from annotator.formats.text import parse_txt
 from annotator.ingest import import_paths, read_paths
-from annotator.ingest.readers import Problem, parse_txt
 
 from .conftest import SEEDS
 
@@ -175,7 +176,7 @@ def test_import_keeps_the_models_tokens_instead_of_tokenizing_twice(tmp_path, st
     the store's, and are the very tokens the store's own tokenizer gives."""
     from annotator import extract
     from annotator.ingest import importer
-    from annotator.ingest.tokens import token_offsets
+    from annotator.tokens import token_offsets
 
     text = (SEEDS / "000_424ad7856360768d.txt").read_text(encoding="utf-8").split("\n", 1)[1].strip()
     path = tmp_path / "a.txt"
@@ -192,7 +193,7 @@ def test_import_keeps_the_models_tokens_instead_of_tokenizing_twice(tmp_path, st
 def test_a_tokenizer_unlike_the_stores_makes_import_tokenize_again():
     import spacy
 
-    from annotator.ingest.tokens import tokenizes_alike
+    from annotator.tokens import tokenizes_alike
 
     assert tokenizes_alike(spacy.blank("en"))
     special = spacy.blank("en")

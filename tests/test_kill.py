@@ -212,7 +212,8 @@ def test_kill_at_any_moment_loses_nothing_shown(template, tmp_path):
 def test_export_interrupted_midway_leaves_no_half_file(template, tmp_path, monkeypatch):
     """An export stopped midway (Ctrl-C, an exception) leaves neither a half file under the target name
     nor its temporary file; a SIGKILL can leave only the hidden `.NAME.partial`, never a short NAME."""
-    from annotator.export import parallel, writers
+    from annotator.export import parallel
+    from annotator.formats import jsonl as writers
 
     db = tmp_path / "work.db"
     db.write_bytes(template.read_bytes())

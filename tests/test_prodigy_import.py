@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from annotator.export import iter_gold, write_jsonl
+from annotator.export import iter_gold
+from annotator.formats.jsonl import write_jsonl
 from annotator.ingest import import_paths
 from annotator.store import Store
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.export import iter_gold, write_jsonl
+from annotator.export import iter_gold
+from annotator.formats.jsonl import write_jsonl
 from annotator.ingest import import_paths
 from annotator.schema import load_schema
 from annotator.store import Store

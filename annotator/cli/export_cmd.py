@@ -30,8 +30,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Export accepted spans of finished articles: one line per article and annotator."""
         # Imported here: `annotator` starts the app without loading what other commands need.
-        from annotator.export import check_target
-        from annotator.formats import ExportJob, get
+        from annotator.export import ExportJob
+        from annotator.formats import check_target, get
         from annotator.schema import default_schema_path, load_schema
         from annotator.store import Store
 

@@ -58,8 +58,8 @@ def run_extract(
     """The command's work; returns the number of articles written. Raises UserError on bad input."""
     from annotator.errors import InputError
     from annotator.export.extracted import extracted_lines
-    from annotator.export.writers import check_target
-    from annotator.ingest.readers import Problem, read_paths
+    from annotator.formats import Problem, check_target
+    from annotator.ingest import read_paths
     from annotator.schema import default_schema_path, load_schema
 
     for path in paths:

@@ -32,9 +32,8 @@ def register(app: typer.Typer) -> None:
         # Imported here: `annotator` starts the app without loading what other commands need.
         from rich.console import Console
 
-        from annotator.formats import get
-        from annotator.formats.registry import readable_suffixes
-        from annotator.ingest.readers import list_files
+        from annotator.formats import get, readable_suffixes
+        from annotator.ingest.files import list_files
         from annotator.schema import default_schema_path, load_schema
 
         suffixes = get(format, "read").suffixes if format else readable_suffixes()

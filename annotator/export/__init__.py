@@ -1,8 +1,8 @@
-"""Exporting gold data: Prodigy-compatible JSONL and spaCy DocBin, streamed from the store."""
+"""Which work to export: an annotator's finished work (gold.py), the adjudicated gold
+(adjudicated.py), extraction's suggestions (extracted.py); an ExportJob hands it to a format's
+writer (formats/), and a big one runs on two cores (parallel.py)."""
 
-from annotator.export.gold import GoldArticle, iter_gold
-from annotator.export.prodigy import build_task, task_from_drafts
-from annotator.export.writers import check_target, task_of, write_docbin, write_jsonl
+from annotator.export.gold import iter_gold
+from annotator.export.job import ExportJob
 
-__all__ = ["GoldArticle", "build_task", "check_target", "iter_gold", "task_from_drafts", "task_of",
-           "write_docbin", "write_jsonl"]
+__all__ = ["ExportJob", "iter_gold"]

@@ -4,7 +4,7 @@
 - Otherwise an article one or more annotators marked done, and nobody is still working on: the spans
   all of them agree on (exact offsets, label and speaker), `_annotator_id` = "gold". With one
   annotator that is their work. An article someone still has open waits for them.
-The lines have the normal export's shape (GoldArticle → writers.task_of), so JSONL and DocBin both work;
+The lines have the normal export's shape (GoldArticle → formats/jsonl.py: task_of), so JSONL and DocBin both work;
 `meta.gold` says "reviewed" or "agreed" and `meta.annotators` whose work it came from.
 """
 
@@ -15,9 +15,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annotator.agreement import Mark, agreed
-from annotator.export.gold import GoldArticle, GoldSpan
-from annotator.model import Article
+from annotator.formats.jsonl import write_jsonl
+from annotator.model import Article, GoldArticle, GoldSpan
 from annotator.store import Store
+from annotator.store.codec import decode_bounds, token_json
 from annotator.store.review import article_tokens, gold_record, iter_gold_ids, still_annotating, works_of
 
 GOLD = "gold"
@@ -73,8 +74,6 @@ def _gold_article(store: Store, article: Article, who: str, spans: tuple[GoldSpa
     fields = [f.name for f in dataclasses.fields(GoldArticle)]
     if "token_json" not in fields:
         return GoldArticle(article, who, "done", spans, when)
-    from annotator.store.codec import decode_bounds, token_json
-
     tokens, bounds = article_tokens(store, article.id)
     starts, ends = decode_bounds(bounds)
     return GoldArticle(article, who, "done", spans, when, token_json(tokens), starts, ends)  # type: ignore[call-arg]
@@ -82,6 +81,4 @@ def _gold_article(store: Store, article: Article, who: str, spans: tuple[GoldSpa
 
 def write_gold_jsonl(store: Store, path: Path) -> tuple[int, int]:
     """The whole gold as a JSONL file (the app's export key, a download under `annotator serve`)."""
-    from annotator.export.writers import write_jsonl
-
     return write_jsonl(iter_adjudicated(store), path)

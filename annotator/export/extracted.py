@@ -16,9 +16,14 @@ from typing import Any
 
 import orjson
 
-from annotator.export.prodigy import task_from_drafts
-from annotator.ingest.readers import Problem, decode, parse_raw_line, parse_txt
+from annotator import extract
+from annotator.formats.base import Problem, decode
+from annotator.formats.jsonl import parse_raw_line
+from annotator.formats.prodigy import task_from_drafts
+from annotator.formats.text import parse_txt
 from annotator.model import ArticleDraft, SpanDraft
+from annotator.schema import default_schema_path, load_schema
+from annotator.tokens import token_offsets
 
 Tokens = tuple[tuple[int, int], ...]
 
@@ -56,8 +61,6 @@ def extracted_lines(extractor: Any, articles: Iterable[ArticleDraft], n_process:
 
 
 def _tokens(text: str) -> Tokens:
-    from annotator.ingest.tokens import token_offsets
-
     return next(token_offsets([text]))
 
 
@@ -76,11 +79,8 @@ class ExtractionJob:
     batch_size: int = 64
 
     def load(self) -> ExtractionWorker:
-        from annotator.extract import load_extractor
-        from annotator.schema import default_schema_path, load_schema
-
         schema = load_schema(Path(self.schema_path) if self.schema_path else default_schema_path())
-        return ExtractionWorker(load_extractor(schema, self.model), schema, self.batch_size)
+        return ExtractionWorker(extract.load_extractor(schema, self.model), schema, self.batch_size)
 
 
 class ExtractionWorker:

@@ -128,7 +128,7 @@ class Extractor:
         self, texts: Iterable[str], n_process: int = 1, batch_size: int = 64
     ) -> Iterator[tuple[list[SpanDraft], tuple[tuple[int, int], ...]]]:
         """Like `pipe`, with each text's token offsets (start, end) from the same Doc."""
-        from annotator.ingest.tokens import offsets_of
+        from annotator.tokens import offsets_of
 
         for doc in self.nlp.pipe(texts, n_process=n_process, batch_size=batch_size):
             yield extract_doc(doc, self.policy), offsets_of(doc)

@@ -47,7 +47,7 @@ MAX_CHUNK = 16 << 20
 ACTOR_NICENESS = 10
 CHUNKS_PER_WORKER = 8  # enough chunks that the last ones balance out between workers
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-# As annotator.ingest.readers says them (extraction may not import the readers: they import the
+# As annotator.formats.base says them (extraction sits below the formats: the readers import the
 # store's codec); tests/test_distributed_extract.py checks the reports are the one-process run's.
 UTF16_JSONL = "UTF-16 JSONL; save the file as UTF-8"
 NO_LINES = "empty: no lines"

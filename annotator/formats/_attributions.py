@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.export.gold import GoldArticle, GoldSpan
+from annotator.model import GoldArticle, GoldSpan
 from annotator.schema import Schema
 
 Bounds = tuple[int, int]
@@ -85,7 +85,7 @@ def derive_parts(text: str, content: Bounds, holes: Iterable[Bounds]) -> list[Bo
 
 def annotated_line(text: str, meta: dict[str, Any], attributions: Sequence[Attribution], names: tuple[str, str, str],
                    annotator: str | None) -> dict[str, Any]:
-    """The attributions as an annotated JSONL line (readers.parse_jsonl_object reads it): a quote
+    """The attributions as an annotated JSONL line (jsonl.parse_jsonl_object reads it): a quote
     span a content, a speaker span a source, a cue span a cue, SPEAKER and CUE relations; a span
     shared by two attributions (one source of two contents) given once."""
     quote_label, speaker_label, cue_label = names

@@ -12,8 +12,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import IO, Any
 
-from annotator.export.gold import GoldArticle, GoldSpan
-from annotator.model import Article, speaker_links
+from annotator.model import Article, GoldArticle, GoldSpan, speaker_links
 
 
 @contextmanager
@@ -27,6 +26,18 @@ def atomic_file(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def meta_of(article: Article) -> dict[str, Any]:
+    """An exported article's meta: as imported, plus title, source, date and dateline, plus article_id."""
+    meta = dict(article.meta)
+    for key in ("title", "source", "date", "dateline"):
+        value = getattr(article, key)
+        if value and key not in meta:
+            meta[key] = value
+    # Kept when the article came from another database's export, so export → import → export is exact.
+    meta.setdefault("article_id", article.id)
+    return meta
 
 
 def by_article(golds: Iterable[GoldArticle]) -> Iterator[tuple[Article, list[GoldArticle]]]:

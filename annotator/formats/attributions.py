@@ -17,8 +17,9 @@ from typing import Any
 import orjson
 
 from annotator.formats._attributions import Attribution, annotated_line, labels, span_problem
+from annotator.formats.base import Item, Problem
+from annotator.formats.jsonl import jsonl_lines, parse_jsonl_object
 from annotator.formats.registry import Format, ReadOptions
-from annotator.ingest.readers import Item, Problem, jsonl_lines, parse_jsonl_object
 
 
 def _bounds(span: Any, text: str, what: str) -> tuple[int, int] | None | str:

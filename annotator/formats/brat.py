@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from annotator.export.gold import GoldArticle, GoldSpan
 from annotator.formats._common import links, ordered, write_standoff
-from annotator.formats.registry import ExportJob, Format
+from annotator.formats.registry import Format, WriteJob
+from annotator.model import GoldArticle, GoldSpan
 from annotator.schema import Schema
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -70,7 +70,7 @@ def name_of(gold: GoldArticle) -> str:
     return _UNSAFE.sub("_", f"{article_id}-{gold.annotator}")
 
 
-def write(job: ExportJob) -> tuple[int, int]:
+def write(job: WriteJob) -> tuple[int, int]:
     confs = {"annotation.conf": annotation_conf(job.label_schema), "visual.conf": visual_conf(job.label_schema)}
     return write_standoff(job, "brat standoff", name_of, ann_lines, confs, lambda gold, _lines: len(gold.spans))
 

@@ -18,12 +18,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.export.gold import GoldArticle
 from annotator.formats._attributions import Attribution, annotated_line, attributions_of, labels, span_problem
 from annotator.formats._common import atomic_file
+from annotator.formats.base import Item, Problem, read_text
 from annotator.formats.brat import name_of
-from annotator.formats.registry import ExportJob, Format, ReadOptions
-from annotator.ingest.readers import Item, Problem, parse_jsonl_object, read_text
+from annotator.formats.jsonl import parse_jsonl_object
+from annotator.formats.registry import Format, ReadOptions, WriteJob
+from annotator.model import GoldArticle
 
 META = "citron"
 _QUOTES_KEY = re.compile(rb'(?<!\\)"quotes"\s*:\s*\[')
@@ -174,7 +175,7 @@ def document_of(gold: GoldArticle) -> dict[str, Any]:
     return {"text": text, "quotes": quotes, **{k: v for k, v in kept.items() if k != "quotes"}}
 
 
-def write(job: ExportJob) -> tuple[int, int]:
+def write(job: WriteJob) -> tuple[int, int]:
     folder = job.output
     if folder.exists() and not folder.is_dir():
         raise OSError(f"{folder} is a file, and a citron export is a folder")

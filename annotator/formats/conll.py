@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.export.gold import GoldArticle
 from annotator.formats._common import atomic_file
-from annotator.formats.registry import ExportJob, Format, ReadOptions
-from annotator.ingest.readers import Item, Problem, parse_jsonl_object, read_text
+from annotator.formats.base import Item, Problem, read_text
+from annotator.formats.jsonl import parse_jsonl_object
+from annotator.formats.registry import Format, ReadOptions, WriteJob
+from annotator.model import GoldArticle
 
 DOCSTART = "-DOCSTART- -X- O O"
 _TAG = re.compile(r"^(?:O|([BIESLU])-(\S+))$")
@@ -71,7 +72,7 @@ def conll_lines(gold: GoldArticle, kinds: dict[str, str]) -> Iterator[str]:
     yield ""
 
 
-def write(job: ExportJob) -> tuple[int, int]:
+def write(job: WriteJob) -> tuple[int, int]:
     kinds = {label.name: label.kind for label in job.label_schema.labels}
     count = entities = 0
     with atomic_file(job.output) as out:

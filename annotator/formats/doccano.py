@@ -2,7 +2,7 @@
 quotes and so speaker links, `entities` and `relations` as doccano's relation projects write them.
 
 Lines also carry `meta`, `answer`, `_annotator_id` and `_timestamp` (doccano keeps extra keys as
-metadata), so that our own import reads an export back exactly (ingest/readers.py reads doccano).
+metadata), so that our own import reads an export back exactly (jsonl.py reads doccano).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from typing import Any
 
 import orjson
 
-from annotator.export.gold import GoldArticle
-from annotator.export.writers import ANSWERS, meta_of
-from annotator.formats._common import atomic_file, links, ordered
-from annotator.formats.registry import ExportJob, Format
+from annotator.formats._common import atomic_file, links, meta_of, ordered
+from annotator.formats.prodigy import ANSWERS
+from annotator.formats.registry import Format, WriteJob
+from annotator.model import GoldArticle
 
 
 def line_of(gold: GoldArticle, relations: bool) -> dict[str, Any]:
@@ -35,7 +35,7 @@ def line_of(gold: GoldArticle, relations: bool) -> dict[str, Any]:
     return line
 
 
-def write(job: ExportJob) -> tuple[int, int]:
+def write(job: WriteJob) -> tuple[int, int]:
     relations = bool(job.label_schema.labels_of("quote"))
     count = spans = 0
     with atomic_file(job.output, "wb") as out:

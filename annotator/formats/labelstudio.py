@@ -14,8 +14,6 @@ from xml.sax.saxutils import quoteattr
 
 import orjson
 
-from annotator.export.gold import GoldArticle, GoldSpan
-from annotator.export.writers import meta_of
 from annotator.formats._common import (
     Utf16,
     atomic_file,
@@ -24,12 +22,15 @@ from annotator.formats._common import (
     iso,
     json_array_items,
     links,
+    meta_of,
     ordered,
     suggestion_spans,
     with_every_article,
 )
-from annotator.formats.registry import ExportJob, Format, ReadOptions
-from annotator.ingest.readers import Item, Problem, parse_jsonl_object, read_text
+from annotator.formats.base import Item, Problem, read_text
+from annotator.formats.jsonl import parse_jsonl_object
+from annotator.formats.registry import Format, ReadOptions, WriteJob
+from annotator.model import GoldArticle, GoldSpan
 from annotator.schema import Schema
 from annotator.store.day import ACTIVE_KEY, FLAG_KEY
 
@@ -111,7 +112,7 @@ def task(article, works: list[GoldArticle], suggestions: tuple[GoldSpan, ...], m
     return out
 
 
-def write(job: ExportJob) -> tuple[int, int]:
+def write(job: WriteJob) -> tuple[int, int]:
     """A JSON list of tasks, one an article (its annotators' work its annotations), and the config."""
     count = spans = 0
     model = job.label_schema.model or "annotator"

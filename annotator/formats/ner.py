@@ -1,14 +1,13 @@
 """Prodigy `ner` tasks (`ner_manual`), for `prodigy train --ner`: entity spans only, without
 overlaps (Prodigy's ner recipes refuse them; our quotes hold entities), tokens and hashes as
-in our default line (export/prodigy.py)."""
+in our default line (prodigy.py)."""
 
 from __future__ import annotations
 
-from annotator.export.gold import GoldArticle, GoldSpan
-from annotator.export.prodigy import task_line
-from annotator.export.writers import ANSWERS, meta_of
-from annotator.formats._common import atomic_file
-from annotator.formats.registry import ExportJob, Format
+from annotator.formats._common import atomic_file, meta_of
+from annotator.formats.prodigy import ANSWERS, task_line
+from annotator.formats.registry import Format, WriteJob
+from annotator.model import GoldArticle, GoldSpan
 
 
 def entities(gold: GoldArticle, kinds: dict[str, str]) -> list[GoldSpan]:
@@ -29,7 +28,7 @@ def line_of(gold: GoldArticle, kinds: dict[str, str]) -> bytes:
                       "_timestamp": gold.timestamp, "_annotator_id": gold.annotator, "_session_id": gold.annotator})
 
 
-def write(job: ExportJob) -> tuple[int, int]:
+def write(job: WriteJob) -> tuple[int, int]:
     kinds = {label.name: label.kind for label in job.label_schema.labels}
     count = spans = 0
     with atomic_file(job.output, "wb") as out:

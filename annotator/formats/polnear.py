@@ -25,11 +25,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.export.gold import GoldArticle
 from annotator.formats._attributions import Attribution, Bounds, annotated_line, attributions_of, labels, span_problem
 from annotator.formats._common import write_standoff
-from annotator.formats.registry import ExportJob, Format, ReadOptions
-from annotator.ingest.readers import Item, Problem, decode, parse_jsonl_object, unreadable
+from annotator.formats.base import Item, Problem, decode, unreadable
+from annotator.formats.jsonl import parse_jsonl_object
+from annotator.formats.registry import Format, ReadOptions, WriteJob
+from annotator.model import GoldArticle
 
 TRIGGERS = ("Attribution", "Attribution-no-source")  # an event's type, and its trigger's
 PARTS = ("Source", "Cue", "Content")
@@ -251,7 +252,7 @@ def name_of(gold: GoldArticle) -> str:
     return _UNSAFE.sub("_", f"{article}_{gold.annotator}")
 
 
-def write(job: ExportJob) -> tuple[int, int]:
+def write(job: WriteJob) -> tuple[int, int]:
     return write_standoff(job, "a PolNeAR export", name_of, ann_lines, {"annotation.conf": ANNOTATION_CONF},
                           lambda _gold, lines: sum(line.startswith("E") for line in lines))
 

@@ -1,32 +1,40 @@
-"""The registry of interchange formats: each format is one module of this package, named once.
+"""The registry of interchange formats: each format is one `Format` (name, what it keeps and what
+it loses, its reader and/or writer, how to tell its files apart), found in one place.
 
-A module defines `FORMAT = Format(...)`: its name, what it keeps and what it loses, its reader
-and/or writer, and how to tell its files apart. `annotator import --format`, `annotator export
---format`, `annotator formats` and the apps' export keys all look formats up here, so adding a
-format is adding one module. Modules import heavy things (spaCy) inside their functions only.
+The built-in formats are the modules of this package that define `FORMAT = Format(...)`; a format
+from another distribution plugs in through the entry point group `annotator.formats`, naming its
+`Format` (or a module with a `FORMAT`):
+
+    [project.entry-points."annotator.formats"]
+    myformat = "my_package.my_format:FORMAT"
+
+`annotator import --format`, `annotator export --format`, `annotator formats` and the apps' export
+keys all look formats up here, so adding a format is adding one module. Modules import heavy
+things (spaCy) inside their functions only. This layer reads and writes files; which files to
+import (ingest/) and which work to export (export/) are decided above it.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from annotator.errors import UserError
-from annotator.ingest.readers import Advance, Item, Problem, list_files
+from annotator.formats.base import Advance, Item, Problem, noop
 
 if TYPE_CHECKING:
-    from annotator.export.gold import GoldArticle
+    from annotator.model import GoldArticle
     from annotator.schema import Schema
     from annotator.store import Store
 
-
-def _noop(_: int) -> None:
-    pass
+ENTRY_POINTS = "annotator.formats"
 
 
 @dataclass(frozen=True)
@@ -38,45 +46,36 @@ class ReadOptions:
 
     schema: Schema | None = None
     annotator: str | None = None
-    advance: Advance = _noop
+    advance: Advance = noop
     pack: bool = False
     jsonl: Callable[[Path], Iterator[Item]] | None = None
 
 
-@dataclass
-class ExportJob:
-    """One export: where to, of what (an annotator's work, everyone's, or the adjudicated gold)."""
+PartWriter = Callable[["Iterable[GoldArticle]", Path], tuple[int, int]]
+
+
+class WriteJob(Protocol):
+    """What a writer is given: the work to write and where (export/job.py: ExportJob is one)."""
 
     store: Store
     output: Path
-    schema: Schema | None = None  # None: the default schema
-    annotator: str | None = None
-    include_unfinished: bool = False
-    gold: bool = False
-    include_suggestions: bool = False
-    parallel: bool = True  # may a big export use worker processes (not from inside the app)
+    include_suggestions: bool
 
     @property
-    def label_schema(self) -> Schema:
-        if self.schema is None:
-            from annotator.schema import default_schema_path, load_schema
-
-            self.schema = load_schema(default_schema_path())
-        return self.schema
+    def label_schema(self) -> Schema: ...
 
     def golds(self) -> Iterator[GoldArticle]:
-        """The finished work to write, streamed in article order (GoldArticle, export/gold.py)."""
-        if self.gold:
-            from annotator.export.adjudicated import iter_adjudicated
+        """The finished work to write, streamed in article order."""
+        ...
 
-            return iter_adjudicated(self.store)
-        from annotator.export.gold import iter_gold
-
-        return iter_gold(self.store, self.annotator, self.include_unfinished)
+    def in_parts(self, write: PartWriter) -> tuple[int, int] | None:
+        """Write the work with `write` in runs on several cores, the files joined in order, when it is
+        worth it (files that join end to end: JSONL); None when the caller should write it at once."""
+        ...
 
 
 Reader = Callable[[Path, ReadOptions], Iterator[Item]]
-Writer = Callable[[ExportJob], tuple[int, int]]  # -> (articles or lines written, spans written)
+Writer = Callable[[WriteJob], tuple[int, int]]  # -> (articles or lines written, spans written)
 
 
 @dataclass(frozen=True)
@@ -101,17 +100,54 @@ class Format:
             (self.read is not None, self.write is not None)]
 
 
-@cache
-def _formats() -> dict[str, Format]:
-    # The modules beside this one, found by folder: importing the package here would be a cycle.
-    found: dict[str, Format] = {}
+def _builtin() -> Iterator[Format]:
+    """The modules beside this one that define FORMAT, found by folder."""
     for module in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name):
         if module.name.startswith("_") or module.name == "registry":
             continue
         fmt = getattr(importlib.import_module(f"{__package__}.{module.name}"), "FORMAT", None)
         if isinstance(fmt, Format):
-            found[fmt.name] = fmt
-    return dict(sorted(found.items(), key=lambda item: (item[1].order, item[0])))
+            yield fmt
+
+
+def _plugged_in() -> Iterator[tuple[Format, str]]:
+    """(format, the distribution it comes from) of each format registered under the entry point
+    group `annotator.formats`. One that fails to load is left out with a line on stderr: a broken
+    plug-in must not stop import and export."""
+    for point in entry_points(group=ENTRY_POINTS):
+        dist = getattr(getattr(point, "dist", None), "name", None) or point.value.split(":")[0]
+        try:
+            found = point.load()
+        except Exception as exc:  # whatever a plug-in's import raises
+            print(f"annotator: format {point.name!r} from {dist} cannot be loaded: {exc}", file=sys.stderr)
+            continue
+        fmt = getattr(found, "FORMAT", found)
+        if isinstance(fmt, Format):
+            yield fmt, dist
+        else:
+            print(f"annotator: format {point.name!r} from {dist} is not a Format ({point.value})", file=sys.stderr)
+
+
+@cache
+def _found() -> tuple[dict[str, Format], dict[str, str]]:
+    """The formats by name, in listing order, and where each plugged-in one comes from."""
+    found: dict[str, Format] = {}
+    origins: dict[str, str] = {}
+    for fmt, dist in _plugged_in():
+        found[fmt.name], origins[fmt.name] = fmt, dist
+    for fmt in _builtin():  # a built-in name keeps its built-in format
+        found[fmt.name] = fmt
+        origins.pop(fmt.name, None)
+    return dict(sorted(found.items(), key=lambda item: (item[1].order, item[0]))), origins
+
+
+def _formats() -> dict[str, Format]:
+    return _found()[0]
+
+
+def origin(name: str) -> str | None:
+    """The distribution a plugged-in format comes from; None for a built-in one."""
+    return _found()[1].get(name)
 
 
 def all_formats() -> list[Format]:
@@ -153,19 +189,3 @@ def detect(path: Path) -> Format | Problem:
         if suffix in fmt.suffixes:
             return fmt
     return Problem(str(path), "cannot tell which format this is; pass --format NAME (`annotator formats` lists them)")
-
-
-def read_paths(paths: Iterable[str | Path], options: ReadOptions, name: str | None = None) -> Iterator[Item]:
-    """Every article (or problem) under `paths`, each file read by format `name`, else by the
-    format its content shows (detect)."""
-    chosen = get(name, "read") if name else None
-    suffixes = chosen.suffixes if chosen else readable_suffixes()
-    for found in list_files(paths, suffixes, any_suffix=chosen is not None):
-        if isinstance(found, Problem):
-            yield found
-            continue
-        fmt = chosen or detect(found)
-        if isinstance(fmt, Problem):
-            yield fmt
-        else:
-            yield from fmt.read(found, options)  # type: ignore[misc]

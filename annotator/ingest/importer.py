@@ -9,15 +9,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from annotator import extract as extract_package
 from annotator.errors import InputError
+from annotator.formats.base import Problem, unknown_problem
+from annotator.formats.registry import ReadOptions
+from annotator.ingest.files import read_formats
 from annotator.ingest.parallel import read_paths_parallel, worth_it
-from annotator.ingest.readers import Problem, unknown_problem
-from annotator.ingest.tokens import token_offsets, tokenizes_alike
-from annotator.model import ArticleDraft
+from annotator.model import ArticleDraft, model_id
 from annotator.schema import Schema
 from annotator.store import Store
 from annotator.store.bulk import Answer
 from annotator.store.day import WORK_META
+from annotator.tokens import token_offsets, tokenizes_alike
 
 BATCH = 256
 
@@ -118,9 +121,7 @@ def import_paths(
 
     extractor = None
     if extract:
-        from annotator.extract import load_extractor  # lazy: loads spaCy and a model
-
-        extractor = load_extractor(schema, model)
+        extractor = extract_package.load_extractor(schema, model)  # loads spaCy and a model
         summary.warning = getattr(extractor, "warning", None)
 
     batch: list[ArticleDraft] = []
@@ -172,9 +173,7 @@ def import_paths(
 def _refuse_any_problem(paths: list, schema: Schema, annotator: str | None, format: str | None,
                         summary: ImportSummary) -> None:
     """--strict: read everything first; any problem stops the import before anything is written."""
-    from annotator.formats import ReadOptions, read_paths  # lazy: the formats import ingest
-
-    items = read_paths(paths, ReadOptions(schema, annotator), format)
+    items = read_formats(paths, ReadOptions(schema, annotator), format)
     problems = [_unknown_as_problem(item) for item in _with_annotator(items, annotator)
                 if isinstance(item, Problem) or item.unknown]
     if problems:
@@ -186,13 +185,11 @@ def _refuse_any_problem(paths: list, schema: Schema, annotator: str | None, form
 def _read(paths: list, schema: Schema, annotator: str | None, advance: Callable[[int], None],
           parse_workers: int, format: str | None) -> Iterable[ArticleDraft | Problem]:
     """The articles and problems under `paths`, parsed by `parse_workers` processes when there are any."""
-    from annotator.formats import ReadOptions, read_paths  # lazy: the formats import ingest
-
     options = ReadOptions(schema, annotator, advance, pack=True)
     if parse_workers:
-        return read_paths_parallel(paths, schema, advance, parse_workers, read=lambda jsonl: read_paths(
+        return read_paths_parallel(paths, schema, advance, parse_workers, read=lambda jsonl: read_formats(
             paths, replace(options, jsonl=jsonl), format))
-    return read_paths(paths, options, format)
+    return read_formats(paths, options, format)
 
 
 def _unknown_as_problem(item: ArticleDraft | Problem) -> Problem:
@@ -271,8 +268,6 @@ def _model_id(extractor) -> str | None:
     """What spans.model records for this import's suggestions (as `annotator suggest` does)."""
     if extractor is None or not getattr(extractor, "model_name", None):
         return None
-    from annotator.learn.suggest import model_id
-
     return model_id(extractor.model_name, extractor.nlp)
 
 

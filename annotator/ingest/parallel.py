@@ -15,8 +15,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
-from annotator.ingest import readers
-from annotator.ingest.readers import Advance, Item, Problem, list_files, parse_raw_line, read_paths
+from annotator.formats.base import NO_LINES, UTF16_JSONL, Advance, Item, Problem, is_utf16, unreadable
+from annotator.formats.jsonl import parse_raw_line
+from annotator.ingest.files import list_files, read_paths
 from annotator.schema import Schema
 
 PARALLEL_BYTES = 8_000_000  # below this, starting workers costs more than it saves
@@ -53,8 +54,8 @@ def _parse_chunk(job: tuple[str, Schema | None, int, int]) -> tuple[int, list[tu
     lines = block.split(b"\n")  # as iterating the file does: only \n ends a line
     if lines and not lines[-1]:
         lines.pop()
-    if offset == 0 and lines and readers.is_utf16(lines[0]):
-        return len(lines), [(0, Problem(f"{path}:1", readers.UTF16_JSONL))]
+    if offset == 0 and lines and is_utf16(lines[0]):
+        return len(lines), [(0, Problem(f"{path}:1", UTF16_JSONL))]
     for n, raw in enumerate(lines):
         if raw.strip():
             # Line 1 of the file is told apart (a UTF-8 BOM may open it); the others get their number later.
@@ -85,7 +86,7 @@ def _numbered(item: Item, path: Path, number: int) -> Item:
 def read_paths_parallel(paths: Iterable[str | Path], schema: Schema | None, advance: Advance,
                         workers: int = 2, read: Callable[..., Iterator[Item]] | None = None) -> Iterator[Item]:
     """Like read_paths, in the same order, with JSONL lines parsed by `workers` processes.
-    `read(jsonl)` reads the paths another way (formats.read_paths), JSONL files with `jsonl`."""
+    `read(jsonl)` reads the paths another way (ingest/files.py: read_formats), JSONL files with `jsonl`."""
     # fork starts workers in milliseconds; a process with other threads (the app) needs spawn's safety.
     method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
     context = multiprocessing.get_context(method)
@@ -103,7 +104,7 @@ def _read_jsonl(pool, path: Path, schema: Schema | None, advance: Advance, least
     try:
         handle = path.open("rb")
     except OSError as exc:
-        yield readers.unreadable(path, exc)
+        yield unreadable(path, exc)
         return
     with handle:
         empty, first_line = True, 1
@@ -113,7 +114,7 @@ def _read_jsonl(pool, path: Path, schema: Schema | None, advance: Advance, least
                 yield item if first_line == 1 else _numbered(item, path, first_line + n)
             first_line += count
     if empty:
-        yield Problem(str(path), readers.NO_LINES)
+        yield Problem(str(path), NO_LINES)
 
 
 def _bounded_map(pool, jobs, least: int):

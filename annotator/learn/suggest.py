@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import UserError
+from annotator.model import model_id
 from annotator.store import learning
 
 BATCH = 64
@@ -33,14 +34,6 @@ class SuggestSummary:
     passed_over: int = 0     # opened by someone between reading and writing
     ranked: int = 0          # articles given a rank in the uncertain order
     model: str = ""
-
-
-def model_id(path: str | Path, nlp: Any) -> str:
-    """What `spans.model` records: the pipeline's path or name, and for a trained one when it was
-    trained (a model retrained in place is another model)."""
-    trained = (nlp.meta.get("annotator") or {}).get("trained_at")
-    name = str(path)
-    return f"{name}@{trained}" if trained else f"{name}@{nlp.meta.get('version', '')}".rstrip("@")
 
 
 def load_model(schema: Any, model: str) -> Any:

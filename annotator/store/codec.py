@@ -77,7 +77,7 @@ def token_json(blob: bytes | None) -> bytes:
 def encode_spans(spans: Sequence[Any]) -> bytes:
     """Span drafts as the rows store/bulk.py reads: [start, end, label, kind, speaker,
     speaker_entity, cue_start, cue_end, cue_span], links being indexes into the same list; fields
-    left off the end are null (readers.parse_span_rows makes such rows straight from a line)."""
+    left off the end are null (formats/_spans.py: parse_span_rows makes such rows straight from a line)."""
     rows = []
     for s in spans:
         row = [s.start, s.end, s.label, s.kind, s.speaker, s.speaker_entity, *(s.cue or (None, None)),

@@ -128,7 +128,8 @@ async def test_the_export_carries_form_source_and_the_cue_set_in_the_app(make_ap
         await press(pilot, "enter")
         await goto(pilot, "“We will stay,”")
         await press(pilot, "a")
-    from annotator.formats.registry import ExportJob, get
+    from annotator.export import ExportJob
+    from annotator.formats import get
 
     out = tmp_path / "gold.jsonl"
     get("jsonl").write(ExportJob(store, out, schema, include_unfinished=True))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import orjson
 
-from annotator.export import iter_gold, task_of
+from annotator.export import iter_gold
+from annotator.formats.jsonl import task_of
 from tests.tui.conftest import ANNOTATOR, press, settle
 
 SIZE = (100, 30)

@@ -318,7 +318,8 @@ class ReviewApp(App[None]):
         await self.open(found)
 
     async def action_export(self) -> None:
-        from annotator.formats import ExportJob, get
+        from annotator.export import ExportJob
+        from annotator.formats import get
 
         jsonl = get("jsonl", "write")
         self.say(await deliver_export(self, lambda path: jsonl.write(ExportJob(self.store, path, gold=True)),  # type: ignore[misc]

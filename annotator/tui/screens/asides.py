@@ -102,7 +102,8 @@ class Asides(_Base):
 
     async def _export(self) -> None:
         """The same export as `annotator export --annotator NAME`, delivered where the user is."""
-        from annotator.formats import ExportJob, get
+        from annotator.export import ExportJob
+        from annotator.formats import get
         from annotator.tui.review.deliver import deliver_export, stamped
 
         session, jsonl = self.session, get("jsonl", "write")

@@ -1,4 +1,5 @@
-"""Prodigy-compatible task dicts (`spans_manual` plus relations), as DESIGN.md draws them."""
+"""Prodigy-compatible task dicts (`spans_manual` plus relations): what a line of our JSONL is
+(jsonl.py writes them from finished work, export/extracted.py from suggestions; ner.py too)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from annotator.store.codec import token_dicts
 # (head index, child index, relation label) into that list.
 SpanTuple = tuple[int, int, str] | tuple[int, int, str, str]
 RelationTuple = tuple[int, int, str]
+# An annotator's status of an article as Prodigy's answer.
+ANSWERS = {"done": "accept", "rejected": "reject", "ignored": "ignore", "skipped": "ignore"}
 
 
 def _nonzero(value: int) -> int:
