@@ -124,6 +124,11 @@ class ArticlePanes:
         self.show_status()
         self.show_selection()
 
+    def show_decision(self, view: SpanView, advance: bool = False) -> None:
+        """A decision the store committed: its span redrawn and selected (or the next undecided one)."""
+        self.apply(view)
+        self.decided(view.id, advance)
+
     def set_filter(self, span_filter: SpanFilter) -> None:
         assert self.state is not None
         self.state.set_filter(span_filter)

@@ -282,8 +282,7 @@ class MainScreen(Screen[None]):
         if span is None:
             return
         view = await self.call(self.session.reject if action == "reject" else self.session.accept, span)
-        self.panes.apply(view)
-        self.panes.decided(view.id, advance=True)
+        self.panes.show_decision(view, advance=True)
 
     async def _relabel(self, label: str | None) -> None:
         state = self.state
@@ -296,8 +295,7 @@ class MainScreen(Screen[None]):
             if label is None:
                 return
         view = await self.call(self.session.accept, span, label)
-        self.panes.apply(view)
-        self.panes.decided(view.id, advance=True)
+        self.panes.show_decision(view, advance=True)
 
     async def _undo(self) -> None:
         state = self.state
@@ -355,8 +353,7 @@ class MainScreen(Screen[None]):
             return
         speaker = None if choice == pickers.NO_SPEAKER else state.by_id(int(choice))
         view = await self.call(self.session.set_speaker, quote, speaker)
-        self.panes.apply(view)
-        self.panes.decided(view.id)
+        self.panes.show_decision(view)
         text = state.article.text
         who = f"{safe_line(text[speaker.start:speaker.end])[:40]} ({speaker.label})" if speaker else "no speaker"
         self.say(f"speaker set: {who}; quote accepted")
@@ -446,5 +443,4 @@ class MainScreen(Screen[None]):
         if view is None:  # unchanged: nothing recorded
             self.panes.show_selection()
             return
-        self.panes.apply(view)
-        self.panes.decided(view.id)
+        self.panes.show_decision(view)
