@@ -98,7 +98,7 @@ MESSAGES = [
     "nothing to export yet: no article of yours is done (d marks one done)",
     "exported 1234 articles (123456 spans): downloading annotator-with-a-long-name-gold-20261206-211000.jsonl",
     "exported 1234 articles (123456 spans) to exports/annotator-with-a-long-name-gold-20261206-211000.jsonl",
-    # annotator/tui/screens/main.py and pickers.py
+    # annotator/tui/screens/main.py and article_panes.py
     "article 1234 of 5678 done",
     "PERSONNEL_AND_STAFF? is not in the schema: relabel it (l)",
     "error: database is locked: another process holds the write lock of /srv/annotation/annotations.db",

@@ -82,7 +82,7 @@ async def test_c_sets_the_cue_from_a_selection_and_accepts_the_attribution(make_
         assert app.main.mode == "mark"
         assert "CUE:" in app.main.status.render_line(0).text  # the mode line says the selection becomes the cue
         # the cursor starts on the current cue ("Monday"); back to "said"
-        cursor_word = lambda: TEXT[app.main.tokens.pairs[app.main.cursor][0]:].split()[0]  # noqa: E731
+        cursor_word = lambda: TEXT[app.main.marking.tokens.pairs[app.main.marking.cursor][0]:].split()[0]  # noqa: E731
         assert cursor_word() == "Monday"
         while cursor_word() != "said":
             await press(pilot, "b")
@@ -123,7 +123,7 @@ async def test_the_export_carries_form_source_and_the_cue_set_in_the_app(make_ap
         await settle(pilot)
         await goto(pilot, CONTENT)
         await press(pilot, "c")
-        while TEXT[app.main.tokens.pairs[app.main.cursor][0]:].split()[0] != "said":
+        while TEXT[app.main.marking.tokens.pairs[app.main.marking.cursor][0]:].split()[0] != "said":
             await press(pilot, "b")
         await press(pilot, "enter")
         await goto(pilot, "“We will stay,”")

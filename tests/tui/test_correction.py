@@ -123,8 +123,8 @@ async def test_new_speaker_from_selection(make_app, store):
         assert app.main.mode == "mark"
         # the cursor starts at the quote; go to "He" in the second paragraph
         await press(pilot, "down", "down", "down")
-        while TEXT_1[app.main.tokens.pairs[app.main.cursor][0]:][:2] != "He":
-            await press(pilot, "b" if app.main.tokens.pairs[app.main.cursor][0] > TEXT_1.index("He met") else "w")
+        while TEXT_1[app.main.marking.tokens.pairs[app.main.marking.cursor][0]:][:2] != "He":
+            await press(pilot, "b" if app.main.marking.tokens.pairs[app.main.marking.cursor][0] > TEXT_1.index("He met") else "w")
         await press(pilot, "1")
         quote = find(store, SPOILERS)[0]
         speaker = store.span(quote.speaker_span_id, ANNOTATOR)
@@ -151,13 +151,13 @@ async def test_filter_and_search(make_app, store):
         await pilot.pause()
         await pilot.press(*"geneva", "enter")
         await settle(pilot)
-        first = app.main.matches[app.main.match_index]
+        first = app.main.asides.matches[app.main.asides.match_index]
         await press(pilot, "n")
-        second = app.main.matches[app.main.match_index]
+        second = app.main.asides.matches[app.main.asides.match_index]
         assert first != second and TEXT_1[second[0]:second[1]] == "Geneva"
         assert app.main.state.current.start == second[0]  # the selection follows
         await press(pilot, "N")
-        assert app.main.matches[app.main.match_index] == first
+        assert app.main.asides.matches[app.main.asides.match_index] == first
 
 
 async def test_undo_of_new_span_removes_it(make_app, store):

@@ -157,7 +157,7 @@ async def open_speaker_picker(pilot):
     await select(pilot, QUOTE)
     await pilot.press("s")
     await pilot.pause()
-    from annotator.tui.screens.picker import PickerScreen
+    from annotator.tui.screens.picker_screen import PickerScreen
 
     assert isinstance(pilot.app.screen, PickerScreen)
     return pilot.app.screen

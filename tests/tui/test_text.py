@@ -87,7 +87,7 @@ def test_app_writes_no_sql_and_loads_no_spacy():
     for path in [*root.glob("*.py"), *root.glob("screens/*.py"), *root.glob("widgets/*.py")]:
         source = path.read_text(encoding="utf-8")
         assert not re.search(r"^\s*(import|from)\s+(sqlite3|sqlite_utils|spacy)\b", source, re.M), path
-    code = ("import sys, annotator.tui.app, annotator.tui.screens.picker, annotator.tui.screens.dialogs;"
+    code = ("import sys, annotator.tui.app, annotator.tui.screens.picker_screen, annotator.tui.screens.span_pickers, annotator.tui.screens.dialogs;"
             "print('spacy' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
 

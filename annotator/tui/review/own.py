@@ -31,7 +31,7 @@ class OwnVersionScreen(MainScreen):
             found += [v for v in state.spans if v.start < select[1] and select[0] < v.end]
             if found:
                 state.select(found[0].id)
-                self._show_selection()
+                self.panes.show_selection()
         # Short: the status line has 80 columns for the counts too.
         self.say(f"{key_map.written('done', self.keymap)}: gold · {key_map.written('quit', self.keymap)}: back")
         then, self._then = self._then, None

@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from annotator.keys import Key, first_key, shown
+from annotator.keys import BY_ID, LABEL_PREFIX, Key, first_key, shown
 from annotator.schema import Schema
 from annotator.tui.bindings import bindings
 
@@ -26,6 +27,13 @@ def guidelines_line(schema: Schema, keymap: Mapping[str, str] | None = None) -> 
     line.append(schema.guidelines_name or schema.guidelines, style="underline")
     line.append(f"  ({first_key('guidelines', keymap)} opens them on the main screen)")
     return line
+
+
+def textual_keys(key_to_bindings: Mapping[str, list[Binding]]) -> list[tuple[str, str]]:
+    """(description, key) of the screen's bindings that are Textual's own (tab, shift+tab, copy)."""
+    return [(binding.tooltip or binding.description, binding.key)
+            for bindings in key_to_bindings.values() for binding in bindings
+            if binding.description and binding.id not in BY_ID and not (binding.id or "").startswith(LABEL_PREFIX)]
 
 
 class HelpScreen(ModalScreen[None]):

@@ -19,10 +19,10 @@ class Modals:
         return help
 
     @property
-    def picker(self) -> ModuleType:
-        from annotator.tui.screens import picker
+    def span_pickers(self) -> ModuleType:
+        from annotator.tui.screens import span_pickers
 
-        return picker
+        return span_pickers
 
 
 MODALS = Modals()

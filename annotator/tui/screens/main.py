@@ -1,16 +1,18 @@
 """The main screen: the article beside its spans; keys map to the session's calls, then it redraws.
 
-Keys do not touch the store themselves: each action is queued and one worker runs the queue in
-order, sending session calls to the store's thread. A decision shows on screen only after the
-store returned from its commit, so whatever the screen showed survives a killed process. The rules
-(what may be accepted, marked, moved or spoken by whom) are annotator/session.py's; a refusal is a
-sentence on the status line. Mark and bounds modes, pickers and the asides live in their own modules.
+Keys do not touch the store: each action queues a command (command_queue.py), run in key order by
+one worker that sends session calls to the store's thread. A decision shows only after the store's
+commit, so whatever the screen showed survives a killed process. The rules are annotator/session.py's;
+a refusal is a sentence on the status line. The screen owns its parts, none of which knows it: the
+article's panes (article_panes.py), mark and bounds modes (mark_modes.py), the asides (asides.py:
+search, flag, guidelines, export); it asks through modal screens dismissed with the answer
+(span_pickers.py, dialogs.py), and its widgets tell it of clicks by messages.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
@@ -20,17 +22,16 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 
 from annotator import keys as key_map
-from annotator.model import Progress, SpanView
 from annotator.session import AnnotationSession, Loaded
 from annotator.tui.bindings import bindings, label_bindings, mode_hints
-from annotator.tui.palette import SELECTED, Palette
+from annotator.tui.palette import Palette
+from annotator.tui.screens.article_panes import ArticlePanes
 from annotator.tui.screens.asides import Asides
-from annotator.tui.screens.keyqueue import KeyQueue, asking_keys
+from annotator.tui.screens.command_queue import CommandQueue
 from annotator.tui.screens.lazy import MODALS
-from annotator.tui.screens.marking import Marking
-from annotator.tui.screens.pickers import Pickers
-from annotator.tui.state import ArticleState, SpanFilter, order_key
-from annotator.tui.tokens import Tokens
+from annotator.tui.screens.mark_modes import BoundsMode, MarkMode
+from annotator.tui.state import ArticleState
+from annotator.tui.text import safe_line
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.bars import ArticleHeader, KeysFooter, StatusLine
 from annotator.tui.widgets.span_list import SpanList
@@ -40,10 +41,8 @@ from annotator.tui.worker import StoreWorker
 MODES_OF = {key.action_name: key.modes for key in key_map.MAIN} | {"label_key": key_map.MODES}
 
 
-class MainScreen(KeyQueue, Marking, Pickers, Asides, Screen[None]):
+class MainScreen(Screen[None]):
     BINDINGS = bindings("main")
-
-    _modals = MODALS
 
     def __init__(self, session: AnnotationSession, palette: Palette, worker: StoreWorker,
                  first: Future[Loaded] | None = None, keymap: dict[str, str] | None = None) -> None:
@@ -53,31 +52,10 @@ class MainScreen(KeyQueue, Marking, Pickers, Asides, Screen[None]):
         self.session = session
         self.palette = palette
         self.worker = worker
-        self._first = first  # the first article, read on the store thread while Textual started
-        self._queue: asyncio.Queue[tuple[Callable[..., Awaitable[Any]], tuple[Any, ...], str, bool]] = asyncio.Queue()
-        self.state: ArticleState | None = None
-        self.progress: Progress | None = None
-        self.article_status = "todo"
-        self.flag: str | None = None  # this annotator's note on the open article
+        self._first = first  # the first article, read on the store's thread while Textual started
         self.mode = "normal"  # normal | mark | edit
-        # The mode keys are read in: the mode the screen will be in once every queued command ran.
-        # Keys come faster than commands run (a quick typist, keys bunched over SSH): `e → → enter`
-        # read in the mode of the moment took → as nothing and enter as accept (issue 36, #3).
-        self.keys_mode = "normal"
-        self._held: list[events.Key] | None = None  # keys typed while a picker or dialog is on its way
-        self._asking = 0  # queued commands that will open one
-        self._asking_keys = asking_keys(self.keymap)
-        self.message = ""
-        self._tokens: Tokens | None = None
-        self.cursor = 0  # mark mode: token index
-        self.anchor: int | None = None  # mark mode: where v started the selection
-        self.mark_for_quote: int | None = None  # mark mode: the quote that gets the new span as speaker
-        self.mark_cue_of: int | None = None  # mark mode: the quote that gets the new span as its cue
-        self.bounds: tuple[int, int] = (0, 0)  # edit mode: first and last token
-        self.search_query = ""
-        self.matches: list[tuple[int, int]] = []
-        self.match_index = -1
-        self.cursor_hint: int | None = None  # where m puts the cursor: the search match just shown
+        self.commands = CommandQueue(self, self.keymap, lambda: self.mode, self.say)
+        self.submit, self.submit_asking = self.commands.submit, self.commands.submit_asking
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -95,160 +73,75 @@ class MainScreen(KeyQueue, Marking, Pickers, Asides, Screen[None]):
         self.list = self.query_one(SpanList)
         self.header = self.query_one(ArticleHeader)
         self.status = self.query_one(StatusLine)
+        self.panes = ArticlePanes(self.header, self.view, self.list, self.status, self.palette,
+                                  self.session.annotator, self.keymap)
+        self.marking = MarkMode(self.view)
+        self.bounds = BoundsMode(self.view)
+        self.asides = Asides(self.app, self.panes, self.session, self.call)
         # Open the article before the first paint: one full frame with the text instead of an empty
         # frame and then a second one (keys pressed meanwhile wait in the queue).
         try:
             await self._open(None)
         finally:
-            self.run_worker(self._run_queue(), name="commands", group="commands")
+            self.run_worker(self.commands.run(), name="commands", group="commands")
 
     def _add_label_bindings(self) -> None:
         for binding in label_bindings(self.session.schema):
             self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
 
-    # -- the command queue (submit, the worker, held keys: screens/keyqueue.py) ------------------
+    # -- the parts' faces --------------------------------------------------------------------
+
+    @property
+    def state(self) -> ArticleState | None:
+        return self.panes.state
+
+    @property
+    def message(self) -> str:
+        return self.panes.message
+
+    @property
+    def keys_mode(self) -> str:
+        return self.commands.keys_mode
+
+    def say(self, message: str) -> None:
+        self.panes.say(message)
 
     async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await self.worker.call(fn, *args, **kwargs)
 
-    # -- showing -----------------------------------------------------------------------------
+    async def settled(self) -> None:
+        """Wait until every queued command ran (tests and scripted use)."""
+        await self.commands.settled()
 
-    def say(self, message: str) -> None:
-        self.message = message
-        self._show_status()
+    def on_key(self, event: events.Key) -> None:
+        self.commands.key(event)
 
-    def _show_status(self) -> None:
-        state = self.state
-        cue = self.mode == "mark" and self.mark_cue_of is not None
-        mode = self._hints.get("cue" if cue else self.mode, "")
-        if state is not None and state.filter != SpanFilter() and not mode:
-            mode = f"filter: {state.filter.describe()}"
-        if self.message:
-            mode = self.message
-        self.status.show(self.session.annotator, state.decided if state else 0,
-                         len(state.spans) if state else 0, self.progress, mode)
+    def on_screen_suspend(self) -> None:
+        self.commands.suspended()
 
-    def _show_selection(self, scroll: bool = True) -> None:
-        state = self.state
-        if state is None:
-            return
-        span = state.current
-        self.view.set_mark("selected", [(span.start, span.end, SELECTED)] if span else [])
-        speakers = []
-        if span is not None and span.kind == "quote":
-            for speaker_id in dict.fromkeys((span.speaker_span_id, span.speaker_entity_span_id)):
-                speaker = state.by_id(speaker_id)
-                if speaker is not None:
-                    speakers.append((speaker.start, speaker.end, self.palette.speaker_mark))
-        cue = state.by_id(span.cue_span_id) if span is not None and span.kind == "quote" else None
-        if cue is not None:  # the attribution's cue, in its own colour beside its source
-            speakers.append((cue.start, cue.end, self.palette.cue_mark))
-        self.view.set_mark("speaker", speakers)
-        if span is not None and scroll:
-            self.view.scroll_to_range(span.start, span.end)
-        self.list.show_selection()
-        if span is not None and not self.message and not self.palette.known(span.label):
-            self.message = f"{span.label}? is not in the schema: relabel it ({key_map.written('relabel', self.keymap)})"
-            self._show_status()
-
-    def _apply(self, view: SpanView) -> None:
-        """Show the store's new state of one span (called only after its commit)."""
-        state = self.state
-        assert state is not None
-        rows = len(state.visible)
-        old, index = state.replace(view)
-        if old is None or order_key(old) != order_key(view):
-            self.view.spans_reordered(state.spans)
-            self.list.set_state(state)
-        else:
-            self.view.span_changed(old, view)
-            if rows != len(state.visible):
-                self.list.set_state(state)
-            else:
-                self.list.refresh_span(index)
-                if view.kind != "quote":  # quotes whose speaker this is show its text
-                    for quote_id in state.quote_ids:
-                        other = state.by_id(quote_id)
-                        if other is not None and view.id in (other.speaker_span_id, other.speaker_entity_span_id):
-                            self.list.refresh_span(state.index_of[other.id])
-
-    def _decided(self, span_id: int, advance: bool = False) -> None:
-        """After a decision was applied: select its span (or the next undecided one), redraw the status."""
-        assert self.state is not None
-        self.state.select(span_id)
-        if advance:
-            self.state.advance()
-        self.message = ""
-        self._show_status()
-        self._show_selection()
-
-    # -- opening articles --------------------------------------------------------------------
-
-    async def _open(self, article_id: int | None) -> None:
-        first, self._first = self._first, None
-        if article_id is None and first is not None:
-            loaded = await asyncio.wrap_future(first)
-        else:
-            loaded = await self.call(self.session.open, article_id)
-        self._leave_modes()
-        article = loaded.article
-        self.progress = loaded.progress
-        self.flag = loaded.flag
-        if article is None:
-            self.state = None
-            self.header.show(None, None)
-            self.view.set_article(f"Nothing left to annotate here. Press {key_map.written('quit', self.keymap)} to quit.",
-                                  [])
-            self.list.set_state(None)
-            done, total = self.progress.articles_done, self.progress.articles_total
-            self.message = ("the database has no articles" if not total else "all articles done" if done >= total
-                            else "no article left for you: other annotators have the rest")
-            self._show_status()
-            return
-        state = ArticleState(article, loaded.spans, loaded.position, presorted=True)
-        state.selected = state.first_undecided()
-        if state.selected is None and state.spans:
-            state.selected = 0
-        self.state, self.article_status = state, loaded.status
-        self._tokens = None
-        self.matches, self.match_index, self.cursor_hint = [], -1, None
-        self.header.show(article, loaded.position, loaded.status, self.flag)
-        self.view.set_article(article.text, state.spans)
-        self.list.set_state(state)
-        self.message = ""
-        self._show_status()
-        self._show_selection()
-
-    @property
-    def tokens(self) -> Tokens | None:
-        """Token boundaries, built on first use (mark and bounds modes) to keep opening fast."""
-        if self._tokens is None and self.state is not None:
-            self._tokens = Tokens(self.state.article.text, self.state.article.tokens)
-        return self._tokens
-
-    # -- mode gating -------------------------------------------------------------------------
+    # -- modes -------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.keys_mode in MODES_OF.get(action, key_map.NORMAL)
 
     def _set_mode(self, mode: str) -> None:
         self.mode = mode
-        if self._queue.empty():
-            self.keys_mode = mode
-        self.message = ""
+        self.commands.reached(mode)
+        cue = mode == "mark" and self.marking.cue_of is not None
+        self.panes.hint = self._hints.get("cue" if cue else mode, "")
+        self.panes.message = ""
         self.refresh_bindings()
-        self._show_status()
+        self.panes.show_status()
 
     def _leave_modes(self) -> None:
-        self.cursor_hint = None
+        self.asides.cursor_hint = None
         if self.mode != "normal":
-            self.view.set_mark("cursor", [])
-            self.view.set_mark("editing", [])
-            self.mark_for_quote = None
-            self.mark_cue_of = None
+            self.marking.leave()
+            self.bounds.leave()
             self._set_mode("normal")
 
     # -- actions: every key queues its command ----------------------------------------------
+
     def action_next_span(self) -> None:
         self.submit(self._step, 1)
 
@@ -257,18 +150,20 @@ class MainScreen(KeyQueue, Marking, Pickers, Asides, Screen[None]):
 
     def action_accept(self) -> None:
         if self.keys_mode == "mark":
-            self.submit_asking(self._relabel, None)
+            self.submit_asking(self._create, None)
         else:
-            self.submit(self._decide, "accept", None)
+            self.submit(self._decide, "accept")
 
     def action_reject(self) -> None:
-        self.submit(self._decide, "reject", None)
+        self.submit(self._decide, "reject")
 
     def action_relabel(self) -> None:
-        self.submit_asking(self._relabel, None)
+        self.submit_asking(self._create if self.keys_mode == "mark" else self._relabel, None)
 
     def action_label_key(self, label: str) -> None:
-        if self.keys_mode != "edit":
+        if self.keys_mode == "mark":
+            self.submit(self._create, label)
+        elif self.keys_mode != "edit":
             self.submit(self._relabel, label)
 
     def action_undo(self) -> None:
@@ -281,114 +176,126 @@ class MainScreen(KeyQueue, Marking, Pickers, Asides, Screen[None]):
         self.submit_asking(self._done)
 
     def action_help(self) -> None:
-        others = [(binding.tooltip or binding.description, binding.key)  # Textual's own: tab, shift+tab, copy
-                  for bindings in self._bindings.key_to_bindings.values() for binding in bindings
-                  if binding.description and binding.id not in key_map.BY_ID
-                  and not (binding.id or "").startswith(key_map.LABEL_PREFIX)]
-        self.app.push_screen(self._modals.help.HelpScreen(key_map.effective("main", self.keymap), self.session.schema,
-                                                          others))
+        help_ = MODALS.help
+        self.app.push_screen(help_.HelpScreen(key_map.effective("main", self.keymap), self.session.schema,
+                                              help_.textual_keys(self._bindings.key_to_bindings)))
 
     def action_quit(self) -> None:
-        self.submit(self._quit)
+        self.commands.submit(self._quit, any_mode=True)
 
     def action_export(self) -> None:
-        self.submit(self._export)
+        self.submit(self.asides.export)
 
     def action_flag(self) -> None:
-        self.submit_asking(self._flag)
+        self.submit_asking(self.asides.flag)
 
     def action_next_flagged(self) -> None:
         self.submit(self._next_flagged)
 
     def action_guidelines(self) -> None:
-        self.submit_asking(self._guidelines)
+        self.submit_asking(self.asides.guidelines)
 
-    def action_mark(self) -> None:
-        self.submit(self._mark, None)
-        self._expect("mark")
+    def action_search(self) -> None:
+        self.submit_asking(self.asides.search)
 
-    def action_edit(self) -> None:
-        self.submit(self._edit)
-        if self.state is not None and self.state.current is not None:
-            self._expect("edit")
-
-    def action_speaker(self) -> None:
-        self.submit_asking(self._speaker)
-
-    def action_cue(self) -> None:
-        self.submit(self._cue)
+    def action_search_step(self, step: int) -> None:
+        self.submit(self.asides.search_step, step)
 
     def action_filter(self) -> None:
         self.submit_asking(self._filter)
 
-    def action_search(self) -> None:
-        self.submit_asking(self._search)
+    def action_speaker(self) -> None:
+        self.submit_asking(self._speaker)
 
-    def action_search_step(self, step: int) -> None:
-        self.submit(self._search_step, step)
+    def action_mark(self) -> None:
+        self.submit(self._mark, None)
+        self.commands.expect("mark")
+
+    def action_cue(self) -> None:
+        self.submit(self._cue)
 
     def action_cursor(self, step: int) -> None:
-        self.submit(self._cursor, step)
+        self.submit(self.marking.move, step)
 
     def action_cursor_line(self, step: int) -> None:
-        self.submit(self._cursor_line, step)
+        self.submit(self.marking.move_line, step)
 
     def action_select_start(self) -> None:
-        self.submit(self._select_start)
+        self.submit(self.marking.toggle_anchor)
+
+    def action_edit(self) -> None:
+        self.submit(self._edit)
+        if self.state is not None and self.state.current is not None:
+            self.commands.expect("edit")
 
     def action_bound(self, which: str, step: int) -> None:
-        self.submit(self._bound, which, step)
+        self.submit(self.bounds.move, which, step)
 
     def action_save_bounds(self) -> None:
         self.submit(self._save_bounds)
-        self._expect("normal")
+        self.commands.expect("normal")
 
     def action_leave(self) -> None:
         self.submit(self._leave)
-        self._expect("normal")
+        self.commands.expect("normal")
+
+    # -- messages from the widgets -------------------------------------------------------------
+
+    # A click selects in normal mode only (in bounds mode it does nothing); in mark mode it moves the cursor.
 
     @on(SpanList.Clicked)
     def _list_clicked(self, event: SpanList.Clicked) -> None:
-        self.submit(self._select_row, event.row)
+        if self.keys_mode == "normal":
+            self.submit(self.panes.select_row, event.row)
 
     @on(ArticleView.Clicked)
     def _text_clicked(self, event: ArticleView.Clicked) -> None:
         if self.keys_mode == "mark":
-            self.submit(self._cursor_to, event.offset)
-        elif event.span_id is not None:
-            self.submit(self._select_id, event.span_id)
+            self.submit(self.marking.move_to, event.offset)
+        elif event.span_id is not None and self.keys_mode == "normal":
+            self.submit(self.panes.select, event.span_id)
 
     # -- commands: run one at a time, in key order --------------------------------------------
+
+    async def _open(self, article_id: int | None) -> None:
+        first, self._first = self._first, None
+        if article_id is None and first is not None:
+            loaded = await asyncio.wrap_future(first)
+        else:
+            loaded = await self.call(self.session.open, article_id)
+        self._leave_modes()
+        self.asides.reset()
+        self.panes.show_loaded(loaded)
 
     async def _quit(self) -> None:
         self.app.exit()
 
-    async def _step(self, delta: int) -> None:
+    def _step(self, delta: int) -> None:
         if self.state is not None:
-            self.message = ""
-            self.cursor_hint = None
-            self.view.set_mark("match", [])
+            self.panes.message = ""
+            self.asides.forget_match()
             self.state.step(delta)
-            self._show_selection()
+            self.panes.show_selection()
 
-    async def _select_row(self, row: int) -> None:
-        if self.state is not None and self.mode == "normal":
-            self.state.select_row(row)
-            self._show_selection()
+    async def _decide(self, action: str) -> None:
+        span = self.state.current if self.state else None
+        if span is None:
+            return
+        view = await self.call(self.session.reject if action == "reject" else self.session.accept, span)
+        self.panes.show_decision(view, advance=True)
 
-    async def _select_id(self, span_id: int) -> None:
-        if self.state is not None and self.mode == "normal":
-            self.state.select(span_id)
-            self._show_selection()
-
-    async def _decide(self, action: str, label: str | None) -> None:
+    async def _relabel(self, label: str | None) -> None:
         state = self.state
         span = state.current if state else None
         if state is None or span is None:
             return
-        view = await self.call(self.session.reject if action == "reject" else self.session.accept, span)
-        self._apply(view)
-        self._decided(view.id, advance=True)
+        if label is None:
+            picker = MODALS.span_pickers.relabel_picker(self.session.schema, self.keymap, state.article.text, span)
+            label = await self.app.push_screen_wait(picker)
+            if label is None:
+                return
+        view = await self.call(self.session.accept, span, label)
+        self.panes.show_decision(view, advance=True)
 
     async def _undo(self) -> None:
         state = self.state
@@ -396,14 +303,10 @@ class MainScreen(KeyQueue, Marking, Pickers, Asides, Screen[None]):
             return
         view = await self.call(self.session.undo, state.article.id)
         if self.session.unmade(view):  # undoing a new span's making removes it
-            old = state.by_id(view.id)
-            state.remove(view.id)
-            self.view.spans_reordered(state.spans)
-            self.view.span_changed(old)
-            self.list.set_state(state)
+            self.panes.remove(view.id)
         else:
-            self._apply(view)
-        self._decided(view.id)
+            self.panes.apply(view)
+        self.panes.decided(view.id)
 
     async def _neighbour(self, step: int) -> None:
         if self.state is None:
@@ -411,14 +314,133 @@ class MainScreen(KeyQueue, Marking, Pickers, Asides, Screen[None]):
             return
         await self._open(await self.call(self.session.neighbour, self.state.article.id, step))
 
+    async def _next_flagged(self) -> None:
+        target = await self.call(self.session.next_flagged, self.state.article.id if self.state else 0)
+        await self._open(target)
+        self.say(f"flagged: {self.panes.flag}" if self.panes.flag else "")
+
     async def _done(self) -> None:
         state = self.state
         if state is None:
             return
         undecided = self.session.undecided(state.spans)
-        if undecided and not await self.app.push_screen_wait(self._modals.dialogs.DoneDialog(len(undecided))):
+        if undecided and not await self.app.push_screen_wait(MODALS.dialogs.DoneDialog(len(undecided))):
             return
         await self.call(self.session.finish, state.article.id, state.spans)
         await self._open(None)
         if self.state is not None:
             self.say(f"article {state.position[0]} done")
+
+    async def _filter(self) -> None:
+        state = self.state
+        if state is None:
+            return
+        chosen = await self.app.push_screen_wait(MODALS.span_pickers.filter_picker(self.session.schema, state.filter))
+        if chosen is not None:
+            self.panes.set_filter(chosen)
+
+    async def _speaker(self) -> None:
+        state = self.state
+        quote = state.current if state else None
+        if state is None or quote is None:
+            return
+        pickers = MODALS.span_pickers
+        choice = await self.app.push_screen_wait(pickers.speaker_picker(self.session, self.palette, state, quote))
+        if choice is None:
+            return
+        if choice == pickers.NEW_SPEAKER:
+            self._mark(quote.id)
+            return
+        speaker = None if choice == pickers.NO_SPEAKER else state.by_id(int(choice))
+        view = await self.call(self.session.set_speaker, quote, speaker)
+        self.panes.show_decision(view)
+        text = state.article.text
+        who = f"{safe_line(text[speaker.start:speaker.end])[:40]} ({speaker.label})" if speaker else "no speaker"
+        self.say(f"speaker set: {who}; quote accepted")
+
+    # -- mark mode: a new span, a quote's speaker or its cue -----------------------------------
+
+    def _mark(self, for_quote: int | None) -> None:
+        state, tokens = self.state, self.panes.tokens
+        if state is None or tokens is None:
+            return
+        span = state.current
+        at = self.asides.cursor_hint if self.asides.cursor_hint is not None else span.start if span else None
+        self.marking.start(tokens, at, for_quote)
+        self._set_mode("mark")
+        self.marking.show()
+
+    def _cue(self) -> None:
+        """Mark mode whose selection becomes the selected quote's cue (enter links it)."""
+        state = self.state
+        quote = state.current if state else None
+        if state is None or quote is None or quote.kind != "quote":
+            self.say(f"{key_map.written('cue', self.keymap)} sets the cue of an attribution; select a quote first")
+            return
+        self._mark(None)
+        self.marking.cue_of = quote.id
+        self.panes.hint = self._hints.get("cue", "")
+        self.panes.show_status()  # the cue's own mode line
+        if quote.cue_span_id is not None and (cue := state.by_id(quote.cue_span_id)) is not None:
+            self.marking.move_to(cue.start)
+
+    async def _create(self, label: str | None) -> None:
+        state = self.state
+        if state is None or self.marking.tokens is None:
+            return
+        start, end = self.marking.selection()
+        if self.marking.cue_of is not None:
+            await self._set_cue(self.marking.cue_of, start, end)
+            return
+        quote_id = self.marking.for_quote
+        if label is None:
+            picker = MODALS.span_pickers.new_span_picker(self.session.schema, self.keymap, state.article.text, start,
+                                                         end, speaker=quote_id is not None)
+            label = await self.app.push_screen_wait(picker)
+            if label is None:
+                return
+        view = await self.call(self.session.add_span, state.article, state.spans, start, end, label, quote_id)
+        self._leave_modes()
+        self.panes.apply(view)
+        if quote_id is not None:
+            self.panes.apply(await self.call(self.session.span, quote_id))
+        self.panes.decided(quote_id if quote_id is not None else view.id)
+        if quote_id is not None:  # as the speaker picker says it
+            self.say(f"speaker set: {safe_line(state.article.text[start:end])[:40]} ({label}); quote accepted")
+
+    async def _set_cue(self, quote_id: int, start: int, end: int) -> None:
+        state = self.state
+        assert state is not None
+        view = await self.call(self.session.mark_cue, state.article, state.spans, state.by_id(quote_id), start, end)
+        self._leave_modes()
+        self.panes.apply(view)
+        self.panes.apply(await self.call(self.session.span, quote_id))
+        self.panes.decided(quote_id)
+        self.say(f"cue set: “{safe_line(state.article.text[start:end])[:30]}”")
+
+    def _leave(self) -> None:
+        self._leave_modes()
+        self.panes.show_selection()
+
+    # -- bounds mode -------------------------------------------------------------------------
+
+    def _edit(self) -> None:
+        span = self.state.current if self.state else None
+        tokens = self.panes.tokens
+        if span is None or tokens is None:
+            return
+        self._set_mode("edit")
+        self.bounds.start(tokens, span.start, span.end)
+
+    async def _save_bounds(self) -> None:
+        state = self.state
+        span = state.current if state else None
+        if span is None or state is None or self.bounds.tokens is None:
+            return
+        start, end = self.bounds.span()
+        view = await self.call(self.session.fix_bounds, state.article, state.spans, span, start, end)
+        self._leave_modes()
+        if view is None:  # unchanged: nothing recorded
+            self.panes.show_selection()
+            return
+        self.panes.show_decision(view)

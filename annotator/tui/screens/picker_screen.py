@@ -1,4 +1,5 @@
-"""A modal picker: a filter box over a list of choices; returns the chosen value, None on escape."""
+"""The modal picker screen: a filter box over a list of choices; dismissed with the chosen value,
+None on escape. What the main screen asks through it is built in span_pickers.py."""
 
 from __future__ import annotations
 

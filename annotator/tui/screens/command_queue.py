@@ -1,0 +1,137 @@
+"""The main screen's command queue: each key queues a command, one worker runs them in order.
+
+Keys come faster than commands run (a quick typist, keys bunched over SSH), so a key is read in the
+mode the queued commands lead to (keys_mode), not the mode of the moment, and a key read for a mode
+the screen did not reach is dropped; the keys typed after one that opens a picker or dialog are held
+and sent to it once it shows (issue 36: `e → → enter` took enter as accept, `d a` accepted a span).
+
+A plain object the screen owns: it knows the screen only as a Textual Screen, and is told the mode
+the screen is in (`mode`) and where a refusal is said (`say`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from textual import events
+from textual.screen import Screen
+
+from annotator import keys as key_map
+from annotator.session import Refused
+
+# The actions whose command opens a picker, a dialog or a screen (and accept in mark mode: the label picker).
+ASKING = frozenset({"relabel", "speaker", "filter", "search", "flag", "guidelines", "done"})
+
+
+def asking_keys(keymap: dict[str, str]) -> dict[str, set[str]]:
+    """Per mode, the keys whose action opens a picker or dialog."""
+    out: dict[str, set[str]] = {mode: set() for mode in key_map.MODES}
+    for key, keys in key_map.effective("main", keymap):
+        for mode in key.modes:
+            if key.action_name in ASKING or (mode == "mark" and key.action_name == "accept"):
+                out[mode].update(keys)
+    return out
+
+
+class CommandQueue:
+    """Commands in key order, each run to its end (its store call committed) before the next."""
+
+    def __init__(self, screen: Screen[Any], keymap: dict[str, str], mode: Callable[[], str],
+                 say: Callable[[str], None]) -> None:
+        self.screen = screen
+        self._mode = mode  # the mode the screen is in now
+        self._say = say
+        self._queue: asyncio.Queue[tuple[Callable[..., Any], tuple[Any, ...], str, bool, bool]] = asyncio.Queue()
+        # The mode keys are read in: the mode the screen will be in once every queued command ran.
+        self.keys_mode = "normal"
+        self._held: list[events.Key] | None = None  # keys typed while a picker or dialog is on its way
+        self._asking = 0  # queued commands that will open one
+        self._asking_keys = asking_keys(keymap)
+
+    def submit(self, command: Callable[..., Any], *args: Any, asking: bool = False, any_mode: bool = False) -> None:
+        """Queue a command (a function or coroutine function); `any_mode`: run it whatever the mode (quit)."""
+        self._queue.put_nowait((command, args, self.keys_mode, asking, any_mode))
+
+    def submit_asking(self, command: Callable[..., Any], *args: Any) -> None:
+        """Queue a command that opens a picker, dialog or screen: the keys typed before it shows are
+        held and then sent to it (`d a` typed at once accepted a span instead of answering the dialog,
+        `s Staff` filtered the list and accepted). If it opens nothing, they come back here."""
+        self.submit(command, *args, asking=True)
+        self._asking += 1
+        if self._held is None:
+            self._held = []
+
+    def key(self, event: events.Key) -> None:
+        """The screen's on_key: before Textual runs the key's binding (it does once the key bubbles up to
+        the app, after the screen saw the keys typed after it), a key that opens a picker starts holding
+        the next ones."""
+        if self._held is not None:
+            event.stop()
+            event.prevent_default()
+            self._held.append(event)
+        elif event.key in self._asking_keys.get(self.keys_mode, ()):
+            self._held = []
+
+    def suspended(self) -> None:
+        """The screen's on_screen_suspend: the picker or dialog is up, it gets the held keys once it has focus."""
+        if self._held is not None:
+            self.screen.app.call_after_refresh(self._send_held)
+
+    def _send_held(self, tries: int = 20) -> None:
+        app = self.screen.app
+        if app.screen is not self.screen and app.screen.focused is None and tries:  # it takes focus once mounted
+            app.call_after_refresh(self._send_held, tries - 1)
+            return
+        held, self._held = self._held or [], None
+        self._replay(held)
+
+    def _replay(self, held: list[events.Key]) -> None:
+        # One key at a time: a key after the one that closes the picker goes where the annotator then is.
+        if not held:
+            return
+        app = self.screen.app
+        key = events.Key(held[0].key, held[0].character)
+        key.set_sender(app)
+        app.post_message(key)
+        app.call_after_refresh(app.call_after_refresh, self._replay, held[1:])
+
+    def expect(self, mode: str) -> None:
+        """The queued command just submitted leads to this mode: read the next keys in it."""
+        if mode != self.keys_mode:
+            self.keys_mode = mode
+            self.screen.refresh_bindings()
+
+    def reached(self, mode: str) -> None:
+        """The screen entered a mode: with nothing queued, the next keys are read in it."""
+        if self._queue.empty():
+            self.keys_mode = mode
+
+    async def settled(self) -> None:
+        """Wait until every queued command ran (tests and scripted use)."""
+        await self._queue.join()
+
+    async def run(self) -> None:
+        while True:
+            command, args, mode, asking, any_mode = await self._queue.get()
+            try:
+                # A key read in a mode the screen did not reach (a refused save stays in bounds mode)
+                # is dropped rather than run in another mode, where it means something else.
+                if any_mode or mode == self._mode():
+                    result = command(*args)
+                    if inspect.isawaitable(result):
+                        await result
+            except Refused as exc:  # a rule said no: the database is as it was
+                self._say(str(exc))
+            except Exception as exc:  # keep the queue alive; tell the user
+                self.screen.log.error(exc)
+                self._say(f"error: {exc}")
+            finally:
+                self._queue.task_done()
+                self._asking -= asking
+                if self._held is not None and not self._asking and self.screen.app.screen is self.screen:
+                    self._send_held()  # it opened nothing
+                if self._queue.empty():
+                    self.expect(self._mode())
