@@ -147,25 +147,12 @@ def cue_features(doc, i: int, inside: list[int]) -> dict[str, float]:
     return f
 
 
-def content_candidates(doc, i: int) -> list[Candidate]:
-    """Spans the parse makes the content of a cue headed by token i."""
-    t = doc[i]
-    out: list[Candidate] = []
-    seen: set[Span] = set()
-
-    def add(lo: int, hi: int, kind: str, head: int) -> None:
-        cut = trim(doc, lo, hi)
-        if cut is None:
-            return
-        span = char_span(doc, *cut)
-        if span not in seen:
-            seen.add(span)
-            out.append(Candidate(span, head, kind, *cut))
-
+def _child_candidates(doc, t, add) -> None:
+    """The content candidates a cue's children give: each child's subtree, and below some of them."""
     for c in t.children:
         if c.dep_ in _CONTENT_SKIP:
             continue
-        if c.dep_ in _SUBJECT and c.pos_ in ("PRON", "PROPN", "NOUN") and c.i < i:
+        if c.dep_ in _SUBJECT and c.pos_ in ("PRON", "PROPN", "NOUN") and c.i < t.i:
             # Usually the source; the content of a passive or evaluative cue ("the meeting was
             # confirmed", "this sounds far-fetched").
             add(c.left_edge.i, c.right_edge.i, "subj:" + c.dep_, c.i)
@@ -190,6 +177,24 @@ def content_candidates(doc, i: int) -> list[Candidate]:
                             add(gg.left_edge.i, gg.right_edge.i, "deep:" + c.dep_ + ":prep", gg.i)
                 elif g.dep_ in ("dobj", "ccomp") and c.dep_ in ("xcomp", "acomp"):
                     add(g.left_edge.i, g.right_edge.i, "deep:" + c.dep_ + ":" + g.dep_, g.i)
+
+
+def content_candidates(doc, i: int) -> list[Candidate]:
+    """Spans the parse makes the content of a cue headed by token i."""
+    t = doc[i]
+    out: list[Candidate] = []
+    seen: set[Span] = set()
+
+    def add(lo: int, hi: int, kind: str, head: int) -> None:
+        cut = trim(doc, lo, hi)
+        if cut is None:
+            return
+        span = char_span(doc, *cut)
+        if span not in seen:
+            seen.add(span)
+            out.append(Candidate(span, head, kind, *cut))
+
+    _child_candidates(doc, t, add)
     # The cue's own clause, cue included ("the bank is expected to pass on a rise").
     add(t.left_edge.i, t.right_edge.i, "self", i)
     # Everything the cue governs after it ("thanked his supporters for delivering …"), and an
