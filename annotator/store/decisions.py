@@ -80,8 +80,19 @@ def decide(db: Database, annotator: str, span_id: int, action: str, *, label: st
     """Append one decision and return the span's new state. Committed before it returns."""
     if action not in ACTIONS or action == "undo":
         raise ValueError(f"unknown action {action!r}")
+    answer: list = []
     with db.write(annotator=annotator) as conn:
-        return append(db, conn, annotator, span_id, action, label, start, end, speaker_span_id)
+        on_server = dialect.DECIDE[dialect.dialect_of(conn)]
+        if on_server is None:
+            return append(db, conn, annotator, span_id, action, label, start, end, speaker_span_id)
+        # PostgreSQL: the same, in one call sent with the BEGIN, the locks and the COMMIT (one round trip).
+        dialect.later(conn, on_server, (span_id, speaker_span_id, annotator, action, label, start, end, db.session,
+                                        db.clock(), db.idle_after), answer)
+    if not answer:
+        raise UserError(f"no span {span_id}")
+    row = answer[0]
+    cue = (row[13], row[14]) if row[13] is not None else None
+    return SpanView._make((*row[:13], cue, row[15], row[16]))
 
 
 def decide_many(db: Database, annotator: str, decisions: Iterable[tuple[int, str, str | None]]) -> int:

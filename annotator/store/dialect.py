@@ -98,12 +98,15 @@ def batch(conn: Connection, statements: list[tuple[str, Any]]) -> list[list[Any]
     return [conn.execute(sql, params).fetchall() for sql, params in statements]
 
 
-def later(conn: Connection, sql: str, params: Any = ()) -> None:
-    """A statement whose answer nobody reads: PostgreSQL sends it with the next one (the COMMIT)."""
+def later(conn: Connection, sql: str, params: Any = (), answer: list | None = None) -> None:
+    """A statement PostgreSQL sends with the next one (the COMMIT, at the latest); SQLite runs it now.
+    Its rows go into `answer`, when one is given, once it has run."""
     if dialect_of(conn) == POSTGRESQL:
-        conn.later(sql, params)  # type: ignore[attr-defined]
-    else:
+        conn.later(sql, params, answer)  # type: ignore[attr-defined]
+    elif answer is None:
         conn.execute(sql, params)
+    else:
+        answer.extend(conn.execute(sql, params).fetchall())
 
 
 def stream(conn: Connection, sql: str, batch: int) -> Any:
@@ -131,6 +134,13 @@ def columns_sql(conn: Connection, table: str) -> tuple[str, tuple]:
 
 
 # -- statements said two ways -------------------------------------------------------------------
+
+# One key's decision on the server, in one call (migration 7's annotator_decide): the span and its
+# standing decisions read, the fold, the decision, the state, the place and the active time; its row
+# is the span as it now stands (SpanView's columns, the cue as two offsets), none when there is no
+# such span. SQLite has none: store/decisions.py folds in Python (its calls cost no round trip).
+# Parameters: span, speaker span, annotator, action, label, start, end, session, now, idle_after.
+DECIDE = {SQLITE: None, POSTGRESQL: "SELECT * FROM annotator_decide(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"}
 
 # The id of the last row this connection inserted (decisions numbered in one statement run on from it).
 LAST_ID = {SQLITE: "last_insert_rowid()", POSTGRESQL: "lastval()"}

@@ -205,8 +205,9 @@ class PgConnection:
     def __init__(self, raw: psycopg.Connection, where: str) -> None:
         self.raw = raw
         self.where = where  # the URL without its password, for messages
-        # Statements that need no answer, sent ahead of the next one that does (later(), batch()).
-        self._later: list[tuple[str, Any]] = []
+        # Statements sent ahead of the next one that is read (later(), batch()), each with the list
+        # its rows go into once they are sent (None: nobody reads them).
+        self._later: list[tuple[str, Any, list | None]] = []
         self.busy_after = 0.0  # begin_own_write's wait, for the message when the lock is not had
 
     def run(self, cur: Any, statement: str, params: Any, many: bool = False) -> None:
@@ -228,14 +229,16 @@ class PgConnection:
             return Rows(self.batch([(sql, params)])[0])
         return PgCursor(self).execute(sql, params)
 
-    def later(self, sql: str, params: Any = ()) -> None:
-        """A statement whose answer nobody reads: sent with the next one that is read."""
-        self._later.append((sql, params))
+    def later(self, sql: str, params: Any = (), answer: list | None = None) -> None:
+        """A statement sent with the next one that is read (the COMMIT, at the latest); its rows go
+        into `answer`, when one is given, once it is sent."""
+        self._later.append((sql, params, answer))
 
     def batch(self, statements: list[tuple[str, Any]]) -> list[list[Any]]:
         """Each statement's rows, the statements (after those waiting: later()) sent as one query in
         one round trip, their parameters bound here (psycopg's ClientCursor quotes them)."""
-        every, self._later = [*self._later, *statements], []
+        waiting, self._later = self._later, []
+        every = [*((sql, params) for sql, params, _ in waiting), *statements]
         cur = psycopg.ClientCursor(self.raw)
         try:
             cur.execute("; ".join(cur.mogrify(translate(sql)[0], params if params is not None else ()) for sql, params in every))
@@ -253,6 +256,9 @@ class PgConnection:
             raise DatabaseError(f"{self.where}: lost the database ({_reason(exc)})") from None
         finally:
             cur.close()
+        for (_, _, answer), rows in zip(waiting, results, strict=False):
+            if answer is not None:
+                answer.extend(rows)
         return results[len(results) - len(statements):] if statements else []
 
     def executemany(self, sql: str, rows: Any) -> PgCursor:
