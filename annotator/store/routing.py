@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from annotator.store import ordering
+from annotator.store import dialect, ordering
 from annotator.store.base import Database
 from annotator.store.dialect import Connection
 
@@ -113,5 +113,6 @@ def next_article(db: Database, annotator: str, overlap: int | None = 1, idle_s: 
         found = conn.execute(sql + f" ORDER BY {ordering.sort_key(order, seed)}, a.id LIMIT 1", params).fetchone()
         if not found:
             return None
-        set_progress(conn, found[0], annotator, "doing")
+        # Sent with the COMMIT on PostgreSQL (one round trip fewer while every other writer waits).
+        dialect.later(conn, *progress_upsert(found[0], annotator, "doing"))
         return found[0]
