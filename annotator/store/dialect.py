@@ -109,6 +109,25 @@ def later(conn: Connection, sql: str, params: Any = (), answer: list | None = No
         answer.extend(conn.execute(sql, params).fetchall())
 
 
+def claim(conn: Connection, select: str, params: dict, place: tuple[str, tuple, str], claimed: list) -> None:
+    """Routing's claim, inside write(relaxed=True): the first article `select` finds (`:name` params)
+    and its place taken, `place` being (INSERT INTO … (columns), the values after the article's id,
+    ON CONFLICT …: routing.progress_upsert's parts); its id goes into `claimed`. SQLite reads, then
+    writes (INSERT … VALUES). PostgreSQL does both in one INSERT … SELECT … RETURNING, sent with the
+    BEGIN, the writers' lock and the COMMIT: one round trip, and the lock every other writer waits
+    for is not held across the network."""
+    insert, values, conflict = place
+    if dialect_of(conn) == SQLITE:
+        found = conn.execute(select, params).fetchone()
+        if found:
+            conn.execute(f"{insert} VALUES ({', '.join('?' * (len(values) + 1))}){conflict}", (found[0], *values))
+            claimed.append(found)
+        return
+    named = {f"place_{i}": value for i, value in enumerate(values)}
+    conn.later(f"{insert} SELECT c.id, {', '.join(':' + name for name in named)} FROM ({select}) c{conflict}"  # type: ignore[attr-defined]
+               " RETURNING article_id", {**params, **named}, claimed)
+
+
 def stream(conn: Connection, sql: str, batch: int) -> Any:
     """A cursor over a big read: PostgreSQL's server-side cursor keeps the table out of memory."""
     if dialect_of(conn) == POSTGRESQL:

@@ -21,9 +21,12 @@ PLACES_TAKEN = ("(SELECT count(*) FROM progress q WHERE q.article_id = a.id"
 def progress_upsert(article_id: int, annotator: str, status: str, when: float | None = None) -> tuple[str, tuple]:
     """The statement that sets the annotator's status on the article (doing, done, skipped…).
     updated_at of a finished article is its answer's time: export's _timestamp."""
-    return ("INSERT INTO progress (article_id, annotator, status, updated_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (article_id, annotator) DO UPDATE SET status = excluded.status,"
-            " updated_at = excluded.updated_at", (article_id, annotator, status, time.time() if when is None else when))
+    return (f"{_PROGRESS} VALUES (?, ?, ?, ?){_PROGRESS_CONFLICT}",
+            (article_id, annotator, status, time.time() if when is None else when))
+
+
+_PROGRESS = "INSERT INTO progress (article_id, annotator, status, updated_at)"
+_PROGRESS_CONFLICT = " ON CONFLICT (article_id, annotator) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at"
 
 
 def set_progress(conn: Connection, article_id: int, annotator: str, status: str, when: float | None = None) -> None:
@@ -103,6 +106,7 @@ def next_article(db: Database, annotator: str, overlap: int | None = 1, idle_s: 
     )
     if row:
         return row[0]
+    claimed: list = []
     with db.write(relaxed=True) as conn:
         sql = (f"SELECT a.id FROM articles a{ordering.join(order)} WHERE NOT EXISTS (SELECT 1 FROM progress p"
                " WHERE p.article_id = a.id AND p.annotator = :annotator)")
@@ -110,9 +114,8 @@ def next_article(db: Database, annotator: str, overlap: int | None = 1, idle_s: 
         if overlap is not None:
             sql += f" AND {PLACES_TAKEN} < :overlap"
             params |= {"overlap": overlap, "active_since": time.time() - idle_s}
-        found = conn.execute(sql + f" ORDER BY {ordering.sort_key(order, seed)}, a.id LIMIT 1", params).fetchone()
-        if not found:
-            return None
-        # Sent with the COMMIT on PostgreSQL (one round trip fewer while every other writer waits).
-        dialect.later(conn, *progress_upsert(found[0], annotator, "doing"))
-        return found[0]
+        # SQLite: the read, then the place taken; PostgreSQL: both in one statement, sent with the
+        # BEGIN, the lock and the COMMIT (dialect.claim).
+        dialect.claim(conn, sql + f" ORDER BY {ordering.sort_key(order, seed)}, a.id LIMIT 1", params,
+                      (_PROGRESS, (annotator, "doing", time.time()), _PROGRESS_CONFLICT), claimed)
+    return claimed[0][0] if claimed else None
