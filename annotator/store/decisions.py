@@ -80,14 +80,14 @@ def decide(db: Database, annotator: str, span_id: int, action: str, *, label: st
     """Append one decision and return the span's new state. Committed before it returns."""
     if action not in ACTIONS or action == "undo":
         raise ValueError(f"unknown action {action!r}")
-    answer: list = []
-    with db.write(annotator=annotator) as conn:
-        on_server = dialect.DECIDE[dialect.dialect_of(conn)]
-        if on_server is None:
+    on_server = dialect.DECIDE[db.dialect]
+    if on_server is None:
+        with db.write(annotator=annotator) as conn:
             return append(db, conn, annotator, span_id, action, label, start, end, speaker_span_id)
-        # PostgreSQL: the same, in one call sent with the BEGIN, the locks and the COMMIT (one round trip).
-        dialect.later(conn, on_server, (span_id, speaker_span_id, annotator, action, label, start, end, db.session,
-                                        db.clock(), db.idle_after), answer)
+    # PostgreSQL: the same, and the write's locks and COMMIT, in one call (one round trip).
+    with db.connection() as conn:
+        answer = dialect.decide(conn, on_server, (span_id, speaker_span_id, annotator, action, label, start, end,
+                                                  db.session, db.clock(), db.idle_after))
     if not answer:
         raise UserError(f"no span {span_id}")
     row = answer[0]

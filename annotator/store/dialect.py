@@ -154,12 +154,22 @@ def columns_sql(conn: Connection, table: str) -> tuple[str, tuple]:
 
 # -- statements said two ways -------------------------------------------------------------------
 
-# One key's decision on the server, in one call (migration 7's annotator_decide): the span and its
-# standing decisions read, the fold, the decision, the state, the place and the active time; its row
-# is the span as it now stands (SpanView's columns, the cue as two offsets), none when there is no
-# such span. SQLite has none: store/decisions.py folds in Python (its calls cost no round trip).
-# Parameters: span, speaker span, annotator, action, label, start, end, session, now, idle_after.
-DECIDE = {SQLITE: None, POSTGRESQL: "SELECT * FROM annotator_decide(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"}
+# One key's decision on the server, one statement in a transaction of its own (migration 7's
+# annotator_decide): the locks, the span and its standing decisions read, the fold, the decision, the
+# state, the place and the active time; its row is the span as it now stands (SpanView's columns, the
+# cue as two offsets), none when there is no such span. SQLite has none: store/decisions.py folds in
+# Python, in write() (its calls cost no round trip). Parameters: span, speaker span, annotator, action,
+# label, start, end, session, now, idle_after (decide() adds the lock and the wait).
+DECIDE = {SQLITE: None, POSTGRESQL: "SELECT * FROM annotator_decide(CAST(? AS bigint), CAST(? AS bigint), ?, ?, ?,"
+                                    " CAST(? AS bigint), CAST(? AS bigint), ?, CAST(? AS double precision),"
+                                    " CAST(? AS double precision), CAST(? AS integer), CAST(? AS integer))"}
+
+
+def decide(conn: Connection, sql: str, params: tuple) -> list:
+    """DECIDE's rows: PostgreSQL runs it as one statement, its own transaction, prepared
+    (postgres.PgConnection.call), the writers' lock waited for at most connection.WRITE_WAIT_S."""
+    return conn.call(sql, params, connection.WRITE_WAIT_S)  # type: ignore[attr-defined]
+
 
 # The id of the last row this connection inserted (decisions numbered in one statement run on from it).
 LAST_ID = {SQLITE: "last_insert_rowid()", POSTGRESQL: "lastval()"}

@@ -180,8 +180,10 @@ _V6_CUE_SPANS = Migration("the cue span of each attribution", (
 ))
 
 # PostgreSQL decides on the server (issue 34): one key's decision is one call of annotator_decide,
-# sent with its BEGIN, locks and COMMIT in one round trip (store/decisions.py, dialect.DECIDE), its
-# plans cached by the server. It does what decisions.append does on SQLite: read the span and the
+# one statement in a transaction of its own (store/decisions.py, dialect.DECIDE), prepared, its plans
+# cached by the server. It takes the writers' lock shared and its annotator's own lock, waiting at
+# most p_wait_ms (postgres.PgConnection.begin_own_write's locks), and commits without waiting for
+# the disk, as begin_own_write does; then it does what decisions.append does on SQLite: read the span and the
 # annotator's standing decisions on it, fold them with the new one (session.fold_state's rule, said
 # again in SQL: tests/test_store.py checks the two agree), log the decision, write the state, keep the
 # annotator's place and count the action (routing.keep_place, day.count_action); it returns the span
@@ -190,7 +192,7 @@ _V6_CUE_SPANS = Migration("the cue span of each attribution", (
 # that replaces the function (CREATE OR REPLACE), as this one made it.
 _DECIDE_FUNCTION = """CREATE OR REPLACE FUNCTION annotator_decide(
     p_span bigint, p_speaker bigint, p_annotator text, p_action text, p_label text, p_start bigint, p_end bigint,
-    p_session text, p_now double precision, p_idle_after double precision)
+    p_session text, p_now double precision, p_idle_after double precision, p_lock integer, p_wait_ms integer)
 RETURNS TABLE (id bigint, article_id bigint, kind text, origin text, suggested_label text, suggested_start bigint,
     suggested_end bigint, status text, label text, start bigint, "end" bigint, speaker_span_id bigint,
     speaker_entity_span_id bigint, cue_start bigint, cue_end bigint, created_by text, cue_span_id bigint)
@@ -207,6 +209,9 @@ DECLARE
     v_cue bigint;
     v_id bigint;
 BEGIN
+    PERFORM set_config('lock_timeout', p_wait_ms::text, true), set_config('synchronous_commit', 'off', true);
+    PERFORM pg_advisory_xact_lock_shared(p_lock);
+    PERFORM pg_advisory_xact_lock(p_lock, hashtext(p_annotator));
     SELECT s.id, s.article_id, s.kind, s.origin, s.label, s.start, s."end", s.speaker_span_id,
            s.speaker_entity_span_id, s.cue_start, s.cue_end, s.created_by, s.cue_span_id
       INTO sp FROM spans s WHERE s.id = p_span;

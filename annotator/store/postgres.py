@@ -240,6 +240,17 @@ class PgConnection:
             return Rows(self.batch([(sql, params)])[0])
         return PgCursor(self).execute(sql, params)
 
+    def call(self, sql: str, params: tuple, wait_s: float) -> list:
+        """Every row of one statement that is a transaction of its own (outside write()), sent
+        prepared (psycopg prepares a statement run five times), after the writers' lock and the
+        wait for it (WRITE_LOCK, `wait_s` in ms) as its last two parameters: migration 7's
+        annotator_decide takes its locks itself. A lock not had in time says busy, as batch() does."""
+        try:
+            return PgCursor(self).execute(sql, (*params, WRITE_LOCK, max(1, int(wait_s * 1000)))).fetchall()
+        except (pg_errors.LockNotAvailable, pg_errors.QueryCanceled):
+            raise UserError(f"{self.where}: the database stayed busy for {wait_s:.0f} s;"
+                            " try again in a moment") from None
+
     def later(self, sql: str, params: Any = (), answer: list | None = None) -> None:
         """A statement sent with the next one that is read (the COMMIT, at the latest); its rows go
         into `answer`, when one is given, once it is sent."""
