@@ -107,7 +107,11 @@ def next_article(db: Database, annotator: str, overlap: int | None = 1, idle_s: 
     if row:
         return row[0]
     claimed: list = []
-    with db.write(relaxed=True) as conn:
+    # With overlap all, a claim reads and writes only this annotator's rows (no place of another is
+    # counted): on PostgreSQL it runs beside the others' decisions, as a decision does (the writers'
+    # lock shared, its annotator's own); one that counts places takes the lock whole. SQLite: BEGIN
+    # IMMEDIATE either way.
+    with db.write(relaxed=True, annotator=annotator if overlap is None else None) as conn:
         sql = (f"SELECT a.id FROM articles a{ordering.join(order)} WHERE NOT EXISTS (SELECT 1 FROM progress p"
                " WHERE p.article_id = a.id AND p.annotator = :annotator)")
         params: dict[str, Any] = {"annotator": annotator}
