@@ -394,3 +394,17 @@ def test_an_sqlite_database_of_version_6_is_moved_to_7_without_a_backup(tmp_path
     with Store(path) as store:
         assert _version(store) == 7 and store.article_count() == 1
     assert not list(tmp_path.glob("*.bak"))
+
+
+def test_at_overlap_all_next_article_resumes_then_claims_the_next(store):
+    """PostgreSQL looks for the unfinished article and claims in one round trip at overlap all
+    (dialect.RESUME_WITH_CLAIM): the same answers as SQLite's look, then claim."""
+    first, second = add_article(store), add_article(store, digest="h2")
+    assert store.next_article("alice", None) == first
+    assert store.next_article("alice", None) == first  # resumed, nothing more claimed
+    assert store.status(first, "alice") == "doing" and store.status(second, "alice") == "todo"
+    store.set_status(first, "alice", "done")
+    assert store.next_article("alice", None) == second
+    assert store.next_article("bob", None) == first  # everyone gets every article
+    store.set_status(second, "alice", "done")
+    assert store.next_article("alice", None) is None

@@ -109,6 +109,11 @@ def later(conn: Connection, sql: str, params: Any = (), answer: list | None = No
         answer.extend(conn.execute(sql, params).fetchall())
 
 
+# Whether routing looks for an annotator's unfinished article in the same round trip as a claim at
+# overlap all (routing.next_article): PostgreSQL, where a round trip costs; SQLite looks first.
+RESUME_WITH_CLAIM = {SQLITE: False, POSTGRESQL: True}
+
+
 def claim(conn: Connection, select: str, params: dict, place: tuple[str, tuple, str], claimed: list) -> None:
     """Routing's claim, inside write(relaxed=True): the first article `select` finds (`:name` params)
     and its place taken, `place` being (INSERT INTO … (columns), the values after the article's id,

@@ -209,9 +209,9 @@ DECLARE
     v_cue bigint;
     v_id bigint;
 BEGIN
-    PERFORM set_config('lock_timeout', p_wait_ms::text, true), set_config('synchronous_commit', 'off', true);
-    PERFORM pg_advisory_xact_lock_shared(p_lock);
-    PERFORM pg_advisory_xact_lock(p_lock, hashtext(p_annotator));
+    -- In this order (a select list is evaluated left to right): the wait, then the locks.
+    PERFORM set_config('lock_timeout', p_wait_ms::text, true), set_config('synchronous_commit', 'off', true),
+            pg_advisory_xact_lock_shared(p_lock), pg_advisory_xact_lock(p_lock, hashtext(p_annotator));
     SELECT s.id, s.article_id, s.kind, s.origin, s.label, s.start, s."end", s.speaker_span_id,
            s.speaker_entity_span_id, s.cue_start, s.cue_end, s.created_by, s.cue_span_id
       INTO sp FROM spans s WHERE s.id = p_span;
