@@ -1,10 +1,11 @@
 """Decisions and states: the append-only log of what each annotator decided on each span, and the
 state each span is left in per annotator (session.fold_state, the rule, kept per span in `states`).
 
-A decision is one write transaction of few round trips (PostgreSQL: the reads of one pipeline,
-then the writes and COMMIT of another; docs/postgres.md): the span and its standing decisions are
-read, the new state is folded here, and the decision, the state, the annotator's place and their
-active time are written without waiting for each answer.
+A decision is one write transaction: the span and its standing decisions are read, the new state
+is folded (session.fold_state), and the decision, the state, the annotator's place and their active
+time are written. On SQLite that is append() below. On PostgreSQL it is one round trip: the
+server-side function annotator_decide (migration 7, dialect.DECIDE) does the same, its fold the
+same rule said in SQL (tests/test_store.py runs both side by side); docs/postgres.md.
 """
 
 from __future__ import annotations

@@ -15,9 +15,11 @@ Transactions (docs/postgres.md): the connection is in autocommit; Store.write() 
 `BEGIN; SET LOCAL lock_timeout; SELECT pg_advisory_xact_lock(K)`, one lock for every writer of the
 database, so writers take turns exactly as BEGIN IMMEDIATE makes them on SQLite (routing reads
 then claims inside it, so two annotators never claim the same place). One annotator's decision
-takes that lock shared, with a lock of its own annotator, and is sent in two round trips
-(begin_own_write, later, batch). Reads that must see one state (Store.snapshot) are REPEATABLE
-READ READ ONLY.
+takes that lock shared, with a lock of its own annotator: it is one call of the server-side
+function annotator_decide (migration 7), one prepared statement in a transaction of its own
+(call()); an answer on an article, an undo and a claim at overlap all take the same two locks
+(begin_own_write), and a claim sends its BEGIN and lock with its statement and the COMMIT (one
+round trip). Reads that must see one state (Store.snapshot) are REPEATABLE READ READ ONLY.
 """
 
 from __future__ import annotations
@@ -334,11 +336,12 @@ class PgConnection:
                 raise DatabaseError(f"{self.where}: lost the database ({_reason(exc)})") from None
 
     def begin_own_write(self, wait_s: float, annotator: str) -> None:
-        """BEGIN and the writers' lock for one key's decision, which writes only
-        `annotator`'s rows. The lock is taken shared, with that annotator's own lock, so different
-        annotators' decisions run side by side while routing's claims, imports and suggest, which
-        take it whole (begin_write), still run alone. Sent with the decision's reads, in one round
-        trip (later()); a lock not had within `wait_s` says busy then (batch()).
+        """BEGIN and the writers' lock for a write of only `annotator`'s rows (an answer on an
+        article, an undo, a claim at overlap all; a decision takes the same locks inside
+        annotator_decide). The lock is taken shared, with that annotator's own lock, so different
+        annotators' writes run side by side while claims that count places, imports and suggest,
+        which take it whole (begin_write), still run alone. Sent with the write's first read, in one
+        round trip (later()); a lock not had within `wait_s` says busy then (batch()).
         Its COMMIT does not wait for the WAL to reach the disk (the WAL writer flushes it within a
         fraction of a second): the durability SQLite's WAL with synchronous=NORMAL gives the same
         write; a killed client loses nothing. docs/postgres.md."""
