@@ -259,18 +259,19 @@ class PgConnection:
         self._later.append((sql, params, answer))
 
     def batch(self, statements: list[tuple[str, Any]]) -> list[list[Any]]:
-        """Each statement's rows, the statements (after those waiting: later()) sent as one query in
-        one round trip, their parameters bound here (psycopg's ClientCursor quotes them)."""
+        """Each statement's rows, the statements (after those waiting: later()) sent in one round
+        trip: psycopg's pipeline mode, each statement bound on the server and, once a connection has
+        run it five times, prepared (not parsed and planned again)."""
         waiting, self._later = self._later, []
         every = [*((sql, params) for sql, params, _ in waiting), *statements]
-        cur = psycopg.ClientCursor(self.raw)
+        cursors = []
         try:
-            cur.execute("; ".join(cur.mogrify(translate(sql)[0], params if params is not None else ()) for sql, params in every))
-            results = []
-            while True:
-                results.append(cur.fetchall() if _has_rows(cur) else [])
-                if not cur.nextset():
-                    break
+            with self.raw.pipeline():
+                for sql, params in every:
+                    cur = self.raw.cursor()
+                    cursors.append(cur)
+                    cur.execute(translate(sql)[0], params if params is not None else ())
+            results = [cur.fetchall() if _has_rows(cur) else [] for cur in cursors]
         except (pg_errors.LockNotAvailable, pg_errors.QueryCanceled):
             raise UserError(f"{self.where}: the database stayed busy for {self.busy_after:.0f} s;"
                             " try again in a moment") from None
@@ -279,7 +280,8 @@ class PgConnection:
         except psycopg.OperationalError as exc:
             raise DatabaseError(f"{self.where}: lost the database ({_reason(exc)})") from None
         finally:
-            cur.close()
+            for cur in cursors:
+                cur.close()
         for (_, _, answer), rows in zip(waiting, results, strict=False):
             if answer is not None:
                 answer.extend(rows)
