@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import sys
 import tempfile
 import time
@@ -84,7 +85,7 @@ def run(processes: int = 8, decisions: int = 2000, path: Path | str | None = Non
         for worker in workers:
             worker.start()
         barrier.wait()
-        began = time.perf_counter()
+        began, utc, load_before = time.perf_counter(), time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()), os.getloadavg()[0]
         outcomes = [results.get(timeout=600) for _ in workers]
         seconds = time.perf_counter() - began
         for worker in workers:
@@ -103,6 +104,8 @@ def run(processes: int = 8, decisions: int = 2000, path: Path | str | None = Non
             "p99_wait_ms": round(waits[int(len(waits) * 0.99) - 1] * 1000, 2) if waits else None,
             "median_wait_ms": round(waits[len(waits) // 2] * 1000, 2) if waits else None,
             "seconds": round(seconds, 2), "decisions_per_s": round(written / seconds) if seconds else None,
+            # The machine is shared: when the leg ran, and the 1-minute load average before and after it.
+            "utc": utc, "load": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         }
     finally:
         if tmp is not None:
@@ -161,7 +164,8 @@ def _report(figures: dict) -> bool:
     print(f"{figures['backend']}: {figures['processes']} processes wrote {figures['written']:,} of {figures['expected']:,} decisions"
           f" ({'none lost' if ok else 'MISMATCH'}), {figures['errors']} errors, in {figures['seconds']} s:"
           f" {figures['decisions_per_s']:,} decisions/s; wait per decision median {figures['median_wait_ms']} ms,"
-          f" p99 {figures['p99_wait_ms']} ms, worst {figures['worst_wait_ms']} ms", flush=True)
+          f" p99 {figures['p99_wait_ms']} ms, worst {figures['worst_wait_ms']} ms"
+          f" ({figures['utc']} UTC, load {figures['load'][0]} -> {figures['load'][1]})", flush=True)
     return ok
 
 

@@ -146,3 +146,17 @@ def test_postgresql_annotators_decide_side_by_side_but_a_claim_runs_alone(pg_url
                 other.next_article("carol")
         assert other.decide("alice", span.id, "reject").status == "rejected"  # and all go on
         assert other.next_article("carol") is not None
+
+
+def test_postgresql_a_claim_at_overlap_all_runs_beside_the_others_decisions(pg_url, monkeypatch):
+    """At overlap all a claim counts nobody's places: it takes the writers' lock shared, with its
+    annotator's own, as a decision does; its own annotator's held write still makes it wait."""
+    make_articles(pg_url, 2)
+    monkeypatch.setattr("annotator.store.connection.WRITE_WAIT_S", 0.3)
+    with Store(pg_url) as alice, Store(pg_url) as other:
+        with alice.write(annotator="alice") as conn:
+            conn.execute("SELECT 1").fetchone()  # alice's transaction now holds its locks
+            assert other.next_article("carol", None) == 1
+            with pytest.raises(UserError, match="stayed busy"):
+                other.next_article("alice", None)
+        assert other.next_article("alice", None) == 1

@@ -327,3 +327,84 @@ def test_finish_accepts_in_bulk_what_one_decision_at_a_time_would(store):
     assert [(d.span_id, d.action) for d in store.decisions("alice")][-2:] == [(envoy.id, "accept"), (quote.id, "accept")]
     assert store.spans(article, "bob")[1].status == "rejected"
     assert store.status(article, "alice") == "done"
+
+
+def _random_decisions(store: Store, article: int, seed: int, steps: int = 40) -> list:
+    """A seeded run of every kind of decision (and undos) by two annotators on one article: what each
+    call returned, then every span as each annotator sees it and the states table."""
+    import random
+
+    rng = random.Random(seed)
+    spans = store.spans(article, "alice")
+    quote = next(v for v in spans if v.kind == "quote")
+    seen: list = []
+    for _ in range(steps):
+        who, span = rng.choice(("alice", "bob")), rng.choice(spans)
+        action = rng.choice(("accept", "reject", "relabel", "relabel", "adjust", "speaker", "cue", "undo"))
+        if action == "undo":
+            seen.append(store.undo(who, article))
+        elif action in ("speaker", "cue"):
+            seen.append(store.decide(who, quote.id, action, speaker_span_id=rng.choice(spans).id))
+        else:
+            seen.append(store.decide(who, span.id, action, label=rng.choice(("PERSON", "", None, "ORG")),
+                                     start=span.start + rng.choice((0, 1)), end=span.end - rng.choice((0, 1))))
+    seen += [store.spans(article, who) for who in ("alice", "bob")]
+    seen.append(store.conn.execute('SELECT span_id, annotator, article_id, status, label, start, "end",'
+                                   " speaker_span_id, speaker_entity_span_id, cue_span_id, decision_id FROM states"
+                                   " ORDER BY span_id, annotator").fetchall())
+    return seen
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_postgresql_decides_on_the_server_as_sqlite_folds_in_python(tmp_path, pg_url, seed):
+    """A decision on PostgreSQL is one call of annotator_decide (migration 7): its fold in SQL, its
+    writes and the span it returns are those of decisions.append on SQLite, step by step."""
+    runs = []
+    for where in (tmp_path / "test.db", pg_url):
+        with Store(where) as store:
+            article = add_article(store)
+            runs.append([tuple(map(tuple, row)) if isinstance(row, list) else row
+                         for row in _random_decisions(store, article, seed)])
+    assert runs[0] == runs[1]
+
+
+def test_a_postgresql_database_of_version_6_gets_the_decision_function(pg_url, monkeypatch):
+    """Databases made before migration 7 are migrated on open and then decide on the server; an SQLite
+    file of version 6 is moved to 7 without a backup (migration 7 has nothing for SQLite)."""
+    monkeypatch.setattr("annotator.store.connection.MIGRATIONS", migrations.MIGRATIONS[:6])
+    monkeypatch.setattr("annotator.store.connection.LATEST", 6)
+    with Store(pg_url) as store:
+        article = add_article(store)
+        assert store.conn.execute("SELECT to_regproc('annotator_decide') IS NULL").fetchone()[0]
+    monkeypatch.undo()
+    with Store(pg_url) as store:
+        assert _version(store) == migrations.LATEST == 7
+        span = store.spans(article, "alice")[0]
+        assert store.decide("alice", span.id, "relabel", label="PERSON").label == "PERSON"
+        assert store.conn.execute("SELECT count(*) FROM decisions").fetchone()[0] == 1
+
+
+def test_an_sqlite_database_of_version_6_is_moved_to_7_without_a_backup(tmp_path, monkeypatch):
+    path = tmp_path / "v6.db"
+    monkeypatch.setattr("annotator.store.connection.MIGRATIONS", migrations.MIGRATIONS[:6])
+    monkeypatch.setattr("annotator.store.connection.LATEST", 6)
+    with Store(path) as store:
+        add_article(store)
+    monkeypatch.undo()
+    with Store(path) as store:
+        assert _version(store) == 7 and store.article_count() == 1
+    assert not list(tmp_path.glob("*.bak"))
+
+
+def test_at_overlap_all_next_article_resumes_then_claims_the_next(store):
+    """PostgreSQL looks for the unfinished article and claims in one round trip at overlap all
+    (dialect.RESUME_WITH_CLAIM): the same answers as SQLite's look, then claim."""
+    first, second = add_article(store), add_article(store, digest="h2")
+    assert store.next_article("alice", None) == first
+    assert store.next_article("alice", None) == first  # resumed, nothing more claimed
+    assert store.status(first, "alice") == "doing" and store.status(second, "alice") == "todo"
+    store.set_status(first, "alice", "done")
+    assert store.next_article("alice", None) == second
+    assert store.next_article("bob", None) == first  # everyone gets every article
+    store.set_status(second, "alice", "done")
+    assert store.next_article("alice", None) is None

@@ -64,9 +64,10 @@ class Database:
         """One write transaction, the writers taking turns (dialect.begin_write: BEGIN IMMEDIATE, or
         PostgreSQL's advisory lock), committed when the block ends, rolled back on an exception.
         `bulk`: an import's batch, with connection.bulk_loading's pragmas (SQLite).
-        `annotator`: one key's decision, writing only that annotator's rows: on PostgreSQL it runs
-        beside other annotators' decisions, in two round trips (decisions.append), and
-        commits as SQLite's WAL does, without waiting for the disk (docs/postgres.md).
+        `annotator`: a write of only that annotator's rows (an answer on an article, an undo, a
+        claim at overlap all): on PostgreSQL it runs beside other annotators' decisions and commits
+        as SQLite's WAL does, without waiting for the disk (docs/postgres.md). A decision itself
+        does the same on PostgreSQL in one call (decisions.decide).
         `relaxed`: a write that runs alone but commits so too (routing's claim)."""
         with self._lock, dialect.bulk(self.conn, bulk):
             try:

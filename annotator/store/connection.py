@@ -145,7 +145,8 @@ def open_database(path: str | Path, create: bool = True) -> Any:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         if version < LATEST:
-            if version > 0:
+            # A backup before a migration that changes the file (not one for PostgreSQL alone, as 7).
+            if version > 0 and any(statements(MIGRATIONS[n], "sqlite") for n in range(version, LATEST)):
                 _backup(conn, path, version)
             _migrate(conn, version)
     except sqlite3.Error as exc:

@@ -1,10 +1,11 @@
 """Decisions and states: the append-only log of what each annotator decided on each span, and the
 state each span is left in per annotator (session.fold_state, the rule, kept per span in `states`).
 
-A decision is one write transaction of few round trips (PostgreSQL: the reads of one pipeline,
-then the writes and COMMIT of another; docs/postgres.md): the span and its standing decisions are
-read, the new state is folded here, and the decision, the state, the annotator's place and their
-active time are written without waiting for each answer.
+A decision is one write transaction: the span and its standing decisions are read, the new state
+is folded (session.fold_state), and the decision, the state, the annotator's place and their active
+time are written. On SQLite that is append() below. On PostgreSQL it is one round trip: the
+server-side function annotator_decide (migration 7, dialect.DECIDE) does the same, its fold the
+same rule said in SQL (tests/test_store.py runs both side by side); docs/postgres.md.
 """
 
 from __future__ import annotations
@@ -80,8 +81,19 @@ def decide(db: Database, annotator: str, span_id: int, action: str, *, label: st
     """Append one decision and return the span's new state. Committed before it returns."""
     if action not in ACTIONS or action == "undo":
         raise ValueError(f"unknown action {action!r}")
-    with db.write(annotator=annotator) as conn:
-        return append(db, conn, annotator, span_id, action, label, start, end, speaker_span_id)
+    on_server = dialect.DECIDE[db.dialect]
+    if on_server is None:
+        with db.write(annotator=annotator) as conn:
+            return append(db, conn, annotator, span_id, action, label, start, end, speaker_span_id)
+    # PostgreSQL: the same, and the write's locks and COMMIT, in one call (one round trip).
+    with db.connection() as conn:
+        answer = dialect.decide(conn, on_server, (span_id, speaker_span_id, annotator, action, label, start, end,
+                                                  db.session, db.clock(), db.idle_after))
+    if not answer:
+        raise UserError(f"no span {span_id}")
+    row = answer[0]
+    cue = (row[13], row[14]) if row[13] is not None else None
+    return SpanView._make((*row[:13], cue, row[15], row[16]))
 
 
 def decide_many(db: Database, annotator: str, decisions: Iterable[tuple[int, str, str | None]]) -> int:

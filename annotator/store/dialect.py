@@ -98,12 +98,39 @@ def batch(conn: Connection, statements: list[tuple[str, Any]]) -> list[list[Any]
     return [conn.execute(sql, params).fetchall() for sql, params in statements]
 
 
-def later(conn: Connection, sql: str, params: Any = ()) -> None:
-    """A statement whose answer nobody reads: PostgreSQL sends it with the next one (the COMMIT)."""
+def later(conn: Connection, sql: str, params: Any = (), answer: list | None = None) -> None:
+    """A statement PostgreSQL sends with the next one (the COMMIT, at the latest); SQLite runs it now.
+    Its rows go into `answer`, when one is given, once it has run."""
     if dialect_of(conn) == POSTGRESQL:
-        conn.later(sql, params)  # type: ignore[attr-defined]
-    else:
+        conn.later(sql, params, answer)  # type: ignore[attr-defined]
+    elif answer is None:
         conn.execute(sql, params)
+    else:
+        answer.extend(conn.execute(sql, params).fetchall())
+
+
+# Whether routing looks for an annotator's unfinished article in the same round trip as a claim at
+# overlap all (routing.next_article): PostgreSQL, where a round trip costs; SQLite looks first.
+RESUME_WITH_CLAIM = {SQLITE: False, POSTGRESQL: True}
+
+
+def claim(conn: Connection, select: str, params: dict, place: tuple[str, tuple, str], claimed: list) -> None:
+    """Routing's claim, inside write(relaxed=True): the first article `select` finds (`:name` params)
+    and its place taken, `place` being (INSERT INTO … (columns), the values after the article's id,
+    ON CONFLICT …: routing.progress_upsert's parts); its id goes into `claimed`. SQLite reads, then
+    writes (INSERT … VALUES). PostgreSQL does both in one INSERT … SELECT … RETURNING, sent with the
+    BEGIN, the writers' lock and the COMMIT: one round trip, and the lock every other writer waits
+    for is not held across the network."""
+    insert, values, conflict = place
+    if dialect_of(conn) == SQLITE:
+        found = conn.execute(select, params).fetchone()
+        if found:
+            conn.execute(f"{insert} VALUES ({', '.join('?' * (len(values) + 1))}){conflict}", (found[0], *values))
+            claimed.append(found)
+        return
+    named = {f"place_{i}": value for i, value in enumerate(values)}
+    conn.later(f"{insert} SELECT c.id, {', '.join(':' + name for name in named)} FROM ({select}) c{conflict}"  # type: ignore[attr-defined]
+               " RETURNING article_id", {**params, **named}, claimed)
 
 
 def stream(conn: Connection, sql: str, batch: int) -> Any:
@@ -131,6 +158,23 @@ def columns_sql(conn: Connection, table: str) -> tuple[str, tuple]:
 
 
 # -- statements said two ways -------------------------------------------------------------------
+
+# One key's decision on the server, one statement in a transaction of its own (migration 7's
+# annotator_decide): the locks, the span and its standing decisions read, the fold, the decision, the
+# state, the place and the active time; its row is the span as it now stands (SpanView's columns, the
+# cue as two offsets), none when there is no such span. SQLite has none: store/decisions.py folds in
+# Python, in write() (its calls cost no round trip). Parameters: span, speaker span, annotator, action,
+# label, start, end, session, now, idle_after (decide() adds the lock and the wait).
+DECIDE = {SQLITE: None, POSTGRESQL: "SELECT * FROM annotator_decide(CAST(? AS bigint), CAST(? AS bigint), ?, ?, ?,"
+                                    " CAST(? AS bigint), CAST(? AS bigint), ?, CAST(? AS double precision),"
+                                    " CAST(? AS double precision), CAST(? AS integer), CAST(? AS integer))"}
+
+
+def decide(conn: Connection, sql: str, params: tuple) -> list:
+    """DECIDE's rows: PostgreSQL runs it as one statement, its own transaction, prepared
+    (postgres.PgConnection.call), the writers' lock waited for at most connection.WRITE_WAIT_S."""
+    return conn.call(sql, params, connection.WRITE_WAIT_S)  # type: ignore[attr-defined]
+
 
 # The id of the last row this connection inserted (decisions numbered in one statement run on from it).
 LAST_ID = {SQLITE: "last_insert_rowid()", POSTGRESQL: "lastval()"}

@@ -179,8 +179,97 @@ _V6_CUE_SPANS = Migration("the cue span of each attribution", (
     "ALTER TABLE states ADD COLUMN cue_span_id INTEGER",
 ))
 
+# PostgreSQL decides on the server (issue 34): one key's decision is one call of annotator_decide,
+# one statement in a transaction of its own (store/decisions.py, dialect.DECIDE), prepared, its plans
+# cached by the server. It takes the writers' lock shared and its annotator's own lock, waiting at
+# most p_wait_ms (postgres.PgConnection.begin_own_write's locks), and commits without waiting for
+# the disk, as begin_own_write does; then it does what decisions.append does on SQLite: read the span and the
+# annotator's standing decisions on it, fold them with the new one (session.fold_state's rule, said
+# again in SQL: tests/test_store.py checks the two agree), log the decision, write the state, keep the
+# annotator's place and count the action (routing.keep_place, day.count_action); it returns the span
+# as it now stands (SpanView's columns, the cue as its two offsets), or no row when there is no such
+# span. SQLite has nothing to add. A change to the fold, or to those writes, is a new migration
+# that replaces the function (CREATE OR REPLACE), as this one made it.
+_DECIDE_FUNCTION = """CREATE OR REPLACE FUNCTION annotator_decide(
+    p_span bigint, p_speaker bigint, p_annotator text, p_action text, p_label text, p_start bigint, p_end bigint,
+    p_session text, p_now double precision, p_idle_after double precision, p_lock integer, p_wait_ms integer)
+RETURNS TABLE (id bigint, article_id bigint, kind text, origin text, suggested_label text, suggested_start bigint,
+    suggested_end bigint, status text, label text, start bigint, "end" bigint, speaker_span_id bigint,
+    speaker_entity_span_id bigint, cue_start bigint, cue_end bigint, created_by text, cue_span_id bigint)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+    sp record;
+    d record;
+    v_status text := 'undecided';
+    v_label text;
+    v_start bigint;
+    v_end bigint;
+    v_speaker bigint;
+    v_entity bigint;
+    v_cue bigint;
+    v_id bigint;
+BEGIN
+    -- In this order (a select list is evaluated left to right): the wait, then the locks.
+    PERFORM set_config('lock_timeout', p_wait_ms::text, true), set_config('synchronous_commit', 'off', true),
+            pg_advisory_xact_lock_shared(p_lock), pg_advisory_xact_lock(p_lock, hashtext(p_annotator));
+    SELECT s.id, s.article_id, s.kind, s.origin, s.label, s.start, s."end", s.speaker_span_id,
+           s.speaker_entity_span_id, s.cue_start, s.cue_end, s.created_by, s.cue_span_id
+      INTO sp FROM spans s WHERE s.id = p_span;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    v_label := sp.label; v_start := sp.start; v_end := sp."end";
+    v_speaker := sp.speaker_span_id; v_entity := sp.speaker_entity_span_id;
+    -- session.fold_state: the standing decisions (neither an undo nor undone), oldest first, then the new one.
+    FOR d IN
+        SELECT x.action, x.label, x.start, x."end", x.speaker_span_id, k.kind AS speaker_kind FROM (
+            SELECT 0 AS last, o.id, o.action, o.label, o.start, o."end", o.speaker_span_id FROM decisions o
+             WHERE o.annotator = p_annotator AND o.article_id = sp.article_id AND o.span_id = p_span
+               AND o.action <> 'undo' AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes = o.id)
+            UNION ALL
+            SELECT 1, NULL, p_action, p_label, p_start, p_end, p_speaker) x
+        LEFT JOIN spans k ON k.id = x.speaker_span_id
+        ORDER BY x.last, x.id
+    LOOP
+        IF d.action IN ('accept', 'relabel') THEN
+            v_status := 'accepted'; v_label := coalesce(nullif(d.label, ''), v_label);
+        ELSIF d.action = 'reject' THEN
+            v_status := 'rejected';
+        ELSIF d.action = 'adjust' THEN
+            v_status := 'accepted'; v_start := d.start; v_end := d."end";
+        ELSIF d.action = 'speaker' THEN
+            v_status := 'accepted'; v_speaker := d.speaker_span_id;
+            v_entity := CASE WHEN d.speaker_kind = 'entity' THEN d.speaker_span_id END;
+        ELSIF d.action = 'cue' THEN
+            v_status := 'accepted'; v_cue := d.speaker_span_id;
+        END IF;
+    END LOOP;
+    INSERT INTO decisions (span_id, article_id, annotator, action, label, start, "end", speaker_span_id, undoes,
+                           session, created_at)
+    VALUES (p_span, sp.article_id, p_annotator, p_action, p_label, p_start, p_end, p_speaker, NULL, p_session, p_now)
+    RETURNING decisions.id INTO v_id;
+    INSERT INTO states AS t (span_id, annotator, article_id, status, label, start, "end", speaker_span_id,
+                             speaker_entity_span_id, cue_span_id, decision_id)
+    VALUES (p_span, p_annotator, sp.article_id, v_status, v_label, v_start, v_end, v_speaker, v_entity, v_cue, v_id)
+    ON CONFLICT ON CONSTRAINT states_pkey DO UPDATE SET article_id = excluded.article_id, status = excluded.status,
+        label = excluded.label, start = excluded.start, "end" = excluded."end",
+        speaker_span_id = excluded.speaker_span_id, speaker_entity_span_id = excluded.speaker_entity_span_id,
+        cue_span_id = excluded.cue_span_id, decision_id = excluded.decision_id;
+    INSERT INTO progress AS g (article_id, annotator, status, updated_at) VALUES (sp.article_id, p_annotator, 'doing', p_now)
+    ON CONFLICT ON CONSTRAINT progress_pkey DO UPDATE SET updated_at = excluded.updated_at WHERE g.status = 'doing';
+    INSERT INTO activity AS a (article_id, annotator, active_s, actions, last_at) VALUES (sp.article_id, p_annotator, 0, 1, p_now)
+    ON CONFLICT ON CONSTRAINT activity_pkey DO UPDATE SET
+        active_s = a.active_s + LEAST(GREATEST(excluded.last_at - a.last_at, 0), p_idle_after),
+        actions = a.actions + 1, last_at = GREATEST(a.last_at, excluded.last_at);
+    RETURN QUERY SELECT sp.id, sp.article_id, sp.kind::text, sp.origin::text, sp.label::text, sp.start, sp."end",
+        v_status, v_label, v_start, v_end, v_speaker, v_entity, sp.cue_start, sp.cue_end, sp.created_by::text,
+        coalesce(v_cue, sp.cue_span_id);
+END
+$fn$"""
+_V7_DECIDE_ON_SERVER = Migration("PostgreSQL: a decision in one call", (), (_DECIDE_FUNCTION,))
+
 MIGRATIONS: list[Migration] = [_V1_INITIAL, _V2_REVIEWS, _V3_SPAN_MODELS, _V4_ANNOTATORS_DAY, _V5_ARTICLE_SCORES,
-                               _V6_CUE_SPANS]
+                               _V6_CUE_SPANS, _V7_DECIDE_ON_SERVER]
 LATEST = len(MIGRATIONS)
 
 # Every table, in an order that keeps foreign keys satisfied (`annotator migrate` copies in it).

@@ -15,9 +15,11 @@ Transactions (docs/postgres.md): the connection is in autocommit; Store.write() 
 `BEGIN; SET LOCAL lock_timeout; SELECT pg_advisory_xact_lock(K)`, one lock for every writer of the
 database, so writers take turns exactly as BEGIN IMMEDIATE makes them on SQLite (routing reads
 then claims inside it, so two annotators never claim the same place). One annotator's decision
-takes that lock shared, with a lock of its own annotator, and is sent in two round trips
-(begin_own_write, later, batch). Reads that must see one state (Store.snapshot) are REPEATABLE
-READ READ ONLY.
+takes that lock shared, with a lock of its own annotator: it is one call of the server-side
+function annotator_decide (migration 7), one prepared statement in a transaction of its own
+(call()); an answer on an article, an undo and a claim at overlap all take the same two locks
+(begin_own_write), and a claim sends its BEGIN and lock with its statement and the COMMIT (one
+round trip). Reads that must see one state (Store.snapshot) are REPEATABLE READ READ ONLY.
 """
 
 from __future__ import annotations
@@ -114,15 +116,26 @@ class Row(tuple):
 
 
 @functools.lru_cache(maxsize=1024)
-def _row_type(names: tuple[str, ...]) -> type[Row]:
-    return type("Row", (Row,), {"__slots__": (), "_names": {name: i for i, name in enumerate(names)}})
+def _row_type(names: tuple[bytes, ...]) -> type[Row]:
+    # The names as libpq gives them (the database's encoding is UTF-8, our column names ASCII).
+    return type("Row", (Row,), {"__slots__": (), "_names": {name.decode(): i for i, name in enumerate(names)}})
+
+
+def _has_rows(cursor: Any) -> bool:
+    """cursor.description is not None, without building its Column objects (a decision's 17 columns
+    each time took a tenth of its client's time)."""
+    res = cursor.pgresult
+    return bool(res and (res.nfields or res.status in _ROWS_STATUS))
+
+
+_ROWS_STATUS = (psycopg.pq.ExecStatus.TUPLES_OK, psycopg.pq.ExecStatus.SINGLE_TUPLE)
 
 
 def _row_factory(cursor: Any) -> Any:
-    description = cursor.description
-    if description is None:
+    if not _has_rows(cursor):
         return tuple
-    return _row_type(tuple(column.name for column in description))
+    res = cursor.pgresult
+    return _row_type(tuple(res.fname(i) for i in range(res.nfields)))
 
 
 class PgCursor:
@@ -160,10 +173,10 @@ class PgCursor:
         return self._cur.description
 
     def fetchone(self) -> Any:
-        return self._cur.fetchone() if self._cur.description is not None else None
+        return self._cur.fetchone() if _has_rows(self._cur) else None
 
     def fetchall(self) -> list[Any]:
-        return self._cur.fetchall() if self._cur.description is not None else []
+        return self._cur.fetchall() if _has_rows(self._cur) else []
 
     def fetchmany(self, size: int) -> list[Any]:
         return self._cur.fetchmany(size)
@@ -205,8 +218,9 @@ class PgConnection:
     def __init__(self, raw: psycopg.Connection, where: str) -> None:
         self.raw = raw
         self.where = where  # the URL without its password, for messages
-        # Statements that need no answer, sent ahead of the next one that does (later(), batch()).
-        self._later: list[tuple[str, Any]] = []
+        # Statements sent ahead of the next one that is read (later(), batch()), each with the list
+        # its rows go into once they are sent (None: nobody reads them).
+        self._later: list[tuple[str, Any, list | None]] = []
         self.busy_after = 0.0  # begin_own_write's wait, for the message when the lock is not had
 
     def run(self, cur: Any, statement: str, params: Any, many: bool = False) -> None:
@@ -228,22 +242,36 @@ class PgConnection:
             return Rows(self.batch([(sql, params)])[0])
         return PgCursor(self).execute(sql, params)
 
-    def later(self, sql: str, params: Any = ()) -> None:
-        """A statement whose answer nobody reads: sent with the next one that is read."""
-        self._later.append((sql, params))
+    def call(self, sql: str, params: tuple, wait_s: float) -> list:
+        """Every row of one statement that is a transaction of its own (outside write()), sent
+        prepared (psycopg prepares a statement run five times), after the writers' lock and the
+        wait for it (WRITE_LOCK, `wait_s` in ms) as its last two parameters: migration 7's
+        annotator_decide takes its locks itself. A lock not had in time says busy, as batch() does."""
+        try:
+            return PgCursor(self).execute(sql, (*params, WRITE_LOCK, max(1, int(wait_s * 1000)))).fetchall()
+        except (pg_errors.LockNotAvailable, pg_errors.QueryCanceled):
+            raise UserError(f"{self.where}: the database stayed busy for {wait_s:.0f} s;"
+                            " try again in a moment") from None
+
+    def later(self, sql: str, params: Any = (), answer: list | None = None) -> None:
+        """A statement sent with the next one that is read (the COMMIT, at the latest); its rows go
+        into `answer`, when one is given, once it is sent."""
+        self._later.append((sql, params, answer))
 
     def batch(self, statements: list[tuple[str, Any]]) -> list[list[Any]]:
-        """Each statement's rows, the statements (after those waiting: later()) sent as one query in
-        one round trip, their parameters bound here (psycopg's ClientCursor quotes them)."""
-        every, self._later = [*self._later, *statements], []
-        cur = psycopg.ClientCursor(self.raw)
+        """Each statement's rows, the statements (after those waiting: later()) sent in one round
+        trip: psycopg's pipeline mode, each statement bound on the server and, once a connection has
+        run it five times, prepared (not parsed and planned again)."""
+        waiting, self._later = self._later, []
+        every = [*((sql, params) for sql, params, _ in waiting), *statements]
+        cursors = []
         try:
-            cur.execute("; ".join(cur.mogrify(translate(sql)[0], params if params is not None else ()) for sql, params in every))
-            results = []
-            while True:
-                results.append(cur.fetchall() if cur.description is not None else [])
-                if not cur.nextset():
-                    break
+            with self.raw.pipeline():
+                for sql, params in every:
+                    cur = self.raw.cursor()
+                    cursors.append(cur)
+                    cur.execute(translate(sql)[0], params if params is not None else ())
+            results = [cur.fetchall() if _has_rows(cur) else [] for cur in cursors]
         except (pg_errors.LockNotAvailable, pg_errors.QueryCanceled):
             raise UserError(f"{self.where}: the database stayed busy for {self.busy_after:.0f} s;"
                             " try again in a moment") from None
@@ -252,7 +280,11 @@ class PgConnection:
         except psycopg.OperationalError as exc:
             raise DatabaseError(f"{self.where}: lost the database ({_reason(exc)})") from None
         finally:
-            cur.close()
+            for cur in cursors:
+                cur.close()
+        for (_, _, answer), rows in zip(waiting, results, strict=False):
+            if answer is not None:
+                answer.extend(rows)
         return results[len(results) - len(statements):] if statements else []
 
     def executemany(self, sql: str, rows: Any) -> PgCursor:
@@ -276,10 +308,18 @@ class PgConnection:
     def begin_write(self, wait_s: float, relaxed: bool = False) -> None:
         """BEGIN and take the writers' lock, waiting at most `wait_s`; a deadlock or serialization
         failure (from some other client of the database) is retried within the same time.
-        `relaxed`: COMMIT does not wait for the disk (a claim lost in a crash is claimed again);
-        the others' decisions wait for this lock, so it is not held through a flush."""
+        `relaxed` (routing's claim): COMMIT does not wait for the disk (a claim lost in a crash is
+        claimed again); the others' decisions wait for this lock, so it is not held through a flush,
+        nor through a round trip of its own: BEGIN and the lock go with the claim's read (later(),
+        as begin_own_write's), a lock not had within `wait_s` says busy then (batch())."""
+        if relaxed:
+            self.later("BEGIN")
+            self.later("SELECT set_config('lock_timeout', ?, true), set_config('synchronous_commit', 'off', true),"
+                       " pg_advisory_xact_lock(?)", (str(max(1, int(wait_s * 1000))), WRITE_LOCK))
+            self.busy_after = wait_s
+            return
         deadline = time.monotonic() + wait_s
-        lock = ("SET LOCAL synchronous_commit = off; " if relaxed else "") + f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+        lock = f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"
         while True:
             left_ms = max(1, int((deadline - time.monotonic()) * 1000))
             try:
@@ -298,19 +338,20 @@ class PgConnection:
                 raise DatabaseError(f"{self.where}: lost the database ({_reason(exc)})") from None
 
     def begin_own_write(self, wait_s: float, annotator: str) -> None:
-        """BEGIN and the writers' lock for one key's decision, which writes only
-        `annotator`'s rows. The lock is taken shared, with that annotator's own lock, so different
-        annotators' decisions run side by side while routing's claims, imports and suggest, which
-        take it whole (begin_write), still run alone. Sent with the decision's reads, in one round
-        trip (later()); a lock not had within `wait_s` says busy then (batch()).
+        """BEGIN and the writers' lock for a write of only `annotator`'s rows (an answer on an
+        article, an undo, a claim at overlap all; a decision takes the same locks inside
+        annotator_decide). The lock is taken shared, with that annotator's own lock, so different
+        annotators' writes run side by side while claims that count places, imports and suggest,
+        which take it whole (begin_write), still run alone. Sent with the write's first read, in one
+        round trip (later()); a lock not had within `wait_s` says busy then (batch()).
         Its COMMIT does not wait for the WAL to reach the disk (the WAL writer flushes it within a
         fraction of a second): the durability SQLite's WAL with synchronous=NORMAL gives the same
         write; a killed client loses nothing. docs/postgres.md."""
         self.later("BEGIN")
-        self.later(f"SET LOCAL lock_timeout = {max(1, int(wait_s * 1000))}")
-        self.later("SET LOCAL synchronous_commit = off")
-        self.later("SELECT pg_advisory_xact_lock_shared(?), pg_advisory_xact_lock(?, hashtext(?))",
-                   (WRITE_LOCK, WRITE_LOCK, annotator))
+        # SET LOCAL twice and the locks, as one statement (its columns are evaluated in order).
+        self.later("SELECT set_config('lock_timeout', ?, true), set_config('synchronous_commit', 'off', true),"
+                   " pg_advisory_xact_lock_shared(?), pg_advisory_xact_lock(?, hashtext(?))",
+                   (str(max(1, int(wait_s * 1000))), WRITE_LOCK, WRITE_LOCK, annotator))
         self.busy_after = wait_s
 
     def begin_read(self) -> None:

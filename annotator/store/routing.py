@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from annotator.store import ordering
+from annotator.store import dialect, ordering
 from annotator.store.base import Database
 from annotator.store.dialect import Connection
 
@@ -21,9 +21,13 @@ PLACES_TAKEN = ("(SELECT count(*) FROM progress q WHERE q.article_id = a.id"
 def progress_upsert(article_id: int, annotator: str, status: str, when: float | None = None) -> tuple[str, tuple]:
     """The statement that sets the annotator's status on the article (doing, done, skipped…).
     updated_at of a finished article is its answer's time: export's _timestamp."""
-    return ("INSERT INTO progress (article_id, annotator, status, updated_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (article_id, annotator) DO UPDATE SET status = excluded.status,"
-            " updated_at = excluded.updated_at", (article_id, annotator, status, time.time() if when is None else when))
+    return (f"{_PROGRESS} VALUES (?, ?, ?, ?){_PROGRESS_CONFLICT}",
+            (article_id, annotator, status, time.time() if when is None else when))
+
+
+_RESUME = "SELECT article_id FROM progress WHERE annotator = :annotator AND status = 'doing' ORDER BY article_id LIMIT 1"
+_PROGRESS = "INSERT INTO progress (article_id, annotator, status, updated_at)"
+_PROGRESS_CONFLICT = " ON CONFLICT (article_id, annotator) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at"
 
 
 def set_progress(conn: Connection, article_id: int, annotator: str, status: str, when: float | None = None) -> None:
@@ -97,21 +101,32 @@ def next_article(db: Database, annotator: str, overlap: int | None = 1, idle_s: 
     never both take an article that has room for only one of them. overlap=None: everyone.
     A place held by someone idle for `idle_s` is free (IDLE_CLAIM_S).
     """
-    row = db.one(
-        "SELECT article_id FROM progress WHERE annotator = ? AND status = 'doing' ORDER BY article_id LIMIT 1",
-        (annotator,),
-    )
-    if row:
-        return row[0]
-    with db.write(relaxed=True) as conn:
+    # With overlap all, a claim reads and writes only this annotator's rows (no place of another is
+    # counted): on PostgreSQL it runs beside the others' decisions, as a decision does (the writers'
+    # lock shared, its annotator's own), and the look for an unfinished article goes in the same
+    # round trip (dialect.RESUME_WITH_CLAIM); one that counts places takes the lock whole, after the
+    # look. SQLite: the look, then BEGIN IMMEDIATE, either way.
+    together = overlap is None and dialect.RESUME_WITH_CLAIM[db.dialect]
+    if not together:
+        row = db.one(_RESUME, {"annotator": annotator})
+        if row:
+            return row[0]
+    resumed: list = []
+    claimed: list = []
+    with db.write(relaxed=True, annotator=annotator if overlap is None else None) as conn:
         sql = (f"SELECT a.id FROM articles a{ordering.join(order)} WHERE NOT EXISTS (SELECT 1 FROM progress p"
                " WHERE p.article_id = a.id AND p.annotator = :annotator)")
         params: dict[str, Any] = {"annotator": annotator}
         if overlap is not None:
             sql += f" AND {PLACES_TAKEN} < :overlap"
             params |= {"overlap": overlap, "active_since": time.time() - idle_s}
-        found = conn.execute(sql + f" ORDER BY {ordering.sort_key(order, seed)}, a.id LIMIT 1", params).fetchone()
-        if not found:
-            return None
-        set_progress(conn, found[0], annotator, "doing")
-        return found[0]
+        if together:  # claims nothing when there is an unfinished article
+            dialect.later(conn, _RESUME, {"annotator": annotator}, resumed)
+            sql += " AND NOT EXISTS (SELECT 1 FROM progress d WHERE d.annotator = :annotator AND d.status = 'doing')"
+        # SQLite: the read, then the place taken; PostgreSQL: both in one statement, sent with the
+        # BEGIN, the lock and the COMMIT (dialect.claim).
+        dialect.claim(conn, sql + f" ORDER BY {ordering.sort_key(order, seed)}, a.id LIMIT 1", params,
+                      (_PROGRESS, (annotator, "doing", time.time()), _PROGRESS_CONFLICT), claimed)
+    if resumed:
+        return resumed[0][0]
+    return claimed[0][0] if claimed else None
