@@ -26,7 +26,10 @@ CHUNK_BYTES = 1 << 20  # a task: about a megabyte of lines
 # transaction; with less ahead, the workers sat idle through every write. Counted in bytes, not
 # chunks: a chunk ends at a line end, and a line can be megabytes long.
 AHEAD_BYTES = 16 << 20
-WORKER_NICENESS = 10
+# A little below the writer, not far: at 10 the parsers starved whenever anything else ran (two busy
+# loops beside a 2,000-article import: 23,224 spans/s at 10, 52,512 at 2, 51,152 at 0; unloaded,
+# 103,770 at 2 against 110,789 at 10; benchmarks/scale.py, 2026-12-07 01:11-01:24 UTC).
+WORKER_NICENESS = 2
 
 
 def worth_it(paths: Iterable[str | Path]) -> bool:
@@ -91,7 +94,7 @@ def read_paths_parallel(paths: Iterable[str | Path], schema: Schema | None, adva
     method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
     context = multiprocessing.get_context(method)
     # The importing process writes, and writing is what limits an import: the parsers run at a
-    # lower priority, so that they use the other core and the writer's pauses, never its core.
+    # slightly lower priority, so that they lean to the other core and the writer's pauses.
     with context.Pool(workers, initializer=os.nice, initargs=(WORKER_NICENESS,)) as pool:
         def jsonl(path: Path) -> Iterator[Item]:
             return _read_jsonl(pool, path, schema, advance, 2 * workers)
