@@ -158,3 +158,20 @@ def test_nobody_is_the_source_when_it_outscores_every_candidate_by_the_margin(no
     (found,) = predict(doc, model)
     assert doc.text[slice(*found.content)] == "that turnout rose"
     assert (doc.text[slice(*found.source)] if found.source else None) == source
+
+
+def test_a_cue_content_that_stops_short_of_its_quote_s_closing_mark_makes_one_mixed_content():
+    """ The parser may hang `."` on the cue: the cue model's content then ends inside the quote. The
+    frame and the quoted words are one mixed content, not a quoted fragment."""
+    from annotator.extract.attribution_model import Found
+    from annotator.extract.combined import combine, quote_as_found
+
+    text = 'The minister told reporters that the plan was "a disaster for everyone."'
+    q0 = text.index('"a disaster')
+    quote = quote_as_found(text, q0, len(text), [[q0, len(text)]], None, None, None, 0.9)
+    cue = (text.index("told"), text.index("told") + 4)
+    content = (text.index("that"), text.index("everyone") + len("everyone"))
+    found = Found(content, [content], (0, 12), 1, cue, "indirect", 0.9)
+    (one,) = combine(text, [quote], [found])
+    assert text[slice(*one.content)] == 'that the plan was "a disaster for everyone."'
+    assert one.form == "mixed" and one.cue == cue and one.source == (0, 12)
