@@ -21,10 +21,10 @@ def article(tmp_path):
     return path
 
 
-def _quotes(task, form: str = "direct"):
-    """The quote spans of one form (the attribution model may also offer indirect ones, such as an
-    event it takes for a report)."""
-    return [s for s in task["spans"] if s["label"] == "QUOTE" and s.get("form") == form]
+def _quotes(task, forms=("direct", "mixed")):
+    """The quote spans that hold quotation marks (the attribution model may also offer indirect ones,
+    such as an event it takes for a report)."""
+    return [s for s in task["spans"] if s["label"] == "QUOTE" and s.get("form") in forms]
 
 
 def test_extract_writes_one_line_per_article_to_stdout(cli, article):
@@ -37,7 +37,9 @@ def test_extract_writes_one_line_per_article_to_stdout(cli, article):
     assert task["tokens"] and task["_input_hash"] != 0
     assert "answer" not in task and "_annotator_id" not in task
     quotes = _quotes(task)
-    assert [q["text"] for q in quotes] == ["“We are closer than ever,”", "“a waste of everyone’s time.”"]
+    # The second is mixed: "called the last round “a waste…”" frames the quoted words.
+    assert [q["text"] for q in quotes][0] == "“We are closer than ever,”" and len(quotes) == 2
+    assert quotes[1]["text"].endswith("“a waste of everyone’s time.”")
     speakers = {
         (r["head_span"]["start"], task["text"][r["child_span"]["start"] : r["child_span"]["end"]])
         for r in task["relations"]
@@ -85,8 +87,9 @@ def test_import_pre_extracts_quotes_with_speakers(store, schema, article):
     views = {v.id: v for v in store.spans(stored.id, "alice")}
     from annotator.model import attribution_form
 
-    # The direct quotes (the attribution model may offer an indirect one besides, as an event it takes for a report).
-    quotes = [v for v in views.values() if v.kind == "quote" and attribution_form(stored.text, (v.start, v.end)) == "direct"]
+    # The quotes with marks (the attribution model may offer an indirect one besides, as an event it takes for a report).
+    quotes = [v for v in views.values()
+              if v.kind == "quote" and attribution_form(stored.text, (v.start, v.end)) in ("direct", "mixed")]
     assert len(quotes) == 2
     first = min(quotes, key=lambda v: v.start)
     speaker = views[first.speaker_span_id]
