@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from textual import events
+from textual.app import App
 from textual.screen import Screen
 
 from annotator import keys as key_map
@@ -34,6 +35,12 @@ def asking_keys(keymap: dict[str, str]) -> dict[str, set[str]]:
             if key.action_name in ASKING or (mode == "mark" and key.action_name == "accept"):
                 out[mode].update(keys)
     return out
+
+
+def _quiet(app: App[Any]) -> bool:
+    """No message waits in the app or anywhere on its active screen."""
+    nodes = [app, *app.screen.walk_children(with_self=True)]
+    return all(node._message_queue.empty() for node in nodes)  # Textual has no public idle test
 
 
 class CommandQueue:
@@ -88,15 +95,21 @@ class CommandQueue:
         held, self._held = self._held or [], None
         self._replay(held)
 
-    def _replay(self, held: list[events.Key]) -> None:
-        # One key at a time: a key after the one that closes the picker goes where the annotator then is.
+    def _replay(self, held: list[events.Key], tries: int = 50) -> None:
+        # One key at a time, each once the one before it has run its course: a key after the one that
+        # closes the picker goes where the annotator then is. "Its course" is several messages (the
+        # key, the input's Submitted bubbling up, the dismissal); under load a fixed number of
+        # refreshes was not always enough, and the key after enter was typed into a closing picker.
         if not held:
             return
         app = self.screen.app
+        if tries and not _quiet(app):
+            app.call_after_refresh(self._replay, held, tries - 1)
+            return
         key = events.Key(held[0].key, held[0].character)
         key.set_sender(app)
         app.post_message(key)
-        app.call_after_refresh(app.call_after_refresh, self._replay, held[1:])
+        app.call_after_refresh(self._replay, held[1:])
 
     def expect(self, mode: str) -> None:
         """The queued command just submitted leads to this mode: read the next keys in it."""
