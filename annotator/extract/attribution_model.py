@@ -14,11 +14,10 @@ run time. `predict` works on a parsed Doc and returns `Found` attributions in te
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.extract.learned import LinearScorer
+from annotator.extract.learned import LinearScorer, choose
 from annotator.extract.reported import (
     char_span,
     content_candidates,
@@ -169,10 +168,8 @@ def _attribution(doc, i: int, p: float, model: AttributionModel, inside: list[in
     contents = content_candidates(doc, i)
     if not contents:
         return None
-    scores = [model.content.score(content_features(doc, i, c, inside, contents)) for c in contents]
-    best = max(range(len(scores)), key=scores.__getitem__)
+    best, share = choose(model.content, [content_features(doc, i, c, inside, contents) for c in contents])
     content = contents[best]
-    share = 1.0 / sum(math.exp(max(-50.0, s - scores[best])) for s in scores)
     cue = cue_extent(doc, i)
     sources = [s for s in source_candidates(doc, i) if not overlaps(s.span, content.span)]
     source = None
