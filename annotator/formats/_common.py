@@ -176,14 +176,8 @@ def write_standoff(job: Any, kind: str, name_of: Callable[[GoldArticle], str],
     """A folder of NAME.txt and NAME.ann per article and annotator (brat's standoff layout), plus the
     `confs` files; written beside the folder and renamed over it once whole. Returns the articles
     written and what `counted` counts of each (spans, attributions)."""
-    folder = job.output
-    if folder.exists() and not folder.is_dir():
-        raise OSError(f"{folder} is a file, and {kind} is a folder")
-    partial = folder.with_name(f".{folder.name}.partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
     count = items = 0
-    try:
+    with replaced_folder(job.output, kind) as partial:
         for gold in job.golds():
             name = name_of(gold)
             (partial / f"{name}.txt").write_text(gold.article.text, encoding="utf-8", newline="\n")
@@ -194,10 +188,23 @@ def write_standoff(job: Any, kind: str, name_of: Callable[[GoldArticle], str],
             items += counted(gold, lines)
         for conf, content in confs.items():
             (partial / conf).write_text(content, encoding="utf-8")
-        if folder.exists():  # --force: the old export goes only once the new one is whole
+    return count, items
+
+
+@contextmanager
+def replaced_folder(folder: Path, kind: str) -> Iterator[Path]:
+    """A folder export: written into a partial folder beside `folder`, which replaces it only once
+    the block ends whole (with --force the old export goes only then); on error nothing changes."""
+    if folder.exists() and not folder.is_dir():
+        raise OSError(f"{folder} is a file, and {kind} is a folder")
+    partial = folder.with_name(f".{folder.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    try:
+        yield partial
+        if folder.exists():
             shutil.rmtree(folder)
         partial.rename(folder)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
-    return count, items
 

@@ -13,13 +13,12 @@ from __future__ import annotations
 import json
 import json.scanner
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from annotator.formats._attributions import Attribution, annotated_line, attributions_of, labels, span_problem
-from annotator.formats._common import atomic_file
+from annotator.formats._common import atomic_file, replaced_folder
 from annotator.formats.base import Item, Problem, read_text
 from annotator.formats.brat import name_of
 from annotator.formats.jsonl import parse_jsonl_object
@@ -176,14 +175,8 @@ def document_of(gold: GoldArticle) -> dict[str, Any]:
 
 
 def write(job: WriteJob) -> tuple[int, int]:
-    folder = job.output
-    if folder.exists() and not folder.is_dir():
-        raise OSError(f"{folder} is a file, and a citron export is a folder")
-    partial = folder.with_name(f".{folder.name}.partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
     count = quotes = 0
-    try:
+    with replaced_folder(job.output, "a citron export") as partial:
         for gold in job.golds():
             doc = document_of(gold)
             with atomic_file(partial / f"{name_of(gold)}.json") as out:
@@ -191,11 +184,6 @@ def write(job: WriteJob) -> tuple[int, int]:
                 out.write("\n")
             count += 1
             quotes += len(doc["quotes"])
-        if folder.exists():  # --force: the old export goes only once the new one is whole
-            shutil.rmtree(folder)
-        partial.rename(folder)
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
     return count, quotes
 
 
