@@ -175,3 +175,42 @@ def test_a_cue_content_that_stops_short_of_its_quote_s_closing_mark_makes_one_mi
     (one,) = combine(text, [quote], [found])
     assert text[slice(*one.content)] == 'that the plan was "a disaster for everyone."'
     assert one.form == "mixed" and one.cue == cue and one.source == (0, 12)
+
+
+def test_a_cue_content_that_stops_where_its_quote_starts_makes_one_mixed_content():
+    """ "pledged to oppose it “today, tomorrow, forever.”": the parse gives the cue the words before
+    the quote; with the quote they are one mixed content."""
+    from annotator.extract.attribution_model import Found
+    from annotator.extract.combined import combine, quote_as_found
+
+    text = "The senator pledged to oppose it “today, tomorrow, forever.”"
+    q0 = text.index("“")
+    cue = (text.index("pledged"), text.index("pledged") + 7)
+    quote = quote_as_found(text, q0, len(text), [[q0, len(text)]], None, None, list(cue), 0.9)
+    content = (text.index("to oppose"), text.index("it ") + 2)
+    found = Found(content, [content], (0, 11), 1, cue, "indirect", 0.9)
+    (one,) = combine(text, [quote], [found])
+    assert text[slice(*one.content)] == "to oppose it “today, tomorrow, forever.”"
+    assert one.form == "mixed" and one.source == (0, 11)
+
+
+def test_two_cues_that_found_the_same_content_are_one_attribution_and_keep_the_named_source():
+    """ "said in a statement": "said" and "statement" both find the content. The surer cue stays; when
+    it named no source, the other's source is kept. Different contents both stay."""
+    from annotator.extract.attribution_model import Found, select
+
+    text = "The ministry said in a statement that talks would resume, and that the envoy would stay."
+    said = (text.index("said"), text.index("said") + 4)
+    statement = (text.index("statement"), text.index("statement") + 9)
+    talks = (text.index("that talks"), text.index("resume") + 6)
+    longer = (talks[0], text.index("and that") + 3)  # "that talks would resume, and"
+    envoy = (text.index("that the envoy"), len(text) - 1)
+    found = [
+        Found(talks, [talks], None, None, statement, "indirect", 0.8),
+        Found(longer, [longer], (0, 12), 1, said, "indirect", 0.6),
+        Found(envoy, [envoy], (0, 12), 1, said, "indirect", 0.5),
+    ]
+    kept = select(found, 0.3)
+    assert [text[slice(*f.content)] for f in kept] == ["that talks would resume", "that the envoy would stay"]
+    assert kept[0].cue == statement and kept[0].source == (0, 12)
+    assert found[0].source is None  # select works on copies: it runs on one list at several thresholds

@@ -14,7 +14,7 @@ run time. `predict` works on a parsed Doc and returns `Found` attributions in te
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from annotator.extract.learned import LinearScorer, choose
@@ -207,10 +207,16 @@ def _parts(content: Span, inside: list[Span]) -> list[Span]:
 
 
 def _without_duplicates(found: list[Found]) -> list[Found]:
-    """Two cues that found the same content are one attribution: the surer one stays."""
+    """Two cues that found much the same content (Jaccard >= 0.5) are one attribution: the surer
+    one stays. Two attributions of one article almost never share that much content (8 pairs in
+    19,832 attributions in PolNeAR's training split), while two cues of one attribution often find
+    it ("said in a statement", "told reporters")."""
     kept: list[Found] = []
     for f in sorted(found, key=lambda f: -f.p):
-        if any(jaccard(f.content, k.content) >= 0.5 and overlaps(f.cue, k.cue) or f.content == k.content for k in kept):
-            continue
-        kept.append(f)
+        same = next((k for k, other in enumerate(kept) if jaccard(f.content, other.content) >= 0.5), None)
+        if same is None:
+            kept.append(f)
+        elif kept[same].source is None and f.source is not None:
+            # The other cue named who said it. A copy: `select` runs on one list at several thresholds.
+            kept[same] = replace(kept[same], source=f.source, source_head=f.source_head)
     return sorted(kept, key=lambda f: f.content)

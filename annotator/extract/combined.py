@@ -64,10 +64,12 @@ def combine(text: str, quotes: list[Found], found: list[Found]) -> list[Found]:
             k = max(same, key=lambda k: jaccard(found[k].content, q.content))
             used.add(k)
             f = found[k]
-            if f.content[0] < q.content[0] < f.content[1] < q.content[1]:
+            if f.content[0] < q.content[0] and f.content[1] < q.content[1] and (
+                    f.content[1] > q.content[0] or not text[f.content[1]:q.content[0]].strip()):
                 # The cue's content runs into the quote and stops short of its closing mark (the
-                # parser hung `."` on the cue): "told reporters that the plan was "a disaster."" is
-                # one mixed content, the frame and the quoted words together.
+                # parser hung `."` on the cue), or stops where the quote starts ("pledged to oppose
+                # it "today, tomorrow, forever.""): one mixed content, the frame and the quoted
+                # words together.
                 q.content = (f.content[0], q.content[1])
                 q.parts = [(f.content[0], q.parts[0][1]), *q.parts[1:]] if q.parts else [q.content]
                 q.form = form_of(text, q.content)
