@@ -214,3 +214,29 @@ def test_two_cues_that_found_the_same_content_are_one_attribution_and_keep_the_n
     assert [text[slice(*f.content)] for f in kept] == ["that talks would resume", "that the envoy would stay"]
     assert kept[0].cue == statement and kept[0].source == (0, 12)
     assert found[0].source is None  # select works on copies: it runs on one list at several thresholds
+
+
+def test_the_source_of_a_cue_that_interrupts_its_content_is_found_inside_it():
+    """ "In his state, Christie said, offenders are sent to treatment": the content is the sentence
+    around the cue's clause; its source is in that clause, a hole in the content, not "nobody"."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from annotator.extract.attribution_model import AttributionModel, predict
+    from annotator.extract.learned import LinearScorer
+
+    words = ["In", "his", "state", ",", "Christie", "said", ",", "offenders", "are", "sent", "to", "treatment", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words, spaces=[True, True, False, True, True, False, True, True, True,
+                                                            True, True, False, False],
+              heads=[9, 2, 0, 5, 5, 9, 5, 9, 9, 9, 9, 10, 9],
+              deps=["prep", "poss", "pobj", "punct", "nsubj", "parataxis", "punct", "nsubjpass", "auxpass", "ROOT",
+                    "prep", "pobj", "punct"],
+              pos=["ADP", "PRON", "NOUN", "PUNCT", "PROPN", "VERB", "PUNCT", "NOUN", "AUX", "VERB", "ADP", "NOUN",
+                   "PUNCT"],
+              lemmas=["in", "his", "state", ",", "Christie", "say", ",", "offender", "be", "send", "to", "treatment", "."])
+    model = AttributionModel(LinearScorer({"bias": -5.0, "lem=say": 10.0}), LinearScorer({"kind=whole:parataxis": 5.0}),
+                             LinearScorer({"none": 0.0, "kind=subj": 3.0}), no_source_margin=1.0)
+    (found,) = predict(doc, model)
+    assert doc.text[slice(*found.source)] == "Christie"
+    assert found.content[0] == 0 and doc.text[found.content[1] - 9:found.content[1]] == "treatment"
+    assert not any(a <= found.source[0] < b for a, b in found.parts)

@@ -171,7 +171,14 @@ def _attribution(doc, i: int, p: float, model: AttributionModel, inside: list[in
     best, share = choose(model.content, [content_features(doc, i, c, inside, contents) for c in contents])
     content = contents[best]
     cue = cue_extent(doc, i)
-    sources = [s for s in source_candidates(doc, i) if not overlaps(s.span, content.span)]
+    # The source is outside the content, or in the cue's own clause where the cue interrupts the
+    # content ("X, Ms. Tchen said, Y": the parse makes the whole sentence the content, with the cue
+    # and source as holes in it).
+    t = doc[i]
+    own = (t.left_edge.idx, t.right_edge.idx + len(t.right_edge))
+    interrupted = content.span[0] < own[0] and own[1] < content.span[1]
+    sources = [s for s in source_candidates(doc, i)
+               if not overlaps(s.span, content.span) or interrupted and own[0] <= s.span[0] and s.span[1] <= own[1]]
     source = None
     if sources:
         ss = [model.source.score(source_features(doc, i, s)) for s in sources]

@@ -374,6 +374,15 @@ def source_features(doc, i: int, cand: Candidate) -> dict[str, float]:
         "low=" + s.lower_: 1.0,
         "tdep|kind=" + t.dep_ + "|" + cand.kind: 1.0,
     }
+    # What the candidate hangs on (the cue itself, another verb), and its kind of word in context.
+    gov = "cue" if s.head.i == i else s.head.pos_
+    f["gov=" + gov] = 1.0
+    f["kind|gov=" + cand.kind + "|" + gov] = 1.0
+    f["ent|side=" + (s.ent_type_ or "-") + "|" + side] = 1.0
+    f["pos|dep=" + s.pos_ + "|" + s.dep_] = 1.0
+    f["lem|pos=" + lem + "|" + s.pos_] = 1.0
+    f["xsent"] = float(s.sent.start != t.sent.start)
+    f["tag=" + s.tag_] = 1.0
     return f
 
 
