@@ -11,10 +11,11 @@ threshold is chosen by 3-fold cross-validation on DATA. A team's own gold retrai
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
+
+from annotator.cli.gold_lines import read_gold_lines
 
 
 def register(app: typer.Typer) -> None:
@@ -41,31 +42,17 @@ def _span(text: str, value, what: str) -> tuple[int, int] | None:
     return start, end
 
 
+def _check_attributions(row: dict) -> None:
+    text = row["text"]
+    for att in row["attributions"]:
+        _span(text, att["content"], "content")
+        _span(text, att.get("source"), "source")
+        _span(text, att.get("cue"), "cue")
+
+
 def read_attribution_gold(path: Path) -> list[dict]:
     """Rows of a gold attributions file; a bad line is one error naming the file and line."""
-    from annotator.errors import InputError
-
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    rows = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                text = row["text"]
-                for att in row["attributions"]:
-                    _span(text, att["content"], "content")
-                    _span(text, att.get("source"), "source")
-                    _span(text, att.get("cue"), "cue")
-            except (ValueError, KeyError, TypeError) as exc:
-                why = exc.args[0] if isinstance(exc, ValueError) and exc.args else f"missing or bad field {exc}"
-                raise InputError(f"{path}:{n}: not a gold attributions line ({why})") from None
-            rows.append(row)
-    if not rows:
-        raise InputError(f"{path}: no articles")
-    return rows
+    return read_gold_lines(path, "gold attributions", _check_attributions)
 
 
 def run_train_attributions(data: list[Path], output: Path, model: str | None = None, dev: Path | None = None,

@@ -9,10 +9,11 @@ plus the `annotator_quotes` component with these weights) that `spacy.load(DIR)`
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
+
+from annotator.cli.gold_lines import read_gold_lines
 
 
 def register(app: typer.Typer) -> None:
@@ -30,34 +31,18 @@ def register(app: typer.Typer) -> None:
         run_train_quotes(data, output, model, seed, cv, dev, force)
 
 
+def _check_quotes(row: dict) -> None:
+    text = row["text"]
+    for q in row["quotes"]:
+        s, e = int(q["start"]), int(q["end"])
+        sp = q.get("speaker")
+        if not (0 <= s < e <= len(text)) or sp is not None and not (0 <= int(sp["start"]) < int(sp["end"]) <= len(text)):
+            raise ValueError("an offset outside the text")
+
+
 def read_gold(path: Path) -> list[dict]:
     """Rows of a gold quotes file; a bad line is one error naming the file and line."""
-    from annotator.errors import InputError
-
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    rows = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                text = row["text"]
-                for q in row["quotes"]:
-                    s, e = int(q["start"]), int(q["end"])
-                    sp = q.get("speaker")
-                    if not (0 <= s < e <= len(text)) or sp is not None and not (
-                        0 <= int(sp["start"]) < int(sp["end"]) <= len(text)
-                    ):
-                        raise ValueError("an offset outside the text")
-            except (ValueError, KeyError, TypeError) as exc:
-                why = exc.args[0] if isinstance(exc, ValueError) and exc.args else f"missing or bad field {exc}"
-                raise InputError(f"{path}:{n}: not a gold quotes line ({why})") from None
-            rows.append(row)
-    if not rows:
-        raise InputError(f"{path}: no articles")
-    return rows
+    return read_gold_lines(path, "gold quotes", _check_quotes)
 
 
 def run_train_quotes(
