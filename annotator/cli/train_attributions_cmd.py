@@ -15,7 +15,7 @@ from pathlib import Path
 
 import typer
 
-from annotator.cli.gold_lines import read_gold_lines
+from annotator.cli.gold_lines import read_gold_lines, training_inputs
 
 
 def register(app: typer.Typer) -> None:
@@ -61,18 +61,10 @@ def run_train_attributions(data: list[Path], output: Path, model: str | None = N
 
     from rich.console import Console
 
-    from annotator.errors import EXIT_EXISTS, InputError, UserError
-    from annotator.extract import load_extractor
     from annotator.extract.attribution_training import evaluate, prepare_all, train_attribution_model
     from annotator.extract.component import ATTRIBUTIONS
 
-    if output.exists() and not force:
-        raise UserError(f"{output}: exists; pass --force to overwrite it", EXIT_EXISTS)
-    rows = [row for path in data for row in read_attribution_gold(path)]
-    dev_rows = read_attribution_gold(dev) if dev else []
-    extractor = load_extractor(model=model)
-    if extractor.model_name is None:
-        raise InputError("training the attribution needs a spaCy model with a parser; " + extractor.warning)
+    rows, dev_rows, extractor = training_inputs(output, force, data, dev, model, read_attribution_gold, "attribution")
     nlp = extractor.nlp
     console = Console(stderr=True)
     console.print(f"training on {len(rows)} articles, {sum(len(r['attributions']) for r in rows)} attributions "

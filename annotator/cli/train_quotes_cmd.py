@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from annotator.cli.gold_lines import read_gold_lines
+from annotator.cli.gold_lines import read_gold_lines, training_inputs
 
 
 def register(app: typer.Typer) -> None:
@@ -57,17 +57,9 @@ def run_train_quotes(
     from rich.console import Console
     from rich.progress import Progress
 
-    from annotator.errors import EXIT_EXISTS, InputError, UserError
-    from annotator.extract import load_extractor
     from annotator.extract.training import cross_validate, evaluate, fit, prepare_all
 
-    if output.exists() and not force:
-        raise UserError(f"{output}: exists; pass --force to overwrite it", EXIT_EXISTS)
-    rows = [row for path in data for row in read_gold(path)]
-    dev_rows = read_gold(dev) if dev else []
-    extractor = load_extractor(model=model)
-    if extractor.model_name is None:
-        raise InputError("training the quote attribution needs a spaCy model with a parser; " + extractor.warning)
+    rows, dev_rows, extractor = training_inputs(output, force, data, dev, model, read_gold, "quote attribution")
     nlp = extractor.nlp
     console = Console(stderr=True)
     with Progress(console=console, transient=True) as progress:
