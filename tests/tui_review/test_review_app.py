@@ -81,11 +81,14 @@ async def test_export_is_a_download_in_the_browser_and_a_file_in_a_terminal(tmp_
         is_web = True
         delivered: list = []
 
-        def deliver_text(self, path, save_filename=None):
-            self.delivered.append((path.read_text(), save_filename))
+        def deliver_text(self, file, save_filename=None):
+            self.delivered.append((file.read().decode(), save_filename))
+
+    written: list = []
 
     def write(path):
         path.write_text("{}\n")
+        written.append(path)
         return 1, 2
 
     async def run(fn, *args):
@@ -94,6 +97,7 @@ async def test_export_is_a_download_in_the_browser_and_a_file_in_a_terminal(tmp_
     app = Stub()
     message = await deliver_export(app, write, "gold.jsonl", tmp_path / "exports", run)
     assert app.delivered == [("{}\n", "gold.jsonl")] and "downloading gold.jsonl" in message
+    assert not written[0].parent.exists()  # the server keeps no copy of the download
     assert not (tmp_path / "exports").exists()
     app.is_web = False
     message = await deliver_export(app, write, "gold.jsonl", tmp_path / "exports", run)

@@ -9,6 +9,7 @@ app's store thread.
 
 from __future__ import annotations
 
+import io
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -26,9 +27,12 @@ async def deliver_export(app: App[Any], write: Callable[[Path], tuple[int, int]]
                          run: Callable[..., Awaitable[Any]]) -> str:
     """Write the export and hand it over; returns a message for the status line."""
     if app.is_web:
-        target = Path(tempfile.mkdtemp(prefix="annotator-export-")) / name
-        count, spans = await run(write, target)
-        app.deliver_text(target, save_filename=name)
+        # The download is handed over from memory, so the file written for it is gone at once: the
+        # server keeps no copy of each export in its temporary folder.
+        with tempfile.TemporaryDirectory(prefix="annotator-export-") as work:
+            target = Path(work) / name
+            count, spans = await run(write, target)
+            app.deliver_text(io.BytesIO(target.read_bytes()), save_filename=name)  # as a path is read: rb
         return f"exported {count} articles ({spans} spans): downloading {name}"
     folder.mkdir(parents=True, exist_ok=True)
     count, spans = await run(write, folder / name)
