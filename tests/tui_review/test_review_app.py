@@ -81,8 +81,8 @@ async def test_export_is_a_download_in_the_browser_and_a_file_in_a_terminal(tmp_
         is_web = True
         delivered: list = []
 
-        def deliver_text(self, file, save_filename=None):
-            self.delivered.append((file.read().decode(), save_filename))
+        def deliver_binary(self, file, save_filename=None, mime_type=None):
+            self.delivered.append((file.read().decode(), save_filename, mime_type))
 
     written: list = []
 
@@ -96,7 +96,7 @@ async def test_export_is_a_download_in_the_browser_and_a_file_in_a_terminal(tmp_
 
     app = Stub()
     message = await deliver_export(app, write, "gold.jsonl", tmp_path / "exports", run)
-    assert app.delivered == [("{}\n", "gold.jsonl")] and "downloading gold.jsonl" in message
+    assert app.delivered == [("{}\n", "gold.jsonl", "text/plain")] and "downloading gold.jsonl" in message
     assert not written[0].parent.exists()  # the server keeps no copy of the download
     assert not (tmp_path / "exports").exists()
     app.is_web = False

@@ -10,6 +10,7 @@ app's store thread.
 from __future__ import annotations
 
 import io
+import mimetypes
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -32,7 +33,9 @@ async def deliver_export(app: App[Any], write: Callable[[Path], tuple[int, int]]
         with tempfile.TemporaryDirectory(prefix="annotator-export-") as work:
             target = Path(work) / name
             count, spans = await run(write, target)
-            app.deliver_text(io.BytesIO(target.read_bytes()), save_filename=name)  # as a path is read: rb
+            # What deliver_text(path) sends: the bytes, no encoding, a text type unless the name says another.
+            kind = mimetypes.guess_type(name)[0] or "text/plain"
+            app.deliver_binary(io.BytesIO(target.read_bytes()), save_filename=name, mime_type=kind)
         return f"exported {count} articles ({spans} spans): downloading {name}"
     folder.mkdir(parents=True, exist_ok=True)
     count, spans = await run(write, folder / name)
