@@ -55,7 +55,7 @@ def offered(extractor, text: str) -> list[tuple[str, str | None]]:
          [("the plan a “blank cheque” for developers", "Critics")]),
         # a scare quote and a title are not quotations: dropped
         ("The so-called “peace dividend” never arrived.", []),
-        ("The minister appeared on “Morning Edition” on Tuesday to defend the budget.", []),
+        ("The minister appeared on “Morning Edition” on Tuesday.", []),
     ],
 )
 def test_conventions(extractor, text, expected):

@@ -24,9 +24,9 @@ def test_gemm_matches_thincs_own(trans1, trans2):
 
 
 def test_every_layer_of_a_loaded_pipeline_is_switched_and_predicts_the_same(extractor):
-    import spacy
+    from annotator.extract import load_pipeline
 
-    nlp = spacy.load(extractor.model_name)
+    nlp = load_pipeline(extractor.model_name)  # the name may stand for a republished or renamed package
     text = "Staffan de Mistura met rebels of Tahrir al-Sham in Douma on Tuesday, Reuters said."
     before = [(e.start_char, e.end_char, e.label_) for e in nlp(text).ents]
     use_numpy_matmul(nlp)
