@@ -240,3 +240,20 @@ def test_the_source_of_a_cue_that_interrupts_its_content_is_found_inside_it():
     assert doc.text[slice(*found.source)] == "Christie"
     assert found.content[0] == 0 and doc.text[found.content[1] - 9:found.content[1]] == "treatment"
     assert not any(a <= found.source[0] < b for a, b in found.parts)
+
+
+def test_a_cue_torn_between_two_drawings_of_one_content_is_not_in_doubt():
+    """ "It was reported that turnout rose": "that turnout rose" and the whole clause are one content
+    as scoring counts it (Jaccard 0.5); a cue split evenly between them keeps its full confidence,
+    where the best candidate's own share would halve it."""
+    import math
+
+    from annotator.extract.attribution_model import AttributionModel, predict
+    from annotator.extract.learned import LinearScorer
+
+    doc = _reported_doc()
+    model = AttributionModel(LinearScorer({"bias": -5.0, "lem=report": 10.0}),
+                             LinearScorer({"kind=subj:nsubjpass": -50.0}), LinearScorer({}), share_weight=1.0)
+    (found,) = predict(doc, model)
+    assert doc.text[slice(*found.content)] == "that turnout rose"
+    assert found.p == round(1 / (1 + math.exp(-5.0)), 4)

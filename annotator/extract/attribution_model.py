@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from annotator.extract.learned import LinearScorer, choose
+from annotator.extract.learned import LinearScorer, softmax
 from annotator.extract.reported import (
     char_span,
     content_candidates,
@@ -168,8 +168,12 @@ def _attribution(doc, i: int, p: float, model: AttributionModel, inside: list[in
     contents = content_candidates(doc, i)
     if not contents:
         return None
-    best, share = choose(model.content, [content_features(doc, i, c, inside, contents) for c in contents])
-    content = contents[best]
+    shares = softmax(model.content, [content_features(doc, i, c, inside, contents) for c in contents])
+    content = contents[max(range(len(shares)), key=shares.__getitem__)]
+    # How likely the content is right as scoring counts it: the share of every candidate that would
+    # be the same content (Jaccard >= 0.5: "a deal" and "a deal with Iran" are one answer, and a
+    # cue torn between them is not in doubt).
+    share = sum(x for x, c in zip(shares, contents, strict=True) if jaccard(c.span, content.span) >= 0.5)
     cue = cue_extent(doc, i)
     # The source is outside the content, or in the cue's own clause where the cue interrupts the
     # content ("X, Ms. Tchen said, Y": the parse makes the whole sentence the content, with the cue

@@ -41,15 +41,23 @@ class LinearScorer:
         return 1.0 / (1.0 + math.exp(-z))
 
 
+def softmax(scorer: LinearScorer, candidates: list[dict[str, float]]) -> list[float]:
+    """Each candidate's softmax share among all of them (how sure the ranking is)."""
+    scores = [scorer.score(f) for f in candidates]
+    top = max(scores, default=0.0)
+    weights = [math.exp(max(-50.0, s - top)) for s in scores]
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
 def choose(scorer: LinearScorer, candidates: list[dict[str, float]]) -> tuple[int, float]:
     """The best-scoring candidate and its softmax share among all of the quote's candidates
     (how sure the ranking is), or (-1, 0.0) when there are none."""
     if not candidates:
         return -1, 0.0
-    scores = [scorer.score(f) for f in candidates]
-    best = max(range(len(scores)), key=scores.__getitem__)
-    top = scores[best]
-    return best, 1.0 / sum(math.exp(max(-50.0, s - top)) for s in scores)
+    shares = softmax(scorer, candidates)
+    best = max(range(len(shares)), key=shares.__getitem__)
+    return best, shares[best]
 
 
 @dataclass(slots=True)
