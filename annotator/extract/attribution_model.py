@@ -1,7 +1,8 @@
 """The learned attribution of every form: three linear scorers over `reported.py`'s candidates.
 
 - the cue scorer gives each token the probability that it heads a cue ("said", "according",
-  "statement"); tokens above `cue_threshold` become attributions;
+  "statement"); a token whose probability times its content's share (below) reaches
+  `cue_threshold` becomes an attribution;
 - the content scorer picks, among the spans the parse hangs on the cue, the one that is what was
   said (the clausal complement, the clause the cue modifies, the object);
 - the source scorer picks, among the cue's subject, agent, "according to" object and the noun
@@ -48,7 +49,7 @@ class Found:
     source_head: int | None  # token index of the source's head (to resolve it to an entity)
     cue: Span
     form: str
-    p: float  # the cue's probability: how sure the model is that this is an attribution
+    p: float  # the cue's probability times its content's share: how sure the model is of this attribution
 
 
 @dataclass(slots=True)
@@ -58,8 +59,9 @@ class AttributionModel:
     source: LinearScorer
     cue_threshold: float = 0.5
     source_threshold: float = 0.0
-    # An attribution's confidence is the cue's probability times its content's softmax share to
-    # this power: a cue whose content is a toss-up is less likely to be one (0: the cue alone).
+    # An attribution's confidence is the cue's probability times its content's softmax share (of
+    # every candidate within Jaccard 0.5 of the chosen one) to this power: a cue whose content is a
+    # toss-up is less likely to be one (0: the cue alone).
     share_weight: float = 0.0
     # "Nobody" must outscore the best candidate by this much: a missed source costs more than a
     # wrong one (it fails the source's accuracy, where a found one can be corrected in a key).
