@@ -257,3 +257,23 @@ def test_a_cue_torn_between_two_drawings_of_one_content_is_not_in_doubt():
     (found,) = predict(doc, model)
     assert doc.text[slice(*found.content)] == "that turnout rose"
     assert found.p == round(1 / (1 + math.exp(-5.0)), 4)
+
+
+def test_a_cue_content_inside_a_quote_with_its_cue_outside_is_the_quote_s_own_attribution():
+    """ "He said: "We will win. We will win soon."": the colon's content is the quote's first
+    sentence. It is the quote's attribution drawn short, not a second one; a cue inside the quote
+    is a nested attribution and stays."""
+    from annotator.extract.attribution_model import Found
+    from annotator.extract.combined import combine, quote_as_found
+
+    text = 'He said: "We will win. Rivals told us we would lose. We will win soon."'
+    q0 = text.index('"')
+    quote = quote_as_found(text, q0, len(text), [[q0, len(text)]], [0, 2], 0, [3, 7], 0.9)
+    colon = (text.index(":"), text.index(":") + 1)
+    first = (q0 + 1, text.index("win.") + 3)
+    told = (text.index("told"), text.index("told") + 4)
+    nested = (text.index("we would"), text.index("lose") + 4)
+    found = [Found(first, [first], (0, 2), 0, colon, "indirect", 0.6),
+             Found(nested, [nested], (text.index("Rivals"), text.index("Rivals") + 6), 5, told, "indirect", 0.7)]
+    kept = combine(text, [quote], found)
+    assert [text[slice(*f.content)] for f in kept] == [text[q0:], "we would lose"]

@@ -7,8 +7,9 @@ finds what has no marks and the mixed content around a quoted fragment. So, for 
 - a cue-found content that holds the quote and is much longer (a mixed attribution: "she said that
   the plan was “a disaster”") takes its place: the fragment is part of that content, not an
   attribution of its own;
-- a cue-found content that is the same attribution (Jaccard >= 0.5, or the quote's own cue) is dropped for the quote, and
-  lends the quote its cue, and its source when the quote has none;
+- a cue-found content that is the same attribution (Jaccard >= 0.5, the quote's own cue, or a
+  content inside the quote whose cue is outside it) is dropped for the quote, and lends the quote
+  its cue, and its source when the quote has none;
 - a quote nothing found stays as it is.
 """
 
@@ -35,6 +36,13 @@ def _same_cue(q: Found, f: Found) -> bool:
     return not any(_contains(part, f.cue) for part in q.parts)
 
 
+def _drawn_short(q: Found, f: Found) -> bool:
+    """The cue model drew the quote's own attribution short: its content lies inside the quote and
+    its cue outside it ("He said:\n\n"We have a situation … [more sentences]"": the colon's content
+    is the quote's first sentence). A cue inside the quote is a nested attribution and stays."""
+    return _contains(q.content, f.content) and f.cue is not None and not overlaps(q.content, f.cue)
+
+
 def quote_as_found(text: str, start: int, end: int, parts, speaker, head, cue, p: float) -> Found:
     return Found(
         content=(start, end),
@@ -59,7 +67,8 @@ def combine(text: str, quotes: list[Found], found: list[Found]) -> list[Found]:
         ]
         if wider:
             continue  # the fragment belongs to a mixed content found around it
-        same = [k for k, f in enumerate(found) if k not in used and (jaccard(f.content, q.content) >= 0.5 or _same_cue(q, f))]
+        same = [k for k, f in enumerate(found)
+                if k not in used and (jaccard(f.content, q.content) >= 0.5 or _same_cue(q, f) or _drawn_short(q, f))]
         if same:
             k = max(same, key=lambda k: jaccard(found[k].content, q.content))
             used.add(k)
