@@ -192,6 +192,7 @@ def test_a_cue_content_that_stops_where_its_quote_starts_makes_one_mixed_content
     (one,) = combine(text, [quote], [found])
     assert text[slice(*one.content)] == "to oppose it “today, tomorrow, forever.”"
     assert one.form == "mixed" and one.source == (0, 11)
+    assert quote.content == (q0, len(text)) and quote.source is None  # the inputs are left as they were
 
 
 def test_two_cues_that_found_the_same_content_are_one_attribution_and_keep_the_named_source():

@@ -16,7 +16,6 @@ scikit-learn is needed to train only; the weights are plain JSON.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -220,7 +219,7 @@ def best_threshold(examples: Sequence[Example], k: int = FOLDS) -> tuple[float, 
             found = candidates(doc, model, min(THRESHOLDS))
             quotes = doc_quotes(doc)
             for t in THRESHOLDS:
-                kept = combine(doc.text, [copy.copy(q) for q in quotes], select(found, t))
+                kept = combine(doc.text, quotes, select(found, t))
                 preds = [{"span": f.content, "source": f.source, "cue": f.cue} for f in kept]
                 results[t].append((preds, examples[j].golds))
     figures = {}

@@ -15,6 +15,8 @@ finds what has no marks and the mixed content around a quoted fragment. So, for 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from annotator.extract.attribution_model import Found
 from annotator.model import attribution_form as form_of
 from annotator.model import jaccard, overlaps
@@ -56,7 +58,8 @@ def quote_as_found(text: str, start: int, end: int, parts, speaker, head, cue, p
 
 
 def combine(text: str, quotes: list[Found], found: list[Found]) -> list[Found]:
-    """Quotes and cue-found attributions as one list in text order, each attribution once."""
+    """Quotes and cue-found attributions as one list in text order, each attribution once. The
+    inputs are left as they are (training combines one Doc's quotes at several thresholds)."""
     out: list[Found] = []
     used: set[int] = set()
     for q in quotes:
@@ -72,25 +75,26 @@ def combine(text: str, quotes: list[Found], found: list[Found]) -> list[Found]:
         if same:
             k = max(same, key=lambda k: jaccard(found[k].content, q.content))
             used.add(k)
-            f = found[k]
-            if f.content[0] < q.content[0] and f.content[1] < q.content[1] and (
-                    f.content[1] > q.content[0] or not text[f.content[1]:q.content[0]].strip()):
-                # The cue's content runs into the quote and stops short of its closing mark (the
-                # parser hung `."` on the cue), or stops where the quote starts ("pledged to oppose
-                # it "today, tomorrow, forever.""): one mixed content, the frame and the quoted
-                # words together.
-                q.content = (f.content[0], q.content[1])
-                q.parts = [(f.content[0], q.parts[0][1]), *q.parts[1:]] if q.parts else [q.content]
-                q.form = form_of(text, q.content)
-            if q.cue is None:
-                q.cue = f.cue
-            if q.source is None and f.source is not None:
-                q.source, q.source_head = f.source, f.source_head
-            out.append(q)
-        else:
-            out.append(q)
+            q = _merged(text, q, found[k])
+        out.append(q)
     out.extend(f for k, f in enumerate(found) if k not in used)
     return sorted(out, key=lambda f: f.content)
+
+
+def _merged(text: str, q: Found, f: Found) -> Found:
+    """The quote, as the quote finder drew it, with what the cue model's same attribution adds: its
+    cue, its source when the quote has none, and the frame of a mixed content."""
+    content, parts = q.content, q.parts
+    if f.content[0] < q.content[0] and f.content[1] < q.content[1] and (
+            f.content[1] > q.content[0] or not text[f.content[1]:q.content[0]].strip()):
+        # The cue's content runs into the quote and stops short of its closing mark (the parser
+        # hung `."` on the cue), or stops where the quote starts ("pledged to oppose it "today,
+        # tomorrow, forever.""): one mixed content, the frame and the quoted words together.
+        content = (f.content[0], q.content[1])
+        parts = [(f.content[0], q.parts[0][1]), *q.parts[1:]] if q.parts else [content]
+    source, head = (q.source, q.source_head) if q.source is not None or f.source is None else (f.source, f.source_head)
+    return replace(q, content=content, parts=parts, form=form_of(text, content) if content != q.content else q.form,
+                   cue=q.cue if q.cue is not None else f.cue, source=source, source_head=head)
 
 
 def doc_quotes(doc, extension: str = "annotator_quotes") -> list[Found]:
