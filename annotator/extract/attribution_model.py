@@ -20,6 +20,7 @@ from pathlib import Path
 
 from annotator.extract.learned import LinearScorer, softmax
 from annotator.extract.reported import (
+    Candidate,
     char_span,
     content_candidates,
     content_features,
@@ -177,22 +178,7 @@ def _attribution(doc, i: int, p: float, model: AttributionModel, inside: list[in
     # cue torn between them is not in doubt).
     share = sum(x for x, c in zip(shares, contents, strict=True) if jaccard(c.span, content.span) >= 0.5)
     cue = cue_extent(doc, i)
-    # The source is outside the content, or in the cue's own clause where the cue interrupts the
-    # content ("X, Ms. Tchen said, Y": the parse makes the whole sentence the content, with the cue
-    # and source as holes in it).
-    t = doc[i]
-    own = (t.left_edge.idx, t.right_edge.idx + len(t.right_edge))
-    interrupted = content.span[0] < own[0] and own[1] < content.span[1]
-    sources = [s for s in source_candidates(doc, i)
-               if not overlaps(s.span, content.span) or interrupted and own[0] <= s.span[0] and s.span[1] <= own[1]]
-    source = None
-    if sources:
-        ss = [model.source.score(source_features(doc, i, s)) for s in sources]
-        best = max(range(len(ss)), key=ss.__getitem__)
-        # "Nobody" competes with the candidates: the cue may name no source ("it was reported").
-        nobody = model.source.score(no_source_features(doc, i)) - model.no_source_margin
-        if ss[best] >= max(model.source_threshold, nobody):
-            source = sources[best]
+    source = _source(doc, i, content.span, model)
     parts = _parts(content.span, [cue] + ([source.span] if source else []))
     return Found(
         content=content.span,
@@ -203,6 +189,25 @@ def _attribution(doc, i: int, p: float, model: AttributionModel, inside: list[in
         form=form_of(doc.text, content.span),
         p=round(p * share**model.share_weight, 4),
     )
+
+
+def _source(doc, i: int, content: Span, model: AttributionModel) -> Candidate | None:
+    """The best source candidate of the cue at token i, or None when "nobody" wins. The source is
+    outside the content, or in the cue's own clause where the cue interrupts the content ("X, Ms.
+    Tchen said, Y": the parse makes the whole sentence the content, with the cue and source as
+    holes in it)."""
+    t = doc[i]
+    own = (t.left_edge.idx, t.right_edge.idx + len(t.right_edge))
+    interrupted = content[0] < own[0] and own[1] < content[1]
+    sources = [s for s in source_candidates(doc, i)
+               if not overlaps(s.span, content) or interrupted and own[0] <= s.span[0] and s.span[1] <= own[1]]
+    if not sources:
+        return None
+    scores = [model.source.score(source_features(doc, i, s)) for s in sources]
+    best = max(range(len(scores)), key=scores.__getitem__)
+    # "Nobody" competes with the candidates: the cue may name no source ("it was reported").
+    nobody = model.source.score(no_source_features(doc, i)) - model.no_source_margin
+    return sources[best] if scores[best] >= max(model.source_threshold, nobody) else None
 
 
 def _parts(content: Span, inside: list[Span]) -> list[Span]:

@@ -106,23 +106,23 @@ def prepare(doc, row: dict) -> Example:
     for i, gs in heads.items():
         cands = content_candidates(doc, i)
         feats = [content_features(doc, i, c, inside, cands) for c in cands]
+        sources = source_candidates(doc, i)  # a cue's candidates are the same for each of its golds
+        source_feats = [source_features(doc, i, c) for c in sources]
+        nobody = no_source_features(doc, i)
         for g in gs:
             js = [jaccard(c.span, g["span"]) for c in cands]
             if not js or max(js) < 0.5:
                 continue
             best = max(range(len(js)), key=js.__getitem__)
             ex.content_groups.append([(f, int(k == best)) for k, f in enumerate(feats)])
-            sources = source_candidates(doc, i)
-            nobody = (no_source_features(doc, i), int(g["source"] is None))
             if g["source"] is None:
-                ex.source_groups.append([nobody] + [(source_features(doc, i, c), 0) for c in sources])
+                ex.source_groups.append([(nobody, 1)] + [(f, 0) for f in source_feats])
                 continue
             s0, s1 = g["source"]
             inside_gold = [k for k, c in enumerate(sources) if s0 <= doc[c.head].idx < s1]
             if inside_gold:
                 best = max(inside_gold, key=lambda k: jaccard(sources[k].span, g["source"]))
-                ex.source_groups.append([nobody] + [(source_features(doc, i, c), int(k == best))
-                                                    for k, c in enumerate(sources)])
+                ex.source_groups.append([(nobody, 0)] + [(f, int(k == best)) for k, f in enumerate(source_feats)])
     return ex
 
 
