@@ -12,7 +12,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import IO, Any
 
-from annotator.model import Article, GoldArticle, GoldSpan, speaker_links
+from annotator.model import Article, ArticleDraft, GoldArticle, GoldSpan, speaker_links
 
 
 @contextmanager
@@ -28,13 +28,19 @@ def atomic_file(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
         tmp.unlink(missing_ok=True)
 
 
-def meta_of(article: Article) -> dict[str, Any]:
-    """An exported article's meta: as imported, plus title, source, date and dateline, plus article_id."""
+def described(article: Article | ArticleDraft) -> dict[str, Any]:
+    """An article's meta as imported, plus its title, source, date and dateline."""
     meta = dict(article.meta)
     for key in ("title", "source", "date", "dateline"):
         value = getattr(article, key)
         if value and key not in meta:
             meta[key] = value
+    return meta
+
+
+def meta_of(article: Article) -> dict[str, Any]:
+    """An exported article's meta: as imported, plus title, source, date and dateline, plus article_id."""
+    meta = described(article)
     # Kept when the article came from another database's export, so export → import → export is exact.
     meta.setdefault("article_id", article.id)
     return meta

@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from murmurhash import hash as murmur  # ships with spaCy; no spaCy import needed
 
+from annotator.formats._common import described
 from annotator.model import ArticleDraft, SpanDraft, attribution_form, speaker_links
 from annotator.store.codec import token_dicts
 
@@ -127,10 +128,6 @@ def relations_of(drafts: Sequence[SpanDraft]) -> list[RelationTuple]:
 
 def task_from_drafts(article: ArticleDraft, drafts: Sequence[SpanDraft], tokens: Sequence[Sequence[int]]) -> dict[str, Any]:
     """A line for `annotator extract`: suggestions only, no answer and no annotator."""
-    meta = dict(article.meta)
-    for key in ("title", "source", "date", "dateline"):
-        value = getattr(article, key)
-        if value and key not in meta:
-            meta[key] = value
+    meta = described(article)
     spans = [span_tuple(article.text, d.start, d.end, d.label, d.kind) for d in drafts]
     return build_task(article.text, meta, tokens, spans, relations_of(drafts))
