@@ -151,12 +151,13 @@ def candidates(doc, model: AttributionModel, threshold: float) -> list[Found]:
     if not doc.has_annotation("DEP"):
         return []
     inside = quote_depth(doc)
+    text = doc.text  # a Doc joins its tokens' text on each read: once, not once per attribution
     found: list[Found] = []
     for i in cue_sites(doc):
         p = model.cue.probability(cue_features(doc, i, inside))
         if p < threshold:
             continue
-        att = _attribution(doc, i, p, model, inside)
+        att = _attribution(doc, text, i, p, model, inside)
         if att is not None:
             found.append(att)
     return found
@@ -167,7 +168,7 @@ def select(found: list[Found], threshold: float) -> list[Found]:
     return _without_duplicates([f for f in found if f.p >= threshold])
 
 
-def _attribution(doc, i: int, p: float, model: AttributionModel, inside: list[int]) -> Found | None:
+def _attribution(doc, text: str, i: int, p: float, model: AttributionModel, inside: list[int]) -> Found | None:
     contents = content_candidates(doc, i)
     if not contents:
         return None
@@ -186,7 +187,7 @@ def _attribution(doc, i: int, p: float, model: AttributionModel, inside: list[in
         source=source.span if source else None,
         source_head=source.head if source else None,
         cue=cue,
-        form=form_of(doc.text, content.span),
+        form=form_of(text, content.span),
         p=round(p * share**model.share_weight, 4),
     )
 

@@ -103,5 +103,6 @@ def doc_quotes(doc, extension: str = "annotator_quotes") -> list[Found]:
 
     if not Doc.has_extension(extension):
         return []
-    return [quote_as_found(doc.text, s, e, parts, sp, h, cue, p)
+    text = doc.text  # joined from the tokens on each read
+    return [quote_as_found(text, s, e, parts, sp, h, cue, p)
             for s, e, parts, sp, h, cue, p, keep in (doc._.get(extension) or []) if keep]
