@@ -125,3 +125,41 @@ def test_a_name_keeps_the_company_it_keeps_in_the_corpus():
     p_without = without.probabilities(span_features(ents[0], article_features(doc)))[org]
     assert p_with > p_without
     assert Relabeler.from_json(with_corpus.to_json()).contexts == with_corpus.contexts
+
+
+def _with_vectors(words_by_kind: dict[str, list[str]]):
+    """A blank English pipeline whose vocabulary gives each kind's words one shared direction (as md's
+    static vectors put sides near sides and towns near towns), plus a little of their own."""
+    import numpy as np
+
+    nlp = spacy.blank("en")
+    rng = np.random.default_rng(0)
+    directions = {kind: rng.normal(size=16) for kind in words_by_kind}
+    for kind, words in words_by_kind.items():
+        for word in words:
+            nlp.vocab.set_vector(word, (directions[kind] + 0.3 * rng.normal(size=16)).astype("float32"))
+    return nlp
+
+
+def test_an_unseen_name_is_read_from_its_word_vector():
+    from annotator.learn.relabel import article_features, span_features, span_vector
+
+    sides = ["Essex", "Durham", "Sussex", "Yorkshire", "Lancashire", "Somerset", "Middlesex", "Worcester"]
+    towns = ["Leeds", "Bristol", "Norwich", "Hull", "Exeter", "Dover", "Bath", "Truro"]
+    nlp = _with_vectors({"side": sides, "town": towns})
+    # The same words around every name: only a name's vector tells a side from a town.
+    data = [(nlp.make_doc(f"{name} is here ."), [(0, len(name), label)])
+            for names, label in ((sides[:-1], "ORG"), (towns[:-1], "LOC")) for name in names]
+    relabeler = fit_relabeler(data)
+    assert relabeler.vector_weights is not None and len(relabeler.vector_weights) == 2
+    for unseen, label in (("Worcester", "ORG"), ("Truro", "LOC")):
+        doc = nlp.make_doc(f"{unseen} is here .")
+        wrong = "LOC" if label == "ORG" else "ORG"
+        ents = [Span(doc, 0, 1, label=wrong)]
+        assert relabeler.labels(doc, ents, keep=0.3) == [label]
+    # The weights travel in the JSON, and a vocabulary without vectors (sm) gives the span none.
+    again = Relabeler.from_json(relabeler.to_json())
+    span = Span(doc, 0, 1)
+    features, vector = span_features(span, article_features(doc)), span_vector(span)
+    assert again.probabilities(features, vector) == relabeler.probabilities(features, vector)
+    assert span_vector(Span(spacy.blank("en").make_doc("Truro is here ."), 0, 1)) is None
