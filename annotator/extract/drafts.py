@@ -163,24 +163,59 @@ def _unnamed(words: list[str], mention: tuple[int, int], doc) -> bool:
 
 
 def _previous_subject_entity(doc, start: int, entities, wanted, neuter: bool) -> tuple[int, int] | None:
-    """A pronoun that opens a sentence's subject refers back to the subject of the sentence before
-    ("The rebel alliance Tahrir al-Sham said … It celebrated …"): the entity in that subject, when
-    it fits. For "it"/"they" the subject's head decides when it is a common noun (an alliance, a
-    group): the entity's label may be the model's mistake, which the annotator is there to fix."""
+    """A pronoun subject refers back to the subject before it: of its own sentence when it opens a
+    clause joined to the main one ("Politifact ruled …, but in its report they could not resist …";
+    not in a relative clause: "the target it pledged to reach"), else of the sentence before ("The
+    rebel alliance Tahrir al-Sham said … It celebrated …"; "Trump responded … He said: …").
+
+    The entity in that sentence's subject, or in the subject of a clause joined to it, is the
+    answer when its label fits the pronoun ("Europeans saw it as toothless, but Mr. Obama learned
+    …, he said"). Failing that, the main subject is the answer when it is a name whatever its
+    label: the pronoun says more than the model's label, which may be the mistake the annotator is
+    there to fix (Trump read as an ORG, Politifact as a PERSON), unless a person's pronoun would
+    stand for a place. For "it"/"they" a common-noun subject (an alliance, a group) decides too."""
     if not doc.has_annotation("DEP"):
         return None
     span = doc.char_span(start, start + 1, alignment_mode="expand")
     tok = span[0] if span is not None and len(span) else None
-    if tok is None or tok.idx != start or tok.dep_ not in ("nsubj", "nsubjpass") or tok.sent.start == 0:
+    if tok is None or tok.idx != start or tok.dep_ not in ("nsubj", "nsubjpass"):
         return None
-    before = doc[tok.sent.start - 1].sent
-    subjects = [c for c in before.root.children if c.dep_ in ("nsubj", "nsubjpass")]
+    sent = tok.sent
+    own = [c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i and c.pos_ != "PRON"]
+    if own and tok.head.dep_ == "conj" and tok.head.head.i == sent.root.i:
+        subjects = own
+    elif sent.start > 0:
+        root = doc[sent.start - 1].sent.root
+        clauses = [root] + [c for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
+        subjects = [c for clause in clauses for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+    else:
+        return None
     if not subjects:
         return None
+    for subject in subjects:
+        for e in _entities_in(doc, subject, entities):
+            if e[2] in wanted or e[3] in wanted or neuter and subject.pos_ == "NOUN":
+                return e[0], e[1]
     subject = subjects[0]
-    lo, hi = doc[subject.left_edge.i].idx, doc[subject.right_edge.i].idx + len(doc[subject.right_edge.i])
-    inside = [e for e in entities if lo <= e[0] and e[1] <= hi]
-    for e in inside:
-        if e[2] in wanted or e[3] in wanted or neuter and subject.pos_ == "NOUN":
-            return e[0], e[1]
-    return None
+    inside = _entities_in(doc, subject, entities)
+    named = [e for e in inside if e[0] <= subject.idx < e[1] and (neuter or not {e[2], e[3]} & _PLACES)]
+    if not inside and subject.text[:1].isupper() and subject.pos_ in ("PROPN", "NOUN"):
+        # A name the model did not tag ("Trump responded …"): the last earlier entity ending in it.
+        word = subject.text.lower()
+        named = [e for e in entities if e[1] <= subject.idx and _last_word(doc.text[e[0]:e[1]]) == word
+                 and (neuter or not {e[2], e[3]} & _PLACES)][-1:]
+    return (named[0][0], named[0][1]) if named else None
+
+
+def _entities_in(doc, subject, entities) -> list:
+    lo = doc[subject.left_edge.i].idx
+    hi = doc[subject.right_edge.i].idx + len(doc[subject.right_edge.i])
+    return [e for e in entities if lo <= e[0] and e[1] <= hi]
+
+
+_PLACES = frozenset({"GPE", "LOC", "FAC"})
+
+
+def _last_word(name: str) -> str:
+    words = name.lower().split()
+    return words[-1].removesuffix("’s").removesuffix("'s") if words else ""
