@@ -1,5 +1,6 @@
-"""A pronoun speaker resolves to the entity it stands for (extract/drafts.py), on hand-built parses:
-the recognizer's label can be wrong, the pronoun's clause and the subject before it decide."""
+"""A speaker mention resolves to the entity it stands for (extract/drafts.py), on hand-built parses:
+for a pronoun the recognizer's label can be wrong, and its clause and the subject before it decide;
+an entity inside a description is its speaker only when it holds the description's head."""
 
 from __future__ import annotations
 
@@ -79,3 +80,32 @@ def test_a_person_pronoun_never_stands_for_a_place_and_a_relative_clause_looks_b
                 ("pledged", 10, "relcl", "VERB"), (".", 2, "punct", "PUNCT")])
     plan = _entity(doc, 0, 2, "ORG")
     assert _previous_subject_entity(doc, _at(doc, 11), [plan, _entity(doc, 6, 7, "ORG")], ORGISH, neuter=True) is None
+
+
+def test_an_entity_that_only_qualifies_a_description_is_not_its_speaker():
+    from annotator.extract import LabelPolicy
+    from annotator.extract.drafts import _resolve
+
+    class Schema:
+        speaker_labels = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+        def map_model_label(self, label):
+            return label
+
+    # "A spokeswoman for Hillary Clinton said no . The Indiana governor said yes ."
+    doc = _doc([("A", 1, "det", "DET"), ("spokeswoman", 5, "nsubj", "NOUN"), ("for", 1, "prep", "ADP"),
+                ("Hillary", 4, "compound", "PROPN"), ("Clinton", 2, "pobj", "PROPN"), ("said", 5, "ROOT", "VERB"),
+                ("no", 5, "dobj", "INTJ"), (".", 5, "punct", "PUNCT"),
+                ("The", 10, "det", "DET"), ("Indiana", 10, "compound", "PROPN"), ("governor", 11, "nsubj", "NOUN"),
+                ("said", 11, "ROOT", "VERB"), ("yes", 11, "dobj", "INTJ"), (".", 11, "punct", "PUNCT")])
+    clinton, indiana = _entity(doc, 3, 5, "PERSON"), _entity(doc, 9, 10, "GPE")
+    entities = [clinton, indiana]
+    by_span = {clinton[:2]: 0, indiana[:2]: 1}
+    starts = [e[0] for e in entities]
+    spokeswoman = (doc[0].idx, doc[4].idx + len(doc[4]))
+    governor = (doc[8].idx, doc[10].idx + len(doc[10]))
+    policy = LabelPolicy(Schema())
+    assert _resolve(doc.text, spokeswoman, entities, starts, by_span, policy, doc) is None
+    assert _resolve(doc.text, governor, entities, starts, by_span, policy, doc) is None
+    # The entity that holds the head is the speaker: "Hillary Clinton said".
+    assert _resolve(doc.text, clinton[:2], entities, starts, by_span, policy, doc) == 0

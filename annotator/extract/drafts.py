@@ -91,17 +91,22 @@ def _quotes_of(doc: Any) -> tuple[list[QuoteCandidate], list[Attribution | None]
 
 
 def _resolve(text, mention, entities, ent_starts, by_span, policy, doc=None) -> int | None:
-    """The entity draft a speaker mention stands for: itself, an entity inside it, or for pronouns
-    and descriptions the nearest fitting earlier PERSON or ORG mention."""
+    """The entity draft a speaker mention stands for: itself, an entity inside it that holds its
+    head, or for pronouns and descriptions the nearest fitting earlier PERSON or ORG mention."""
     start, end = mention
     speakers = policy.speaker_labels
     personish, orgish = policy.personish, policy.orgish
     inside = [e for e in entities if e[0] >= start and e[1] <= end and (e[2] in speakers or e[3] in speakers)]
     if inside:
-        persons = [e for e in inside if e[3] in personish or e[2] in personish]
-        # "UN mediator Staffan de Mistura": the person, not the organisation in the title.
-        best = persons[0] if persons else inside[-1]
-        return by_span.get((best[0], best[1]))
+        # An entity inside the mention is its speaker when it holds the mention's head ("UN mediator
+        # Staffan de Mistura", "The Washington Post"). One that does not only qualifies someone the
+        # text does not name here ("the Indiana governor", "a spokeswoman for Hillary Clinton"):
+        # no link rather than a wrong one, which an annotator may accept without noticing.
+        head = _head_start(doc, mention) if doc is not None else None
+        held = inside if head is None else [e for e in inside if e[0] <= head < e[1]]
+        persons = [e for e in held if e[3] in personish or e[2] in personish]
+        best = persons[0] if persons else held[-1] if held else None
+        return by_span.get((best[0], best[1])) if best is not None else None
     words = text[start:end].lower().split()
     if not words:
         return None
@@ -142,6 +147,14 @@ def _resolve(text, mention, entities, ent_starts, by_span, policy, doc=None) -> 
         if e[3] in wanted or e[2] in wanted:
             return by_span.get((e[0], e[1]))
     return None
+
+
+def _head_start(doc, mention: tuple[int, int]) -> int | None:
+    """Where the syntactic head of a mention starts (None when the Doc has no parse)."""
+    span = doc.char_span(mention[0], mention[1], alignment_mode="expand")
+    if span is None or not len(span) or not doc.has_annotation("DEP"):
+        return None
+    return span.root.idx
 
 
 _INDEFINITE = frozenset("a an another some several many few two three four one other others".split())
