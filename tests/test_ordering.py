@@ -259,3 +259,38 @@ def test_uncertain_order_before_any_ranking_says_how_to_rank(tmp_path, capsys):
         rank(store, ids)
         warn_if_unranked(store, db)
         assert capsys.readouterr().err == ""
+
+
+def test_article_uncertainty_counts_the_labels_the_second_opinion_doubts():
+    """After a few hundred articles most corrections are labels the recognizer's beam is sure of:
+    the label second opinion's 1 - p(final label), summed, is part of an article's uncertainty."""
+    spacy = pytest.importorskip("spacy")
+    pytest.importorskip("sklearn")
+    from spacy.tokens import Span
+
+    from annotator.learn.ranking import label_doubt, uncertainties
+    from annotator.learn.relabel import NAME, fit_relabeler
+
+    nlp = spacy.blank("en")
+    cricket = "{} beat {} by six wickets at the Oval . Innings , wickets and runs ."
+    crime = "Police in {} arrested a man . He lived in {} for years ."
+    sides, towns = ["Essex", "Durham", "Sussex", "Kent", "Surrey"], ["Leeds", "Bristol", "Hull", "Dover", "Bath"]
+    data = []
+    for names, template, label in ((sides, cricket, "ORG"), (towns, crime, "LOC")):
+        for a, b in zip(names, names[1:], strict=False):
+            doc = nlp.make_doc(template.format(a, b))
+            spans = [(t.idx, t.idx + len(t), label) for t in doc if t.text in (a, b)]
+            data.append((doc, spans))
+    relabeler = fit_relabeler(data)
+    relabeler.keep = 0.9  # a heavy vote: the recognizer's label stays, the doubt is what is left
+    nlp.add_pipe(NAME).relabeler = relabeler
+
+    def scorecard(label):
+        doc = nlp.make_doc(cricket.format("Worcester", "Essex"))
+        doc.ents = [Span(doc, 0, 1, label=label), Span(doc, 2, 3, label=label)]
+        return doc
+
+    sure, doubtful = scorecard("ORG"), scorecard("LOC")  # sides read as places: what a team corrects
+    assert label_doubt(nlp, doubtful) > 1.0 > label_doubt(nlp, sure)
+    assert uncertainties(nlp, [doubtful])[0] == pytest.approx(label_doubt(nlp, doubtful))
+    assert label_doubt(spacy.blank("en"), doubtful) == 0.0  # no second opinion in the pipeline

@@ -9,6 +9,16 @@ per scoring (store/ordering.py); routing only reads the stored rank.
   it. min(p, 1 - p) is the chance the model's call on that span is wrong (it keeps spans above
   one half); their sum over the article is the number of entity corrections the model expects to
   need there.
+- **Labels.** After a few hundred articles most corrections are labels, which the recognizer's
+  window cannot judge and its beam is sure of (a county side read as a place all through a
+  scorecard). The label second opinion (`learn/relabel.py`, when the pipeline has one) gives each
+  entity's final label a probability p from the whole article, and 1 - p is the chance that label
+  is wrong (not min(p, 1 - p): the final label is the recognizer's vote and the second opinion's
+  together, so one the second opinion finds unlikely is a likely mistake, not a sure call). On
+  CoNLL validation with a pipeline trained on 200 articles, Spearman between an article's
+  uncertainty and the corrections it needs goes from 0.42 to 0.77 with it (0.68 with min(p, 1 -
+  p); the entity count alone: 0.55), and the quarter of articles ranked first needs 15.4
+  corrections an article against 10.7.
 - **Quotes.** The quote attribution's p_quote (`doc._.annotator_quotes`) the same way:
   min(p, 1 - p) for each quote found by its marks.
 - **Per article: the sum,** not the mean. The sum is the expected number of corrections, which
@@ -30,6 +40,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 BEAM_WIDTH = 8
+# The label second opinion's doubt counts as much as the beam's: both are expected corrections.
+RELABEL_DOUBT = 1.0
 BEAM_DENSITY = 0.0001
 MMR_WEIGHT = 0.5
 MMR_POOL = 3000
@@ -65,7 +77,7 @@ def doubt(p: float) -> float:
 
 
 def uncertainties(nlp: Any, docs: Sequence[Any], label_map: Callable[[str], str | None] | None = None) -> list[float]:
-    """Each Doc's expected corrections: entity candidates' and quotes' doubt, summed. With
+    """Each Doc's expected corrections: entity candidates', final labels' and quotes' doubt, summed. With
     `label_map` (the extractor's LabelPolicy.map), candidates whose label the schema drops
     (a base model's DATE, CARDINAL…) count for nothing: nobody corrects what is never shown."""
     from annotator.extract.component import NAME as QUOTES
@@ -76,8 +88,25 @@ def uncertainties(nlp: Any, docs: Sequence[Any], label_map: Callable[[str], str 
         total = sum(doubt(p) for (_, _, label), p in probs.items() if label_map is None or label_map(label))
         for quote in (doc._.get(QUOTES) if doc.has_extension(QUOTES) else None) or ():
             total += doubt(float(quote[6]))
+        if RELABEL_DOUBT:
+            total += RELABEL_DOUBT * label_doubt(nlp, doc)
         out.append(total)
     return out
+
+
+def label_doubt(nlp: Any, doc: Any) -> float:
+    """How many of the Doc's final entity labels the label second opinion expects to be wrong: the
+    sum of 1 - p(label)."""
+    from annotator.learn.relabel import NAME
+
+    if NAME not in getattr(nlp, "pipe_names", ()):
+        return 0.0
+    relabeler = nlp.get_pipe(NAME).relabeler
+    ents = [e for e in doc.ents if relabeler is not None and e.label_ in relabeler.classes]
+    if not ents:
+        return 0.0
+    probs = relabeler.name_probabilities(doc, ents)
+    return sum(1.0 - p[relabeler.classes.index(e.label_)] for e, p in zip(ents, probs, strict=True))
 
 
 class Ranker:

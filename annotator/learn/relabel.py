@@ -166,24 +166,28 @@ class Relabeler:
         total = sum(exp)
         return [e / total for e in exp]
 
-    def labels(self, doc: Doc, ents: Sequence[Span], keep: float | None = None) -> list[str]:
-        """The labels of a document's entities after the second opinion (with vote weight `keep`)."""
-        keep = self.keep if keep is None else keep
-        if keep is None or not ents:
-            return [ent.label_ for ent in ents]
+    def name_probabilities(self, doc: Doc, ents: Sequence[Span]) -> list[list[float]]:
+        """Each entity's label probabilities, averaged over the mentions of the same name in the
+        article (one name, one opinion)."""
         article = article_features(doc)
         probs = [self.probabilities(span_features(ent, article, self.contexts),
                                     span_vector(ent) if self.vector_weights else None) for ent in ents]
         by_name: dict[str, list[list[float]]] = defaultdict(list)
         for ent, p in zip(ents, probs, strict=True):
             by_name[ent.text.lower()].append(p)
+        return [[sum(p[i] for p in by_name[ent.text.lower()]) / len(by_name[ent.text.lower()])
+                 for i in range(len(self.classes))] for ent in ents]
+
+    def labels(self, doc: Doc, ents: Sequence[Span], keep: float | None = None) -> list[str]:
+        """The labels of a document's entities after the second opinion (with vote weight `keep`)."""
+        keep = self.keep if keep is None else keep
+        if keep is None or not ents:
+            return [ent.label_ for ent in ents]
         out = []
-        for ent in ents:
+        for ent, votes in zip(ents, self.name_probabilities(doc, ents), strict=True):
             if ent.label_ not in self.classes:
                 out.append(ent.label_)
                 continue
-            mentions = by_name[ent.text.lower()]
-            votes = [sum(p[i] for p in mentions) / len(mentions) for i in range(len(self.classes))]
             votes[self.classes.index(ent.label_)] += keep
             out.append(self.classes[max(range(len(votes)), key=votes.__getitem__)])
         return out
