@@ -201,6 +201,8 @@ def main() -> None:
     parser.add_argument("--order", default=None,
                         help="random, uncertain or both (random,uncertain): the routing curves (issue 28)")
     parser.add_argument("--seeds", default=None, help="With --order: the seeds, e.g. 0,1 (default: --seed)")
+    parser.add_argument("--label-doubt", type=float, default=None,
+                        help="With --order: the weight of the labels' doubt in learn/ranking.py (0: none), to measure it")
     parser.add_argument("--mmr-weight", type=float, default=None,
                         help="With --order: the diversity weight of learn/ranking.py (0: none), to measure it")
     parser.add_argument("--first", choices=["random", "base"], default="random",
@@ -232,6 +234,10 @@ def main() -> None:
     settings = Settings(**({"max_epochs": args.max_epochs} if args.max_epochs else {}), **json.loads(args.settings))
     if args.order:
         args.seeds = args.seeds or str(args.seed)
+        if args.label_doubt is not None:
+            from annotator.learn import ranking
+
+            ranking.RELABEL_DOUBT = args.label_doubt
         if args.mmr_weight is not None:
             from annotator.learn import ranking
 
