@@ -18,10 +18,10 @@ of a seed), then after each retrain takes the next batch as routing hands it out
 (Store.next_article with that order: for `uncertain`, the rank that `suggest` stored after scoring
 the untouched articles with the new model, the code path `learn` runs), finishes each with its
 gold (an answered line, as `import` reads it), and retrains; the pipeline after N articles is
-scored on the validation articles. Targets: uncertain reaches random's F1 after 200 with at most
-120 articles; uncertain after 200 >= 0.89; random after 200 >= 0.88.
+scored on the validation articles. Targets (issue 35, on md): uncertain reaches random's F1 after
+200 with at most 120 articles; uncertain after 200 >= 0.90; random after 200 >= 0.88.
 
-Targets (this 2-core machine): F1 >= 0.79 after 50, >= 0.87 after 200, >= 0.90 after all 946;
+Targets (this 2-core machine; issue 35 on md): F1 >= 0.80 after 50, >= 0.88 after 200, >= 0.90 after all 946;
 corrections an article after 200 at most half the base model's; training on 200 under 3 minutes.
 The data is read from --data DIR (benchmarks/evaldata.py), never copied. `--base NAME` is the model
 to start from and to score as N = 0 (default: the schema's, en_core_web_md, else en_core_web_sm).
@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SCHEMA = ROOT / "schemas" / "conll.yaml"
-TARGETS = {50: 0.79, 200: 0.87, 946: 0.90}
+TARGETS = {50: 0.80, 200: 0.88, 946: 0.90}
 
 
 def read(path: Path) -> list[dict]:
@@ -181,7 +181,7 @@ def main_order(args, schema, train, texts, gold, settings) -> None:
             checks[f"seed{seed}_uncertain_reaches_random_{last}_by"] = min(reach) if reach else None
             checks[f"seed{seed}_uncertain_reaches_it_with_at_most_120"] = bool(reach) and min(reach) <= 120
         if ("uncertain", last) in curve:
-            checks[f"seed{seed}_uncertain_{last}_at_least_0.89"] = curve[("uncertain", last)] >= 0.89
+            checks[f"seed{seed}_uncertain_{last}_at_least_0.90"] = curve[("uncertain", last)] >= 0.90
         if ("random", last) in curve:
             checks[f"seed{seed}_random_{last}_at_least_0.88"] = curve[("random", last)] >= 0.88
     print(json.dumps({"benchmark": "learning-order", "rows": rows, "checks": checks}))
