@@ -95,18 +95,13 @@ def uncertainties(nlp: Any, docs: Sequence[Any], label_map: Callable[[str], str 
 
 
 def label_doubt(nlp: Any, doc: Any) -> float:
-    """How many of the Doc's final entity labels the label second opinion expects to be wrong: the
-    sum of 1 - p(label)."""
-    from annotator.learn.relabel import NAME
+    """How many of the Doc's final entity labels the pipeline's label second opinion expects to be
+    wrong: the sum of 1 - p(label), as the component recorded it when it ran."""
+    from annotator.learn.relabel import LABEL_CHANCES, NAME
 
     if NAME not in getattr(nlp, "pipe_names", ()):
         return 0.0
-    relabeler = nlp.get_pipe(NAME).relabeler
-    ents = [e for e in doc.ents if relabeler is not None and e.label_ in relabeler.classes]
-    if not ents:
-        return 0.0
-    probs = relabeler.name_probabilities(doc, ents)
-    return sum(1.0 - p[relabeler.classes.index(e.label_)] for e, p in zip(ents, probs, strict=True))
+    return sum(1.0 - p for p in doc._.get(LABEL_CHANCES) or () if p is not None)
 
 
 class Ranker:

@@ -33,6 +33,11 @@ from annotator.learn.clusters import TABLE as CLUSTER_TABLE
 from annotator.learn.ents import set_labels
 
 NAME = "annotator_relabel"
+# On each Doc the component ran on: the second opinion's probability of each entity's final label,
+# in the order of doc.ents (None for a label it does not know).
+LABEL_CHANCES = "annotator_label_chances"
+if not Doc.has_extension(LABEL_CHANCES):
+    Doc.set_extension(LABEL_CHANCES, default=None)
 KEEP_WEIGHTS = (0.5, 0.6, 0.7, 0.8)  # the recognizer's vote, tried on the held-back articles
 TOPIC_WORDS, TOPIC_VALUE = 30, 0.3   # the article's most frequent words, each a weak feature
 C = 3.0                              # inverse regularisation (0.3-10 all within 10 spans on CoNLL)
@@ -183,14 +188,25 @@ class Relabeler:
         keep = self.keep if keep is None else keep
         if keep is None or not ents:
             return [ent.label_ for ent in ents]
-        out = []
-        for ent, votes in zip(ents, self.name_probabilities(doc, ents), strict=True):
+        return self.judged(doc, ents, keep)[0]
+
+    def judged(self, doc: Doc, ents: Sequence[Span], keep: float) -> tuple[list[str], list[float | None]]:
+        """The entities' labels after the second opinion (the recognizer's label a vote of weight
+        `keep`), and the second opinion's probability of each (None for a label it was not fitted
+        on, which stays)."""
+        labels: list[str] = []
+        chances: list[float | None] = []
+        for ent, probs in zip(ents, self.name_probabilities(doc, ents), strict=True):
             if ent.label_ not in self.classes:
-                out.append(ent.label_)
+                labels.append(ent.label_)
+                chances.append(None)
                 continue
+            votes = list(probs)
             votes[self.classes.index(ent.label_)] += keep
-            out.append(self.classes[max(range(len(votes)), key=votes.__getitem__)])
-        return out
+            best = max(range(len(votes)), key=votes.__getitem__)
+            labels.append(self.classes[best])
+            chances.append(probs[best])
+        return labels, chances
 
     def to_json(self) -> dict:
         return {"classes": self.classes, "bias": self.bias, "keep": self.keep, "weights": self.weights,
@@ -262,9 +278,12 @@ class EntityRelabel:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
-        if self.relabeler is None or not ents:
+        if self.relabeler is None or self.relabeler.keep is None or not ents:
             return doc
-        set_labels(doc, ents, self.relabeler.labels(doc, ents))
+        labels, chances = self.relabeler.judged(doc, ents, self.relabeler.keep)
+        set_labels(doc, ents, labels)
+        # Kept for ranking (learn/ranking.py): how likely each final label is, without a second pass.
+        doc._.set(LABEL_CHANCES, chances)
         return doc
 
     def pipe(self, docs, batch_size: int = 128):
