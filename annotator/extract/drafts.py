@@ -151,10 +151,10 @@ def _resolve(text, mention, entities, ent_starts, by_span, policy, doc=None) -> 
 
 def _head_start(doc, mention: tuple[int, int]) -> int | None:
     """Where the syntactic head of a mention starts (None when the Doc has no parse)."""
-    span = doc.char_span(mention[0], mention[1], alignment_mode="expand")
-    if span is None or not len(span) or not doc.has_annotation("DEP"):
+    if not doc.has_annotation("DEP"):
         return None
-    return span.root.idx
+    span = doc.char_span(mention[0], mention[1], alignment_mode="expand")
+    return span.root.idx if span is not None and len(span) else None
 
 
 _INDEFINITE = frozenset("a an another some several many few two three four one other others".split())
@@ -211,13 +211,18 @@ def _previous_subject_entity(doc, start: int, entities, wanted, neuter: bool) ->
                 return e[0], e[1]
     subject = subjects[0]
     inside = _entities_in(doc, subject, entities)
-    named = [e for e in inside if e[0] <= subject.idx < e[1] and (neuter or not {e[2], e[3]} & _PLACES)]
+    named = [e for e in inside if e[0] <= subject.idx < e[1] and _may_stand_for(e, neuter)]
     if not inside and subject.text[:1].isupper() and subject.pos_ in ("PROPN", "NOUN"):
         # A name the model did not tag ("Trump responded …"): the last earlier entity ending in it.
-        word = subject.text.lower()
-        named = [e for e in entities if e[1] <= subject.idx and _last_word(doc.text[e[0]:e[1]]) == word
-                 and (neuter or not {e[2], e[3]} & _PLACES)][-1:]
+        word, text = subject.text.lower(), doc.text  # a Doc joins its text on each read: once
+        named = [e for e in entities if e[1] <= subject.idx and _last_word(text[e[0]:e[1]]) == word
+                 and _may_stand_for(e, neuter)][-1:]
     return (named[0][0], named[0][1]) if named else None
+
+
+def _may_stand_for(entity, neuter: bool) -> bool:
+    """Whether a pronoun may stand for an entity whatever its label: a person's never for a place."""
+    return neuter or not {entity[2], entity[3]} & _PLACES
 
 
 def _entities_in(doc, subject, entities) -> list:
