@@ -234,13 +234,11 @@ def main() -> None:
     settings = Settings(**({"max_epochs": args.max_epochs} if args.max_epochs else {}), **json.loads(args.settings))
     if args.order:
         args.seeds = args.seeds or str(args.seed)
-        if args.label_doubt is not None:
-            from annotator.learn import ranking
+        from annotator.learn import ranking
 
+        if args.label_doubt is not None:
             ranking.RELABEL_DOUBT = args.label_doubt
         if args.mmr_weight is not None:
-            from annotator.learn import ranking
-
             ranking.MMR_WEIGHT = args.mmr_weight
         train = train[:args.pool] if args.pool else train
         main_order(args, schema, train, texts, gold, settings)

@@ -218,8 +218,9 @@ def best_threshold(examples: Sequence[Example], k: int = FOLDS) -> tuple[float, 
             doc = examples[j].doc
             found = candidates(doc, model, min(THRESHOLDS))
             quotes = doc_quotes(doc)
+            text = doc.text  # joined from the tokens on each read: once, not once per threshold
             for t in THRESHOLDS:
-                kept = combine(doc.text, quotes, select(found, t))
+                kept = combine(text, quotes, select(found, t))
                 preds = [{"span": f.content, "source": f.source, "cue": f.cue} for f in kept]
                 results[t].append((preds, examples[j].golds))
     figures = {}
