@@ -180,8 +180,9 @@ class Relabeler:
         by_name: dict[str, list[list[float]]] = defaultdict(list)
         for ent, p in zip(ents, probs, strict=True):
             by_name[ent.text.lower()].append(p)
-        return [[sum(p[i] for p in by_name[ent.text.lower()]) / len(by_name[ent.text.lower()])
-                 for i in range(len(self.classes))] for ent in ents]
+        mean = {name: [sum(column) / len(mentions) for column in zip(*mentions, strict=True)]
+                for name, mentions in by_name.items()}
+        return [list(mean[ent.text.lower()]) for ent in ents]
 
     def labels(self, doc: Doc, ents: Sequence[Span], keep: float | None = None) -> list[str]:
         """The labels of a document's entities after the second opinion (with vote weight `keep`)."""
