@@ -243,6 +243,33 @@ def test_the_source_of_a_cue_that_interrupts_its_content_is_found_inside_it():
     assert not any(a <= found.source[0] < b for a, b in found.parts)
 
 
+def test_the_source_of_a_cue_inside_its_content_is_its_own_subject():
+    """ "the kind of job that many economists say is the future": the parse hangs "that" on "is", so
+    the complement's words run across the cue and its subject. The subject is the source, a hole in
+    the content, not the nearest noun phrase outside it ("the kind of job")."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from annotator.extract.attribution_model import AttributionModel, predict
+    from annotator.extract.learned import LinearScorer
+
+    words = ["Voters", "want", "the", "kind", "of", "job", "that", "many", "economists", "say", "is", "the", "future", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words, spaces=[True] * 12 + [False, False],
+              heads=[1, 1, 3, 1, 3, 4, 10, 8, 9, 3, 9, 12, 10, 1],
+              deps=["nsubj", "ROOT", "det", "dobj", "prep", "pobj", "nsubj", "amod", "nsubj", "relcl", "ccomp", "det",
+                    "attr", "punct"],
+              pos=["NOUN", "VERB", "DET", "NOUN", "ADP", "NOUN", "PRON", "ADJ", "NOUN", "VERB", "AUX", "DET", "NOUN",
+                   "PUNCT"],
+              lemmas=["voter", "want", "the", "kind", "of", "job", "that", "many", "economist", "say", "be", "the",
+                      "future", "."])
+    model = AttributionModel(LinearScorer({"bias": -5.0, "lem=say": 10.0}), LinearScorer({"kind=child:ccomp": 5.0}),
+                             LinearScorer({"none": 0.0, "kind=subj": 3.0, "kind=np": 2.0}), no_source_margin=1.0)
+    (found,) = predict(doc, model)
+    assert doc.text[slice(*found.content)] == "that many economists say is the future"
+    assert doc.text[slice(*found.source)] == "many economists"
+    assert [doc.text[a:b].strip() for a, b in found.parts if doc.text[a:b].strip()] == ["that", "is the future"]
+
+
 def test_a_cue_torn_between_two_drawings_of_one_content_is_not_in_doubt():
     """ "It was reported that turnout rose": "that turnout rose" and the whole clause are one content
     as scoring counts it (Jaccard 0.5); a cue split evenly between them keeps its full confidence,

@@ -200,8 +200,12 @@ def _source(doc, i: int, content: Span, model: AttributionModel) -> Candidate | 
     t = doc[i]
     own = (t.left_edge.idx, t.right_edge.idx + len(t.right_edge))
     interrupted = content[0] < own[0] and own[1] < content[1]
+    # A cue inside its content ("the kind of job that many economists say is the future", where
+    # the relative clause is the content): what the cue's clause holds before it is a hole too.
+    embedded = content[0] <= t.idx < content[1]
     sources = [s for s in source_candidates(doc, i)
-               if not overlaps(s.span, content) or interrupted and own[0] <= s.span[0] and s.span[1] <= own[1]]
+               if not overlaps(s.span, content) or interrupted and own[0] <= s.span[0] and s.span[1] <= own[1]
+               or embedded and own[0] <= s.span[0] and s.span[1] <= t.idx]
     if not sources:
         return None
     scores = [model.source.score(source_features(doc, i, s)) for s in sources]
