@@ -270,6 +270,28 @@ def test_the_source_of_a_cue_inside_its_content_is_its_own_subject():
     assert [doc.text[a:b].strip() for a, b in found.parts if doc.text[a:b].strip()] == ["that", "is the future"]
 
 
+def test_no_content_candidate_runs_across_a_full_stop_the_parser_missed():
+    """The parser ran two sentences into one ("He said that CNN had. Voters agreed with him."): the
+    cue's content candidates stop at the full stop, whatever the parse hangs on the cue after it."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from annotator.extract.reported import content_candidates
+
+    words = ["He", "said", "that", "CNN", "had", ".", "Voters", "agreed", "with", "him", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words, spaces=[True, True, True, True, False, True, True, True, True,
+                                                            False, False],
+              heads=[1, 1, 4, 4, 1, 1, 7, 1, 7, 8, 1],
+              deps=["nsubj", "ROOT", "mark", "nsubj", "ccomp", "punct", "nsubj", "ccomp", "prep", "pobj", "punct"],
+              pos=["PRON", "VERB", "SCONJ", "PROPN", "VERB", "PUNCT", "NOUN", "VERB", "ADP", "PRON", "PUNCT"])
+    texts = [doc.text[slice(*c.span)] for c in content_candidates(doc, 1)]
+    assert "that CNN had" in texts
+    assert not any("Voters" in text for text in texts)
+    # Mr. and U.S. are one token each: a full stop of its own is what ends a sentence.
+    doc = spacy.blank("en")("He told Mr. Smith the U.S. plan would work.")
+    assert {"Mr.", "U.S."} <= {t.text for t in doc}
+
+
 def test_a_cue_torn_between_two_drawings_of_one_content_is_not_in_doubt():
     """ "It was reported that turnout rose": "that turnout rose" and the whole clause are one content
     as scoring counts it (Jaccard 0.5); a cue split evenly between them keeps its full confidence,

@@ -179,13 +179,44 @@ def _child_candidates(doc, t, add) -> None:
                     add(g.left_edge.i, g.right_edge.i, "deep:" + c.dep_ + ":" + g.dep_, g.i)
 
 
+_FULL_STOPS = frozenset(".?!")
+
+
+def _full_stop(doc, j: int) -> bool:
+    """Token j ends a sentence in the text, whatever the parse says: a full stop of its own (the
+    tokenizer keeps "Mr." and "U.S." whole) before a word with a capital, or a quotation mark and one."""
+    if doc[j].text not in _FULL_STOPS or j + 1 >= len(doc):
+        return False
+    nxt = doc[j + 1]
+    while (nxt.is_space or nxt.is_punct and set(nxt.text) & QUOTE_CHARS) and nxt.i + 1 < len(doc):
+        nxt = doc[nxt.i + 1]
+    return nxt.text[:1].isupper()
+
+
+def _sentence_window(doc, i: int) -> tuple[int, int]:
+    """The tokens of the text's sentence around the cue at token i. The parser now and then runs two
+    sentences into one ("… that CNN had. "Let me tell you," Cruz said"); a content across a full
+    stop is almost never right (55 of 13,508 indirect contents in PolNeAR's training split)."""
+    sent = doc[i].sent
+    first = i
+    while first > sent.start and not _full_stop(doc, first - 1):
+        first -= 1
+    last = i
+    while last + 1 < sent.end and not _full_stop(doc, last):
+        last += 1
+    return first, last
+
+
 def content_candidates(doc, i: int) -> list[Candidate]:
     """Spans the parse makes the content of a cue headed by token i."""
     t = doc[i]
     out: list[Candidate] = []
     seen: set[Span] = set()
+    first, last = _sentence_window(doc, i)
 
     def add(lo: int, hi: int, kind: str, head: int) -> None:
+        if kind != "sent:next":
+            lo, hi = max(lo, first), min(hi, last)
         cut = trim(doc, lo, hi)
         if cut is None:
             return
