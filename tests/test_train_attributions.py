@@ -287,9 +287,36 @@ def test_no_content_candidate_runs_across_a_full_stop_the_parser_missed():
     texts = [doc.text[slice(*c.span)] for c in content_candidates(doc, 1)]
     assert "that CNN had" in texts
     assert not any("Voters" in text for text in texts)
+    # A headline runs into the first line: the line break ends it.
+    words = ["Trump", "Slams", "Cruz", "\n", "Voters", "agreed", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words, spaces=[True, True, False, False, True, False, False],
+              heads=[1, 1, 1, 2, 5, 1, 1], deps=["nsubj", "ROOT", "dobj", "dep", "nsubj", "ccomp", "punct"],
+              pos=["PROPN", "VERB", "PROPN", "SPACE", "NOUN", "VERB", "PUNCT"])
+    texts = [doc.text[slice(*c.span)] for c in content_candidates(doc, 1)]
+    assert "Cruz" in texts and not any("Voters" in text for text in texts)
     # Mr. and U.S. are one token each: a full stop of its own is what ends a sentence.
     doc = spacy.blank("en")("He told Mr. Smith the U.S. plan would work.")
     assert {"Mr.", "U.S."} <= {t.text for t in doc}
+
+
+def test_a_cue_inside_a_surer_attributions_content_is_less_sure():
+    """ "Officials said the envoy, whom he considers a friend, would stay": "considers" lies inside
+    the content of the surer "said", so its confidence is halved; a cue inside a quotation at least
+    as sure is too; the outer one, and a cue inside a less sure content, keep theirs."""
+    from annotator.extract.attribution_model import NESTED_FACTOR, Found, nested_discounted
+
+    text = "Officials said the envoy, whom he considers a friend, would stay. He added: “We trust him.”"
+    def at(words):
+        return (text.index(words), text.index(words) + len(words))
+    said = Found(at("the envoy, whom he considers a friend, would stay"), [], None, None, at("said"), "indirect", 0.8)
+    considers = Found(at("a friend"), [], None, None, at("considers"), "indirect", 0.6)
+    trust = Found(at("him"), [], None, None, at("trust"), "indirect", 0.4)
+    quote = Found(at("“We trust him.”"), [], None, None, at("added"), "direct", 0.9)
+    surer = Found(at("the envoy"), [], None, None, at("whom"), "indirect", 0.95)  # inside a less sure content
+    out = nested_discounted([said, considers, trust, surer], [quote])
+    assert [f.p for f in out] == [0.8, round(0.6 * NESTED_FACTOR, 4), round(0.4 * NESTED_FACTOR, 4), 0.95]
+    out = nested_discounted([said, considers])
+    assert out[1].p < considers.p and out[0].p == 0.8 and considers.p == 0.6  # copies, not the same objects
 
 
 def test_a_cue_torn_between_two_drawings_of_one_content_is_not_in_doubt():

@@ -15,6 +15,7 @@ run time. `predict` works on a parsed Doc and returns `Found` attributions in te
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -36,6 +37,10 @@ from annotator.model import jaccard, overlaps
 
 FORMAT = "annotator-attribution/1"
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights") / "attributions.json"
+# What a cue inside a surer attribution's content keeps of its confidence (nested_discounted). On a
+# held-out fifth of PolNeAR's training split: lenient F1 0.723 -> 0.730 at threshold 0.25 (0 drops
+# them: 0.731, with indirect recall 0.592 against 0.603).
+NESTED_FACTOR = 0.5
 
 Span = tuple[int, int]
 
@@ -139,10 +144,12 @@ def cue_extent(doc, i: int) -> Span:
     return char_span(doc, lo, hi)
 
 
-def predict(doc, model: AttributionModel) -> list[Found]:
-    """Every attribution the model finds in a parsed Doc, the surer of two duplicates kept, in
-    text order."""
-    return _without_duplicates(candidates(doc, model, model.cue_threshold))
+def predict(doc, model: AttributionModel, quotes: Sequence[Found] = ()) -> list[Found]:
+    """Every attribution the model finds in a parsed Doc at its threshold (of confidence: the cue's
+    probability times its content's share), the surer of two duplicates kept, in text order.
+    `quotes`, the quotations the quote component kept, make a cue inside them less likely."""
+    found = candidates(doc, model, model.cue_threshold)
+    return select(nested_discounted(found, quotes), model.cue_threshold)
 
 
 def candidates(doc, model: AttributionModel, threshold: float) -> list[Found]:
@@ -161,6 +168,18 @@ def candidates(doc, model: AttributionModel, threshold: float) -> list[Found]:
         if att is not None:
             found.append(att)
     return found
+
+
+def nested_discounted(found: Sequence[Found], quotes: Sequence[Found] = ()) -> list[Found]:
+    """`found`, where an attribution whose cue lies inside the content of a surer one (or of a
+    quotation at least as sure) has its confidence times NESTED_FACTOR. News annotation seldom
+    counts a report inside another's content as an attribution of its own ("…, whom he considers a
+    friend, he said"): 124 of 19,831 gold cues in PolNeAR's training split, where the model put 5%
+    of its answers there (a held-out fifth: 28% of those right, against 80% of the others)."""
+    outers = [*found, *quotes]
+    return [replace(f, p=round(f.p * NESTED_FACTOR, 4))
+            if any(o is not f and o.p >= f.p and o.content[0] <= f.cue[0] and f.cue[1] <= o.content[1] for o in outers)
+            else f for f in found]
 
 
 def select(found: list[Found], threshold: float) -> list[Found]:

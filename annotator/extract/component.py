@@ -158,7 +158,7 @@ class AttributionFinder(JsonWeights):
         if not doc.has_annotation("DEP"):
             return doc
         quotes = doc_quotes(doc, NAME)
-        found = predict(doc, self.model) if self.model is not None else []
+        found = predict(doc, self.model, quotes) if self.model is not None else []
         doc._.set(
             ATTRIBUTIONS,
             [
