@@ -148,6 +148,15 @@ def test_description_resolves_to_earlier_person(extractor):
     assert entity == "Dana Whitfield"
 
 
+def test_a_description_that_names_no_person_is_not_linked_to_the_last_person(extractor):
+    """ "the new ad" is not Dana Whitfield: only a description naming a person ("the chief
+    executive", above) stands for the person named before it."""
+    text = "Dana Whitfield met the press on Monday. “Our numbers are up,” the new ad said."
+    ((_, speaker, entity, _),) = quotes(extractor, text)
+    assert speaker == "the new ad"
+    assert entity is None
+
+
 def test_outer_speaker_of_an_embedded_naming_verb(extractor):
     text = "Amira Chen said the minister called the report “a waste of paper.”"
     ((_, speaker, _, cue),) = quotes(extractor, text)

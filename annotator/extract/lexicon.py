@@ -124,6 +124,16 @@ ROLE_NOUNS = frozenset(
     surrogate operative operatives rival opponent opponents challenger incumbent""".split()
 )
 
+# Nouns for one person: a description headed by one ("the chief executive") may stand for the
+# person named before it; one headed by anything else ("the ad", "the agency") is not linked.
+PERSON_NOUNS = TITLES | frozenset(
+    """official candidate nominee critic expert analyst lawmaker leader aide adviser advisor lawyer
+    attorney doctor economist prosecutor investigator officer executive founder researcher scientist
+    activist organizer woman man host anchor reporter journalist editor writer columnist mother wife
+    husband son daughter brother friend diplomat commander delegate manager strategist pollster
+    consultant rival opponent challenger incumbent""".split()
+)
+
 # Documents that speak for their authors: "the statement read:", "this finding:".
 DOCUMENT_NOUNS = frozenset(
     """statement report study finding findings letter memo document release filing complaint ruling
