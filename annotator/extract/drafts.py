@@ -149,9 +149,8 @@ def _resolve(text, mention, entities, ent_starts, by_span, policy, doc=None) -> 
         # ("the chief executive", "the senator"). On 40 PolNeAR dev articles the nearest earlier
         # person was wrong for nearly every other description ("The ad" -> Kaine, "the agency" ->
         # Dianne Feinstein, "the report" -> Goldman Sachs): no link rather than a wrong one.
-        head = _head_start(doc, mention)
-        token = next((t for t in doc if t.idx == head), None) if head is not None else None
-        if token is None or token.lemma_.lower() not in PERSON_NOUNS:
+        head = _head_token(doc, mention)
+        if head is None or head.lemma_.lower() not in PERSON_NOUNS:
             return None
         wanted = personish
     for e in reversed(entities[: bisect_left(ent_starts, start)]):
@@ -160,12 +159,18 @@ def _resolve(text, mention, entities, ent_starts, by_span, policy, doc=None) -> 
     return None
 
 
-def _head_start(doc, mention: tuple[int, int]) -> int | None:
-    """Where the syntactic head of a mention starts (None when the Doc has no parse)."""
+def _head_token(doc, mention: tuple[int, int]):
+    """The syntactic head of a mention (None when the Doc has no parse)."""
     if not doc.has_annotation("DEP"):
         return None
     span = doc.char_span(mention[0], mention[1], alignment_mode="expand")
-    return span.root.idx if span is not None and len(span) else None
+    return span.root if span is not None and len(span) else None
+
+
+def _head_start(doc, mention: tuple[int, int]) -> int | None:
+    """Where the syntactic head of a mention starts (None when the Doc has no parse)."""
+    head = _head_token(doc, mention)
+    return head.idx if head is not None else None
 
 
 _POSSESSIVES = frozenset("his its their our my your".split())  # "her" is in PRONOUNS_PERSON
