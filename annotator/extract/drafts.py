@@ -6,7 +6,7 @@ from bisect import bisect_left
 from typing import Any
 
 from annotator.extract.attribution import Attribution, attribute
-from annotator.extract.lexicon import PERSON_NOUNS, PRONOUNS_OTHER, PRONOUNS_PERSON, RELATIVE
+from annotator.extract.lexicon import PERSON_NOUNS, POSSESSIVES, PRONOUNS_OTHER, PRONOUNS_PERSON, RELATIVE
 from annotator.extract.quotes import QuoteCandidate, find_quotes
 from annotator.model import SpanDraft
 
@@ -102,8 +102,8 @@ def _resolve(text, mention, entities, ent_starts, by_span, policy, doc=None) -> 
         # Staffan de Mistura", "The Washington Post"). One that does not only qualifies someone the
         # text does not name here ("the Indiana governor", "a spokeswoman for Hillary Clinton"):
         # no link rather than a wrong one, which an annotator may accept without noticing.
-        head = _head_start(doc, mention) if doc is not None else None
-        held = inside if head is None else [e for e in inside if e[0] <= head < e[1]]
+        head = _head_token(doc, mention) if doc is not None else None
+        held = inside if head is None else [e for e in inside if e[0] <= head.idx < e[1]]
         persons = [e for e in held if e[3] in personish or e[2] in personish]
         best = persons[0] if persons else held[-1] if held else None
         return by_span.get((best[0], best[1])) if best is not None else None
@@ -139,12 +139,13 @@ def _resolve(text, mention, entities, ent_starts, by_span, policy, doc=None) -> 
             return None  # a name of its own that no entity matches: nothing to resolve it to
     if _unnamed(words, mention, doc):
         return None  # "sources", "a source", "officials": nobody in particular to resolve to
-    if len(words) == 1 and words[0] in PRONOUNS_PERSON | PRONOUNS_OTHER and doc is not None:
+    pronoun = len(words) == 1 and words[0] in PRONOUNS_PERSON | PRONOUNS_OTHER
+    if pronoun and doc is not None:
         found = _previous_subject_entity(doc, start, entities, wanted, words[0] in PRONOUNS_OTHER)
         if found is not None:
             return by_span.get(found)
-    if not (len(words) == 1 and words[0] in _POSSESSIVES | PRONOUNS_PERSON | PRONOUNS_OTHER) \
-            and words[0] not in RELATIVE and doc is not None:
+    description = not pronoun and not (len(words) == 1 and words[0] in POSSESSIVES) and words[0] not in RELATIVE
+    if description and doc is not None:
         # A description stands for the nearest person named before it only when it names a person
         # ("the chief executive", "the senator"). On 40 PolNeAR dev articles the nearest earlier
         # person was wrong for nearly every other description ("The ad" -> Kaine, "the agency" ->
@@ -167,13 +168,6 @@ def _head_token(doc, mention: tuple[int, int]):
     return span.root if span is not None and len(span) else None
 
 
-def _head_start(doc, mention: tuple[int, int]) -> int | None:
-    """Where the syntactic head of a mention starts (None when the Doc has no parse)."""
-    head = _head_token(doc, mention)
-    return head.idx if head is not None else None
-
-
-_POSSESSIVES = frozenset("his its their our my your".split())  # "her" is in PRONOUNS_PERSON
 _INDEFINITE = frozenset("a an another some several many few two three four one other others".split())
 
 

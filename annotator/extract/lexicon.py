@@ -80,6 +80,7 @@ PRONOUNS_PERSON = frozenset("he she i we you him her me us".split())
 PRONOUNS_OTHER = frozenset("it they them".split())
 PRONOUNS = PRONOUNS_PERSON | PRONOUNS_OTHER
 RELATIVE = frozenset("who which that whom".split())
+POSSESSIVES = frozenset("his its their our my your".split())  # "her" is in PRONOUNS_PERSON
 
 # Titles that may open a speaker's name ("Sen. Elizabeth Warren", "UN mediator ...").
 TITLES = frozenset(
