@@ -221,7 +221,7 @@ def content_candidates(doc, i: int) -> list[Candidate]:
     first, last = _sentence_window(doc, i)
 
     def add(lo: int, hi: int, kind: str, head: int) -> None:
-        if kind != "sent:next":
+        if kind != "sent:next":  # the one candidate that is the next sentence on purpose ("He said: …")
             lo, hi = max(lo, first), min(hi, last)
         cut = trim(doc, lo, hi)
         if cut is None:
