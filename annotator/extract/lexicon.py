@@ -106,34 +106,33 @@ SPEECH_NOUNS = frozenset(
     position allegation accusation charge insistence prediction question suggestion""".split()
 )
 
-# Nouns for people and bodies that speak, for subjects that are not names: "the official".
-ROLE_NOUNS = frozenset(
-    """official officials spokesman spokeswoman spokesperson president senator governor mayor candidate
-    nominee campaign committee report statement study letter ad article critic critics expert experts
-    analyst analysts lawmaker lawmakers leader leaders minister aide aides adviser advisers advisor
-    source sources group company police chief director secretary judge court lawyer attorney attorneys
-    doctor professor economist voter voters supporter supporters protester protesters author authors
-    administration government agency department ministry prosecutor prosecutors investigator
-    investigators officer officers member members executive executives founder chairman chairwoman
-    researcher researchers scientist scientists activist activists organizer organizers woman man women
-    men people resident residents worker workers employee employees student students parent parents
-    host anchor reporter reporters journalist journalists editor editors writer columnist narrator
-    piece document memo filing complaint lawsuit ruling poll survey release website post blog network
-    newspaper paper magazine channel show party council board panel commission union team family
-    mother father wife husband son daughter brother sister friend ambassador envoy diplomat general
-    commander negotiator mediator representative delegate manager strategist pollster consultant
-    surrogate operative operatives rival opponent opponents challenger incumbent""".split()
-)
-
 # Nouns for one person: a description headed by one ("the chief executive") may stand for the
-# person named before it; one headed by anything else ("the ad", "the agency") is not linked.
-PERSON_NOUNS = TITLES | frozenset(
+# person named before it (PERSON_NOUNS, with the titles); one headed by anything else ("the ad",
+# "the agency") is not linked.
+ONE_PERSON_ROLES = frozenset(
     """official candidate nominee critic expert analyst lawmaker leader aide adviser advisor lawyer
     attorney doctor economist prosecutor investigator officer executive founder researcher scientist
     activist organizer woman man host anchor reporter journalist editor writer columnist mother wife
     husband son daughter brother friend diplomat commander delegate manager strategist pollster
     consultant rival opponent challenger incumbent""".split()
 )
+
+# Nouns for people and bodies that speak, for subjects that are not names: "the official".
+ROLE_NOUNS = ONE_PERSON_ROLES | frozenset(
+    """officials spokesman spokeswoman spokesperson president senator governor mayor campaign committee
+    report statement study letter ad article critics experts analysts lawmakers leaders minister
+    aides advisers source sources group company police chief director secretary judge court
+    attorneys professor voter voters supporter supporters protester protesters author authors
+    administration government agency department ministry prosecutors investigators officers member
+    members executives chairman chairwoman researchers scientists activists organizers women men
+    people resident residents worker workers employee employees student students parent parents
+    reporters journalists editors narrator piece document memo filing complaint lawsuit ruling poll
+    survey release website post blog network newspaper paper magazine channel show party council
+    board panel commission union team family father sister ambassador envoy general negotiator
+    mediator representative surrogate operative operatives opponents""".split()
+)
+
+PERSON_NOUNS = TITLES | ONE_PERSON_ROLES
 
 # Documents that speak for their authors: "the statement read:", "this finding:".
 DOCUMENT_NOUNS = frozenset(
