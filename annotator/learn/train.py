@@ -49,6 +49,7 @@ class Settings:
     swap_share: float = 0.5     # of the training articles, also learnt from with their names swapped (see swapped) ...
     swap_from: int = 100        # ... once there are this many: with fewer names to draw from it did worse
     clusters: bool = True       # the token embedding also reads each word's Brown cluster (clusters.py)
+    encoder: bool = True        # the label second opinion also reads a transformer's token vectors (context.py)
     tie_share: float = 1.0      # of the best held-back F1's standard error: a later epoch this close counts as tied (see tied)
 
 
