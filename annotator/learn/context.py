@@ -9,11 +9,12 @@ dependencies are not needed, `make install` installs it with --no-deps) is a 6-l
 uncased BERT. It runs here in numpy, so no deep-learning framework is installed:
 
 - WordPiece over each spaCy token (lower case, accents stripped, punctuation split, as BERT's own
-  tokenizer does), so every token knows its pieces and no offsets need aligning;
+  tokenizer does; only contractions differ, spaCy's "do n't" against BERT's "don 't"), so every
+  token knows its pieces and no offsets need aligning;
 - the pieces in windows of 254 with 54 shared between windows (their outputs averaged);
 - only the first LAYERS layers: on CoNLL after 200 articles (valid F1 after the second opinion,
   one recognizer) layer 3 gave 0.8947 and layer 6 0.8915, at half the cost;
-- weights kept in float16 (34 MB in a trained pipeline's folder), computed in float32.
+- weights kept in float16 (37 MB in a trained pipeline's folder), computed in float32.
 
 A token's vector is the mean of its pieces' outputs; tokens with no pieces (spaces) get zeros.
 """
