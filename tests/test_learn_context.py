@@ -54,6 +54,7 @@ def test_every_token_gets_a_row_also_past_one_window_and_spaces_get_zeros():
     doc = nlp.make_doc("the bank rates . \n " + "the river bank . " * 120)  # 480 pieces: three windows
     vectors = encoder.token_vectors(doc)
     assert vectors.shape == (len(doc), encoder.width)
+    assert encoder.forward(np.arange(10)).dtype == np.float32  # float64 anywhere inside costs five times the time
     space = next(t.i for t in doc if t.is_space)
     assert not vectors[space].any()
     assert all(vectors[t.i].any() for t in doc if not t.is_space)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import re
 import struct
 import unicodedata
@@ -227,15 +228,21 @@ class ContextEncoder:
         x = self._norm(x, "embeddings.LayerNorm")
         for layer in range(self.layers):
             p = f"encoder.layer.{layer}."
-            q, k, v = (self._linear(x, p + f"attention.self.{part}").reshape(len(ids), self.heads, -1).transpose(1, 0, 2)
+            # Heads first, each contiguous (and the keys already transposed): numpy's stacked matmul
+            # goes through BLAS only then, 6 times faster than on the strided views.
+            q, k, v = (self._linear(x, p + f"attention.self.{part}").reshape(len(ids), self.heads, -1)
                        for part in ("query", "key", "value"))
-            attention = q @ k.transpose(0, 2, 1) / np.sqrt(q.shape[-1])
+            q, v = np.ascontiguousarray(q.transpose(1, 0, 2)), np.ascontiguousarray(v.transpose(1, 0, 2))
+            # math.sqrt, a Python float: numpy's own float64 scalar would turn everything after into float64.
+            attention = q @ np.ascontiguousarray(k.transpose(1, 2, 0)) / math.sqrt(q.shape[-1])
             attention = np.exp(attention - attention.max(-1, keepdims=True))
             attention /= attention.sum(-1, keepdims=True)
             context = (attention @ v).transpose(1, 0, 2).reshape(len(ids), -1)
             x = self._norm(self._linear(context, p + "attention.output.dense") + x, p + "attention.output.LayerNorm")
             hidden = self._linear(x, p + "intermediate.dense")
-            hidden = 0.5 * hidden * (1.0 + np.tanh(0.7978845608 * (hidden + 0.044715 * hidden ** 3)))  # GELU
+            # GELU, tanh's approximation (within 0.0005 of BERT's erf; numpy has no erf). hidden ** 3
+            # would cost 20 times hidden * hidden * hidden.
+            hidden = 0.5 * hidden * (1.0 + np.tanh(0.7978845608 * (hidden + 0.044715 * hidden * hidden * hidden)))
             x = self._norm(self._linear(hidden, p + "output.dense") + x, p + "output.LayerNorm")
         return x
 
