@@ -6,6 +6,7 @@ import gc
 from collections.abc import Iterable
 from functools import partial
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -57,6 +58,14 @@ class AnnotatorApp(App[None]):
     def post_display_hook(self) -> None:
         if self._collector is not None:
             self._collector.frame_shown()
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys typed ahead of a picker the main screen opened wait their turn (screens/command_queue.py).
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+            if main is not None and main.commands.typed_ahead(event):
+                return
+        await super().on_event(event)
 
     async def on_unmount(self) -> None:
         self.worker.close()

@@ -305,3 +305,27 @@ async def test_keys_typed_before_a_picker_shows_go_to_it(trial_app):
         assert app.screen is app.main and app.main.state.filter == SpanFilter()
         # Clearing the filter keeps Syria (row 1, the first GPE) selected; the j after the picker: one row down.
         assert app.main.state.selected == app.main.state.visible[2]
+
+
+async def test_a_burst_into_an_open_picker_is_read_in_order(trial_app):
+    """f, then (the picker up) g p e enter j arriving in one read, as tmux and SSH deliver them:
+    the picker gets g p e enter, the main screen the j. Textual alone hands the whole burst to the
+    picker's input, which ran the j before the enter's choice: "gpej" stood in the filter."""
+    from annotator.tui.screens.picker_screen import PickerScreen
+    from annotator.tui.state import SpanFilter
+
+    app = trial_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        for _ in range(50):
+            if isinstance(app.screen, PickerScreen) and app.screen.focused is not None:
+                break
+            await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        await burst(pilot, "g", "p", "e", "enter", "j")
+        for _ in range(5):
+            await asyncio.wait_for(settle(pilot), HANG)
+        assert app.screen is app.main and app.main.state.filter == SpanFilter(label="GPE")
+        state = app.main.state
+        assert state.selected == state.visible[1]  # the first GPE kept, then one down

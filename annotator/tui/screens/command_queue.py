@@ -4,6 +4,8 @@ Keys come faster than commands run (a quick typist, keys bunched over SSH), so a
 mode the queued commands lead to (keys_mode), not the mode of the moment, and a key read for a mode
 the screen did not reach is dropped; the keys typed after one that opens a picker or dialog are held
 and sent to it once it shows (issue 36: `e → → enter` took enter as accept, `d a` accepted a span).
+While it is up, the app hands keys from the terminal here too (typed_ahead), and each is sent on
+only once the one before it ran its whole course (_calm).
 
 A plain object the screen owns: it knows the screen only as a Textual Screen, and is told the mode
 the screen is in (`mode`) and where a refusal is said (`say`).
@@ -12,6 +14,7 @@ the screen is in (`mode`) and where a refusal is said (`say`).
 from __future__ import annotations
 
 import asyncio
+import bisect
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -37,10 +40,42 @@ def asking_keys(keymap: dict[str, str]) -> dict[str, set[str]]:
     return out
 
 
+REPLAYED = "_annotator_replayed"  # set on a key this queue sends on: the app lets it through
+
+
+def _typed_at(event: events.Key) -> float:
+    return event.time
+
+
 def _quiet(app: App[Any]) -> bool:
     """No message waits in the app or anywhere on its active screen."""
     nodes = [app, *app.screen.walk_children(with_self=True)]
     return all(node._message_queue.empty() for node in nodes)  # Textual has no public idle test
+
+
+async def _barrier(app: App[Any]) -> None:
+    """Every node of the app and its active screen ran what it had been sent before now, including
+    a message it was in the middle of (a callback queued behind it runs only once it is done)."""
+    loop = asyncio.get_running_loop()
+    waits = []
+    for node in [app, *app.screen.walk_children(with_self=True)]:
+        done = loop.create_future()
+        if node.call_later(lambda done=done: done.done() or done.set_result(None)):
+            waits.append(done)
+    if waits:
+        await asyncio.wait(waits, timeout=1.0)  # a node closed after taking the callback never runs it
+
+
+async def _calm(app: App[Any], rounds: int = 2, limit: int = 200) -> None:
+    """Until the app has run a key's whole course: the key, the messages it posted (an input's
+    Submitted bubbling up), and theirs (the dismissal). An empty queue alone is not enough: a node
+    takes a message off its queue before it runs it, and posts what follows only as it runs."""
+    calm = 0
+    for _ in range(limit):
+        await _barrier(app)
+        calm = calm + 1 if _quiet(app) else 0
+        if calm == rounds:
+            return
 
 
 class CommandQueue:
@@ -55,6 +90,8 @@ class CommandQueue:
         # The mode keys are read in: the mode the screen will be in once every queued command ran.
         self.keys_mode = "normal"
         self._held: list[events.Key] | None = None  # keys typed while a picker or dialog is on its way
+        self._outbox: list[events.Key] = []  # held keys not yet sent on, in the order typed
+        self._replaying: asyncio.Task[None] | None = None
         self._asking = 0  # queued commands that will open one
         self._asking_keys = asking_keys(keymap)
 
@@ -78,38 +115,61 @@ class CommandQueue:
         if self._held is not None:
             event.stop()
             event.prevent_default()
-            self._held.append(event)
+            bisect.insort(self._held, event, key=_typed_at)
         elif event.key in self._asking_keys.get(self.keys_mode, ()):
             self._held = []
+
+    def typed_ahead(self, event: events.Key) -> bool:
+        """The app's first look at a key from the terminal: while a picker or dialog a queued command
+        opened is up, or on its way, take the key and send it on in its turn, once the keys before it
+        ran their course. Textual alone gives a burst to the picker's input all at once, and the input
+        runs the `j` after `enter` before the choice is made: it was typed into the filter."""
+        app = self.screen.app
+        if getattr(event, REPLAYED, False) or app.screen is self.screen:
+            return False
+        if not (self._asking or self._held is not None or self._outbox or self._replaying):
+            return False
+        if self._held is not None:
+            bisect.insort(self._held, event, key=_typed_at)
+        else:
+            bisect.insort(self._outbox, event, key=_typed_at)
+            self._start_replay()
+        return True
 
     def suspended(self) -> None:
         """The screen's on_screen_suspend: the picker or dialog is up, it gets the held keys once it has focus."""
         if self._held is not None:
             self.screen.app.call_after_refresh(self._send_held)
 
-    def _send_held(self, tries: int = 20) -> None:
-        app = self.screen.app
-        if app.screen is not self.screen and app.screen.focused is None and tries:  # it takes focus once mounted
-            app.call_after_refresh(self._send_held, tries - 1)
-            return
+    def _send_held(self) -> None:
         held, self._held = self._held or [], None
-        self._replay(held)
+        for event in held:
+            bisect.insort(self._outbox, event, key=_typed_at)
+        self._start_replay()
 
-    def _replay(self, held: list[events.Key], tries: int = 50) -> None:
-        # One key at a time, each once the one before it has run its course: a key after the one that
-        # closes the picker goes where the annotator then is. "Its course" is several messages (the
-        # key, the input's Submitted bubbling up, the dismissal); under load a fixed number of
-        # refreshes was not always enough, and the key after enter was typed into a closing picker.
-        if not held:
-            return
+    def _start_replay(self) -> None:
+        if self._replaying is None and self._outbox:
+            self._replaying = asyncio.ensure_future(self._replay())
+
+    async def _replay(self) -> None:
+        # One key at a time, each once the one before it has run its whole course: a key after the
+        # one that closes the picker goes where the annotator then is, not into the closing picker.
         app = self.screen.app
-        if tries and not _quiet(app):
-            app.call_after_refresh(self._replay, held, tries - 1)
-            return
-        key = events.Key(held[0].key, held[0].character)
-        key.set_sender(app)
-        app.post_message(key)
-        app.call_after_refresh(self._replay, held[1:])
+        try:
+            for _ in range(50):  # the picker takes focus once mounted
+                await _calm(app)
+                if app.screen is self.screen or app.screen.focused is not None:
+                    break
+            while self._outbox:
+                held = self._outbox.pop(0)
+                key = events.Key(held.key, held.character)
+                key.time = held.time  # held again (it opens another picker): still in the order typed
+                setattr(key, REPLAYED, True)
+                key.set_sender(app)
+                app.post_message(key)
+                await _calm(app)
+        finally:
+            self._replaying = None
 
     def expect(self, mode: str) -> None:
         """The queued command just submitted leads to this mode: read the next keys in it."""
@@ -123,8 +183,12 @@ class CommandQueue:
             self.keys_mode = mode
 
     async def settled(self) -> None:
-        """Wait until every queued command ran (tests and scripted use)."""
-        await self._queue.join()
+        """Wait until every held key was sent on and every queued command ran (tests and scripted use)."""
+        while True:
+            await self._queue.join()
+            if self._replaying is None:
+                return
+            await asyncio.shield(self._replaying)
 
     async def run(self) -> None:
         while True:
