@@ -60,7 +60,7 @@ class AnnotatorApp(App[None]):
             self._collector.frame_shown()
 
     async def on_event(self, event: events.Event) -> None:
-        # Keys typed ahead of a picker the main screen opened wait their turn (screens/command_queue.py).
+        # Every key from the terminal runs its course before the next (screens/command_queue.py).
         if isinstance(event, events.Key) and not event.is_forwarded:
             main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
             if main is not None and main.commands.typed_ahead(event):

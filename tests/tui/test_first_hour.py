@@ -329,3 +329,20 @@ async def test_a_burst_into_an_open_picker_is_read_in_order(trial_app):
         assert app.screen is app.main and app.main.state.filter == SpanFilter(label="GPE")
         state = app.main.state
         assert state.selected == state.visible[1]  # the first GPE kept, then one down
+
+
+async def test_a_burst_through_mark_mode_is_read_in_the_modes_it_leads_to(trial_app, trial_store):
+    """m w a n o r p enter x arriving in one read: "peace" marked and labelled NORP in the picker,
+    then x (read after the new span left mark mode) rejects it. Textual ran the screen's key handler
+    for the whole burst before m's binding, so the a was read in normal mode (an accept), and the
+    x typed after the picker went in mark mode, where it means nothing."""
+    app = trial_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "m", "w", "a", "n", "o", "r", "p", "enter", "x")
+        for _ in range(5):
+            await asyncio.wait_for(settle(pilot), HANG)
+        assert app.screen is app.main and app.main.mode == "normal"
+    made = [s for s in spans(trial_store) if s.origin == "manual"]
+    assert [(words(s), s.label, s.status) for s in made] == [("peace", "NORP", "rejected")]
+    assert all(s.status == "undecided" for s in spans(trial_store) if s.origin != "manual")

@@ -4,8 +4,9 @@ Keys come faster than commands run (a quick typist, keys bunched over SSH), so a
 mode the queued commands lead to (keys_mode), not the mode of the moment, and a key read for a mode
 the screen did not reach is dropped; the keys typed after one that opens a picker or dialog are held
 and sent to it once it shows (issue 36: `e → → enter` took enter as accept, `d a` accepted a span).
-While it is up, the app hands keys from the terminal here too (typed_ahead), and each is sent on
-only once the one before it ran its whole course (_calm).
+The app hands every key from the terminal here first (typed_ahead), and each is sent on only once
+the one before it ran its whole course (_calm): Textual alone would run a burst's keys in the screen
+before the first key's binding, and in a picker's input before the input's own messages.
 
 A plain object the screen owns: it knows the screen only as a Textual Screen, and is told the mode
 the screen is in (`mode`) and where a refusal is said (`say`).
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import contextlib
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -23,22 +25,7 @@ from textual import events
 from textual.app import App
 from textual.screen import Screen
 
-from annotator import keys as key_map
 from annotator.session import Refused
-
-# The actions whose command opens a picker, a dialog or a screen (and accept in mark mode: the label picker).
-ASKING = frozenset({"relabel", "speaker", "filter", "search", "flag", "guidelines", "done"})
-
-
-def asking_keys(keymap: dict[str, str]) -> dict[str, set[str]]:
-    """Per mode, the keys whose action opens a picker or dialog."""
-    out: dict[str, set[str]] = {mode: set() for mode in key_map.MODES}
-    for key, keys in key_map.effective("main", keymap):
-        for mode in key.modes:
-            if key.action_name in ASKING or (mode == "mark" and key.action_name == "accept"):
-                out[mode].update(keys)
-    return out
-
 
 REPLAYED = "_annotator_replayed"  # set on a key this queue sends on: the app lets it through
 
@@ -81,7 +68,7 @@ async def _calm(app: App[Any], rounds: int = 2, limit: int = 200) -> None:
 class CommandQueue:
     """Commands in key order, each run to its end (its store call committed) before the next."""
 
-    def __init__(self, screen: Screen[Any], keymap: dict[str, str], mode: Callable[[], str],
+    def __init__(self, screen: Screen[Any], mode: Callable[[], str],
                  say: Callable[[str], None]) -> None:
         self.screen = screen
         self._mode = mode  # the mode the screen is in now
@@ -90,10 +77,11 @@ class CommandQueue:
         # The mode keys are read in: the mode the screen will be in once every queued command ran.
         self.keys_mode = "normal"
         self._held: list[events.Key] | None = None  # keys typed while a picker or dialog is on its way
-        self._outbox: list[events.Key] = []  # held keys not yet sent on, in the order typed
+        self._outbox: list[events.Key] = []  # keys from the terminal not yet sent on, in the order typed
         self._replaying: asyncio.Task[None] | None = None
         self._asking = 0  # queued commands that will open one
-        self._asking_keys = asking_keys(keymap)
+        self._none_asking = asyncio.Event()  # set while _asking is 0
+        self._none_asking.set()
 
     def submit(self, command: Callable[..., Any], *args: Any, asking: bool = False, any_mode: bool = False) -> None:
         """Queue a command (a function or coroutine function); `any_mode`: run it whatever the mode (quit)."""
@@ -105,36 +93,35 @@ class CommandQueue:
         `s Staff` filtered the list and accepted). If it opens nothing, they come back here."""
         self.submit(command, *args, asking=True)
         self._asking += 1
+        self._none_asking.clear()
         if self._held is None:
             self._held = []
 
-    def key(self, event: events.Key) -> None:
-        """The screen's on_key: before Textual runs the key's binding (it does once the key bubbles up to
-        the app, after the screen saw the keys typed after it), a key that opens a picker starts holding
-        the next ones."""
-        if self._held is not None:
-            event.stop()
-            event.prevent_default()
-            bisect.insort(self._held, event, key=_typed_at)
-        elif event.key in self._asking_keys.get(self.keys_mode, ()):
-            self._held = []
-
     def typed_ahead(self, event: events.Key) -> bool:
-        """The app's first look at a key from the terminal: while a picker or dialog a queued command
-        opened is up, or on its way, take the key and send it on in its turn, once the keys before it
-        ran their course. Textual alone gives a burst to the picker's input all at once, and the input
-        runs the `j` after `enter` before the choice is made: it was typed into the filter."""
-        app = self.screen.app
-        if getattr(event, REPLAYED, False) or app.screen is self.screen:
+        """The app's first look at a key from the terminal: take it, and send it on in its turn, once
+        the key before it ran its whole course (its binding ran, so `keys_mode` is the mode it leads
+        to). Textual alone reads a burst's keys in the screen before the first one's binding ran (`m w
+        a` read the `a` in normal mode), and gives a burst to a picker's input all at once (the `j`
+        after `enter` was typed into the filter)."""
+        if getattr(event, REPLAYED, False):
             return False
-        if not (self._asking or self._held is not None or self._outbox or self._replaying):
-            return False
-        if self._held is not None:
+        if self._held is not None:  # a picker or dialog is on its way: it gets the key once it shows
             bisect.insort(self._held, event, key=_typed_at)
-        else:
-            bisect.insort(self._outbox, event, key=_typed_at)
-            self._start_replay()
+            return True
+        if self._replaying is None and self._may_send(self.screen.app):
+            # Nothing before it still running: it goes now (no hop), and the next waits for its course.
+            self._replaying = asyncio.ensure_future(self._replay(after_key=True))
+            return False
+        bisect.insort(self._outbox, event, key=_typed_at)
+        self._start_replay()
         return True
+
+    def _may_send(self, app: App[Any]) -> bool:
+        """A key can go now: the picker that will read it has focus, and a picker's answer that
+        decides the mode it is read in (a new span leaves mark mode; escape stays in it) was used."""
+        if app.screen is self.screen:
+            return not self._asking
+        return app.screen.focused is not None
 
     def suspended(self) -> None:
         """The screen's on_screen_suspend: the picker or dialog is up, it gets the held keys once it has focus."""
@@ -151,19 +138,35 @@ class CommandQueue:
         if self._replaying is None and self._outbox:
             self._replaying = asyncio.ensure_future(self._replay())
 
-    async def _replay(self) -> None:
+    async def _replay(self, after_key: bool = False) -> None:
         # One key at a time, each once the one before it has run its whole course: a key after the
         # one that closes the picker goes where the annotator then is, not into the closing picker.
         app = self.screen.app
         try:
-            for _ in range(50):  # the picker takes focus once mounted
+            if after_key:  # once it has repainted: the barrier's messages would only delay that
+                repainted = asyncio.get_running_loop().create_future()
+                app.call_after_refresh(lambda: repainted.done() or repainted.set_result(None))
+                await asyncio.wait([repainted], timeout=1.0)
                 await _calm(app)
-                if app.screen is self.screen or app.screen.focused is not None:
-                    break
+            waits = 0
             while self._outbox:
-                held = self._outbox.pop(0)
-                key = events.Key(held.key, held.character)
-                key.time = held.time  # held again (it opens another picker): still in the order typed
+                if self._held is not None:  # the key just sent opens a picker: the rest wait for it
+                    for event in self._outbox:
+                        bisect.insort(self._held, event, key=_typed_at)
+                    self._outbox.clear()
+                    return
+                if not self._may_send(app) and waits < 50:
+                    waits += 1
+                    if app.screen is self.screen:  # (a command may open a second picker: look again)
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(self._none_asking.wait(), 0.1)
+                    else:  # a picker takes focus once mounted (one that has nothing to focus: send anyway)
+                        await _calm(app)
+                    continue
+                waits = 0
+                typed = self._outbox.pop(0)
+                key = events.Key(typed.key, typed.character)
+                key.time = typed.time  # held (it went to a picker on its way): still in the order typed
                 setattr(key, REPLAYED, True)
                 key.set_sender(app)
                 app.post_message(key)
@@ -208,6 +211,8 @@ class CommandQueue:
             finally:
                 self._queue.task_done()
                 self._asking -= asking
+                if not self._asking:
+                    self._none_asking.set()
                 if self._held is not None and not self._asking and self.screen.app.screen is self.screen:
                     self._send_held()  # it opened nothing
                 if self._queue.empty():

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
@@ -54,7 +54,7 @@ class MainScreen(Screen[None]):
         self.worker = worker
         self._first = first  # the first article, read on the store's thread while Textual started
         self.mode = "normal"  # normal | mark | edit
-        self.commands = CommandQueue(self, self.keymap, lambda: self.mode, self.say)
+        self.commands = CommandQueue(self, lambda: self.mode, self.say)
         self.submit, self.submit_asking = self.commands.submit, self.commands.submit_asking
 
     # -- layout ------------------------------------------------------------------------------
@@ -112,9 +112,6 @@ class MainScreen(Screen[None]):
     async def settled(self) -> None:
         """Wait until every queued command ran (tests and scripted use)."""
         await self.commands.settled()
-
-    def on_key(self, event: events.Key) -> None:
-        self.commands.key(event)
 
     def on_screen_suspend(self) -> None:
         self.commands.suspended()
