@@ -27,6 +27,9 @@ from textual.screen import Screen
 
 from annotator.session import Refused
 
+# A key that went at once is left this long to repaint before its course is checked; a key typed
+# meanwhile waits for that check (the 18 nodes' barrier took 5 ms here, and slowed a repaint it ran beside).
+AFTER_KEY_S = 0.02
 REPLAYED = "_annotator_replayed"  # set on a key this queue sends on: the app lets it through
 
 
@@ -144,9 +147,7 @@ class CommandQueue:
         app = self.screen.app
         try:
             if after_key:  # once it has repainted: the barrier's messages would only delay that
-                repainted = asyncio.get_running_loop().create_future()
-                app.call_after_refresh(lambda: repainted.done() or repainted.set_result(None))
-                await asyncio.wait([repainted], timeout=1.0)
+                await asyncio.sleep(AFTER_KEY_S)
                 await _calm(app)
             waits = 0
             while self._outbox:
