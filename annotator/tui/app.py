@@ -18,6 +18,7 @@ from annotator.store import Store
 from annotator.tui.bindings import key_display, textual_keymap
 from annotator.tui.idle_gc import IDLE_S, IdleCollector
 from annotator.tui.palette import Palette
+from annotator.tui.screens.command_queue import take_typed_key
 from annotator.tui.screens.main import MainScreen
 from annotator.tui.worker import StoreWorker
 
@@ -61,11 +62,8 @@ class AnnotatorApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         # Every key from the terminal runs its course before the next (screens/command_queue.py).
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
-            if main is not None and main.commands.typed_ahead(event):
-                return
-        await super().on_event(event)
+        if not take_typed_key(self, event):
+            await super().on_event(event)
 
     async def on_unmount(self) -> None:
         self.worker.close()

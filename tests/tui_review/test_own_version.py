@@ -159,3 +159,27 @@ async def test_speaker_in_the_own_version(tmp_path, schema):
             await keys(pilot, "q", "f")
         (mark,) = [m for m in rv.gold_record(store, article)[1] if m.kind == "quote"]
         assert (mark.start, mark.end, mark.speaker) == (*QUOTE, UN)
+
+
+async def test_keys_typed_at_once_in_the_own_version_go_to_the_picker(cli, tmp_path, schema):
+    """o, then l 2 arriving in one read: the 2 answers the label picker the l opens (ORG), as in
+    the annotation app; it is not read by the screen as a label key before the picker shows."""
+    from textual import events
+
+    db = three_annotators(cli, tmp_path)
+    with Store(db) as store:
+        app = ReviewApp(store, "carol", tmp_path / "exports", schema=schema)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await keys(pilot, "o")
+            own = app.screen
+            assert isinstance(own, OwnVersionScreen)
+            for key in ("l", "2"):
+                event = events.Key(key, key)
+                event.set_sender(app)
+                app.post_message(event)
+            for _ in range(5):
+                await settle(pilot)
+            assert app.screen is own
+            kent = [v for v in own.state.spans if (v.start, v.end) == KENT]
+            assert [(v.label, v.status) for v in kent] == [("ORG", "accepted")]

@@ -68,6 +68,19 @@ async def _calm(app: App[Any], rounds: int = 2, limit: int = 200) -> None:
             return
 
 
+def take_typed_key(app: App[Any], event: events.Event) -> bool:
+    """For an app's on_event: a key from the terminal goes through the command queue of the topmost
+    screen that has one (the annotation screen, or the reviewer's own version over the review), so it
+    waits its turn there; True when the queue took it and will send it on."""
+    if not isinstance(event, events.Key) or event.is_forwarded:
+        return False
+    for screen in reversed(app.screen_stack):
+        queue = getattr(screen, "commands", None)
+        if isinstance(queue, CommandQueue):
+            return queue.typed_ahead(event)
+    return False
+
+
 class CommandQueue:
     """Commands in key order, each run to its end (its store call committed) before the next."""
 
