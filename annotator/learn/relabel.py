@@ -146,7 +146,7 @@ def span_vector(span: Span, encoder: Any = None) -> Any:
         parts += [p if p is not None else np.zeros(width, dtype="float32")
                   for p in (_mean_vector(list(span)), _mean_vector(around))]
     if encoder is not None:
-        mean = encoder.token_vectors(span.doc)[span.start:span.end].mean(axis=0)
+        mean = encoder.token_vectors(span.doc, span.start, span.end).mean(axis=0)
         norm = float(np.linalg.norm(mean))
         parts.append(mean * (ENCODER_VALUE / norm) if norm else mean)
     return np.concatenate(parts) if parts else None
