@@ -6,7 +6,6 @@ import gc
 from collections.abc import Iterable
 from functools import partial
 
-from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -18,12 +17,12 @@ from annotator.store import Store
 from annotator.tui.bindings import key_display, textual_keymap
 from annotator.tui.idle_gc import IDLE_S, IdleCollector
 from annotator.tui.palette import Palette
-from annotator.tui.screens.command_queue import take_typed_key
+from annotator.tui.screens.command_queue import KeysInTurn
 from annotator.tui.screens.main import MainScreen
 from annotator.tui.worker import StoreWorker
 
 
-class AnnotatorApp(App[None]):
+class AnnotatorApp(KeysInTurn, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "annotator"
     ENABLE_COMMAND_PALETTE = True
@@ -59,11 +58,6 @@ class AnnotatorApp(App[None]):
     def post_display_hook(self) -> None:
         if self._collector is not None:
             self._collector.frame_shown()
-
-    async def on_event(self, event: events.Event) -> None:
-        # Every key from the terminal runs its course before the next (screens/command_queue.py).
-        if not take_typed_key(self, event):
-            await super().on_event(event)
 
     async def on_unmount(self) -> None:
         self.worker.close()

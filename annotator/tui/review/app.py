@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -37,7 +36,7 @@ from annotator.tui.palette import Palette
 from annotator.tui.review.deliver import deliver_export, stamped
 from annotator.tui.review.help import ReviewHelp
 from annotator.tui.review.own import OwnVersionScreen
-from annotator.tui.screens.command_queue import take_typed_key
+from annotator.tui.screens.command_queue import KeysInTurn
 from annotator.tui.worker import StoreWorker
 
 HIGHLIGHT = "on #5f5f00"  # every disagreement in the text
@@ -67,7 +66,7 @@ def describe(mark: Mark, text: str) -> Text:
     return out
 
 
-class ReviewApp(App[None]):
+class ReviewApp(KeysInTurn, App[None]):
     CSS_PATH = "review.tcss"
     TITLE = "annotator review"
 
@@ -120,11 +119,6 @@ class ReviewApp(App[None]):
     async def on_mount(self) -> None:
         self._base = self.screen  # the review screen; the own version's screen goes over it
         await self.open(await self.call(self.session.next))
-
-    async def on_event(self, event: events.Event) -> None:
-        # In the reviewer's own version, keys wait their turn as in the annotation app.
-        if not take_typed_key(self, event):
-            await super().on_event(event)
 
     async def on_unmount(self) -> None:
         self.worker.close()

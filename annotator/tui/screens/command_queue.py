@@ -4,7 +4,7 @@ Keys come faster than commands run (a quick typist, keys bunched over SSH), so a
 mode the queued commands lead to (keys_mode), not the mode of the moment, and a key read for a mode
 the screen did not reach is dropped; the keys typed after one that opens a picker or dialog are held
 and sent to it once it shows (issue 36: `e → → enter` took enter as accept, `d a` accepted a span).
-The app hands every key from the terminal here first (typed_ahead), and each is sent on only once
+The app hands every key from the terminal here first (KeysInTurn, typed_ahead), and each is sent on only once
 the one before it ran its whole course (_calm): Textual alone would run a burst's keys in the screen
 before the first key's binding, and in a picker's input before the input's own messages.
 
@@ -15,7 +15,6 @@ the screen is in (`mode`) and where a refusal is said (`say`).
 from __future__ import annotations
 
 import asyncio
-import bisect
 import contextlib
 import inspect
 from collections.abc import Callable
@@ -33,27 +32,20 @@ AFTER_KEY_S = 0.02
 REPLAYED = "_annotator_replayed"  # set on a key this queue sends on: the app lets it through
 
 
-def _typed_at(event: events.Key) -> float:
-    return event.time
-
-
-def _quiet(app: App[Any]) -> bool:
-    """No message waits in the app or anywhere on its active screen."""
-    nodes = [app, *app.screen.walk_children(with_self=True)]
-    return all(node._message_queue.empty() for node in nodes)  # Textual has no public idle test
-
-
-async def _barrier(app: App[Any]) -> None:
+async def _barrier(app: App[Any]) -> bool:
     """Every node of the app and its active screen ran what it had been sent before now, including
-    a message it was in the middle of (a callback queued behind it runs only once it is done)."""
+    a message it was in the middle of (a callback queued behind it runs only once it is done); True
+    when no message waits anywhere after that."""
     loop = asyncio.get_running_loop()
+    nodes = [app, *app.screen.walk_children(with_self=True)]
     waits = []
-    for node in [app, *app.screen.walk_children(with_self=True)]:
+    for node in nodes:
         done = loop.create_future()
         if node.call_later(lambda done=done: done.done() or done.set_result(None)):
             waits.append(done)
     if waits:
         await asyncio.wait(waits, timeout=1.0)  # a node closed after taking the callback never runs it
+    return all(node._message_queue.empty() for node in nodes)  # Textual has no public idle test
 
 
 async def _calm(app: App[Any], rounds: int = 2, limit: int = 200) -> None:
@@ -62,23 +54,25 @@ async def _calm(app: App[Any], rounds: int = 2, limit: int = 200) -> None:
     takes a message off its queue before it runs it, and posts what follows only as it runs."""
     calm = 0
     for _ in range(limit):
-        await _barrier(app)
-        calm = calm + 1 if _quiet(app) else 0
+        calm = calm + 1 if await _barrier(app) else 0
         if calm == rounds:
             return
 
 
-def take_typed_key(app: App[Any], event: events.Event) -> bool:
-    """For an app's on_event: a key from the terminal goes through the command queue of the topmost
-    screen that has one (the annotation screen, or the reviewer's own version over the review), so it
-    waits its turn there; True when the queue took it and will send it on."""
-    if not isinstance(event, events.Key) or event.is_forwarded:
-        return False
-    for screen in reversed(app.screen_stack):
-        queue = getattr(screen, "commands", None)
-        if isinstance(queue, CommandQueue):
-            return queue.typed_ahead(event)
-    return False
+class KeysInTurn:
+    """Mixed into an App (before App): a key from the terminal goes through the command queue of the
+    topmost screen that has one (the annotation screen, or the reviewer's own version over the
+    review), and waits its turn there."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            for screen in reversed(self.screen_stack):  # type: ignore[attr-defined]
+                queue = getattr(screen, "commands", None)
+                if isinstance(queue, CommandQueue):
+                    if queue.typed_ahead(event):
+                        return
+                    break
+        await super().on_event(event)  # type: ignore[misc]
 
 
 class CommandQueue:
@@ -92,8 +86,8 @@ class CommandQueue:
         self._queue: asyncio.Queue[tuple[Callable[..., Any], tuple[Any, ...], str, bool, bool]] = asyncio.Queue()
         # The mode keys are read in: the mode the screen will be in once every queued command ran.
         self.keys_mode = "normal"
-        self._held: list[events.Key] | None = None  # keys typed while a picker or dialog is on its way
-        self._outbox: list[events.Key] = []  # keys from the terminal not yet sent on, in the order typed
+        self._waiting: list[events.Key] = []  # keys from the terminal not yet sent on, in the order typed
+        self._holding = False  # a picker or dialog is on its way: the waiting keys are for it, once it shows
         self._replaying: asyncio.Task[None] | None = None
         self._asking = 0  # queued commands that will open one
         self._none_asking = asyncio.Event()  # set while _asking is 0
@@ -110,8 +104,7 @@ class CommandQueue:
         self.submit(command, *args, asking=True)
         self._asking += 1
         self._none_asking.clear()
-        if self._held is None:
-            self._held = []
+        self._holding = True
 
     def typed_ahead(self, event: events.Key) -> bool:
         """The app's first look at a key from the terminal: take it, and send it on in its turn, once
@@ -121,14 +114,11 @@ class CommandQueue:
         after `enter` was typed into the filter)."""
         if getattr(event, REPLAYED, False):
             return False
-        if self._held is not None:  # a picker or dialog is on its way: it gets the key once it shows
-            bisect.insort(self._held, event, key=_typed_at)
-            return True
-        if self._replaying is None and self._may_send(self.screen.app):
+        if not self._holding and self._replaying is None and self._may_send(self.screen.app):
             # Nothing before it still running: it goes now (no hop), and the next waits for its course.
             self._replaying = asyncio.ensure_future(self._replay(after_key=True))
             return False
-        bisect.insort(self._outbox, event, key=_typed_at)
+        self._waiting.append(event)
         self._start_replay()
         return True
 
@@ -140,18 +130,16 @@ class CommandQueue:
         return app.screen.focused is not None
 
     def suspended(self) -> None:
-        """The screen's on_screen_suspend: the picker or dialog is up, it gets the held keys once it has focus."""
-        if self._held is not None:
-            self.screen.app.call_after_refresh(self._send_held)
+        """The screen's on_screen_suspend: the picker or dialog is up, it gets the waiting keys once it has focus."""
+        if self._holding:
+            self.screen.app.call_after_refresh(self._release)
 
-    def _send_held(self) -> None:
-        held, self._held = self._held or [], None
-        for event in held:
-            bisect.insort(self._outbox, event, key=_typed_at)
+    def _release(self) -> None:
+        self._holding = False
         self._start_replay()
 
     def _start_replay(self) -> None:
-        if self._replaying is None and self._outbox:
+        if self._replaying is None and self._waiting and not self._holding:
             self._replaying = asyncio.ensure_future(self._replay())
 
     async def _replay(self, after_key: bool = False) -> None:
@@ -163,12 +151,7 @@ class CommandQueue:
                 await asyncio.sleep(AFTER_KEY_S)
                 await _calm(app)
             waits = 0
-            while self._outbox:
-                if self._held is not None:  # the key just sent opens a picker: the rest wait for it
-                    for event in self._outbox:
-                        bisect.insort(self._held, event, key=_typed_at)
-                    self._outbox.clear()
-                    return
+            while self._waiting and not self._holding:  # (holding: the key just sent opens a picker)
                 if not self._may_send(app) and waits < 50:
                     waits += 1
                     if app.screen is self.screen:  # (a command may open a second picker: look again)
@@ -178,9 +161,8 @@ class CommandQueue:
                         await _calm(app)
                     continue
                 waits = 0
-                typed = self._outbox.pop(0)
+                typed = self._waiting.pop(0)
                 key = events.Key(typed.key, typed.character)
-                key.time = typed.time  # held (it went to a picker on its way): still in the order typed
                 setattr(key, REPLAYED, True)
                 key.set_sender(app)
                 app.post_message(key)
@@ -200,7 +182,7 @@ class CommandQueue:
             self.keys_mode = mode
 
     async def settled(self) -> None:
-        """Wait until every held key was sent on and every queued command ran (tests and scripted use)."""
+        """Wait until every waiting key was sent on and every queued command ran (tests and scripted use)."""
         while True:
             await self._queue.join()
             if self._replaying is None:
@@ -227,7 +209,7 @@ class CommandQueue:
                 self._asking -= asking
                 if not self._asking:
                     self._none_asking.set()
-                if self._held is not None and not self._asking and self.screen.app.screen is self.screen:
-                    self._send_held()  # it opened nothing
+                if self._holding and not self._asking and self.screen.app.screen is self.screen:
+                    self._release()  # it opened nothing
                 if self._queue.empty():
                     self.expect(self._mode())
