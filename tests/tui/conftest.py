@@ -96,6 +96,16 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+def post_keys(app, *keys: str) -> None:
+    """Keys as a quick typist (or SSH) delivers them: all in the app's queue before it runs any."""
+    from textual import events
+
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app.post_message(event)
+
+
 async def press(pilot, *keys: str) -> None:
     for key in keys:
         await pilot.press(key)

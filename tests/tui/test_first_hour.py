@@ -7,11 +7,10 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from textual import events
 
 from annotator.model import ArticleDraft, SpanDraft
 from annotator.store import Store
-from tests.tui.conftest import ANNOTATOR, at, press, settle, tokens_of
+from tests.tui.conftest import ANNOTATOR, at, post_keys, press, settle, tokens_of
 
 SIZE = (80, 24)
 HANG = 60  # seconds
@@ -86,10 +85,7 @@ async def select(pilot, text: str, nth: int = 0) -> None:
 
 async def burst(pilot, *keys: str) -> None:
     """Keys as a quick typist (or SSH) delivers them: all sent before the app ran any."""
-    for key in keys:
-        event = events.Key(key, key if len(key) == 1 else None)
-        event.set_sender(pilot.app)
-        pilot.app.post_message(event)
+    post_keys(pilot.app, *keys)
     # A guard, not a timing: a dialog left waiting for a key that went elsewhere fails instead of hanging.
     await asyncio.wait_for(settle(pilot), HANG)
 

@@ -10,6 +10,7 @@ from annotator.store import review as rv
 from annotator.tui.review import ReviewApp
 from annotator.tui.review.own import OwnVersionScreen
 from annotator.tui.screens.help import HelpScreen
+from tests.tui.conftest import post_keys
 from tests.tui.test_keymap import screen_text
 
 SIZE = (80, 24)
@@ -164,8 +165,6 @@ async def test_speaker_in_the_own_version(tmp_path, schema):
 async def test_keys_typed_at_once_in_the_own_version_go_to_the_picker(cli, tmp_path, schema):
     """o, then l 2 arriving in one read: the 2 answers the label picker the l opens (ORG), as in
     the annotation app; it is not read by the screen as a label key before the picker shows."""
-    from textual import events
-
     db = three_annotators(cli, tmp_path)
     with Store(db) as store:
         app = ReviewApp(store, "carol", tmp_path / "exports", schema=schema)
@@ -174,10 +173,7 @@ async def test_keys_typed_at_once_in_the_own_version_go_to_the_picker(cli, tmp_p
             await keys(pilot, "o")
             own = app.screen
             assert isinstance(own, OwnVersionScreen)
-            for key in ("l", "2"):
-                event = events.Key(key, key)
-                event.set_sender(app)
-                app.post_message(event)
+            post_keys(app, "l", "2")
             for _ in range(5):
                 await settle(pilot)
             assert app.screen is own
